@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# ipcscan - build, test, install.
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libproc2 libcjson smartcols
+BUILD ?= build
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE -Iinclude \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(TEST_HOOKS),1)
+override CFLAGS += -DIPCSCAN_TEST_HOOKS
+endif
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIBOBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+
+.PHONY: all check check-unit check-integration check-sanitize tests \
+	install uninstall clean bench fuzz
+all: $(BUILD)/ipcscan
+
+$(BUILD)/ipcscan: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs cmocka)
+
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrt -lpthread
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+	mkdir -p $@
+
+tests: $(BUILD)/ipcscan $(UNIT_BINS) $(HELPER_BINS)
+
+# make check: the plain build's suite, then the same suite under ASan+UBSan.
+check:
+	$(MAKE) tests
+	$(MAKE) BUILD=build/asan SANITIZE=1 TEST_HOOKS=1 tests
+	$(MAKE) BUILD=build/hooks TEST_HOOKS=1 tests
+	tests/run-tests --build build/hooks --build build/asan
+
+check-sanitize:
+	$(MAKE) BUILD=build/asan SANITIZE=1 TEST_HOOKS=1 tests
+	tests/run-tests --build build/asan
+
+-include $(OBJS:.o=.d)
+
+clean:
+	rm -rf build

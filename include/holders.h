@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* holders.h - the holder pass: /proc/PID/{fd,maps,syscall} -> objects. */
+#ifndef IPCSCAN_HOLDERS_H
+#define IPCSCAN_HOLDERS_H
+
+#include "scan.h"
+
+/* Walk every process in ctx->procs once: read its fd directory, maps and
+ * (only when sem/msg objects exist) syscall file; add holders to the
+ * matching objects in ctx->objs; mark procs that could not be inspected.
+ * Also adds mqueue NOTIFY_PID holders. Returns 0 or -errno (ENOMEM). */
+int holders_scan(struct scan_ctx *ctx);
+
+/* One /proc/PID/maps line. */
+struct maps_entry {
+	unsigned dev_major, dev_minor;
+	uint64_t inode;
+	bool shared;
+	const char *path;	/* points into the line, NULL if none */
+	size_t pathlen;
+};
+/* Parse one line (no trailing newline needed). Returns 0 or -EINVAL. */
+int parse_maps_line(const char *line, size_t len, struct maps_entry *e);
+
+/* "70 0x8001 ..." -> syscall number and first argument. Returns 0,
+ * -EAGAIN for "running", or -EINVAL. */
+int parse_syscall_line(const char *line, long *nr, uint64_t *arg0);
+
+#endif

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ipcscan.h - the object model shared by every module: kinds, states, objects. */
+#ifndef IPCSCAN_H
+#define IPCSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define IPCSCAN_VERSION "0.1.0"
+#define IPCSCAN_SCHEMA 1
+
+enum kind {
+	KIND_SHM,
+	KIND_SEM,
+	KIND_MSG,
+	KIND_PSHM,
+	KIND_PSEM,
+	KIND_MQUEUE,
+	KIND_UNIX,
+	KIND_SOCKFILE,
+	KIND_FIFO,
+	KIND_COUNT
+};
+
+typedef uint32_t kindmask_t;
+#define KMASK(k) ((kindmask_t)1u << (k))
+#define KMASK_SYSV (KMASK(KIND_SHM) | KMASK(KIND_SEM) | KMASK(KIND_MSG))
+#define KMASK_POSIX (KMASK(KIND_PSHM) | KMASK(KIND_PSEM) | KMASK(KIND_MQUEUE))
+#define KMASK_SOCKETS (KMASK(KIND_UNIX) | KMASK(KIND_SOCKFILE))
+#define KMASK_FILES (KMASK_POSIX | KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))
+#define KMASK_ALL (KMASK(KIND_COUNT) - 1)
+
+enum state { STATE_INUSE, STATE_ORPHAN, STATE_UNKNOWN, STATE_COUNT };
+
+enum via { VIA_ATTACH, VIA_FD, VIA_MAP, VIA_NOTIFY, VIA_WAIT, VIA_COUNT };
+
+struct holder {
+	pid_t pid;
+	enum via via;
+};
+
+/* Per-kind detail. Times are seconds since the epoch, 0 = never recorded. */
+struct shm_info {
+	unsigned long nattch;
+	pid_t lpid;
+	uint64_t rss, swap;
+	bool dest, locked;
+};
+
+struct sem_info {
+	unsigned nsems;
+	pid_t *pids;		/* nsems entries from GETPID, owned; may be NULL */
+	unsigned waiters;	/* sum of GETNCNT + GETZCNT */
+	bool pids_read;		/* false if semctl could not be called */
+};
+
+struct msg_info {
+	uint64_t cbytes, qnum;
+	pid_t lspid, lrpid;
+};
+
+struct mq_info {
+	uint64_t qsize;
+	long maxmsg, msgsize;	/* -1 when unknown */
+	pid_t notify_pid;
+};
+
+struct unix_info {
+	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	int state;		/* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ... */
+	char *addr;		/* bound address, "@name" if abstract, NULL if unbound */
+	uint64_t peer;		/* peer inode, 0 if none */
+	bool listening;
+	bool has_vfs;		/* bound to a file: vfs_dev/vfs_ino valid */
+	uint32_t vfs_dev;	/* kernel encoding: major = d >> 20, minor = d & 0xfffff */
+	uint32_t vfs_ino;
+	uint64_t netns;		/* inode of the netns it was seen in, 0 unknown */
+};
+
+struct obj {
+	enum kind kind;
+	enum state state;
+	char reason[160];
+
+	/* identity; absent = -1 / NULL / 0 */
+	int id;			/* SysV id, -1 if none */
+	uint32_t key;		/* SysV key, valid when id >= 0 */
+	char *name;		/* POSIX name (raw bytes, may be any non-NUL byte) */
+	char *path;		/* absolute path of a file object */
+	uint64_t inode;		/* unix socket inode, 0 if none */
+	dev_t dev;		/* file kinds: st_dev */
+	ino_t ino;		/* file kinds: st_ino */
+
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	mode_t mode;		/* permission + special bits (e.g. 01000 SHM_DEST) */
+	uint64_t size;
+
+	time_t t_change;	/* SysV ctime or file st_ctime */
+	time_t t_attach, t_detach;	/* shm */
+	time_t t_op;		/* sem otime */
+	time_t t_send, t_recv;	/* msg */
+	time_t t_modify;	/* file st_mtime */
+
+	pid_t cpid;		/* shm creator, 0 if not recorded/visible */
+
+	struct holder *holders;
+	unsigned nholders, holders_cap;
+
+	/* evidence flags set by the scan, read by the classifier */
+	bool holders_incomplete;	/* some process relevant to it could not be inspected */
+	bool binding_unknown;		/* sockfile: some netns could not be checked */
+
+	union {
+		struct shm_info shm;
+		struct sem_info sem;
+		struct msg_info msg;
+		struct mq_info mq;
+		struct unix_info ux;
+	} u;
+};
+
+/* The object set owns every object and every string in it. */
+struct objset {
+	struct obj *v;
+	size_t n, cap;
+};
+
+/* Append a zeroed object of @kind (id = -1); returns NULL on ENOMEM.
+ * The pointer is valid until the next objset_add. */
+struct obj *objset_add(struct objset *set, enum kind kind);
+void objset_free(struct objset *set);
+void obj_free(struct obj *o);
+int obj_add_holder(struct obj *o, pid_t pid, enum via via);
+
+/* Newest recorded use time, 0 if none. */
+time_t obj_last_used(const struct obj *o);
+
+/* The kind table. */
+struct kind_desc {
+	const char *name;
+	const char *help;
+};
+extern const struct kind_desc kind_table[KIND_COUNT];
+
+struct kind_group {
+	const char *name;
+	kindmask_t mask;
+};
+extern const struct kind_group kind_groups[];	/* terminated by name == NULL */
+
+const char *state_name(enum state s);
+const char *via_name(enum via v);
+
+/* Parse "shm,posix,unix" into a mask; on error returns -EINVAL and points
+ * *bad at the offending element (a static copy, valid until next call). */
+int kinds_parse(const char *list, kindmask_t *mask, const char **bad);
+
+#endif

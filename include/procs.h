@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* procs.h - the process table (the only libproc2 user). */
+#ifndef IPCSCAN_PROCS_H
+#define IPCSCAN_PROCS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct proc {
+	pid_t pid;
+	uid_t euid;
+	time_t start;		/* start time, seconds since the epoch (floor) */
+	char comm[16];
+	bool inspected;		/* fd and maps could both be read */
+};
+
+struct proctab {
+	struct proc *v;		/* sorted by pid */
+	size_t n;
+	unsigned uninspected;	/* processes whose fd/maps could not be read */
+};
+
+/* Read every process (tasks only) below @root/proc. Live system only uses
+ * libproc2; a fixture root reads @root/proc/PID/stat directly.
+ * Returns 0 or -errno. */
+int proctab_read(const char *root, struct proctab *pt);
+void proctab_free(struct proctab *pt);
+struct proc *proctab_find(const struct proctab *pt, pid_t pid);
+
+/* Is @pid a live process that did not start after @t (the kernel's record
+ * of that pid's action)? One second of tolerance covers the rounding of
+ * boot time and start ticks: a process that started within a second after
+ * @t still counts as alive, so a doubtful reading never makes an orphan. */
+bool pid_alive_at(const struct proctab *pt, pid_t pid, time_t t);
+
+/* Parse the fields we use out of a /proc/PID/stat line: comm, start ticks.
+ * Returns 0 or -EINVAL. comm is copied (truncated to 15 bytes). */
+int parse_proc_stat(const char *line, char comm[16], unsigned long long *start_ticks);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* reap.h - the contract every remover follows (used by gc). */
+#ifndef IPCSCAN_REAP_H
+#define IPCSCAN_REAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct scan_ctx;
+struct obj;
+
+/*
+ * Re-read @o right before removal and remove it only if it is still the
+ * same object (SysV: same id, key, cuid, ctime; files: same dev, ino, type,
+ * uid, and not replaced) and the kernel-visible evidence of orphanhood still
+ * holds (shm nattch 0 and pids unchanged, sem/msg times and pids unchanged,
+ * sockfile still bound nowhere, ...). With @dry_run everything but the final
+ * removal is done.
+ *
+ * Returns REAP_DONE (removed / would remove), REAP_SKIP with a one-line
+ * reason in @why (changed, in use again), or -errno from the failing call:
+ * -ENOENT / -EINVAL / -EIDRM mean "already gone", -EPERM / -EACCES "not
+ * permitted"; anything else is a failure.
+ */
+enum { REAP_DONE = 0, REAP_SKIP = 1 };
+
+typedef int (*reap_fn)(struct scan_ctx *ctx, const struct obj *o,
+		       bool dry_run, char *why, size_t whylen);
+
+int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	      char *why, size_t whylen);
+int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	       char *why, size_t whylen);
+int sockets_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+		 char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* scan.h - the pipeline: collectors -> processes -> holders -> classify. */
+#ifndef IPCSCAN_SCAN_H
+#define IPCSCAN_SCAN_H
+
+#include "ipcscan.h"
+#include "procs.h"
+
+struct scan_opts {
+	const char *root;	/* "" = live system; else a fixture tree prefix */
+	kindmask_t kinds;
+	const char *const *sockdirs;	/* NULL = defaults */
+	size_t nsockdirs;
+};
+
+/* What collectors and passes share. Library code never prints: it adds
+ * warnings here and the command layer shows them. */
+struct scan_ctx {
+	const char *root;
+	bool live;		/* root == "": semctl, sock_diag, setns allowed */
+	bool privileged;	/* euid 0 */
+	kindmask_t kinds;
+	const char *const *sockdirs;
+	size_t nsockdirs;
+	time_t now;
+	uint64_t own_ipcns, own_netns, own_mntns;	/* inode of /proc/self/ns/... */
+
+	struct objset objs;
+	struct proctab procs;
+
+	bool complete;		/* false when some process/source could not be read */
+	char **warnings;
+	size_t nwarnings;
+	double duration;	/* seconds the scan took */
+};
+
+extern const char *const default_sockdirs[];	/* NULL-terminated */
+
+void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Run the whole pipeline. Returns 0 or -errno (only for fatal failures,
+ * e.g. ENOMEM); partial failures become warnings and complete = false. */
+int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx);
+void scan_free(struct scan_ctx *ctx);
+
+#endif

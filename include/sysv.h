@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sysv.h - SysV shm, sem and msg: parsers, collector, remover. */
+#ifndef IPCSCAN_SYSV_H
+#define IPCSCAN_SYSV_H
+
+#include "scan.h"
+
+/* Parse one data line of /proc/sysvipc/{shm,sem,msg} into @o (whose kind is
+ * already set). Returns 0 or -EINVAL (wrong field count, bad number). */
+int sysv_parse_shm(const char *line, struct obj *o);
+int sysv_parse_sem(const char *line, struct obj *o);
+int sysv_parse_msg(const char *line, struct obj *o);
+
+/* Read @root/proc/sysvipc/{shm,sem,msg} for the kinds in ctx->kinds.
+ * On a live system also reads per-semaphore GETPID/GETNCNT/GETZCNT.
+ * Malformed lines become warnings. Returns 0 or -ENOMEM. */
+int sysv_collect(struct scan_ctx *ctx);
+
+#endif

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h - checked number parsing, root-prefixed paths, small buffers. */
+#ifndef IPCSCAN_UTIL_H
+#define IPCSCAN_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* One key for a device number, whatever its source: stat's dev_t, the
+ * "maj:min" hex of /proc/PID/maps, or sock_diag's kernel encoding. */
+static inline uint64_t dev_key(unsigned maj, unsigned min)
+{
+	return ((uint64_t)maj << 32) | min;
+}
+static inline uint64_t dev_key_of(dev_t d)
+{
+	return dev_key(major(d), minor(d));
+}
+
+/* Parse a whole decimal number (leading/trailing blanks not allowed).
+ * Return 0 or -EINVAL / -ERANGE; *out is untouched on failure. */
+int parse_u64(const char *s, uint64_t *out);
+int parse_i64(const char *s, int64_t *out);
+/* Like parse_u64 but for the first @len bytes of @s. */
+int parse_u64n(const char *s, size_t len, uint64_t *out);
+int parse_i64n(const char *s, size_t len, int64_t *out);
+int parse_hex_u64n(const char *s, size_t len, uint64_t *out);
+
+/* Duration "90", "90s", "15m", "1h", "2d" -> seconds. -EINVAL / -ERANGE. */
+int parse_duration(const char *s, uint64_t *secs);
+
+/* Split @line on blanks into at most @max fields (in place: NULs are
+ * written). Returns the number of fields found. */
+int split_fields(char *line, char **fields, int max);
+
+/* "@root@path" into @buf; -ENAMETOOLONG if it does not fit. */
+int root_path(char *buf, size_t len, const char *root, const char *path);
+
+/* Read a whole (small or /proc) file into a malloc'd NUL-terminated buffer.
+ * Returns length or -errno. */
+ssize_t read_file_at(int dirfd, const char *path, char **out);
+ssize_t read_file(const char *path, char **out);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* Growable string buffer. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+void sb_putc(struct strbuf *sb, char c);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_putn(struct strbuf *sb, const char *s, size_t n);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_free(struct strbuf *sb);
+
+/* Make @s printable on one line: control bytes, backslash and invalid UTF-8
+ * become \xHH (newline \n, tab \t). Appends to @sb. */
+void sb_put_escaped(struct strbuf *sb, const char *s);
+
+/* Is @s valid UTF-8 without NULs? */
+bool utf8_valid(const char *s, size_t len);
+
+/* Seconds since the epoch as "2026-11-26T13:45:00Z" into buf (>= 21 bytes). */
+void fmt_iso_time(char *buf, size_t len, time_t t);
+
+#endif

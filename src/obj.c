@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* obj.c - the object set, and the tables of kinds, groups, states, vias. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipcscan.h"
+#include "util.h"
+
+const struct kind_desc kind_table[KIND_COUNT] = {
+	[KIND_SHM] = { "shm", "SysV shared memory segment" },
+	[KIND_SEM] = { "sem", "SysV semaphore set" },
+	[KIND_MSG] = { "msg", "SysV message queue" },
+	[KIND_PSHM] = { "pshm", "POSIX shared memory (/dev/shm)" },
+	[KIND_PSEM] = { "psem", "POSIX named semaphore (/dev/shm/sem.NAME)" },
+	[KIND_MQUEUE] = { "mqueue", "POSIX message queue (/dev/mqueue)" },
+	[KIND_UNIX] = { "unix", "live Unix domain socket" },
+	[KIND_SOCKFILE] = { "sockfile", "socket file with no live socket bound" },
+	[KIND_FIFO] = { "fifo", "named pipe (FIFO) under the socket dirs" },
+};
+
+const struct kind_group kind_groups[] = {
+	{ "sysv", KMASK_SYSV },
+	{ "posix", KMASK_POSIX },
+	{ "sockets", KMASK_SOCKETS },
+	{ "all", KMASK_ALL },
+	{ NULL, 0 },
+};
+
+static const char *const state_names[STATE_COUNT] = {
+	[STATE_INUSE] = "in-use",
+	[STATE_ORPHAN] = "orphan",
+	[STATE_UNKNOWN] = "unknown",
+};
+
+static const char *const via_names[VIA_COUNT] = {
+	[VIA_ATTACH] = "attach",
+	[VIA_FD] = "fd",
+	[VIA_MAP] = "map",
+	[VIA_NOTIFY] = "notify",
+	[VIA_WAIT] = "wait",
+};
+
+const char *state_name(enum state s)
+{
+	return (unsigned)s < STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *via_name(enum via v)
+{
+	return (unsigned)v < VIA_COUNT ? via_names[v] : "?";
+}
+
+int kinds_parse(const char *list, kindmask_t *mask, const char **bad)
+{
+	static char badbuf[64];
+	kindmask_t m = 0;
+	const char *p = list;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		kindmask_t one = 0;
+
+		for (int k = 0; k < KIND_COUNT && !one; k++)
+			if (strlen(kind_table[k].name) == len &&
+			    !memcmp(kind_table[k].name, p, len))
+				one = KMASK(k);
+		for (int g = 0; kind_groups[g].name && !one; g++)
+			if (strlen(kind_groups[g].name) == len &&
+			    !memcmp(kind_groups[g].name, p, len))
+				one = kind_groups[g].mask;
+		if (!one) {
+			if (len >= sizeof(badbuf))
+				len = sizeof(badbuf) - 1;
+			memcpy(badbuf, p, len);
+			badbuf[len] = '\0';
+			if (bad)
+				*bad = badbuf;
+			return -EINVAL;
+		}
+		m |= one;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+struct obj *objset_add(struct objset *set, enum kind kind)
+{
+	struct obj *o;
+
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 64;
+		set->v = xrealloc(set->v, set->cap * sizeof(*set->v));
+	}
+	o = &set->v[set->n++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->id = -1;
+	o->state = STATE_UNKNOWN;
+	if (kind == KIND_MQUEUE)
+		o->u.mq.maxmsg = o->u.mq.msgsize = -1;
+	return o;
+}
+
+void obj_free(struct obj *o)
+{
+	if (!o)
+		return;
+	free(o->name);
+	free(o->path);
+	free(o->holders);
+	if (o->kind == KIND_SEM)
+		free(o->u.sem.pids);
+	if (o->kind == KIND_UNIX)
+		free(o->u.ux.addr);
+	memset(o, 0, sizeof(*o));
+	o->id = -1;
+}
+
+void objset_free(struct objset *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		obj_free(&set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}
+
+int obj_add_holder(struct obj *o, pid_t pid, enum via via)
+{
+	for (unsigned i = 0; i < o->nholders; i++)
+		if (o->holders[i].pid == pid && o->holders[i].via == via)
+			return 0;
+	if (o->nholders == o->holders_cap) {
+		o->holders_cap = o->holders_cap ? o->holders_cap * 2 : 4;
+		o->holders = xrealloc(o->holders,
+				      o->holders_cap * sizeof(*o->holders));
+	}
+	o->holders[o->nholders++] = (struct holder){ pid, via };
+	return 0;
+}
+
+static time_t tmax(time_t a, time_t b)
+{
+	return a > b ? a : b;
+}
+
+time_t obj_last_used(const struct obj *o)
+{
+	time_t t = o->t_change;
+
+	t = tmax(t, o->t_attach);
+	t = tmax(t, o->t_detach);
+	t = tmax(t, o->t_op);
+	t = tmax(t, o->t_send);
+	t = tmax(t, o->t_recv);
+	return tmax(t, o->t_modify);
+}

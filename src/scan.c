@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* scan.c - the pipeline: processes -> collectors -> holders -> classify. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "classify.h"
+#include "holders.h"
+#include "posix.h"
+#include "scan.h"
+#include "sockets.h"
+#include "sysv.h"
+#include "util.h"
+
+const char *const default_sockdirs[] = { "/run", "/tmp", "/var/tmp",
+					 "/dev/shm", NULL };
+
+void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	ctx->warnings = xrealloc(ctx->warnings,
+				 (ctx->nwarnings + 1) * sizeof(*ctx->warnings));
+	ctx->warnings[ctx->nwarnings++] = msg;
+}
+
+/* Inode of @root/proc/self/ns/@name, 0 if unreadable. */
+static uint64_t own_ns(const char *root, const char *name)
+{
+	char path[4096], rel[64];
+	struct stat st;
+
+	snprintf(rel, sizeof(rel), "/proc/self/ns/%s", name);
+	if (root_path(path, sizeof(path), root, rel) || stat(path, &st))
+		return 0;
+	return st.st_ino;
+}
+
+static double now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
+{
+	double t0 = now_mono();
+	int r;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->root = opts->root ? opts->root : "";
+	ctx->live = !*ctx->root;
+	ctx->privileged = geteuid() == 0;
+	ctx->kinds = opts->kinds ? opts->kinds : KMASK_ALL;
+	ctx->sockdirs = opts->sockdirs ? opts->sockdirs : default_sockdirs;
+	if (opts->sockdirs) {
+		ctx->nsockdirs = opts->nsockdirs;
+	} else {
+		while (default_sockdirs[ctx->nsockdirs])
+			ctx->nsockdirs++;
+	}
+	ctx->now = time(NULL);
+	ctx->complete = true;
+	ctx->own_ipcns = own_ns(ctx->root, "ipc");
+	ctx->own_netns = own_ns(ctx->root, "net");
+	ctx->own_mntns = own_ns(ctx->root, "mnt");
+
+	/* Processes first: the socket collector needs their netns, and the
+	 * holder pass walks them. */
+	r = proctab_read(ctx->root, &ctx->procs);
+	if (r < 0) {
+		scan_warn(ctx, "cannot read the process list: %s",
+			  strerror(-r));
+		ctx->complete = false;
+	}
+	if (ctx->kinds & KMASK_SYSV) {
+		r = sysv_collect(ctx);
+		if (r < 0)
+			return r;
+	}
+	if (ctx->kinds & KMASK_POSIX) {
+		r = posix_collect(ctx);
+		if (r < 0)
+			return r;
+	}
+	if (ctx->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO))) {
+		r = sockets_collect(ctx);
+		if (r < 0)
+			return r;
+	}
+	r = holders_scan(ctx);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->objs.n; i++)
+		classify(&ctx->objs.v[i], &ctx->procs, ctx->now);
+	ctx->duration = now_mono() - t0;
+	return 0;
+}
+
+void scan_free(struct scan_ctx *ctx)
+{
+	objset_free(&ctx->objs);
+	proctab_free(&ctx->procs);
+	for (size_t i = 0; i < ctx->nwarnings; i++)
+		free(ctx->warnings[i]);
+	free(ctx->warnings);
+	ctx->warnings = NULL;
+	ctx->nwarnings = 0;
+}
