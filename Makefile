@@ -15,7 +15,8 @@ BUILD ?= build
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -D_GNU_SOURCE -Iinclude \
+	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -Iinclude \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS))
 LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
 

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cli.h - parsed command line, the option table, the commands. */
+#ifndef IPCSCAN_CLI_H
+#define IPCSCAN_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ipcscan.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+enum command { CMD_LIST, CMD_GC, CMD_STATS, CMD_COUNT };
+
+/* What an option's argument completes to. */
+enum arg_kind { ARG_NONE, ARG_KINDS, ARG_USER, ARG_PID, ARG_DIR, ARG_FILE,
+		ARG_COLUMNS, ARG_COLUMN, ARG_DURATION, ARG_GLOB };
+
+struct option_desc {
+	const char *lname;
+	char sname;		/* 0 if none */
+	enum arg_kind arg;
+	const char *argname;	/* for --help, NULL if no argument */
+	unsigned cmds;		/* bit per command */
+	const char *help;
+	bool hidden;
+};
+#define CMDBIT(c) (1u << (c))
+#define ALLCMDS (CMDBIT(CMD_LIST) | CMDBIT(CMD_GC) | CMDBIT(CMD_STATS))
+
+extern const struct option_desc option_table[];	/* lname == NULL ends */
+extern const char *const command_names[CMD_COUNT];
+extern const char *const command_help[CMD_COUNT];
+
+struct cli {
+	enum command cmd;
+	kindmask_t kinds;
+	bool have_user;
+	uid_t user;
+	pid_t pid;		/* 0: no -p */
+	bool json;
+	const char **sockdirs;
+	size_t nsockdirs;
+	const char *root;	/* test builds only: fixture root */
+
+	/* list */
+	bool orphans, list_columns, noheadings, raw, bytes;
+	const char *output;
+	const char *sort;
+
+	/* gc */
+	bool dry_run;
+	uint64_t min_age;
+	char **excludes;
+	size_t nexcludes;
+
+	/* stats */
+	bool prometheus;
+	const char *output_file;
+};
+
+struct scan_ctx;
+/* Does @o pass the common filters (-t, -u, -p)? */
+bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
+		const struct obj *o);
+/* Print every scan warning to stderr as "ipcscan: warning: ...". */
+void cli_print_warnings(const struct scan_ctx *ctx);
+/* Run the scan with the common options; prints its own error. */
+int cli_scan(const struct cli *cli, struct scan_ctx *ctx);
+
+int cmd_list(const struct cli *cli);
+int cmd_gc(const struct cli *cli);
+int cmd_stats(const struct cli *cli);
+
+/* Shell completion scripts generated from the tables (hidden option). */
+int print_completion(const char *shell);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* render.h - table (libsmartcols), JSON (cJSON) and Prometheus output. */
+#ifndef IPCSCAN_RENDER_H
+#define IPCSCAN_RENDER_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "columns.h"
+
+struct table_opts {
+	const int *cols;
+	int ncols;
+	bool noheadings;
+	bool raw;
+};
+
+/* Print @objs as a table. Returns 0 or -errno. */
+int render_table(FILE *out, struct obj *const *objs, size_t n,
+		 const struct table_opts *topts, const struct render_env *env);
+
+/* JSON of one object (schema 1). */
+cJSON *json_object_of(const struct obj *o, const struct render_env *env);
+/* Add a string that may hold any bytes: valid UTF-8 is kept, anything
+ * else is escaped as \xHH so the document stays valid UTF-8. NULL -> null. */
+cJSON *json_bytes(const char *s);
+/* Print and free @root, with a trailing newline. Returns 0 or -errno. */
+int json_print(FILE *out, cJSON *root);
+/* A "list --json" document for @objs. */
+cJSON *json_list_doc(struct obj *const *objs, size_t n,
+		     const struct render_env *env);
+
+#endif

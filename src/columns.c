@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* columns.c - every output column, once: header, help, type, getter. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "columns.h"
+#include "procs.h"
+
+/* A small uid/gid -> name cache: hosts have few owners of IPC objects. */
+struct idname {
+	unsigned id;
+	char *name;
+};
+
+static const char *cached_name(struct idname **cache, size_t *n, unsigned id,
+			       bool group)
+{
+	const char *name = NULL;
+
+	for (size_t i = 0; i < *n; i++)
+		if ((*cache)[i].id == id)
+			return (*cache)[i].name;
+	if (group) {
+		struct group *gr = getgrgid(id);
+
+		name = gr ? gr->gr_name : NULL;
+	} else {
+		struct passwd *pw = getpwuid(id);
+
+		name = pw ? pw->pw_name : NULL;
+	}
+	*cache = xrealloc(*cache, (*n + 1) * sizeof(**cache));
+	(*cache)[*n].id = id;
+	(*cache)[*n].name = name ? xstrdup(name) : NULL;
+	return (*cache)[(*n)++].name;
+}
+
+const char *user_name(uid_t uid)
+{
+	static struct idname *cache;
+	static size_t n;
+
+	return cached_name(&cache, &n, uid, false);
+}
+
+const char *group_name(gid_t gid)
+{
+	static struct idname *cache;
+	static size_t n;
+
+	return cached_name(&cache, &n, gid, true);
+}
+
+void fmt_age(struct strbuf *sb, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		sb_printf(sb, "%llds", (long long)s);
+	else if (s < 120 * 60)
+		sb_printf(sb, "%lldm", (long long)(s / 60));
+	else if (s < 48 * 3600)
+		sb_printf(sb, "%lldh", (long long)(s / 3600));
+	else
+		sb_printf(sb, "%lldd", (long long)(s / 86400));
+}
+
+void fmt_size(struct strbuf *sb, uint64_t bytes, bool exact)
+{
+	static const char units[] = "BKMGTPE";
+	double v = (double)bytes;
+	int u = 0;
+
+	if (exact || bytes < 1024) {
+		sb_printf(sb, "%llu%s", (unsigned long long)bytes,
+			  exact ? "" : "B");
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 10)
+		sb_printf(sb, "%.1f%c", v, units[u]);
+	else
+		sb_printf(sb, "%.0f%c", v, units[u]);
+}
+
+int64_t obj_age(const struct obj *o, time_t now)
+{
+	time_t t = obj_last_used(o);
+
+	if (!t)
+		return -1;
+	return t > now ? 0 : (int64_t)(now - t);
+}
+
+static bool is_sysv(const struct obj *o)
+{
+	return o->kind == KIND_SHM || o->kind == KIND_SEM ||
+	       o->kind == KIND_MSG;
+}
+
+/* getters ------------------------------------------------------------- */
+
+static void g_kind(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	sb_puts(sb, kind_table[o->kind].name);
+}
+
+static void g_idname(struct strbuf *sb, const struct obj *o,
+		     const struct render_env *env)
+{
+	(void)env;
+	if (o->id >= 0)
+		sb_printf(sb, "%d", o->id);
+	else if (o->name)
+		sb_puts(sb, o->name);
+	else if (o->path)
+		sb_puts(sb, o->path);
+	else if (o->kind == KIND_UNIX && o->u.ux.addr)
+		sb_puts(sb, o->u.ux.addr);
+	else if (o->inode)
+		sb_printf(sb, "socket:[%llu]", (unsigned long long)o->inode);
+}
+
+static void g_id(struct strbuf *sb, const struct obj *o,
+		 const struct render_env *env)
+{
+	(void)env;
+	if (o->id >= 0)
+		sb_printf(sb, "%d", o->id);
+}
+
+static void g_key(struct strbuf *sb, const struct obj *o,
+		  const struct render_env *env)
+{
+	(void)env;
+	if (is_sysv(o))
+		sb_printf(sb, "0x%08x", o->key);
+}
+
+static void g_name(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->name)
+		sb_puts(sb, o->name);
+}
+
+static void g_path(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->path)
+		sb_puts(sb, o->path);
+}
+
+static void g_inode(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	(void)env;
+	if (o->inode)
+		sb_printf(sb, "%llu", (unsigned long long)o->inode);
+	else if (o->ino && !is_sysv(o))
+		sb_printf(sb, "%llu", (unsigned long long)o->ino);
+}
+
+static void g_owner(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	const char *n = user_name(o->uid);
+
+	(void)env;
+	if (n)
+		sb_puts(sb, n);
+	else
+		sb_printf(sb, "%u", (unsigned)o->uid);
+}
+
+static void g_uid(struct strbuf *sb, const struct obj *o,
+		  const struct render_env *env)
+{
+	(void)env;
+	sb_printf(sb, "%u", (unsigned)o->uid);
+}
+
+static void g_group(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	const char *n = group_name(o->gid);
+
+	(void)env;
+	if (n)
+		sb_puts(sb, n);
+	else
+		sb_printf(sb, "%u", (unsigned)o->gid);
+}
+
+static void g_perms(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	static const char rwx[] = "rwxrwxrwx";
+
+	(void)env;
+	for (int i = 0; i < 9; i++)
+		sb_putc(sb, (o->mode & (0400 >> i)) ? rwx[i] : '-');
+}
+
+static void g_mode(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	sb_printf(sb, "%04o", (unsigned)(o->mode & 07777));
+}
+
+static void g_size(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	if (o->kind == KIND_UNIX)
+		return;
+	fmt_size(sb, o->size, env->bytes);
+}
+
+/* Distinct holder pids, in order of first appearance. */
+static unsigned holder_pids(const struct obj *o, pid_t *out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < o->nholders; i++) {
+		bool seen = false;
+
+		for (unsigned j = 0; j < n && !seen; j++)
+			seen = out[j] == o->holders[i].pid;
+		if (!seen) {
+			if (n == max)
+				return max + 1;
+			out[n++] = o->holders[i].pid;
+		}
+	}
+	return n;
+}
+
+static unsigned count_holder_pids(const struct obj *o)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < o->nholders; i++) {
+		bool seen = false;
+
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = o->holders[j].pid == o->holders[i].pid;
+		n += !seen;
+	}
+	return n;
+}
+
+static void g_holders(struct strbuf *sb, const struct obj *o,
+		      const struct render_env *env)
+{
+	pid_t pids[2];
+	unsigned shown = holder_pids(o, pids, 2), total;
+
+	if (shown > 2)
+		shown = 2;
+	for (unsigned i = 0; i < shown; i++) {
+		const struct proc *p = proctab_find(&env->ctx->procs, pids[i]);
+
+		sb_printf(sb, "%s%s(%d)", i ? "," : "", p ? p->comm : "?",
+			  (int)pids[i]);
+	}
+	total = count_holder_pids(o);
+	if (total > shown)
+		sb_printf(sb, "+%u", total - shown);
+}
+
+static void g_nholders(struct strbuf *sb, const struct obj *o,
+		       const struct render_env *env)
+{
+	(void)env;
+	sb_printf(sb, "%u", count_holder_pids(o));
+}
+
+static void g_state(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	(void)env;
+	sb_puts(sb, state_name(o->state));
+}
+
+static void g_reason(struct strbuf *sb, const struct obj *o,
+		     const struct render_env *env)
+{
+	(void)env;
+	sb_puts(sb, o->reason);
+}
+
+static void g_age(struct strbuf *sb, const struct obj *o,
+		  const struct render_env *env)
+{
+	int64_t a = obj_age(o, env->ctx->now);
+
+	if (a >= 0)
+		fmt_age(sb, a);
+}
+
+static void put_time(struct strbuf *sb, time_t t)
+{
+	char buf[32];
+
+	if (!t)
+		return;
+	fmt_iso_time(buf, sizeof(buf), t);
+	sb_puts(sb, buf);
+}
+
+static void g_changed(struct strbuf *sb, const struct obj *o,
+		      const struct render_env *env)
+{
+	(void)env;
+	put_time(sb, o->t_change);
+}
+
+static void g_used(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	put_time(sb, obj_last_used(o));
+}
+
+static void g_cpid(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_SHM)
+		sb_printf(sb, "%d", (int)o->cpid);
+}
+
+static void g_lpid(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_SHM)
+		sb_printf(sb, "%d", (int)o->u.shm.lpid);
+	else if (o->kind == KIND_MSG)
+		sb_printf(sb, "%d/%d", (int)o->u.msg.lspid,
+			  (int)o->u.msg.lrpid);
+}
+
+static void g_nattch(struct strbuf *sb, const struct obj *o,
+		     const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_SHM)
+		sb_printf(sb, "%lu", o->u.shm.nattch);
+}
+
+static void g_nsems(struct strbuf *sb, const struct obj *o,
+		    const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_SEM)
+		sb_printf(sb, "%u", o->u.sem.nsems);
+}
+
+static void g_msgs(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_MSG)
+		sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
+	else if (o->kind == KIND_MQUEUE)
+		sb_printf(sb, "%llu", (unsigned long long)o->u.mq.qsize);
+}
+
+static const char *sock_type_name(int t)
+{
+	switch (t) {
+	case SOCK_STREAM: return "stream";
+	case SOCK_DGRAM: return "dgram";
+	case SOCK_SEQPACKET: return "seqpacket";
+	default: return "?";
+	}
+}
+
+static void g_socktype(struct strbuf *sb, const struct obj *o,
+		       const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_UNIX)
+		sb_puts(sb, sock_type_name(o->u.ux.type));
+}
+
+static void g_peer(struct strbuf *sb, const struct obj *o,
+		   const struct render_env *env)
+{
+	(void)env;
+	if (o->kind == KIND_UNIX && o->u.ux.peer)
+		sb_printf(sb, "%llu", (unsigned long long)o->u.ux.peer);
+}
+
+/* numeric keys for sorting ------------------------------------------- */
+
+static bool n_id(const struct obj *o, int64_t *v)
+{
+	*v = o->id;
+	return o->id >= 0;
+}
+
+static bool n_key(const struct obj *o, int64_t *v)
+{
+	*v = o->key;
+	return is_sysv(o);
+}
+
+static bool n_inode(const struct obj *o, int64_t *v)
+{
+	*v = (int64_t)(o->inode ? o->inode : (uint64_t)o->ino);
+	return *v != 0;
+}
+
+static bool n_uid(const struct obj *o, int64_t *v)
+{
+	*v = o->uid;
+	return true;
+}
+
+static bool n_size(const struct obj *o, int64_t *v)
+{
+	*v = (int64_t)o->size;
+	return o->kind != KIND_UNIX;
+}
+
+static bool n_holders(const struct obj *o, int64_t *v)
+{
+	*v = count_holder_pids(o);
+	return true;
+}
+
+static bool n_state(const struct obj *o, int64_t *v)
+{
+	*v = o->state;
+	return true;
+}
+
+static bool n_kind(const struct obj *o, int64_t *v)
+{
+	*v = o->kind;
+	return true;
+}
+
+static bool n_used(const struct obj *o, int64_t *v)
+{
+	*v = obj_last_used(o);
+	return *v != 0;
+}
+
+static bool n_age(const struct obj *o, int64_t *v)
+{
+	/* older = larger age = smaller last-used time */
+	time_t t = obj_last_used(o);
+
+	*v = -(int64_t)t;
+	return t != 0;
+}
+
+static bool n_changed(const struct obj *o, int64_t *v)
+{
+	*v = o->t_change;
+	return o->t_change != 0;
+}
+
+static bool n_cpid(const struct obj *o, int64_t *v)
+{
+	*v = o->cpid;
+	return o->kind == KIND_SHM;
+}
+
+static bool n_nattch(const struct obj *o, int64_t *v)
+{
+	*v = (int64_t)o->u.shm.nattch;
+	return o->kind == KIND_SHM;
+}
+
+const struct column columns[] = {
+	{ "KIND", "object kind (shm sem msg pshm psem mqueue unix sockfile fifo)", COL_STRING, false, g_kind, n_kind },
+	{ "ID/NAME", "SysV id, POSIX name, file path or socket address", COL_STRING, false, g_idname, NULL },
+	{ "ID", "SysV id", COL_NUMBER, true, g_id, n_id },
+	{ "KEY", "SysV key as 0x%08x", COL_STRING, false, g_key, n_key },
+	{ "NAME", "POSIX name (without the leading slash or sem. prefix)", COL_STRING, false, g_name, NULL },
+	{ "PATH", "absolute path of a file object", COL_STRING, false, g_path, NULL },
+	{ "INODE", "socket inode, or file inode", COL_NUMBER, true, g_inode, n_inode },
+	{ "OWNER", "owner user name", COL_STRING, false, g_owner, n_uid },
+	{ "UID", "owner user id", COL_NUMBER, true, g_uid, n_uid },
+	{ "GROUP", "owner group name", COL_STRING, false, g_group, NULL },
+	{ "PERMS", "permissions, rwx style", COL_STRING, false, g_perms, NULL },
+	{ "MODE", "permissions and special bits, octal", COL_STRING, false, g_mode, NULL },
+	{ "SIZE", "size (bytes with -b)", COL_SIZE, true, g_size, n_size },
+	{ "HOLDERS", "processes that hold it, comm(pid),...+N", COL_STRING, false, g_holders, n_holders },
+	{ "NHOLDERS", "number of holding processes", COL_NUMBER, true, g_nholders, n_holders },
+	{ "STATE", "in-use, orphan or unknown", COL_STRING, false, g_state, n_state },
+	{ "REASON", "why it has that state", COL_STRING, false, g_reason, NULL },
+	{ "AGE", "time since last use", COL_STRING, true, g_age, n_age },
+	{ "USED", "time of last use (UTC)", COL_TIME, false, g_used, n_used },
+	{ "CHANGED", "time of last change (UTC)", COL_TIME, false, g_changed, n_changed },
+	{ "CPID", "shm creator pid", COL_NUMBER, true, g_cpid, n_cpid },
+	{ "LPID", "shm last attach/detach pid; msg last send/receive pids", COL_STRING, true, g_lpid, NULL },
+	{ "NATTCH", "shm attach count", COL_NUMBER, true, g_nattch, n_nattch },
+	{ "NSEMS", "semaphores in a set", COL_NUMBER, true, g_nsems, NULL },
+	{ "MSGS", "messages queued (msg, mqueue)", COL_NUMBER, true, g_msgs, NULL },
+	{ "TYPE", "unix socket type", COL_STRING, false, g_socktype, NULL },
+	{ "PEER", "unix socket peer inode", COL_NUMBER, true, g_peer, NULL },
+};
+
+const size_t ncolumns = sizeof(columns) / sizeof(columns[0]);
+const char *const default_columns =
+	"KIND,ID/NAME,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
+
+int column_find(const char *name)
+{
+	for (size_t i = 0; i < ncolumns; i++)
+		if (!strcasecmp(columns[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int columns_parse(const char *list, int *idx, int max, const char **bad)
+{
+	static char badbuf[64];
+	char *copy = xstrdup(list), *save = NULL, *tok;
+	int n = 0;
+
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int c = column_find(tok);
+
+		if (c < 0 || n == max) {
+			snprintf(badbuf, sizeof(badbuf), "%s", tok);
+			*bad = badbuf;
+			free(copy);
+			return -EINVAL;
+		}
+		idx[n++] = c;
+	}
+	free(copy);
+	if (!n) {
+		snprintf(badbuf, sizeof(badbuf), "%s", list);
+		*bad = badbuf;
+		return -EINVAL;
+	}
+	return n;
+}
+
+static const struct render_env *sort_env;
+static int sort_col;
+
+static int cmp_objs(const void *pa, const void *pb)
+{
+	const struct obj *a = *(struct obj *const *)pa;
+	const struct obj *b = *(struct obj *const *)pb;
+	const struct column *c = &columns[sort_col];
+	int r = 0;
+
+	if (c->num) {
+		int64_t va, vb;
+		bool ha = c->num(a, &va), hb = c->num(b, &vb);
+
+		if (ha != hb)
+			r = ha ? -1 : 1;
+		else if (ha)
+			r = va < vb ? -1 : va > vb;
+	} else {
+		struct strbuf sa = { 0 }, sb = { 0 };
+
+		c->get(&sa, a, sort_env);
+		c->get(&sb, b, sort_env);
+		if (!sa.len != !sb.len)
+			r = sa.len ? -1 : 1;
+		else if (sa.len)
+			r = strcmp(sa.buf, sb.buf);
+		sb_free(&sa);
+		sb_free(&sb);
+	}
+	if (!r)	/* stable: fall back to scan order */
+		r = a < b ? -1 : a > b;
+	return r;
+}
+
+void objs_sort(struct obj **v, size_t n, int col, const struct render_env *env)
+{
+	sort_env = env;
+	sort_col = col;
+	qsort(v, n, sizeof(*v), cmp_objs);
+}

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* main.c - options -> command; usage, version, exit codes. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "columns.h"
+#include "scan.h"
+#include "util.h"
+
+const char *const command_names[CMD_COUNT] = { "list", "gc", "stats" };
+const char *const command_help[CMD_COUNT] = {
+	"list IPC objects with holders and state (default)",
+	"remove orphans older than --min-age",
+	"counts, bytes and kernel-limit usage",
+};
+
+#define L CMDBIT(CMD_LIST)
+#define G CMDBIT(CMD_GC)
+#define S CMDBIT(CMD_STATS)
+
+/* The one option table: getopt, --help, the man page check and the shell
+ * completions all come from it. */
+const struct option_desc option_table[] = {
+	{ "type", 't', ARG_KINDS, "KINDS", ALLCMDS,
+	  "only these kinds or groups (comma list)" },
+	{ "user", 'u', ARG_USER, "USER", ALLCMDS,
+	  "only objects owned by USER (name or uid)" },
+	{ "pid", 'p', ARG_PID, "PID", ALLCMDS,
+	  "only objects PID holds or created" },
+	{ "json", 'J', ARG_NONE, NULL, ALLCMDS, "JSON output (schema 1)" },
+	{ "socket-dir", 0, ARG_DIR, "DIR", ALLCMDS,
+	  "look for socket files and FIFOs here (repeatable; replaces "
+	  "/run /tmp /var/tmp /dev/shm)" },
+	{ "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
+	{ "output", 'o', ARG_COLUMNS, "COLS", L,
+	  "columns to show (comma list; +COLS adds to the default)" },
+	{ "list-columns", 0, ARG_NONE, NULL, L,
+	  "list the available columns and exit" },
+	{ "noheadings", 'n', ARG_NONE, NULL, L, "no header line" },
+	{ "raw", 'r', ARG_NONE, NULL, L, "raw output: no column alignment" },
+	{ "bytes", 'b', ARG_NONE, NULL, L, "sizes in bytes" },
+	{ "sort", 0, ARG_COLUMN, "COL", L, "sort by column" },
+	{ "dry-run", 'n', ARG_NONE, NULL, G,
+	  "show what would be removed, change nothing" },
+	{ "min-age", 0, ARG_DURATION, "DURATION", G,
+	  "only objects unused for this long (default 1h; s m h d; 0 allowed)" },
+	{ "exclude", 0, ARG_GLOB, "GLOB", G,
+	  "never remove a match of name, path or key (repeatable)" },
+	{ "exclude-from", 0, ARG_FILE, "FILE", G,
+	  "read exclude globs from FILE, one per line" },
+	{ "prometheus", 0, ARG_NONE, NULL, S,
+	  "Prometheus text exposition format" },
+	{ "output-file", 0, ARG_FILE, "PATH", S,
+	  "write atomically to PATH (temp file + rename)" },
+	{ "help", 'h', ARG_NONE, NULL, ALLCMDS, "show this help and exit" },
+	{ "version", 'V', ARG_NONE, NULL, ALLCMDS, "show the version and exit" },
+	{ "completion", 0, ARG_NONE, "SHELL", ALLCMDS,
+	  "print a bash, zsh or fish completion script", true },
+#ifdef IPCSCAN_TEST_HOOKS
+	{ "root", 0, ARG_DIR, "DIR", ALLCMDS,
+	  "read /proc and /dev below DIR (test builds)", true },
+#endif
+	{ NULL, 0, ARG_NONE, NULL, 0, NULL },
+};
+
+#undef L
+#undef G
+#undef S
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n"
+		     " ipcscan [list] [options]\n"
+		     " ipcscan gc [options]\n"
+		     " ipcscan stats [options]\n\n"
+		     "Find System V and POSIX IPC objects, sockets and FIFOs, "
+		     "who holds them,\nand remove proven orphans.\n\n"
+		     "Commands:\n");
+	for (int c = 0; c < CMD_COUNT; c++)
+		fprintf(out, " %-6s %s\n", command_names[c], command_help[c]);
+	for (int c = -1; c < CMD_COUNT; c++) {
+		fprintf(out, "\n%s%s:\n", c < 0 ? "Common options" : "Options for ",
+			c < 0 ? "" : command_names[c]);
+		for (const struct option_desc *o = option_table; o->lname; o++) {
+			char left[64];
+			bool common = o->cmds == ALLCMDS;
+
+			if (o->hidden || (c < 0) != common ||
+			    (c >= 0 && !(o->cmds & CMDBIT(c))))
+				continue;
+			snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+				 o->sname ? "-" : "   ",
+				 o->sname ? o->sname : ' ',
+				 o->sname ? ", " : "", o->lname,
+				 o->argname ? " " : "",
+				 o->argname ? o->argname : "");
+			fprintf(out, " %-26s %s\n", left, o->help);
+		}
+	}
+	fprintf(out, "\nKinds:");
+	for (int k = 0; k < KIND_COUNT; k++)
+		fprintf(out, " %s", kind_table[k].name);
+	fprintf(out, "\nGroups:");
+	for (int g = 0; kind_groups[g].name; g++)
+		fprintf(out, " %s", kind_groups[g].name);
+	fprintf(out, "\n\nColumns (list -o, --sort):\n");
+	for (size_t i = 0; i < ncolumns; i++)
+		fprintf(out, " %-10s %s\n", columns[i].name, columns[i].help);
+	fprintf(out, "\nStates: in-use, orphan, unknown.  Exit status: 0 ok, "
+		     "1 runtime failure or\nfailed removal or gc lock held, "
+		     "2 bad usage.  See ipcscan(8).\n");
+}
+
+static int die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ipcscan: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static uid_t parse_user(const char *s)
+{
+	struct passwd *pw = getpwnam(s);
+	uint64_t v;
+
+	if (pw)
+		return pw->pw_uid;
+	if (!parse_u64(s, &v) && v < (uid_t)-1)
+		return (uid_t)v;
+	die_usage("unknown user '%s'", s);
+	return 0;
+}
+
+static void add_exclude(struct cli *cli, const char *glob)
+{
+	cli->excludes = xrealloc(cli->excludes,
+				 (cli->nexcludes + 1) * sizeof(*cli->excludes));
+	cli->excludes[cli->nexcludes++] = xstrdup(glob);
+}
+
+static void read_excludes(struct cli *cli, const char *file)
+{
+	char *buf, *line, *save = NULL;
+	ssize_t n = read_file(file, &buf);
+
+	if (n < 0)
+		die_usage("cannot read exclude file '%s': %s", file,
+			  strerror((int)-n));
+	if (memchr(buf, '\0', (size_t)n))
+		die_usage("exclude file '%s' contains a NUL byte", file);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line);
+
+		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+			       line[len - 1] == '\r'))
+			line[--len] = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line && *line != '#')
+			add_exclude(cli, line);
+	}
+	free(buf);
+}
+
+static void parse_args(int argc, char **argv, struct cli *cli)
+{
+	struct option lopts[64];
+	char sopts[64];
+	int nl = 0, ns = 0, c, idx;
+	int first = 1;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->cmd = CMD_LIST;
+	cli->kinds = KMASK_ALL;
+	cli->min_age = 3600;
+	cli->root = "";
+	if (argc > 1 && argv[1][0] != '-') {
+		int k;
+
+		for (k = 0; k < CMD_COUNT; k++)
+			if (!strcmp(argv[1], command_names[k]))
+				break;
+		if (k == CMD_COUNT)
+			die_usage("unknown command '%s'", argv[1]);
+		cli->cmd = (enum command)k;
+		first = 2;
+	}
+	sopts[ns++] = ':';
+	for (const struct option_desc *o = option_table; o->lname; o++) {
+		if (!(o->cmds & CMDBIT(cli->cmd)))
+			continue;
+		lopts[nl++] = (struct option){ o->lname,
+			o->argname ? required_argument : no_argument, NULL,
+			(int)(o - option_table) + 256 };
+		if (o->sname) {
+			sopts[ns++] = o->sname;
+			if (o->argname)
+				sopts[ns++] = ':';
+		}
+	}
+	lopts[nl] = (struct option){ 0 };
+	sopts[ns] = '\0';
+
+	opterr = 0;
+	optind = first;
+	while ((c = getopt_long(argc, argv, sopts, lopts, &idx)) != -1) {
+		const struct option_desc *o = NULL;
+		const char *bad;
+		uint64_t v;
+
+		if (c == '?') {
+			if (optopt)
+				die_usage("unknown option '-%c'", optopt);
+			die_usage("unknown option '%s'", argv[optind - 1]);
+		}
+		if (c == ':')
+			die_usage("option '%s' needs an argument",
+				  argv[optind - 1]);
+		if (c >= 256) {
+			o = &option_table[c - 256];
+		} else {
+			for (o = option_table; o->lname; o++)
+				if (o->sname == c && (o->cmds & CMDBIT(cli->cmd)))
+					break;
+		}
+		if (!strcmp(o->lname, "type")) {
+			if (kinds_parse(optarg, &cli->kinds, &bad))
+				die_usage("unknown kind '%s'", bad);
+		} else if (!strcmp(o->lname, "user")) {
+			cli->user = parse_user(optarg);
+			cli->have_user = true;
+		} else if (!strcmp(o->lname, "pid")) {
+			if (parse_u64(optarg, &v) || !v || v > 0x3fffffff)
+				die_usage("bad pid '%s'", optarg);
+			cli->pid = (pid_t)v;
+		} else if (!strcmp(o->lname, "json")) {
+			cli->json = true;
+		} else if (!strcmp(o->lname, "socket-dir")) {
+			if (optarg[0] != '/')
+				die_usage("socket dir '%s' is not an absolute path",
+					  optarg);
+			cli->sockdirs = xrealloc(cli->sockdirs,
+				(cli->nsockdirs + 1) * sizeof(*cli->sockdirs));
+			cli->sockdirs[cli->nsockdirs++] = optarg;
+		} else if (!strcmp(o->lname, "orphans")) {
+			cli->orphans = true;
+		} else if (!strcmp(o->lname, "output")) {
+			cli->output = optarg;
+		} else if (!strcmp(o->lname, "list-columns")) {
+			cli->list_columns = true;
+		} else if (!strcmp(o->lname, "noheadings")) {
+			cli->noheadings = true;
+		} else if (!strcmp(o->lname, "raw")) {
+			cli->raw = true;
+		} else if (!strcmp(o->lname, "bytes")) {
+			cli->bytes = true;
+		} else if (!strcmp(o->lname, "sort")) {
+			if (column_find(optarg) < 0)
+				die_usage("unknown column '%s'", optarg);
+			cli->sort = optarg;
+		} else if (!strcmp(o->lname, "dry-run")) {
+			cli->dry_run = true;
+		} else if (!strcmp(o->lname, "min-age")) {
+			if (parse_duration(optarg, &cli->min_age))
+				die_usage("bad duration '%s' (use e.g. 90s, 15m, 1h, 2d)",
+					  optarg);
+		} else if (!strcmp(o->lname, "exclude")) {
+			add_exclude(cli, optarg);
+		} else if (!strcmp(o->lname, "exclude-from")) {
+			read_excludes(cli, optarg);
+		} else if (!strcmp(o->lname, "prometheus")) {
+			cli->prometheus = true;
+		} else if (!strcmp(o->lname, "output-file")) {
+			cli->output_file = optarg;
+		} else if (!strcmp(o->lname, "help")) {
+			usage(stdout);
+			exit(EXIT_OK);
+		} else if (!strcmp(o->lname, "version")) {
+			printf("ipcscan %s\n", IPCSCAN_VERSION);
+			exit(EXIT_OK);
+		} else if (!strcmp(o->lname, "completion")) {
+			if (print_completion(optarg))
+				die_usage("unknown shell '%s'", optarg);
+			exit(EXIT_OK);
+		} else if (!strcmp(o->lname, "root")) {
+			cli->root = optarg;
+		}
+	}
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+	if (cli->output) {
+		int idxs[64];
+		const char *bad;
+		const char *list = cli->output[0] == '+' ? cli->output + 1
+							 : cli->output;
+
+		if (columns_parse(list, idxs, 64, &bad) < 0)
+			die_usage("unknown column '%s'", bad);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	int r;
+
+	parse_args(argc, argv, &cli);
+	switch (cli.cmd) {
+	case CMD_GC:
+		r = cmd_gc(&cli);
+		break;
+	case CMD_STATS:
+		r = cmd_stats(&cli);
+		break;
+	default:
+		r = cmd_list(&cli);
+		break;
+	}
+	for (size_t i = 0; i < cli.nexcludes; i++)
+		free(cli.excludes[i]);
+	free(cli.excludes);
+	free(cli.sockdirs);
+	return r;
+}
