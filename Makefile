@@ -37,8 +37,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
-.PHONY: all check check-unit check-integration check-sanitize tests \
-	install uninstall clean bench fuzz
+.PHONY: all check check-sanitize tests install uninstall clean bench fuzz \
+	completions
 all: $(BUILD)/ipcscan
 
 $(BUILD)/ipcscan: $(OBJS)
@@ -69,6 +69,41 @@ check:
 check-sanitize:
 	$(MAKE) BUILD=build/asan SANITIZE=1 TEST_HOOKS=1 tests
 	tests/run-tests --build build/asan
+
+COMPLETIONS := completions/ipcscan.bash completions/_ipcscan \
+	completions/ipcscan.fish
+
+# The completions are generated from the binary's own tables and
+# committed; 'make completions' refreshes them, a test checks they match.
+completions: $(BUILD)/ipcscan
+	$(BUILD)/ipcscan --completion bash > completions/ipcscan.bash
+	$(BUILD)/ipcscan --completion zsh > completions/_ipcscan
+	$(BUILD)/ipcscan --completion fish > completions/ipcscan.fish
+
+install: $(BUILD)/ipcscan
+	install -D -m 0755 $(BUILD)/ipcscan $(DESTDIR)$(SBINDIR)/ipcscan
+	install -D -m 0644 man/ipcscan.8 $(DESTDIR)$(MANDIR)/man8/ipcscan.8
+	install -D -m 0644 completions/ipcscan.bash \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/ipcscan
+	install -D -m 0644 completions/_ipcscan \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_ipcscan
+	install -D -m 0644 completions/ipcscan.fish \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/ipcscan.fish
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/systemd/ipcscan-gc.service.in \
+		> $(BUILD)/ipcscan-gc.service
+	install -D -m 0644 $(BUILD)/ipcscan-gc.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.service
+	install -D -m 0644 contrib/systemd/ipcscan-gc.timer \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.timer
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ipcscan \
+		$(DESTDIR)$(MANDIR)/man8/ipcscan.8 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/ipcscan \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions/_ipcscan \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/ipcscan.fish \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.timer
 
 -include $(OBJS:.o=.d)
 

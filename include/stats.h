@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* stats.h - per-kind counts and kernel limits, and their renderers. */
+#ifndef IPCSCAN_STATS_H
+#define IPCSCAN_STATS_H
+
+#include <stdio.h>
+
+#include "scan.h"
+#include "util.h"
+
+struct kind_stats {
+	uint64_t count[STATE_COUNT];
+	uint64_t bytes[STATE_COUNT];
+};
+
+enum limit_id {
+	LIM_SHMMNI, LIM_SHMALL, LIM_SHMMAX, LIM_MSGMNI, LIM_SEMMNI,
+	LIM_SEMMNS, LIM_MQUEUES, LIM_DEVSHM, LIM_COUNT
+};
+
+struct limit_stat {
+	const char *resource;
+	const char *help;
+	bool have_limit;
+	uint64_t limit;
+	uint64_t used;
+};
+
+struct stats {
+	struct kind_stats kind[KIND_COUNT];
+	struct limit_stat lim[LIM_COUNT];
+	bool complete;
+	double duration;
+	time_t now;
+};
+
+/* Read the kernel limits below @root (per IPC namespace) and statvfs of
+ * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
+void stats_limits(const char *root, const struct objset *objs,
+		  struct stats *st);
+
+/* Prometheus text exposition format. Returns 0 or -errno. */
+int render_prometheus(FILE *out, const struct stats *st);
+/* Escape a label value (backslash, double quote, newline). */
+void prom_escape(struct strbuf *sb, const char *s);
+
+#endif

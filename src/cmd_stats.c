@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cmd_stats.c - stats: scan -> count -> render (table, JSON, Prometheus). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "render.h"
+#include "stats.h"
+
+static const struct {
+	const char *resource, *help;
+} limit_names[LIM_COUNT] = {
+	[LIM_SHMMNI] = { "shmmni", "SysV shm segments (kernel.shmmni)" },
+	[LIM_SHMALL] = { "shmall_bytes",
+			 "SysV shm bytes (kernel.shmall x page size)" },
+	[LIM_SHMMAX] = { "shmmax_bytes",
+			 "largest SysV shm segment (kernel.shmmax)" },
+	[LIM_MSGMNI] = { "msgmni", "SysV message queues (kernel.msgmni)" },
+	[LIM_SEMMNI] = { "semmni", "SysV semaphore sets (kernel.sem 4th)" },
+	[LIM_SEMMNS] = { "semmns", "SysV semaphores (kernel.sem 2nd)" },
+	[LIM_MQUEUES] = { "mqueue_queues",
+			  "POSIX queues (fs.mqueue.queues_max)" },
+	[LIM_DEVSHM] = { "devshm_bytes", "/dev/shm size (statvfs)" },
+};
+
+/* Read one or more numbers from a /proc/sys file. */
+static int read_sysctl(const char *root, const char *rel, uint64_t *v, int max)
+{
+	char path[4096], *buf, *f[8];
+	int n, got = 0;
+
+	if (root_path(path, sizeof(path), root, rel) || read_file(path, &buf) < 0)
+		return -1;
+	n = split_fields(buf, f, 8);
+	for (int i = 0; i < n && i < max; i++) {
+		if (parse_u64(f[i], &v[i]))
+			break;
+		got++;
+	}
+	free(buf);
+	return got;
+}
+
+static void set_limit(struct stats *st, enum limit_id l, uint64_t v)
+{
+	st->lim[l].have_limit = true;
+	st->lim[l].limit = v;
+}
+
+void stats_limits(const char *root, const struct objset *objs,
+		  struct stats *st)
+{
+	uint64_t v[4];
+	struct statvfs sv;
+	char path[4096];
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (int l = 0; l < LIM_COUNT; l++) {
+		st->lim[l].resource = limit_names[l].resource;
+		st->lim[l].help = limit_names[l].help;
+	}
+	for (size_t i = 0; i < objs->n; i++) {
+		const struct obj *o = &objs->v[i];
+
+		switch (o->kind) {
+		case KIND_SHM:
+			st->lim[LIM_SHMMNI].used++;
+			/* shmall counts whole pages */
+			st->lim[LIM_SHMALL].used += (o->size + (uint64_t)page - 1) /
+						    (uint64_t)page * (uint64_t)page;
+			if (o->size > st->lim[LIM_SHMMAX].used)
+				st->lim[LIM_SHMMAX].used = o->size;
+			break;
+		case KIND_MSG:
+			st->lim[LIM_MSGMNI].used++;
+			break;
+		case KIND_SEM:
+			st->lim[LIM_SEMMNI].used++;
+			st->lim[LIM_SEMMNS].used += o->u.sem.nsems;
+			break;
+		case KIND_MQUEUE:
+			st->lim[LIM_MQUEUES].used++;
+			break;
+		default:
+			break;
+		}
+	}
+	if (read_sysctl(root, "/proc/sys/kernel/shmmni", v, 1) == 1)
+		set_limit(st, LIM_SHMMNI, v[0]);
+	/* saturate: the default shmall is near 2^64 / page size */
+	if (read_sysctl(root, "/proc/sys/kernel/shmall", v, 1) == 1)
+		set_limit(st, LIM_SHMALL, v[0] > UINT64_MAX / (uint64_t)page ?
+			  UINT64_MAX : v[0] * (uint64_t)page);
+	if (read_sysctl(root, "/proc/sys/kernel/shmmax", v, 1) == 1)
+		set_limit(st, LIM_SHMMAX, v[0]);
+	if (read_sysctl(root, "/proc/sys/kernel/msgmni", v, 1) == 1)
+		set_limit(st, LIM_MSGMNI, v[0]);
+	if (read_sysctl(root, "/proc/sys/kernel/sem", v, 4) == 4) {
+		set_limit(st, LIM_SEMMNS, v[1]);
+		set_limit(st, LIM_SEMMNI, v[3]);
+	}
+	if (read_sysctl(root, "/proc/sys/fs/mqueue/queues_max", v, 1) == 1)
+		set_limit(st, LIM_MQUEUES, v[0]);
+	if (!root_path(path, sizeof(path), root, "/dev/shm") &&
+	    !statvfs(path, &sv)) {
+		set_limit(st, LIM_DEVSHM, (uint64_t)sv.f_blocks * sv.f_frsize);
+		st->lim[LIM_DEVSHM].used = (uint64_t)(sv.f_blocks - sv.f_bfree) *
+					   sv.f_frsize;
+	}
+}
+
+static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
+{
+	cJSON *doc = cJSON_CreateObject(), *kinds, *lims;
+	char host[256] = "", when[32];
+
+	gethostname(host, sizeof(host) - 1);
+	fmt_iso_time(when, sizeof(when), st->now);
+	cJSON_AddNumberToObject(doc, "schema", IPCSCAN_SCHEMA);
+	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
+	cJSON_AddItemToObject(doc, "host", json_bytes(host));
+	cJSON_AddStringToObject(doc, "time", when);
+	cJSON_AddBoolToObject(doc, "complete", st->complete);
+	cJSON_AddNumberToObject(doc, "scan_duration", st->duration);
+	kinds = cJSON_AddObjectToObject(doc, "kinds");
+	for (int k = 0; k < KIND_COUNT; k++) {
+		const struct kind_stats *ks = &st->kind[k];
+		cJSON *j = cJSON_AddObjectToObject(kinds, kind_table[k].name);
+		uint64_t total = 0, bytes = 0;
+
+		for (int s = 0; s < STATE_COUNT; s++) {
+			total += ks->count[s];
+			bytes += ks->bytes[s];
+		}
+		cJSON_AddNumberToObject(j, "count", (double)total);
+		cJSON_AddNumberToObject(j, "in_use", (double)ks->count[STATE_INUSE]);
+		cJSON_AddNumberToObject(j, "orphan", (double)ks->count[STATE_ORPHAN]);
+		cJSON_AddNumberToObject(j, "unknown", (double)ks->count[STATE_UNKNOWN]);
+		cJSON_AddNumberToObject(j, "bytes", (double)bytes);
+		cJSON_AddNumberToObject(j, "orphan_bytes",
+					(double)ks->bytes[STATE_ORPHAN]);
+	}
+	lims = cJSON_AddObjectToObject(doc, "limits");
+	for (int l = 0; l < LIM_COUNT; l++) {
+		cJSON *j = cJSON_AddObjectToObject(lims, st->lim[l].resource);
+
+		if (st->lim[l].have_limit)
+			cJSON_AddNumberToObject(j, "limit",
+						(double)st->lim[l].limit);
+		else
+			cJSON_AddNullToObject(j, "limit");
+		cJSON_AddNumberToObject(j, "used", (double)st->lim[l].used);
+	}
+	(void)ctx;
+	return doc;
+}
+
+static int stats_table(FILE *out, const struct stats *st)
+{
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *lt = scols_new_table();
+	static const char *const kh[] = { "KIND", "COUNT", "IN-USE", "ORPHAN",
+					  "UNKNOWN", "BYTES", "ORPHAN-BYTES" };
+	static const char *const lh[] = { "RESOURCE", "LIMIT", "USED", "USE%" };
+	struct strbuf c = { 0 };
+	int r = 0;
+
+	if (!tb || !lt) {
+		scols_unref_table(tb);
+		scols_unref_table(lt);
+		return -ENOMEM;
+	}
+	scols_table_set_stream(tb, out);
+	scols_table_set_stream(lt, out);
+	for (int i = 0; i < 7; i++)
+		scols_table_new_column(tb, kh[i], 0, i ? SCOLS_FL_RIGHT : 0);
+	for (int i = 0; i < 4; i++)
+		scols_table_new_column(lt, lh[i], 0, i ? SCOLS_FL_RIGHT : 0);
+	for (int k = 0; k < KIND_COUNT; k++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		const struct kind_stats *ks = &st->kind[k];
+		uint64_t total = 0, bytes = 0, v[6];
+
+		if (!ln)
+			break;
+		for (int s = 0; s < STATE_COUNT; s++) {
+			total += ks->count[s];
+			bytes += ks->bytes[s];
+		}
+		v[0] = total;
+		v[1] = ks->count[STATE_INUSE];
+		v[2] = ks->count[STATE_ORPHAN];
+		v[3] = ks->count[STATE_UNKNOWN];
+		v[4] = bytes;
+		v[5] = ks->bytes[STATE_ORPHAN];
+		scols_line_set_data(ln, 0, kind_table[k].name);
+		for (int i = 0; i < 6; i++) {
+			c.len = 0;
+			if (i >= 4)
+				fmt_size(&c, v[i], false);
+			else
+				sb_printf(&c, "%llu", (unsigned long long)v[i]);
+			scols_line_set_data(ln, (size_t)i + 1, c.buf);
+		}
+	}
+	for (int l = 0; l < LIM_COUNT; l++) {
+		const struct limit_stat *ls = &st->lim[l];
+		struct libscols_line *ln = scols_table_new_line(lt, NULL);
+		bool bytes = strstr(ls->resource, "bytes") != NULL;
+
+		if (!ln)
+			break;
+		scols_line_set_data(ln, 0, ls->resource);
+		c.len = 0;
+		if (!ls->have_limit)
+			sb_puts(&c, "-");
+		else if (bytes)
+			fmt_size(&c, ls->limit, false);
+		else
+			sb_printf(&c, "%llu", (unsigned long long)ls->limit);
+		scols_line_set_data(ln, 1, c.buf);
+		c.len = 0;
+		if (bytes)
+			fmt_size(&c, ls->used, false);
+		else
+			sb_printf(&c, "%llu", (unsigned long long)ls->used);
+		scols_line_set_data(ln, 2, c.buf);
+		c.len = 0;
+		if (ls->have_limit && ls->limit)
+			sb_printf(&c, "%.1f%%", 100.0 * (double)ls->used /
+						       (double)ls->limit);
+		else
+			sb_puts(&c, "-");
+		scols_line_set_data(ln, 3, c.buf);
+	}
+	if (scols_print_table(tb) || fputc('\n', out) == EOF ||
+	    scols_print_table(lt))
+		r = -EIO;
+	sb_free(&c);
+	scols_unref_table(tb);
+	scols_unref_table(lt);
+	return r;
+}
+
+/* Write to a temp file beside @path, then rename: a textfile collector
+ * never reads a half-written file. */
+static FILE *open_atomic(const char *path, char **tmp)
+{
+	char *copy = xstrdup(path);
+	int fd;
+	FILE *f;
+
+	*tmp = NULL;
+	if (asprintf(tmp, "%s/.%s.XXXXXX", dirname(copy),
+		     basename((char *)path)) < 0) {
+		free(copy);
+		*tmp = NULL;
+		return NULL;
+	}
+	free(copy);
+	fd = mkstemp(*tmp);
+	if (fd < 0)
+		return NULL;
+	fchmod(fd, 0644);
+	f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int cmd_stats(const struct cli *cli)
+{
+	struct scan_ctx ctx;
+	struct stats st = { 0 };
+	FILE *out = stdout;
+	char *tmp = NULL;
+	int r;
+
+	if (cli_scan(cli, &ctx)) {
+		scan_free(&ctx);
+		return EXIT_RUNTIME;
+	}
+	cli_print_warnings(&ctx);
+	for (size_t i = 0; i < ctx.objs.n; i++) {
+		const struct obj *o = &ctx.objs.v[i];
+
+		if (!cli_filter(cli, &ctx, o))
+			continue;
+		st.kind[o->kind].count[o->state]++;
+		st.kind[o->kind].bytes[o->state] += o->size;
+	}
+	stats_limits(ctx.root, &ctx.objs, &st);
+	st.complete = ctx.complete;
+	st.duration = ctx.duration;
+	st.now = ctx.now;
+
+	if (cli->output_file) {
+		out = open_atomic(cli->output_file, &tmp);
+		if (!out) {
+			fprintf(stderr, "ipcscan: cannot create a temp file for "
+				"'%s': %s\n", cli->output_file, strerror(errno));
+			free(tmp);
+			scan_free(&ctx);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (cli->prometheus)
+		r = render_prometheus(out, &st);
+	else if (cli->json)
+		r = json_print(out, stats_json(&st, &ctx));
+	else
+		r = stats_table(out, &st);
+	scan_free(&ctx);
+	if (fflush(out) && !r)
+		r = -errno;
+	if (cli->output_file) {
+		if (fsync(fileno(out)) && !r)
+			r = -errno;
+		if (fclose(out) && !r)
+			r = -errno;
+		if (!r && rename(tmp, cli->output_file))
+			r = -errno;
+		if (r)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (r) {
+		fprintf(stderr, "ipcscan: cannot write output%s%s: %s\n",
+			cli->output_file ? " to " : "",
+			cli->output_file ? cli->output_file : "", strerror(-r));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

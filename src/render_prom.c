@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* render_prom.c - stats in the Prometheus text exposition format. */
+#include <errno.h>
+
+#include "stats.h"
+#include "util.h"
+
+void prom_escape(struct strbuf *sb, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			sb_puts(sb, "\\\\");
+		else if (*s == '"')
+			sb_puts(sb, "\\\"");
+		else if (*s == '\n')
+			sb_puts(sb, "\\n");
+		else
+			sb_putc(sb, *s);
+	}
+}
+
+static void family(struct strbuf *sb, const char *name, const char *help)
+{
+	sb_printf(sb, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+static void label(struct strbuf *sb, const char *key, const char *val,
+		  bool first)
+{
+	sb_printf(sb, "%s%s=\"", first ? "{" : ",", key);
+	prom_escape(sb, val);
+	sb_putc(sb, '"');
+}
+
+int render_prometheus(FILE *out, const struct stats *st)
+{
+	struct strbuf sb = { 0 };
+	int r = 0;
+
+	family(&sb, "ipcscan_objects", "IPC objects by kind and state.");
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (int s = 0; s < STATE_COUNT; s++) {
+			sb_puts(&sb, "ipcscan_objects");
+			label(&sb, "kind", kind_table[k].name, true);
+			label(&sb, "state", state_name((enum state)s), false);
+			sb_printf(&sb, "} %llu\n",
+				  (unsigned long long)st->kind[k].count[s]);
+		}
+	family(&sb, "ipcscan_bytes",
+	       "Bytes held by IPC objects by kind and state.");
+	for (int k = 0; k < KIND_COUNT; k++)
+		for (int s = 0; s < STATE_COUNT; s++) {
+			sb_puts(&sb, "ipcscan_bytes");
+			label(&sb, "kind", kind_table[k].name, true);
+			label(&sb, "state", state_name((enum state)s), false);
+			sb_printf(&sb, "} %llu\n",
+				  (unsigned long long)st->kind[k].bytes[s]);
+		}
+	family(&sb, "ipcscan_limit", "Kernel limit of an IPC resource.");
+	for (int l = 0; l < LIM_COUNT; l++) {
+		if (!st->lim[l].have_limit)
+			continue;
+		sb_puts(&sb, "ipcscan_limit");
+		label(&sb, "resource", st->lim[l].resource, true);
+		sb_printf(&sb, "} %llu\n",
+			  (unsigned long long)st->lim[l].limit);
+	}
+	family(&sb, "ipcscan_used", "Current use of an IPC resource.");
+	for (int l = 0; l < LIM_COUNT; l++) {
+		sb_puts(&sb, "ipcscan_used");
+		label(&sb, "resource", st->lim[l].resource, true);
+		sb_printf(&sb, "} %llu\n", (unsigned long long)st->lim[l].used);
+	}
+	family(&sb, "ipcscan_scan_duration_seconds",
+	       "Wall time the scan took.");
+	sb_printf(&sb, "ipcscan_scan_duration_seconds %.6f\n", st->duration);
+	family(&sb, "ipcscan_scan_complete",
+	       "1 if every process and source could be inspected, else 0.");
+	sb_printf(&sb, "ipcscan_scan_complete %d\n", st->complete ? 1 : 0);
+	if (fwrite(sb.buf, 1, sb.len, out) != sb.len)
+		r = -EIO;
+	sb_free(&sb);
+	return r;
+}
