@@ -43,7 +43,7 @@ struct holder {
 };
 
 /* Per-kind detail. Times are seconds since the epoch, 0 = never recorded. */
-struct shm_info {
+struct shm_detail {
 	unsigned long nattch;
 	pid_t lpid;
 	uint64_t rss, swap;
@@ -115,7 +115,7 @@ struct obj {
 	bool binding_unknown;		/* sockfile: some netns could not be checked */
 
 	union {
-		struct shm_info shm;
+		struct shm_detail shm;
 		struct sem_info sem;
 		struct msg_info msg;
 		struct mq_info mq;

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sysv.c - SysV shm, sem and msg: /proc/sysvipc parsers, collector, remover. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <unistd.h>
+
+#include "reap.h"
+#include "sysv.h"
+#include "util.h"
+
+/* The caller defines it (semctl(2)); glibc does not. */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+/*
+ * One column of a /proc/sysvipc file: how to check it and where in struct
+ * obj it lands. The three formats below are nothing but lists of these.
+ */
+enum col_type {
+	COL_KEY,	/* signed 32-bit decimal, kept as its unsigned bits */
+	COL_ID,		/* int >= 0 */
+	COL_MODE,	/* octal, at most 16 bits */
+	COL_U64,
+	COL_ULONG,
+	COL_UINT,
+	COL_UGID,	/* uid_t / gid_t */
+	COL_PID,	/* pid_t >= 0 (0 = not visible here) */
+	COL_TIME,	/* time_t >= 0 */
+};
+
+struct col {
+	unsigned char type;
+	unsigned short off;
+};
+
+#define C(t, field) { COL_##t, offsetof(struct obj, field) }
+
+static const struct col shm_cols[] = {
+	C(KEY, key), C(ID, id), C(MODE, mode), C(U64, size),
+	C(PID, cpid), C(PID, u.shm.lpid), C(ULONG, u.shm.nattch),
+	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
+	C(TIME, t_attach), C(TIME, t_detach), C(TIME, t_change),
+	/* rss and swap exist only since Linux 4.1 */
+	C(U64, u.shm.rss), C(U64, u.shm.swap),
+};
+
+static const struct col sem_cols[] = {
+	C(KEY, key), C(ID, id), C(MODE, mode), C(UINT, u.sem.nsems),
+	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
+	C(TIME, t_op), C(TIME, t_change),
+};
+
+static const struct col msg_cols[] = {
+	C(KEY, key), C(ID, id), C(MODE, mode), C(U64, u.msg.cbytes),
+	C(U64, u.msg.qnum), C(PID, u.msg.lspid), C(PID, u.msg.lrpid),
+	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
+	C(TIME, t_send), C(TIME, t_recv), C(TIME, t_change),
+};
+
+#undef C
+
+#define MAX_COLS 16
+#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * Per-kind operations. Everything that is the same for the three kinds
+ * (line splitting, the collect loop, the reap driver) is written once and
+ * calls through this table.
+ */
+struct sysv_ops {
+	const char *file;		/* below the root */
+	const char *idcol;		/* second header column */
+	const struct col *cols;
+	int ncols, min_cols;
+	/* Derived fields once every column parsed. */
+	void (*fixup)(struct obj *o);
+	/* IPC_STAT (and for sem the per-semaphore pids) by id into @now;
+	 * @nsems_hint is the scanned set size. 0 or -errno. */
+	int (*restat)(int id, unsigned nsems_hint, struct obj *now);
+	/* Activity since the scan: write a reason and return true. */
+	bool (*changed)(const struct obj *was, const struct obj *now,
+			char *why, size_t whylen);
+	int (*rmid)(int id);
+};
+
+static const struct sysv_ops *ops_of(enum kind k);
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                              */
+
+static int parse_octal(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -EINVAL;
+		if (v >> 61)
+			return -ERANGE;
+		v = (v << 3) | (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Check one column and store it at its place in @o. */
+static int store_col(struct obj *o, const struct col *c, const char *s)
+{
+	void *p = (char *)o + c->off;
+	uint64_t u;
+	int64_t i;
+	int r;
+
+	switch (c->type) {
+	case COL_KEY:
+		r = parse_i64(s, &i);
+		if (r || i < INT32_MIN || i > INT32_MAX)
+			return -EINVAL;
+		*(uint32_t *)p = (uint32_t)(int32_t)i;
+		return 0;
+	case COL_ID:
+		r = parse_u64(s, &u);
+		if (r || u > INT32_MAX)
+			return -EINVAL;
+		*(int *)p = (int)u;
+		return 0;
+	case COL_MODE:
+		r = parse_octal(s, &u);
+		if (r || u > 0177777)
+			return -EINVAL;
+		*(mode_t *)p = (mode_t)(u & 07777);
+		return 0;
+	default:
+		break;
+	}
+
+	if (parse_u64(s, &u))
+		return -EINVAL;
+	switch (c->type) {
+	case COL_U64:
+		*(uint64_t *)p = u;
+		return 0;
+	case COL_ULONG:
+		if (u > ULONG_MAX)
+			return -EINVAL;
+		*(unsigned long *)p = (unsigned long)u;
+		return 0;
+	case COL_UINT:
+		if (u > UINT_MAX)
+			return -EINVAL;
+		*(unsigned *)p = (unsigned)u;
+		return 0;
+	case COL_UGID:
+		/* (uid_t)-1 is no owner the kernel can record */
+		if (u >= UINT32_MAX)
+			return -EINVAL;
+		*(uint32_t *)p = (uint32_t)u;
+		return 0;
+	case COL_PID:
+		if (u > INT32_MAX)
+			return -EINVAL;
+		*(pid_t *)p = (pid_t)u;
+		return 0;
+	case COL_TIME:
+		if (u > INT64_MAX)
+			return -EINVAL;
+		*(time_t *)p = (time_t)u;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int sysv_parse(const struct sysv_ops *ops, const char *line,
+		      struct obj *o)
+{
+	/* A real line is under 250 bytes; anything near this is garbage. */
+	char buf[512], *f[MAX_COLS + 1];
+	size_t len = strlen(line);
+	struct obj tmp;
+	int n;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, line, len + 1);
+	/* Optional trailing columns come all together or not at all. */
+	n = split_fields(buf, f, ops->ncols);
+	if (n != ops->ncols && n != ops->min_cols)
+		return -EINVAL;
+
+	/* Fill a copy so that @o is untouched on failure. */
+	tmp = *o;
+	for (int i = 0; i < ops->ncols; i++)
+		if (store_col(&tmp, &ops->cols[i], i < n ? f[i] : "0"))
+			return -EINVAL;
+	if (ops->fixup)
+		ops->fixup(&tmp);
+	*o = tmp;
+	return 0;
+}
+
+static void shm_fixup(struct obj *o)
+{
+	o->u.shm.dest = o->mode & SHM_DEST;
+	o->u.shm.locked = o->mode & SHM_LOCKED;
+}
+
+static void sem_fixup(struct obj *o)
+{
+	o->size = o->u.sem.nsems;
+}
+
+static void msg_fixup(struct obj *o)
+{
+	o->size = o->u.msg.cbytes;
+}
+
+int sysv_parse_shm(const char *line, struct obj *o)
+{
+	return sysv_parse(ops_of(KIND_SHM), line, o);
+}
+
+int sysv_parse_sem(const char *line, struct obj *o)
+{
+	return sysv_parse(ops_of(KIND_SEM), line, o);
+}
+
+int sysv_parse_msg(const char *line, struct obj *o)
+{
+	return sysv_parse(ops_of(KIND_MSG), line, o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Re-reading by id                                                     */
+
+static void perm_to_obj(const struct ipc_perm *p, struct obj *o)
+{
+	o->key = (uint32_t)p->__key;
+	o->uid = p->uid;
+	o->gid = p->gid;
+	o->cuid = p->cuid;
+	o->cgid = p->cgid;
+	o->mode = p->mode & 07777;
+}
+
+static int shm_restat(int id, unsigned nsems_hint, struct obj *now)
+{
+	struct shmid_ds ds;
+
+	(void)nsems_hint;
+	if (shmctl(id, IPC_STAT, &ds) < 0)
+		return -errno;
+	perm_to_obj(&ds.shm_perm, now);
+	now->size = ds.shm_segsz;
+	now->cpid = ds.shm_cpid;
+	now->t_attach = ds.shm_atime;
+	now->t_detach = ds.shm_dtime;
+	now->t_change = ds.shm_ctime;
+	now->u.shm.lpid = ds.shm_lpid;
+	now->u.shm.nattch = ds.shm_nattch;
+	shm_fixup(now);
+	return 0;
+}
+
+/*
+ * The pids first, then IPC_STAT: otime is then at least as new as every
+ * recorded pid, so checking a pid against it can only err towards "alive".
+ * A set replaced with a different size shows in the IPC_STAT that follows.
+ */
+#define SEM_MAX_NSEMS (1u << 20)
+
+static int sem_restat(int id, unsigned nsems, struct obj *now)
+{
+	struct semid_ds ds;
+	union semun arg = { .buf = &ds };
+	unsigned waiters = 0;
+	pid_t *pids;
+	int r = 0;
+
+	/* Default SEMMSL is 32000 and each semaphore costs three calls:
+	 * a larger set is not worth reading. */
+	if (nsems > SEM_MAX_NSEMS)
+		return -E2BIG;
+	pids = nsems ? xcalloc(nsems, sizeof(*pids)) : NULL;
+	for (unsigned i = 0; i < nsems; i++) {
+		int pid = semctl(id, (int)i, GETPID);
+		int ncnt = pid < 0 ? -1 : semctl(id, (int)i, GETNCNT);
+		int zcnt = ncnt < 0 ? -1 : semctl(id, (int)i, GETZCNT);
+
+		if (zcnt < 0) {
+			r = -errno;
+			goto fail;
+		}
+		pids[i] = pid;
+		waiters += (unsigned)ncnt + (unsigned)zcnt;
+	}
+	if (semctl(id, 0, IPC_STAT, arg) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	perm_to_obj(&ds.sem_perm, now);
+	now->t_op = ds.sem_otime;
+	now->t_change = ds.sem_ctime;
+	now->u.sem.nsems = (unsigned)ds.sem_nsems;
+	now->u.sem.pids = pids;
+	now->u.sem.waiters = waiters;
+	now->u.sem.pids_read = true;
+	sem_fixup(now);
+	return 0;
+fail:
+	free(pids);
+	return r;
+}
+
+static int msg_restat(int id, unsigned nsems_hint, struct obj *now)
+{
+	struct msqid_ds ds;
+
+	(void)nsems_hint;
+	if (msgctl(id, IPC_STAT, &ds) < 0)
+		return -errno;
+	perm_to_obj(&ds.msg_perm, now);
+	now->t_send = ds.msg_stime;
+	now->t_recv = ds.msg_rtime;
+	now->t_change = ds.msg_ctime;
+	now->u.msg.cbytes = ds.msg_cbytes;
+	now->u.msg.qnum = ds.msg_qnum;
+	now->u.msg.lspid = ds.msg_lspid;
+	now->u.msg.lrpid = ds.msg_lrpid;
+	msg_fixup(now);
+	return 0;
+}
+
+static void restat_free(struct obj *now)
+{
+	if (now->kind == KIND_SEM) {
+		free(now->u.sem.pids);
+		now->u.sem.pids = NULL;
+	}
+}
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_why(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || !len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
+/* Is @now another object than the one scanned (the id was reused)? */
+static bool replaced(const struct obj *was, const struct obj *now,
+		     char *why, size_t whylen)
+{
+	if (now->key != was->key) {
+		set_why(why, whylen, "replaced: key 0x%08x is now 0x%08x",
+			was->key, now->key);
+		return true;
+	}
+	if (now->cuid != was->cuid) {
+		set_why(why, whylen, "replaced: creator uid %u is now %u",
+			(unsigned)was->cuid, (unsigned)now->cuid);
+		return true;
+	}
+	if (now->t_change != was->t_change) {
+		set_why(why, whylen, "replaced: ctime %lld is now %lld",
+			(long long)was->t_change, (long long)now->t_change);
+		return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* "Still unused since the scan?" per kind                             */
+
+static bool shm_changed(const struct obj *was, const struct obj *now,
+			char *why, size_t whylen)
+{
+	if (now->u.shm.nattch)
+		set_why(why, whylen, "attached by %lu process(es)",
+			now->u.shm.nattch);
+	else if (now->cpid != was->cpid)
+		set_why(why, whylen, "replaced: creator pid %d is now %d",
+			(int)was->cpid, (int)now->cpid);
+	else if (now->t_attach != was->t_attach)
+		set_why(why, whylen, "attached since scan");
+	else if (now->t_detach != was->t_detach)
+		set_why(why, whylen, "detached since scan");
+	else if (now->u.shm.lpid != was->u.shm.lpid)
+		set_why(why, whylen, "last attach/detach pid %d is now %d",
+			(int)was->u.shm.lpid, (int)now->u.shm.lpid);
+	else
+		return false;
+	return true;
+}
+
+static bool sem_changed(const struct obj *was, const struct obj *now,
+			char *why, size_t whylen)
+{
+	if (!was->u.sem.pids_read || (was->u.sem.nsems && !was->u.sem.pids)) {
+		set_why(why, whylen, "semaphore pids were not read at scan");
+		return true;
+	}
+	if (now->u.sem.nsems != was->u.sem.nsems) {
+		set_why(why, whylen, "replaced: nsems %u is now %u",
+			was->u.sem.nsems, now->u.sem.nsems);
+		return true;
+	}
+	if (now->u.sem.waiters) {
+		set_why(why, whylen, "%u process(es) waiting on it",
+			now->u.sem.waiters);
+		return true;
+	}
+	if (now->t_op != was->t_op) {
+		set_why(why, whylen, "operated on since scan");
+		return true;
+	}
+	for (unsigned i = 0; i < was->u.sem.nsems; i++) {
+		if (now->u.sem.pids[i] != was->u.sem.pids[i]) {
+			set_why(why, whylen,
+				"semaphore %u last operated by pid %d, was %d",
+				i, (int)now->u.sem.pids[i],
+				(int)was->u.sem.pids[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool msg_changed(const struct obj *was, const struct obj *now,
+			char *why, size_t whylen)
+{
+	if (now->t_send != was->t_send ||
+	    now->u.msg.lspid != was->u.msg.lspid)
+		set_why(why, whylen, "message sent since scan");
+	else if (now->t_recv != was->t_recv ||
+		 now->u.msg.lrpid != was->u.msg.lrpid)
+		set_why(why, whylen, "message received since scan");
+	else
+		return false;
+	return true;
+}
+
+static int shm_rmid(int id)
+{
+	return shmctl(id, IPC_RMID, NULL);
+}
+
+static int sem_rmid(int id)
+{
+	return semctl(id, 0, IPC_RMID);
+}
+
+static int msg_rmid(int id)
+{
+	return msgctl(id, IPC_RMID, NULL);
+}
+
+static const struct sysv_ops sysv_ops[] = {
+	[KIND_SHM] = {
+		.file = "/proc/sysvipc/shm", .idcol = "shmid",
+		.cols = shm_cols, .ncols = NCOLS(shm_cols),
+		.min_cols = NCOLS(shm_cols) - 2,
+		.fixup = shm_fixup, .restat = shm_restat,
+		.changed = shm_changed, .rmid = shm_rmid,
+	},
+	[KIND_SEM] = {
+		.file = "/proc/sysvipc/sem", .idcol = "semid",
+		.cols = sem_cols, .ncols = NCOLS(sem_cols),
+		.min_cols = NCOLS(sem_cols),
+		.fixup = sem_fixup, .restat = sem_restat,
+		.changed = sem_changed, .rmid = sem_rmid,
+	},
+	[KIND_MSG] = {
+		.file = "/proc/sysvipc/msg", .idcol = "msqid",
+		.cols = msg_cols, .ncols = NCOLS(msg_cols),
+		.min_cols = NCOLS(msg_cols),
+		.fixup = msg_fixup, .restat = msg_restat,
+		.changed = msg_changed, .rmid = msg_rmid,
+	},
+};
+
+static const struct sysv_ops *ops_of(enum kind k)
+{
+	if (k != KIND_SHM && k != KIND_SEM && k != KIND_MSG)
+		return NULL;
+	return &sysv_ops[k];
+}
+
+/* IPC_STAT by id into a fresh object of @o's kind. */
+static int restat(const struct sysv_ops *ops, const struct obj *o,
+		  struct obj *now)
+{
+	memset(now, 0, sizeof(*now));
+	now->kind = o->kind;
+	now->id = o->id;
+	return ops->restat(o->id,
+			   o->kind == KIND_SEM ? o->u.sem.nsems : 0, now);
+}
+
+/* ------------------------------------------------------------------ */
+/* Collecting                                                           */
+
+/* Drop the object just added (the last one) from the set. */
+static void drop_last(struct objset *set)
+{
+	obj_free(&set->v[set->n - 1]);
+	set->n--;
+}
+
+/*
+ * Live system: per-semaphore pids and waiters. Returns false if the set
+ * vanished (or was replaced by one of another size) since
+ * /proc/sysvipc/sem was read.
+ */
+static bool sem_read_live(struct scan_ctx *ctx, struct obj *o)
+{
+	struct obj now;
+	int r = restat(ops_of(KIND_SEM), o, &now);
+
+	if (r == -EINVAL || r == -EIDRM)
+		return false;
+	if (r < 0) {
+		scan_warn(ctx, "semaphore set %d: cannot read its pids: %s",
+			  o->id, strerror(-r));
+		ctx->complete = false;
+		return true;
+	}
+	if (now.u.sem.nsems != o->u.sem.nsems) {
+		restat_free(&now);
+		return false;
+	}
+	/*
+	 * IPC_STAT describes what the id names now (a SETVAL or IPC_SET
+	 * since the file was read moves ctime; a reused id changes more),
+	 * and otime must be the one that goes with the pids just read.
+	 */
+	o->key = now.key;
+	o->uid = now.uid;
+	o->gid = now.gid;
+	o->cuid = now.cuid;
+	o->cgid = now.cgid;
+	o->mode = now.mode;
+	o->t_change = now.t_change;
+	o->t_op = now.t_op;
+	o->u.sem = now.u.sem;	/* takes over the pids array */
+	return true;
+}
+
+static bool is_header(char *line, const char *idcol)
+{
+	char *f[2];
+
+	/* More than two fields is the normal case (split_fields says 3). */
+	return split_fields(line, f, 2) >= 2 && !strcmp(f[0], "key") &&
+	       !strcmp(f[1], idcol);
+}
+
+static int collect_kind(struct scan_ctx *ctx, enum kind k)
+{
+	const struct sysv_ops *ops = ops_of(k);
+	char path[4096], *buf, *line, *end;
+	unsigned lineno = 0;
+	ssize_t len;
+	int r;
+
+	r = root_path(path, sizeof(path), ctx->root, ops->file);
+	if (r < 0) {
+		scan_warn(ctx, "%s%s: path too long", ctx->root, ops->file);
+		ctx->complete = false;
+		return 0;
+	}
+	len = read_file(path, &buf);
+	if (len == -ENOENT) {
+		/* A kernel without CONFIG_SYSVIPC: nothing to find. */
+		scan_warn(ctx, "%s: missing, no SysV %s objects listed",
+			  path, kind_table[k].name);
+		return 0;
+	}
+	if (len < 0) {
+		scan_warn(ctx, "%s: %s", path, strerror((int)-len));
+		ctx->complete = false;
+		return 0;
+	}
+
+	for (line = buf; line < buf + len; line = end + 1) {
+		size_t n;
+		struct obj *o;
+
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
+		n = (size_t)(end - line);
+		lineno++;
+		*end = '\0';
+		if (lineno == 1) {
+			char copy[512];
+
+			if (n < sizeof(copy) && !memchr(line, '\0', n)) {
+				memcpy(copy, line, n + 1);
+				if (is_header(copy, ops->idcol))
+					continue;
+			}
+			scan_warn(ctx, "%s: unexpected header line, "
+				  "reading it as data", path);
+		}
+
+		o = objset_add(&ctx->objs, k);
+		if (!o) {
+			free(buf);
+			return -ENOMEM;
+		}
+		/* A NUL inside the line would hide the rest of it. */
+		if (memchr(line, '\0', n) ||
+		    sysv_parse(ops, line, o) < 0) {
+			drop_last(&ctx->objs);
+			scan_warn(ctx, "%s:%u: malformed line, ignored",
+				  path, lineno);
+			ctx->complete = false;
+			continue;
+		}
+		if (k == KIND_SEM && ctx->live && !sem_read_live(ctx, o))
+			drop_last(&ctx->objs);
+	}
+	free(buf);
+	return 0;
+}
+
+int sysv_collect(struct scan_ctx *ctx)
+{
+	static const enum kind kinds[] = { KIND_SHM, KIND_SEM, KIND_MSG };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int r;
+
+		if (!(ctx->kinds & KMASK(kinds[i])))
+			continue;
+		r = collect_kind(ctx, kinds[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Removing                                                             */
+
+int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	      char *why, size_t whylen)
+{
+	const struct sysv_ops *ops = ops_of(o->kind);
+	uid_t euid = geteuid();
+	struct obj now;
+	bool skip;
+	int r;
+
+	if (!ops || o->id < 0)
+		return -EINVAL;
+	/* Ids from a fixture tree name nothing on this host. */
+	if (ctx && !ctx->live) {
+		set_why(why, whylen, "not a scan of the live system");
+		return REAP_SKIP;
+	}
+	if (euid != 0 && euid != o->uid && euid != o->cuid) {
+		set_why(why, whylen, "not owner");
+		return REAP_SKIP;
+	}
+
+	r = restat(ops, o, &now);
+	if (r < 0)
+		return r;
+	skip = replaced(o, &now, why, whylen) ||
+	       ops->changed(o, &now, why, whylen);
+	restat_free(&now);
+	if (skip)
+		return REAP_SKIP;
+	if (dry_run)
+		return REAP_DONE;
+	if (ops->rmid(o->id) < 0)
+		return -errno;
+	return REAP_DONE;
+}
