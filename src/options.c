@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* options.c - the commands and the one option table. */
+#include "cli.h"
+
+const char *const command_names[CMD_COUNT] = { "list", "gc", "stats" };
+const char *const command_help[CMD_COUNT] = {
+	"list IPC objects with holders and state (default)",
+	"remove orphans older than --min-age",
+	"counts, bytes and kernel-limit usage",
+};
+
+#define L CMDBIT(CMD_LIST)
+#define G CMDBIT(CMD_GC)
+#define S CMDBIT(CMD_STATS)
+
+/* The one option table: getopt, --help, the man page check and the shell
+ * completions all come from it. */
+const struct option_desc option_table[] = {
+	{ "type", 't', ARG_KINDS, "KINDS", ALLCMDS,
+	  "only these kinds or groups (comma list)" },
+	{ "user", 'u', ARG_USER, "USER", ALLCMDS,
+	  "only objects owned by USER (name or uid)" },
+	{ "pid", 'p', ARG_PID, "PID", ALLCMDS,
+	  "only objects PID holds or created" },
+	{ "json", 'J', ARG_NONE, NULL, ALLCMDS, "JSON output (schema 1)" },
+	{ "socket-dir", 0, ARG_DIR, "DIR", ALLCMDS,
+	  "look for socket files and FIFOs here (repeatable; replaces "
+	  "/run /tmp /var/tmp /dev/shm)" },
+	{ "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
+	{ "output", 'o', ARG_COLUMNS, "COLS", L,
+	  "columns to show (comma list; +COLS adds to the default)" },
+	{ "list-columns", 0, ARG_NONE, NULL, L,
+	  "list the available columns and exit" },
+	{ "noheadings", 'n', ARG_NONE, NULL, L, "no header line" },
+	{ "raw", 'r', ARG_NONE, NULL, L, "raw output: no column alignment" },
+	{ "bytes", 'b', ARG_NONE, NULL, L, "sizes in bytes" },
+	{ "sort", 0, ARG_COLUMN, "COL", L, "sort by column" },
+	{ "dry-run", 'n', ARG_NONE, NULL, G,
+	  "show what would be removed, change nothing" },
+	{ "min-age", 0, ARG_DURATION, "DURATION", G,
+	  "only objects unused for this long (default 1h; s m h d; 0 allowed)" },
+	{ "exclude", 0, ARG_GLOB, "GLOB", G,
+	  "never remove a match of name, path or key (repeatable)" },
+	{ "exclude-from", 0, ARG_FILE, "FILE", G,
+	  "read exclude globs from FILE, one per line" },
+	{ "prometheus", 0, ARG_NONE, NULL, S,
+	  "Prometheus text exposition format" },
+	{ "output-file", 0, ARG_FILE, "PATH", S,
+	  "write atomically to PATH (temp file + rename)" },
+	{ "help", 'h', ARG_NONE, NULL, ALLCMDS, "show this help and exit" },
+	{ "version", 'V', ARG_NONE, NULL, ALLCMDS, "show the version and exit" },
+	{ "completion", 0, ARG_NONE, "SHELL", ALLCMDS,
+	  "print a bash, zsh or fish completion script", true },
+#ifdef IPCSCAN_TEST_HOOKS
+	{ "root", 0, ARG_DIR, "DIR", ALLCMDS,
+	  "read /proc and /dev below DIR (test builds)", true },
+#endif
+	{ NULL, 0, ARG_NONE, NULL, 0, NULL },
+};
+
+#undef L
+#undef G
+#undef S
