@@ -136,6 +136,12 @@ void objset_free(struct objset *set);
 void obj_free(struct obj *o);
 int obj_add_holder(struct obj *o, pid_t pid, enum via via);
 
+/* Semaphore sets and live sockets have no byte size. */
+static inline bool obj_has_size(const struct obj *o)
+{
+	return o->kind != KIND_SEM && o->kind != KIND_UNIX;
+}
+
 /* Newest recorded use time, 0 if none. */
 time_t obj_last_used(const struct obj *o);
 

@@ -227,9 +227,8 @@ static void g_mode(struct strbuf *sb, const struct obj *o,
 static void g_size(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
-	if (o->kind == KIND_UNIX)
-		return;
-	fmt_size(sb, o->size, env->bytes);
+	if (obj_has_size(o))
+		fmt_size(sb, o->size, env->bytes);
 }
 
 /* Distinct holder pids, in order of first appearance. */
@@ -438,7 +437,7 @@ static bool n_uid(const struct obj *o, int64_t *v)
 static bool n_size(const struct obj *o, int64_t *v)
 {
 	*v = (int64_t)o->size;
-	return o->kind != KIND_UNIX;
+	return obj_has_size(o);
 }
 
 static bool n_holders(const struct obj *o, int64_t *v)

@@ -254,7 +254,7 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 
 	snprintf(buf, sizeof(buf), "%04o", (unsigned)(o->mode & 07777));
 	cJSON_AddStringToObject(j, "mode", buf);
-	cJSON_AddItemToObject(j, "size", num_or_null(o->kind != KIND_UNIX,
+	cJSON_AddItemToObject(j, "size", num_or_null(obj_has_size(o),
 						    (double)o->size));
 	cJSON_AddItemToObject(j, "age", num_or_null(age >= 0, (double)age));
 	cJSON_AddItemToObject(j, "times", times_of(o));

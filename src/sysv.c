@@ -217,10 +217,6 @@ static void shm_fixup(struct obj *o)
 	o->u.shm.locked = o->mode & SHM_LOCKED;
 }
 
-static void sem_fixup(struct obj *o)
-{
-	o->size = o->u.sem.nsems;
-}
 
 static void msg_fixup(struct obj *o)
 {
@@ -317,7 +313,6 @@ static int sem_restat(int id, unsigned nsems, struct obj *now)
 	now->u.sem.pids = pids;
 	now->u.sem.waiters = waiters;
 	now->u.sem.pids_read = true;
-	sem_fixup(now);
 	return 0;
 fail:
 	free(pids);
@@ -485,7 +480,7 @@ static const struct sysv_ops sysv_ops[] = {
 		.file = "/proc/sysvipc/sem", .idcol = "semid",
 		.cols = sem_cols, .ncols = NCOLS(sem_cols),
 		.min_cols = NCOLS(sem_cols),
-		.fixup = sem_fixup, .restat = sem_restat,
+		.restat = sem_restat,
 		.changed = sem_changed, .rmid = sem_rmid,
 	},
 	[KIND_MSG] = {
