@@ -152,7 +152,9 @@ static time_t tmax(time_t a, time_t b)
 
 time_t obj_last_used(const struct obj *o)
 {
-	time_t t = o->t_change;
+	/* Reading a queue's status (as every scan does) bumps its ctime:
+	 * only mtime, the last send or receive, says when it was used. */
+	time_t t = o->kind == KIND_MQUEUE ? 0 : o->t_change;
 
 	t = tmax(t, o->t_attach);
 	t = tmax(t, o->t_detach);

@@ -1,0 +1,968 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* posix.c - POSIX shm, named semaphores and message queues: collect, reap. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mqueue.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#include "posix.h"
+#include "reap.h"
+#include "util.h"
+
+#define MQUEUE_MAGIC 0x19800202
+#define SHM_DIR "/dev/shm"
+#define MQ_DIR "/dev/mqueue"
+#define SEM_PREFIX "sem."
+#define SEM_PREFIX_LEN (sizeof(SEM_PREFIX) - 1)
+
+/* ---- small helpers ---------------------------------------------------- */
+
+/* "@dir/@name" as a new string; @name is raw bytes and kept as is. */
+static char *join_path(const char *dir, const char *name)
+{
+	struct strbuf sb = { 0 };
+
+	sb_puts(&sb, dir);
+	sb_putc(&sb, '/');
+	sb_puts(&sb, name);
+	return sb.buf;
+}
+
+/* Copy @src into @dst of @len bytes, cut if need be, always terminated. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!len)
+		return;
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* A warning about one directory entry; names may hold any byte. */
+static void warn_entry(struct scan_ctx *ctx, const char *dir,
+		       const char *name, int err)
+{
+	struct strbuf sb = { 0 };
+
+	sb_put_escaped(&sb, name);
+	scan_warn(ctx, "%s/%s: %s", dir, sb.buf ? sb.buf : "", strerror(err));
+	sb_free(&sb);
+	ctx->complete = false;
+}
+
+/* Call @fn for every entry of @dfd but "." and "..". Stops at the first
+ * negative return of @fn and returns it; -errno if readdir fails. */
+static int dir_each(int dfd, int (*fn)(int dfd, const char *name, void *arg),
+		    void *arg)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			r = errno ? -errno : 0;
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		r = fn(dfd, de->d_name, arg);
+		if (r < 0)
+			break;
+	}
+	closedir(d);
+	return r;
+}
+
+/* A directory, never through a symlink (-ELOOP if it is one). */
+static int open_dir(const char *path)
+{
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (dfd >= 0)
+		return dfd;
+	if (errno == ENOTDIR && !lstat(path, &st) && S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return -errno;
+}
+
+/* Open @path only if it is the root of a mounted mqueue file system;
+ * -ENODEV if it is a plain directory. */
+static int open_mq_dir(const char *path)
+{
+	struct statfs sf;
+	int dfd = open_dir(path), r;
+
+	if (dfd < 0)
+		return dfd;
+	if (fstatfs(dfd, &sf)) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	if ((unsigned long)sf.f_type != MQUEUE_MAGIC) {
+		close(dfd);
+		return -ENODEV;
+	}
+	return dfd;
+}
+
+static ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* Bytes read (short only at end of file) or -errno. */
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* ---- mqueue status text ----------------------------------------------- */
+
+/* The kernel prints "QSIZE:%-10lu NOTIFY:%-5d SIGNO:%-5d NOTIFY_PID:%-6d\n". */
+static const char *const mq_keys[] = {
+	"QSIZE:", "NOTIFY:", "SIGNO:", "NOTIFY_PID:"
+};
+#define MQ_NKEYS (sizeof(mq_keys) / sizeof(mq_keys[0]))
+
+int parse_mq_status(const char *buf, size_t len, struct mq_info *mq)
+{
+	int64_t v[MQ_NKEYS];
+	uint64_t qsize = 0;
+	size_t i = 0;
+
+	for (size_t f = 0; f < MQ_NKEYS; f++) {
+		size_t klen = strlen(mq_keys[f]), start;
+		int r;
+
+		if (f > 0) {
+			/* at least one blank between fields */
+			if (i >= len || buf[i] != ' ')
+				return -EINVAL;
+			while (i < len && buf[i] == ' ')
+				i++;
+		}
+		if (len - i < klen || memcmp(buf + i, mq_keys[f], klen))
+			return -EINVAL;
+		i += klen;
+		start = i;
+		while (i < len && buf[i] != ' ' && buf[i] != '\n')
+			i++;
+		if (f == 0)
+			r = parse_u64n(buf + start, i - start, &qsize);
+		else
+			r = parse_i64n(buf + start, i - start, &v[f]);
+		if (r)
+			return -EINVAL;
+		if (f > 0 && (v[f] < 0 || v[f] > INT_MAX))
+			return -EINVAL;
+	}
+	/* Padding, then the newline the kernel always ends with: without it
+	 * the text may have been cut inside the last number. */
+	while (i < len && buf[i] == ' ')
+		i++;
+	if (i + 1 != len || buf[i] != '\n')
+		return -EINVAL;
+	mq->qsize = qsize;
+	mq->notify_pid = (pid_t)v[3];
+	return 0;
+}
+
+/* ---- one mqueue entry, shared by the mounted and the private paths ---- */
+
+/* What is known about one queue. A plain struct: it also travels over the
+ * pipe from the private-mount child, which runs the same binary. */
+struct mq_entry {
+	uint64_t dev, ino;
+	uint32_t uid, gid, mode;
+	int32_t notify_pid;
+	int64_t ctime, mtime;
+	int64_t maxmsg, msgsize;
+	uint64_t qsize;
+	int32_t status_err;	/* 0, or why the status could not be read */
+	int32_t attr_err;	/* 0, or why mq_getattr failed */
+};
+
+/* Read the status text of an open queue into @mq. */
+static int mq_read_status(int fd, struct mq_info *mq)
+{
+	char buf[256];
+	ssize_t n = read_full(fd, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n == sizeof(buf))
+		return -EINVAL;
+	return parse_mq_status(buf, (size_t)n, mq);
+}
+
+/*
+ * Read queue @name of the mqueue directory @dfd. Returns 0, 1 if it is
+ * not a queue (vanished, or not a regular file), or -errno from fstatat.
+ * The status and attributes are best effort: their errors go into @e.
+ */
+static int mq_read_entry(int dfd, const char *name, struct mq_entry *e)
+{
+	struct mq_info mq = { 0 };
+	struct mq_attr attr;
+	struct stat st;
+	int fd, r;
+
+	memset(e, 0, sizeof(*e));
+	e->maxmsg = e->msgsize = -1;
+	/* stat first: reading the status bumps the queue's ctime */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 1 : -errno;
+	if (!S_ISREG(st.st_mode))
+		return 1;
+	e->dev = st.st_dev;
+	e->ino = st.st_ino;
+	e->uid = st.st_uid;
+	e->gid = st.st_gid;
+	e->mode = st.st_mode;
+	e->ctime = st.st_ctime;
+	e->mtime = st.st_mtime;
+
+	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		e->status_err = e->attr_err = errno;
+		return 0;
+	}
+	r = mq_read_status(fd, &mq);
+	if (r) {
+		e->status_err = -r;
+	} else {
+		e->qsize = mq.qsize;
+		e->notify_pid = mq.notify_pid;
+	}
+	/* a file opened on the mqueue fs is a message queue descriptor */
+	if (mq_getattr(fd, &attr)) {
+		e->attr_err = errno;
+	} else {
+		e->maxmsg = attr.mq_maxmsg;
+		e->msgsize = attr.mq_msgsize;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Where entries go: into the object set (parent) or down the pipe
+ * (private-mount child). */
+struct mq_sink {
+	int (*entry)(void *arg, const struct mq_entry *e, const char *name);
+	int (*warn)(void *arg, int err, const char *name);
+	void *arg;
+};
+
+static int mq_dir_entry(int dfd, const char *name, void *arg)
+{
+	const struct mq_sink *sink = arg;
+	struct mq_entry e;
+	int r = mq_read_entry(dfd, name, &e);
+
+	if (r == 1)
+		return 0;
+	if (r < 0)
+		return sink->warn(sink->arg, -r, name);
+	return sink->entry(sink->arg, &e, name);
+}
+
+static int mq_read_dir(int dfd, const struct mq_sink *sink)
+{
+	return dir_each(dfd, mq_dir_entry, (void *)sink);
+}
+
+/* Building objects from entries, whichever path they came by. */
+struct mq_tally {
+	struct scan_ctx *ctx;
+	unsigned unreadable;
+	int first_err;
+	char *first_name;
+};
+
+static int mq_add_entry(void *arg, const struct mq_entry *e, const char *name)
+{
+	struct mq_tally *t = arg;
+	struct obj *o = objset_add(&t->ctx->objs, KIND_MQUEUE);
+
+	if (!o)
+		return -ENOMEM;
+	o->name = xstrdup(name);
+	o->path = join_path(MQ_DIR, name);
+	o->dev = (dev_t)e->dev;
+	o->ino = (ino_t)e->ino;
+	o->uid = e->uid;
+	o->gid = e->gid;
+	o->mode = e->mode & 07777;
+	o->t_change = e->ctime;
+	o->t_modify = e->mtime;
+	o->u.mq.maxmsg = e->maxmsg;
+	o->u.mq.msgsize = e->msgsize;
+	if (e->status_err) {
+		/* a notification registration could hide there */
+		o->holders_incomplete = true;
+		if (!t->unreadable++) {
+			t->first_err = e->status_err;
+			t->first_name = xstrdup(name);
+		}
+	} else {
+		o->u.mq.qsize = e->qsize;
+		o->u.mq.notify_pid = e->notify_pid;
+		o->size = e->qsize;
+	}
+	return 0;
+}
+
+static int mq_add_warn(void *arg, int err, const char *name)
+{
+	struct mq_tally *t = arg;
+
+	warn_entry(t->ctx, MQ_DIR, name, err);
+	return 0;
+}
+
+static void mq_tally_finish(struct mq_tally *t)
+{
+	struct strbuf sb = { 0 };
+
+	if (!t->unreadable)
+		return;
+	sb_put_escaped(&sb, t->first_name);
+	scan_warn(t->ctx, "%u POSIX message queue(s): status not readable "
+		  "(%s/%s: %s)", t->unreadable, MQ_DIR, sb.buf ? sb.buf : "",
+		  strerror(t->first_err));
+	sb_free(&sb);
+	free(t->first_name);
+	t->first_name = NULL;
+	t->ctx->complete = false;
+}
+
+/* ---- the private mqueue mount ----------------------------------------- */
+
+/*
+ * A forked child reaches the queues of our IPC namespace through its own
+ * mqueue mount in a private mount namespace, and reports back over a pipe
+ * in fixed records followed by text (names may hold newlines).
+ */
+enum { REC_ENTRY = 1, REC_WARN, REC_FAIL, REC_RESULT };
+#define REC_TEXT_MAX 1024
+
+struct mq_rec {
+	uint32_t type;
+	int32_t err;		/* WARN, FAIL: errno; RESULT: return code */
+	uint32_t textlen;	/* bytes that follow: name, step or reason */
+	uint32_t pad;
+	struct mq_entry e;	/* ENTRY only */
+};
+
+static int send_rec(int fd, uint32_t type, int err, const struct mq_entry *e,
+		    const char *text)
+{
+	struct mq_rec r;
+	size_t tl = text ? strlen(text) : 0;
+	ssize_t n;
+
+	if (tl > REC_TEXT_MAX)
+		tl = REC_TEXT_MAX;
+	memset(&r, 0, sizeof(r));
+	r.type = type;
+	r.err = err;
+	r.textlen = (uint32_t)tl;
+	if (e)
+		r.e = *e;
+	n = write_full(fd, &r, sizeof(r));
+	if (n >= 0 && tl)
+		n = write_full(fd, text, tl);
+	return n < 0 ? (int)n : 0;
+}
+
+static int mq_send_entry(void *arg, const struct mq_entry *e, const char *name)
+{
+	return send_rec(*(int *)arg, REC_ENTRY, 0, e, name);
+}
+
+static int mq_send_warn(void *arg, int err, const char *name)
+{
+	return send_rec(*(int *)arg, REC_WARN, err, NULL, name);
+}
+
+/*
+ * In the child: a mount namespace of our own with private propagation,
+ * so nothing mounted here is seen by the host, then mqueue on
+ * /dev/mqueue if that directory exists, else on a directory in a fresh
+ * tmpfs over /tmp. Returns the mqueue directory fd or -errno with *step.
+ */
+static int mq_private_mount(uint64_t host_mntns, const char **step)
+{
+	const char *dir = MQ_DIR;
+	const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	struct stat st;
+
+	*step = "unshare(CLONE_NEWNS)";
+	if (unshare(CLONE_NEWNS))
+		return -errno;
+	*step = "making mounts private";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	*step = "checking the mount namespace is private";
+	if (stat("/proc/self/ns/mnt", &st))
+		return -errno;
+	if ((uint64_t)st.st_ino == host_mntns)
+		return -EBUSY;
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		*step = "mounting a private tmpfs on /tmp";
+		if (mount("tmpfs", "/tmp", "tmpfs", fl, "mode=0700"))
+			return -errno;
+		dir = "/tmp/mqueue";
+		*step = "creating /tmp/mqueue";
+		if (mkdir(dir, 0700))
+			return -errno;
+	}
+	*step = "mounting mqueue";
+	if (mount("mqueue", dir, "mqueue", fl, NULL))
+		return -errno;
+	*step = "opening the private mqueue mount";
+	return open_mq_dir(dir);
+}
+
+/* One record and its text; 1, 0 at the end, or -errno / -EPROTO. */
+static int read_rec(int fd, struct mq_rec *rec, char *text)
+{
+	ssize_t n = read_full(fd, rec, sizeof(*rec));
+
+	if (n <= 0)
+		return (int)n;
+	if ((size_t)n != sizeof(*rec) || rec->textlen > REC_TEXT_MAX)
+		return -EPROTO;
+	n = read_full(fd, text, rec->textlen);
+	if (n < 0)
+		return (int)n;
+	if ((size_t)n != rec->textlen || memchr(text, '\0', (size_t)n))
+		return -EPROTO;
+	text[n] = '\0';
+	return 1;
+}
+
+typedef int (*mq_child_fn)(int dfd, int wfd, void *arg);
+typedef void (*mq_rec_fn)(const struct mq_rec *r, const char *text,
+			  void *arg);
+
+/*
+ * Fork; in the child set up the private mount and run @child_fn on it;
+ * in the parent hand every record but FAIL to @on_rec. Returns 0 when the
+ * child ran to its end, else -errno with a description in @step.
+ */
+static int mq_private_run(mq_child_fn child_fn, void *carg,
+			  mq_rec_fn on_rec, void *parg,
+			  char *step, size_t steplen)
+{
+	char text[REC_TEXT_MAX + 1];
+	struct mq_rec rec;
+	struct stat st;
+	int p[2], status, ret = 0, r;
+	pid_t pid;
+
+	snprintf(step, steplen, "reading /proc/self/ns/mnt");
+	if (stat("/proc/self/ns/mnt", &st))
+		return -errno;
+	snprintf(step, steplen, "creating a pipe");
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	snprintf(step, steplen, "fork");
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(p[0]);
+		close(p[1]);
+		return ret;
+	}
+	if (pid == 0) {
+		const char *what = "";
+		int dfd;
+
+		close(p[0]);
+		dfd = mq_private_mount((uint64_t)st.st_ino, &what);
+		if (dfd < 0) {
+			send_rec(p[1], REC_FAIL, -dfd, NULL, what);
+			_exit(1);
+		}
+		r = child_fn(dfd, p[1], carg);
+		_exit(r < 0 ? 1 : 0);
+	}
+	close(p[1]);
+
+	while ((r = read_rec(p[0], &rec, text)) > 0) {
+		if (rec.type == REC_FAIL) {
+			copy_str(step, steplen, text);
+			ret = rec.err > 0 ? -rec.err : -EIO;
+		} else {
+			on_rec(&rec, text, parg);
+		}
+	}
+	if (r < 0) {
+		snprintf(step, steplen, "reading the child's report");
+		ret = r;
+		kill(pid, SIGKILL);
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(step, steplen, "waitpid");
+			return ret ? ret : -errno;
+		}
+	}
+	if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		if (WIFSIGNALED(status))
+			snprintf(step, steplen, "child killed by signal %d",
+				 WTERMSIG(status));
+		else
+			snprintf(step, steplen, "child exited with status %d",
+				 WEXITSTATUS(status));
+		ret = -ECHILD;
+	}
+	return ret;
+}
+
+static int mq_child_list(int dfd, int wfd, void *arg)
+{
+	struct mq_sink sink = { mq_send_entry, mq_send_warn, &wfd };
+	int r;
+
+	(void)arg;
+	r = mq_read_dir(dfd, &sink);
+	if (r < 0)
+		send_rec(wfd, REC_FAIL, -r, NULL,
+			 "reading the mqueue directory");
+	return r;
+}
+
+static void mq_list_rec(const struct mq_rec *r, const char *text, void *arg)
+{
+	if (r->type == REC_ENTRY)
+		mq_add_entry(arg, &r->e, text);
+	else if (r->type == REC_WARN)
+		mq_add_warn(arg, r->err, text);
+}
+
+/* ---- collection ------------------------------------------------------- */
+
+static int mq_collect(struct scan_ctx *ctx)
+{
+	struct mq_tally t = { .ctx = ctx };
+	struct mq_sink sink = { mq_add_entry, mq_add_warn, &t };
+	char dir[PATH_MAX], step[128];
+	int dfd, r;
+
+	r = root_path(dir, sizeof(dir), ctx->root, MQ_DIR);
+	dfd = r ? r : open_mq_dir(dir);
+	if (dfd >= 0) {
+		r = mq_read_dir(dfd, &sink);
+		close(dfd);
+		if (r < 0) {
+			scan_warn(ctx, "%s: %s", dir, strerror(-r));
+			ctx->complete = false;
+		}
+	} else if (ctx->live && geteuid() == 0) {
+		r = mq_private_run(mq_child_list, NULL, mq_list_rec, &t,
+				   step, sizeof(step));
+		if (r < 0) {
+			scan_warn(ctx, "POSIX message queues not listed: "
+				  "private mqueue mount: %s: %s", step,
+				  strerror(-r));
+			ctx->complete = false;
+		}
+	} else if (dfd != -ENOENT && dfd != -ENODEV) {
+		scan_warn(ctx, "POSIX message queues not listed: %s: %s",
+			  dir, strerror(-dfd));
+		ctx->complete = false;
+	} else if (!ctx->live) {
+		scan_warn(ctx, "POSIX message queues not listed: "
+			  "%s is not an mqueue mount", dir);
+		ctx->complete = false;
+	} else {
+		scan_warn(ctx, "POSIX message queues not listed: /dev/mqueue "
+			  "is not mounted and reading them needs root");
+		ctx->complete = false;
+	}
+	mq_tally_finish(&t);
+	return 0;
+}
+
+struct shm_walk {
+	struct scan_ctx *ctx;
+	dev_t dev;		/* of /dev/shm itself: never cross a mount */
+};
+
+/* Which kind a /dev/shm entry is: "sem.NAME" is sem_open's, the rest
+ * shm_open's ("sem." alone is no valid semaphore name). */
+static enum kind shm_kind(const char *name)
+{
+	if (!strncmp(name, SEM_PREFIX, SEM_PREFIX_LEN) &&
+	    name[SEM_PREFIX_LEN])
+		return KIND_PSEM;
+	return KIND_PSHM;
+}
+
+static int shm_entry(int dfd, const char *name, void *arg)
+{
+	struct shm_walk *w = arg;
+	enum kind k = shm_kind(name);
+	struct stat st;
+	struct obj *o;
+
+	if (!(w->ctx->kinds & KMASK(k)))
+		return 0;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		/* gone between readdir and fstatat: nothing to report */
+		if (errno != ENOENT)
+			warn_entry(w->ctx, SHM_DIR, name, errno);
+		return 0;
+	}
+	/* sockets and FIFOs here belong to the sockets module */
+	if (!S_ISREG(st.st_mode) || st.st_dev != w->dev)
+		return 0;
+	o = objset_add(&w->ctx->objs, k);
+	if (!o)
+		return -ENOMEM;
+	o->name = xstrdup(k == KIND_PSEM ? name + SEM_PREFIX_LEN : name);
+	o->path = join_path(SHM_DIR, name);
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	o->uid = st.st_uid;
+	o->gid = st.st_gid;
+	o->mode = st.st_mode & 07777;
+	o->size = (uint64_t)st.st_size;
+	o->t_change = st.st_ctime;
+	o->t_modify = st.st_mtime;
+	return 0;
+}
+
+static int shm_collect(struct scan_ctx *ctx)
+{
+	struct shm_walk w = { .ctx = ctx };
+	char dir[PATH_MAX];
+	struct stat st;
+	int dfd, r;
+
+	r = root_path(dir, sizeof(dir), ctx->root, SHM_DIR);
+	dfd = r ? r : open_dir(dir);
+	if (dfd == -ENOENT)
+		return 0;	/* no /dev/shm: shm_open cannot work either */
+	if (dfd < 0 || fstat(dfd, &st)) {
+		r = dfd < 0 ? dfd : -errno;
+		scan_warn(ctx, "POSIX shared memory and semaphores not listed: "
+			  "%s: %s", dir, strerror(-r));
+		ctx->complete = false;
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	w.dev = st.st_dev;
+	r = dir_each(dfd, shm_entry, &w);
+	close(dfd);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		scan_warn(ctx, "%s: %s", dir, strerror(-r));
+		ctx->complete = false;
+	}
+	return 0;
+}
+
+int posix_collect(struct scan_ctx *ctx)
+{
+	int r = 0;
+
+	if (ctx->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)))
+		r = shm_collect(ctx);
+	if (r >= 0 && (ctx->kinds & KMASK(KIND_MQUEUE)))
+		r = mq_collect(ctx);
+	return r;
+}
+
+/* ---- removal ---------------------------------------------------------- */
+
+/* Is the entry in @st still the object the scan saw? */
+static bool same_file(const struct stat *st, const struct stat *dst,
+		      const struct obj *o, char *why, size_t whylen)
+{
+	const char *msg = NULL;
+
+	if (S_ISLNK(st->st_mode))
+		msg = "replaced since scan (now a symlink)";
+	else if (!S_ISREG(st->st_mode))
+		msg = "replaced since scan (no longer a regular file)";
+	else if (st->st_dev != dst->st_dev)
+		msg = "on another file system (a mount point)";
+	else if (st->st_dev != o->dev || st->st_ino != o->ino)
+		msg = "replaced since scan (inode changed)";
+	else if (st->st_uid != o->uid)
+		msg = "owner changed since scan";
+	else if (st->st_mtime != o->t_modify)
+		msg = "modified since scan";
+	/* reading a queue's status bumps its ctime: ours did */
+	else if (o->kind != KIND_MQUEUE && st->st_ctime != o->t_change)
+		msg = "changed since scan (ctime)";
+	if (msg)
+		copy_str(why, whylen, msg);
+	return !msg;
+}
+
+/*
+ * The one remover for all three kinds: verify entry @entry of the
+ * directory @dfd against @o, check that nobody locks the shm file or
+ * waits for a queue notification, then unlinkat (never follows a symlink,
+ * never leaves @dfd).
+ */
+static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
+			     bool dry_run, char *why, size_t whylen)
+{
+	struct stat dst, st, fst;
+	struct mq_info mq;
+	int fd = -1, r;
+
+	if (fstat(dfd, &dst))
+		return -errno;
+	if (fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!same_file(&st, &dst, o, why, whylen))
+		return REAP_SKIP;
+
+	if (o->kind == KIND_PSHM || o->kind == KIND_MQUEUE) {
+		int fl = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+			 O_NOCTTY;
+
+		fd = openat(dfd, entry, fl);
+		if (fd < 0) {
+			r = errno;
+			if (r == ENOENT)
+				return -ENOENT;
+			snprintf(why, whylen, "cannot open to check it is "
+				 "unused: %s", strerror(r));
+			return REAP_SKIP;
+		}
+		if (fstat(fd, &fst)) {
+			r = -errno;
+			goto out;
+		}
+		if (!same_file(&fst, &dst, o, why, whylen)) {
+			r = REAP_SKIP;
+			goto out;
+		}
+	}
+	if (o->kind == KIND_PSHM && flock(fd, LOCK_EX | LOCK_NB)) {
+		r = errno;
+		if (r == EWOULDBLOCK)
+			snprintf(why, whylen, "locked by another process");
+		else
+			snprintf(why, whylen, "cannot lock: %s", strerror(r));
+		r = REAP_SKIP;
+		goto out;
+	}
+	if (o->kind == KIND_MQUEUE) {
+		r = mq_read_status(fd, &mq);
+		if (r < 0) {
+			snprintf(why, whylen, "cannot read queue status: %s",
+				 strerror(-r));
+			r = REAP_SKIP;
+			goto out;
+		}
+		if (mq.notify_pid) {
+			snprintf(why, whylen, "in use again (notification "
+				 "registered by pid %d)", (int)mq.notify_pid);
+			r = REAP_SKIP;
+			goto out;
+		}
+	}
+	/* last look right before acting */
+	if (fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW)) {
+		r = -errno;
+		goto out;
+	}
+	if (!same_file(&st, &dst, o, why, whylen)) {
+		r = REAP_SKIP;
+		goto out;
+	}
+	r = REAP_DONE;
+	if (!dry_run && unlinkat(dfd, entry, 0))
+		r = -errno;
+out:
+	if (fd >= 0)
+		close(fd);	/* drops the lock after the unlink */
+	return r;
+}
+
+struct mq_reap_args {
+	const char *entry;
+	const struct obj *o;
+	bool dry_run;
+	int rc;
+	char why[256];
+	bool got;
+};
+
+static int mq_child_reap(int dfd, int wfd, void *arg)
+{
+	struct mq_reap_args *a = arg;
+
+	a->why[0] = '\0';
+	a->rc = verify_and_unlink(dfd, a->entry, a->o, a->dry_run,
+				  a->why, sizeof(a->why));
+	return send_rec(wfd, REC_RESULT, a->rc, NULL, a->why);
+}
+
+static void mq_reap_rec(const struct mq_rec *r, const char *text, void *arg)
+{
+	struct mq_reap_args *a = arg;
+
+	if (r->type != REC_RESULT)
+		return;
+	a->rc = r->err;
+	copy_str(a->why, sizeof(a->why), text);
+	a->got = true;
+}
+
+/* The directory entry of @o: its path must be @dir/ENTRY, one level,
+ * and agree with its name. NULL if it does not. */
+static const char *obj_entry(const struct obj *o, const char *dir)
+{
+	size_t dl = strlen(dir);
+	const char *e, *want;
+
+	if (!o->path || !o->name || strncmp(o->path, dir, dl) ||
+	    o->path[dl] != '/')
+		return NULL;
+	e = o->path + dl + 1;
+	if (!*e || strchr(e, '/') || !strcmp(e, ".") || !strcmp(e, ".."))
+		return NULL;
+	want = e;
+	if (o->kind == KIND_PSEM) {
+		if (strncmp(e, SEM_PREFIX, SEM_PREFIX_LEN))
+			return NULL;
+		want = e + SEM_PREFIX_LEN;
+	}
+	return strcmp(want, o->name) ? NULL : e;
+}
+
+int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	       char *why, size_t whylen)
+{
+	const char *ldir = o->kind == KIND_MQUEUE ? MQ_DIR : SHM_DIR;
+	char dir[PATH_MAX];
+	const char *entry;
+	uid_t euid = geteuid();
+	int dfd, r;
+
+	if (!why || !whylen)
+		return -EINVAL;
+	why[0] = '\0';
+	if (o->kind != KIND_PSHM && o->kind != KIND_PSEM &&
+	    o->kind != KIND_MQUEUE) {
+		snprintf(why, whylen, "not a POSIX object");
+		return REAP_SKIP;
+	}
+	entry = obj_entry(o, ldir);
+	if (!entry) {
+		snprintf(why, whylen, "path does not match the object's name");
+		return REAP_SKIP;
+	}
+	r = root_path(dir, sizeof(dir), ctx->root, ldir);
+	if (r)
+		return r;
+	if (euid != 0 && euid != o->uid) {
+		struct stat dst;
+
+		/* in a sticky directory only the owners may unlink */
+		if (stat(dir, &dst) || dst.st_uid != euid) {
+			snprintf(why, whylen, "not owner");
+			return REAP_SKIP;
+		}
+	}
+
+	if (o->kind != KIND_MQUEUE) {
+		dfd = open_dir(dir);
+	} else {
+		dfd = open_mq_dir(dir);
+		if (dfd < 0 && ctx->live && euid == 0) {
+			struct mq_reap_args a = {
+				.entry = entry, .o = o, .dry_run = dry_run,
+			};
+			char step[128];
+
+			r = mq_private_run(mq_child_reap, &a, mq_reap_rec, &a,
+					   step, sizeof(step));
+			if (r < 0)
+				return r;
+			if (!a.got)
+				return -EPROTO;
+			if (a.rc == REAP_SKIP)
+				copy_str(why, whylen, a.why);
+			return a.rc;
+		}
+		if (dfd == -ENOENT || dfd == -ENODEV) {
+			snprintf(why, whylen, "/dev/mqueue is not mounted and "
+				 "reaching the queue needs root");
+			return REAP_SKIP;
+		}
+	}
+	if (dfd < 0)
+		return dfd;
+	r = verify_and_unlink(dfd, entry, o, dry_run, why, whylen);
+	close(dfd);
+	return r;
+}
