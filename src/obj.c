@@ -133,8 +133,11 @@ void objset_free(struct objset *set)
 
 int obj_add_holder(struct obj *o, pid_t pid, enum via via)
 {
-	for (unsigned i = 0; i < o->nholders; i++)
-		if (o->holders[i].pid == pid && o->holders[i].via == via)
+	/* The holder pass visits one process at a time, so a duplicate can
+	 * only sit in the run of entries for the same pid at the tail:
+	 * checking just that run keeps heavily shared objects linear. */
+	for (unsigned i = o->nholders; i-- > 0 && o->holders[i].pid == pid;)
+		if (o->holders[i].via == via)
 			return 0;
 	if (o->nholders == o->holders_cap) {
 		o->holders_cap = o->holders_cap ? o->holders_cap * 2 : 4;

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* classify.c - pure: an object's evidence and the process table -> state. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "classify.h"
+
+static const char *plural(unsigned long n)
+{
+	return n == 1 ? "" : "es";
+}
+
+static time_t tmax(time_t a, time_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Append to a fixed buffer; stops quietly at its end (reasons are short). */
+static void cat(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void set(struct obj *o, enum state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set(struct obj *o, enum state s, const char *fmt, ...)
+{
+	va_list ap;
+
+	o->state = s;
+	va_start(ap, fmt);
+	vsnprintf(o->reason, sizeof(o->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* "; unused for 3h", or "" when the object records no use time. */
+static void age_clause(const struct obj *o, time_t now, char *buf, size_t len)
+{
+	time_t last = obj_last_used(o);
+	long long d;
+
+	buf[0] = '\0';
+	if (!last || now < last)
+		return;
+	d = (long long)(now - last);
+	if (d < 60)
+		snprintf(buf, len, "; unused for %llds", d);
+	else if (d < 3600)
+		snprintf(buf, len, "; unused for %lldm", d / 60);
+	else if (d < 86400)
+		snprintf(buf, len, "; unused for %lldh", d / 3600);
+	else
+		snprintf(buf, len, "; unused for %lldd", d / 86400);
+}
+
+/* "mapped by 1 process, open in 2 processes": one part per kind of use.
+ * Holders are unique per (pid, via), so a count per via counts pids. */
+static void holder_summary(const struct obj *o, char *buf, size_t len)
+{
+	unsigned long c[VIA_COUNT] = { 0 };
+	pid_t notify = 0;
+	const char *sep = "";
+
+	for (unsigned i = 0; i < o->nholders; i++) {
+		if (o->holders[i].via >= VIA_COUNT)
+			continue;
+		c[o->holders[i].via]++;
+		if (o->holders[i].via == VIA_NOTIFY)
+			notify = o->holders[i].pid;
+	}
+	buf[0] = '\0';
+	if (c[VIA_ATTACH]) {
+		cat(buf, len, "%sattached by %lu process%s", sep,
+		    c[VIA_ATTACH], plural(c[VIA_ATTACH]));
+		sep = ", ";
+	}
+	if (c[VIA_MAP]) {
+		cat(buf, len, "%smapped by %lu process%s", sep, c[VIA_MAP],
+		    plural(c[VIA_MAP]));
+		sep = ", ";
+	}
+	if (c[VIA_FD]) {
+		cat(buf, len, "%sopen in %lu process%s", sep, c[VIA_FD],
+		    plural(c[VIA_FD]));
+		sep = ", ";
+	}
+	if (c[VIA_WAIT]) {
+		cat(buf, len, "%s%lu process%s waiting", sep, c[VIA_WAIT],
+		    plural(c[VIA_WAIT]));
+		sep = ", ";
+	}
+	if (c[VIA_NOTIFY])
+		cat(buf, len, "%sregistered for notification by %d", sep,
+		    (int)notify);
+	if (!buf[0])
+		snprintf(buf, len, "held by %u process%s", o->nholders,
+			 plural(o->nholders));
+}
+
+static void inuse_by_holders(struct obj *o)
+{
+	char s[sizeof(o->reason)];
+
+	holder_summary(o, s, sizeof(s));
+	set(o, STATE_INUSE, "%s", s);
+}
+
+static void unknown_uninspected(struct obj *o, const struct proctab *pt,
+				const char *prefix)
+{
+	if (pt->uninspected)
+		set(o, STATE_UNKNOWN, "%s%u process%s could not be inspected",
+		    prefix, pt->uninspected, plural(pt->uninspected));
+	else
+		set(o, STATE_UNKNOWN, "%ssome processes could not be inspected",
+		    prefix);
+}
+
+static void classify_shm(struct obj *o, const struct proctab *pt, time_t now)
+{
+	const struct shm_detail *s = &o->u.shm;
+	time_t lpid_t = tmax(o->t_attach, o->t_detach);
+	char age[48], last[48] = "";
+
+	if (s->dest && s->nattch > 0) {
+		set(o, STATE_INUSE,
+		    "removed, waiting for last detach (%lu attached)",
+		    s->nattch);
+		return;
+	}
+	/* nattch counts attachments in every pid namespace; maps only ours. */
+	if (s->nattch > 0) {
+		set(o, STATE_INUSE, "attached by %lu process%s", s->nattch,
+		    plural(s->nattch));
+		return;
+	}
+	if (o->nholders) {
+		inuse_by_holders(o);
+		return;
+	}
+	if (pid_alive_at(pt, o->cpid, o->t_change)) {
+		set(o, STATE_INUSE, "not attached; creator %d alive",
+		    (int)o->cpid);
+		return;
+	}
+	if (pid_alive_at(pt, s->lpid, lpid_t)) {
+		set(o, STATE_INUSE, "not attached; last user %d alive",
+		    (int)s->lpid);
+		return;
+	}
+	if (o->cpid <= 0) {
+		set(o, STATE_UNKNOWN, "not attached; creator pid not visible "
+		    "in this pid namespace");
+		return;
+	}
+	age_clause(o, now, age, sizeof(age));
+	if (s->lpid > 0 && s->lpid != o->cpid)
+		snprintf(last, sizeof(last), "; last user %d gone",
+			 (int)s->lpid);
+	set(o, STATE_ORPHAN, "not attached; creator %d gone%s%s", (int)o->cpid,
+	    last, age);
+}
+
+static void classify_sem(struct obj *o, const struct proctab *pt, time_t now)
+{
+	const struct sem_info *s = &o->u.sem;
+	/* semctl(SETVAL/SETALL) records a pid and moves ctime, not otime:
+	 * the later of the two is the newest time a pid can stand for. */
+	time_t t = tmax(o->t_op, o->t_change);
+	unsigned long waiting = 0;
+	char age[48], gone[64] = "";
+	unsigned recorded = 0;
+
+	/* /proc/PID/syscall and GETNCNT/GETZCNT see the same waiters:
+	 * report the larger count, not the sum. */
+	for (unsigned i = 0; i < o->nholders; i++)
+		waiting += o->holders[i].via == VIA_WAIT;
+	if (s->waiters > waiting)
+		waiting = s->waiters;
+	if (o->nholders || s->waiters) {
+		if (waiting)
+			set(o, STATE_INUSE, "%lu process%s waiting", waiting,
+			    plural(waiting));
+		else
+			inuse_by_holders(o);
+		return;
+	}
+	if (!s->pids_read || !s->pids) {
+		set(o, STATE_UNKNOWN, "semaphore pids could not be read");
+		return;
+	}
+	for (unsigned i = 0; i < s->nsems; i++) {
+		pid_t pid = s->pids[i];
+
+		if (pid <= 0)
+			continue;
+		if (pid_alive_at(pt, pid, t)) {
+			set(o, STATE_INUSE, "last operation by %d, alive",
+			    (int)pid);
+			return;
+		}
+		if (recorded < 3)
+			cat(gone, sizeof(gone), "%s%d", recorded ? ", " : "",
+			    (int)pid);
+		recorded++;
+	}
+	if (!recorded) {
+		set(o, STATE_UNKNOWN, "no operation ever recorded a pid");
+		return;
+	}
+	if (recorded > 3)
+		cat(gone, sizeof(gone), " +%u", recorded - 3);
+	age_clause(o, now, age, sizeof(age));
+	set(o, STATE_ORPHAN, "no waiter; every recorded pid gone (%s)%s", gone,
+	    age);
+}
+
+static void classify_msg(struct obj *o, const struct proctab *pt, time_t now)
+{
+	const struct msg_info *m = &o->u.msg;
+	char age[48], who[80] = "";
+
+	if (o->nholders) {
+		inuse_by_holders(o);
+		return;
+	}
+	if (pid_alive_at(pt, m->lspid, o->t_send)) {
+		set(o, STATE_INUSE, "last sender %d alive", (int)m->lspid);
+		return;
+	}
+	if (pid_alive_at(pt, m->lrpid, o->t_recv)) {
+		set(o, STATE_INUSE, "last receiver %d alive", (int)m->lrpid);
+		return;
+	}
+	if (o->holders_incomplete) {
+		unknown_uninspected(o, pt, "waiters unknown: ");
+		return;
+	}
+	if (m->lspid <= 0 && m->lrpid <= 0) {
+		set(o, STATE_UNKNOWN, "no send or receive ever recorded a pid");
+		return;
+	}
+	if (m->lspid > 0)
+		cat(who, sizeof(who), "; last sender %d gone", (int)m->lspid);
+	if (m->lrpid > 0)
+		cat(who, sizeof(who), "; last receiver %d gone",
+		    (int)m->lrpid);
+	age_clause(o, now, age, sizeof(age));
+	set(o, STATE_ORPHAN, "no waiter%s%s", who, age);
+}
+
+static void classify_posix(struct obj *o, const struct proctab *pt,
+			   time_t now)
+{
+	char age[48];
+
+	if (o->nholders) {
+		inuse_by_holders(o);
+		return;
+	}
+	/* A registration outlives nothing but its process: if we cannot see
+	 * that process, we cannot say it is gone. */
+	if (o->kind == KIND_MQUEUE && o->u.mq.notify_pid > 0) {
+		set(o, STATE_UNKNOWN,
+		    "registered for notification by %d, not visible",
+		    (int)o->u.mq.notify_pid);
+		return;
+	}
+	if (o->holders_incomplete) {
+		unknown_uninspected(o, pt, "no visible holder; ");
+		return;
+	}
+	age_clause(o, now, age, sizeof(age));
+	set(o, STATE_ORPHAN, "no holder%s", age);
+}
+
+void classify(struct obj *o, const struct proctab *pt, time_t now)
+{
+	char age[48];
+
+	switch (o->kind) {
+	case KIND_SHM:
+		classify_shm(o, pt, now);
+		break;
+	case KIND_SEM:
+		classify_sem(o, pt, now);
+		break;
+	case KIND_MSG:
+		classify_msg(o, pt, now);
+		break;
+	case KIND_PSHM:
+	case KIND_PSEM:
+	case KIND_MQUEUE:
+		classify_posix(o, pt, now);
+		break;
+	case KIND_UNIX:
+		/* A live socket is never an orphan, held or not. */
+		if (o->nholders)
+			inuse_by_holders(o);
+		else
+			set(o, STATE_UNKNOWN, "live socket, no visible holder");
+		break;
+	case KIND_SOCKFILE:
+		if (o->binding_unknown) {
+			set(o, STATE_UNKNOWN, "some network namespace could "
+			    "not be checked for a socket bound to it");
+		} else {
+			age_clause(o, now, age, sizeof(age));
+			set(o, STATE_ORPHAN,
+			    "no socket bound to it in any network namespace%s",
+			    age);
+		}
+		break;
+	case KIND_FIFO:
+		/* Nobody opening a FIFO right now proves nothing about the
+		 * next writer: never an orphan. */
+		if (o->nholders)
+			inuse_by_holders(o);
+		else if (o->holders_incomplete)
+			unknown_uninspected(o, pt, "no visible holder; ");
+		else
+			set(o, STATE_UNKNOWN, "nobody has it open");
+		break;
+	default:
+		set(o, STATE_UNKNOWN, "unknown kind");
+		break;
+	}
+}

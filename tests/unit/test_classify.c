@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* test_classify.c - the classifier on a table of synthetic objects. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "classify.h"
+
+/* T is when the kernel recorded the action; NOW is three hours later. */
+#define T 1764150000
+#define NOW (T + 3 * 3600)
+
+/*
+ * Synthetic processes: 100 started long before T, 200 started in the same
+ * second as T, 300 started 5 s after T (a pid reused by a newer process).
+ * 999 and 555 do not exist.
+ */
+static struct proc procs[] = {
+	{ .pid = 100, .start = T - 1000, .comm = "old" },
+	{ .pid = 200, .start = T, .comm = "same" },
+	{ .pid = 300, .start = T + 5, .comm = "newer" },
+};
+static const struct proctab pt_all = { procs, 3, 0 };
+static const struct proctab pt_bad = { procs, 3, 2 };
+
+struct ccase {
+	const char *name;
+	enum kind kind;
+	time_t t_change, t_attach, t_detach, t_op, t_send, t_recv, t_modify;
+	pid_t cpid, lpid;
+	unsigned long nattch;
+	bool dest;
+	pid_t sempids[3];
+	unsigned nsems;
+	bool pids_unread;
+	unsigned waiters;
+	pid_t lspid, lrpid, notify_pid;
+	struct holder holders[3];
+	unsigned nholders;
+	bool incomplete, binding_unknown, uninspected;
+	enum state want;
+	const char *phrase;
+};
+
+#define H(p, v) { .pid = (p), .via = (v) }
+
+static const struct ccase cases[] = {
+	/* shm: cpid against ctime */
+	{ "shm cpid reused after ctime", KIND_SHM, .t_change = T, .cpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "creator 300 gone" },
+	{ "shm cpid started same second as ctime", KIND_SHM, .t_change = T,
+	  .cpid = 200, .want = STATE_INUSE, .phrase = "creator 200 alive" },
+	{ "shm cpid started before ctime", KIND_SHM, .t_change = T,
+	  .cpid = 100, .want = STATE_INUSE, .phrase = "creator 100 alive" },
+	{ "shm cpid judged by ctime, not a later attach", KIND_SHM,
+	  .t_change = T, .t_attach = T + 60, .t_detach = T + 61, .cpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "creator 300 gone" },
+	/* shm: lpid against the later of atime and dtime */
+	{ "shm lpid reused after atime", KIND_SHM, .t_change = T - 100,
+	  .t_attach = T, .t_detach = T - 50, .cpid = 999, .lpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "last user 300 gone" },
+	{ "shm lpid same second as atime", KIND_SHM, .t_change = T - 100,
+	  .t_attach = T, .t_detach = T - 50, .cpid = 999, .lpid = 200,
+	  .want = STATE_INUSE, .phrase = "last user 200 alive" },
+	{ "shm lpid reused after dtime", KIND_SHM, .t_change = T - 100,
+	  .t_attach = T - 50, .t_detach = T, .cpid = 999, .lpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "last user 300 gone" },
+	{ "shm lpid same second as dtime (atime older)", KIND_SHM,
+	  .t_change = T - 100, .t_attach = T - 50, .t_detach = T, .cpid = 999,
+	  .lpid = 200, .want = STATE_INUSE, .phrase = "last user 200 alive" },
+	{ "shm lpid not judged by a later ctime", KIND_SHM,
+	  .t_change = T + 60, .t_attach = T, .cpid = 999, .lpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "last user 300 gone" },
+	{ "shm cpid dead, lpid 0", KIND_SHM, .t_change = T, .cpid = 999,
+	  .want = STATE_ORPHAN, .phrase = "not attached; creator 999 gone; "
+	  "unused for 3h" },
+	{ "shm cpid 0 is not dead", KIND_SHM, .t_change = T, .cpid = 0,
+	  .lpid = 300, .t_attach = T,
+	  .want = STATE_UNKNOWN, .phrase = "creator pid not visible" },
+	{ "shm SHM_DEST still attached", KIND_SHM, .t_change = T, .cpid = 999,
+	  .nattch = 2, .dest = true, .want = STATE_INUSE,
+	  .phrase = "removed, waiting for last detach (2 attached)" },
+	{ "shm nattch with dead creator", KIND_SHM, .t_change = T, .cpid = 999,
+	  .lpid = 999, .nattch = 6, .want = STATE_INUSE,
+	  .phrase = "attached by 6 processes" },
+	{ "shm nattch with cpid 0", KIND_SHM, .nattch = 1,
+	  .want = STATE_INUSE, .phrase = "attached by 1 process" },
+	{ "shm attach holder", KIND_SHM, .t_change = T, .cpid = 999,
+	  .holders = { H(100, VIA_ATTACH) }, .nholders = 1,
+	  .want = STATE_INUSE, .phrase = "attached by 1 process" },
+	{ "shm ignores holders_incomplete (nattch is the proof)", KIND_SHM,
+	  .t_change = T, .cpid = 999, .incomplete = true, .uninspected = true,
+	  .want = STATE_ORPHAN, .phrase = "creator 999 gone" },
+
+	/* sem: every recorded pid against otime */
+	{ "sem pid reused after otime", KIND_SEM, .t_change = T - 100,
+	  .t_op = T, .sempids = { 300 }, .nsems = 1, .want = STATE_ORPHAN,
+	  .phrase = "every recorded pid gone (300)" },
+	{ "sem pid same second as otime", KIND_SEM, .t_change = T - 100,
+	  .t_op = T, .sempids = { 200 }, .nsems = 1, .want = STATE_INUSE,
+	  .phrase = "last operation by 200" },
+	{ "sem one live pid among dead and unset", KIND_SEM, .t_op = T,
+	  .sempids = { 0, 300, 100 }, .nsems = 3, .want = STATE_INUSE,
+	  .phrase = "last operation by 100" },
+	{ "sem all dead", KIND_SEM, .t_op = T, .sempids = { 999, 0, 300 },
+	  .nsems = 3, .want = STATE_ORPHAN,
+	  .phrase = "no waiter; every recorded pid gone (999, 300); "
+	  "unused for 3h" },
+	{ "sem SETVAL after the last semop", KIND_SEM, .t_op = T - 100,
+	  .t_change = T, .sempids = { 200 }, .nsems = 1, .want = STATE_INUSE,
+	  .phrase = "last operation by 200" },
+	{ "sem without recorded pid", KIND_SEM, .t_op = T,
+	  .sempids = { 0, 0 }, .nsems = 2, .want = STATE_UNKNOWN,
+	  .phrase = "no operation ever recorded a pid" },
+	{ "sem pids unreadable", KIND_SEM, .t_op = T, .pids_unread = true,
+	  .want = STATE_UNKNOWN, .phrase = "semaphore pids could not be read" },
+	{ "sem blocked waiters (GETNCNT)", KIND_SEM, .t_op = T,
+	  .sempids = { 300 }, .nsems = 1, .waiters = 2, .want = STATE_INUSE,
+	  .phrase = "2 processes waiting" },
+	{ "sem waiter seen in syscall", KIND_SEM, .sempids = { 0 }, .nsems = 1,
+	  .holders = { H(100, VIA_WAIT) }, .nholders = 1,
+	  .want = STATE_INUSE, .phrase = "1 process waiting" },
+
+	/* msg: lspid against stime, lrpid against rtime */
+	{ "msg lspid reused after stime", KIND_MSG, .t_send = T, .lspid = 300,
+	  .want = STATE_ORPHAN, .phrase = "last sender 300 gone" },
+	{ "msg lspid same second as stime", KIND_MSG, .t_send = T,
+	  .lspid = 200, .want = STATE_INUSE,
+	  .phrase = "last sender 200 alive" },
+	{ "msg lspid not judged by a later rtime", KIND_MSG, .t_send = T,
+	  .t_recv = T + 60, .lspid = 300, .want = STATE_ORPHAN,
+	  .phrase = "last sender 300 gone" },
+	{ "msg lrpid reused after rtime", KIND_MSG, .t_recv = T, .lrpid = 300,
+	  .want = STATE_ORPHAN, .phrase = "last receiver 300 gone" },
+	{ "msg lrpid same second as rtime", KIND_MSG, .t_recv = T,
+	  .lrpid = 200, .want = STATE_INUSE,
+	  .phrase = "last receiver 200 alive" },
+	{ "msg lrpid not judged by a later stime", KIND_MSG, .t_recv = T,
+	  .t_send = T + 60, .lrpid = 300, .want = STATE_ORPHAN,
+	  .phrase = "last receiver 300 gone" },
+	{ "msg both dead", KIND_MSG, .t_send = T, .t_recv = T, .lspid = 999,
+	  .lrpid = 300, .want = STATE_ORPHAN,
+	  .phrase = "no waiter; last sender 999 gone; last receiver 300 gone; "
+	  "unused for 3h" },
+	{ "msg without recorded pid", KIND_MSG, .t_change = T,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "no send or receive ever recorded a pid" },
+	{ "msg blocked receiver", KIND_MSG, .t_send = T, .lspid = 999,
+	  .holders = { H(100, VIA_WAIT) }, .nholders = 1,
+	  .want = STATE_INUSE, .phrase = "1 process waiting" },
+	{ "msg dead pids, holders incomplete", KIND_MSG, .t_send = T,
+	  .lspid = 999, .incomplete = true, .uninspected = true,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "2 processes could not be inspected" },
+	{ "msg live pid wins over incomplete", KIND_MSG, .t_send = T,
+	  .lspid = 100, .incomplete = true, .uninspected = true,
+	  .want = STATE_INUSE, .phrase = "last sender 100 alive" },
+
+	/* POSIX kinds */
+	{ "pshm no holder", KIND_PSHM, .t_change = T, .t_modify = T,
+	  .want = STATE_ORPHAN, .phrase = "no holder; unused for 3h" },
+	{ "pshm mapped and open", KIND_PSHM, .t_modify = T,
+	  .holders = { H(100, VIA_MAP), H(100, VIA_FD), H(200, VIA_FD) },
+	  .nholders = 3, .want = STATE_INUSE,
+	  .phrase = "mapped by 1 process, open in 2 processes" },
+	{ "pshm holders incomplete", KIND_PSHM, .t_modify = T,
+	  .incomplete = true, .uninspected = true, .want = STATE_UNKNOWN,
+	  .phrase = "2 processes could not be inspected" },
+	{ "psem no holder", KIND_PSEM, .t_modify = T, .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "psem holders incomplete", KIND_PSEM, .incomplete = true,
+	  .uninspected = true, .want = STATE_UNKNOWN,
+	  .phrase = "could not be inspected" },
+	{ "mqueue notify holder", KIND_MQUEUE, .notify_pid = 100,
+	  .holders = { H(100, VIA_NOTIFY) }, .nholders = 1,
+	  .want = STATE_INUSE,
+	  .phrase = "registered for notification by 100" },
+	{ "mqueue registration by an invisible pid", KIND_MQUEUE,
+	  .notify_pid = 555, .want = STATE_UNKNOWN,
+	  .phrase = "registered for notification by 555" },
+	{ "mqueue no holder", KIND_MQUEUE, .t_modify = T,
+	  .want = STATE_ORPHAN, .phrase = "no holder; unused for 3h" },
+
+	/* never orphans */
+	{ "unix without holder", KIND_UNIX, .want = STATE_UNKNOWN,
+	  .phrase = "live socket, no visible holder" },
+	{ "unix held", KIND_UNIX, .holders = { H(100, VIA_FD) },
+	  .nholders = 1, .want = STATE_INUSE, .phrase = "open in 1 process" },
+	{ "fifo nobody has it open", KIND_FIFO, .t_modify = T,
+	  .want = STATE_UNKNOWN, .phrase = "nobody has it open" },
+	{ "fifo holders incomplete", KIND_FIFO, .incomplete = true,
+	  .uninspected = true, .want = STATE_UNKNOWN,
+	  .phrase = "could not be inspected" },
+	{ "fifo open", KIND_FIFO, .holders = { H(200, VIA_FD), H(100, VIA_FD) },
+	  .nholders = 2, .want = STATE_INUSE, .phrase = "open in 2 processes" },
+
+	/* socket files */
+	{ "sockfile binding unknown", KIND_SOCKFILE, .t_modify = T,
+	  .binding_unknown = true, .want = STATE_UNKNOWN,
+	  .phrase = "could not be checked" },
+	{ "sockfile unbound", KIND_SOCKFILE, .t_modify = T,
+	  .want = STATE_ORPHAN,
+	  .phrase = "no socket bound to it in any network namespace" },
+};
+
+static void build(const struct ccase *c, struct obj *o, pid_t *pids,
+		  struct holder *holders)
+{
+	memset(o, 0, sizeof(*o));
+	o->kind = c->kind;
+	o->id = -1;
+	o->t_change = c->t_change;
+	o->t_attach = c->t_attach;
+	o->t_detach = c->t_detach;
+	o->t_op = c->t_op;
+	o->t_send = c->t_send;
+	o->t_recv = c->t_recv;
+	o->t_modify = c->t_modify;
+	o->cpid = c->cpid;
+	o->holders_incomplete = c->incomplete;
+	o->binding_unknown = c->binding_unknown;
+	memcpy(holders, c->holders, sizeof(c->holders));
+	o->holders = c->nholders ? holders : NULL;
+	o->nholders = o->holders_cap = c->nholders;
+	switch (c->kind) {
+	case KIND_SHM:
+		o->id = 1;
+		o->u.shm.nattch = c->nattch;
+		o->u.shm.lpid = c->lpid;
+		o->u.shm.dest = c->dest;
+		break;
+	case KIND_SEM:
+		o->id = 2;
+		memcpy(pids, c->sempids, sizeof(c->sempids));
+		o->u.sem.nsems = c->nsems;
+		o->u.sem.pids = c->pids_unread ? NULL : pids;
+		o->u.sem.pids_read = !c->pids_unread;
+		o->u.sem.waiters = c->waiters;
+		break;
+	case KIND_MSG:
+		o->id = 3;
+		o->u.msg.lspid = c->lspid;
+		o->u.msg.lrpid = c->lrpid;
+		break;
+	case KIND_MQUEUE:
+		o->u.mq.notify_pid = c->notify_pid;
+		break;
+	default:
+		break;
+	}
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct ccase *c = &cases[i];
+		pid_t pids[3];
+		struct holder holders[3];
+		struct obj o, before;
+
+		build(c, &o, pids, holders);
+		memcpy(&before, &o, sizeof(o));
+		o.state = STATE_COUNT;
+		classify(&o, c->uninspected ? &pt_bad : &pt_all, NOW);
+		if (o.state != c->want || !strstr(o.reason, c->phrase))
+			fail_msg("case '%s': got %s \"%s\", want %s \"%s\"",
+				 c->name, state_name(o.state), o.reason,
+				 state_name(c->want), c->phrase);
+		assert_true(strlen(o.reason) < sizeof(o.reason));
+		assert_null(strchr(o.reason, '\n'));
+		/* nothing but state and reason may change */
+		memcpy(before.reason, o.reason, sizeof(o.reason));
+		before.state = o.state;
+		assert_memory_equal(&before, &o, sizeof(o));
+	}
+}
+
+static void test_ages(void **state)
+{
+	static const struct {
+		time_t ago;
+		const char *want;
+	} ages[] = {
+		{ 0, "unused for 0s" }, { 45, "unused for 45s" },
+		{ 59, "unused for 59s" }, { 60, "unused for 1m" },
+		{ 12 * 60 + 30, "unused for 12m" },
+		{ 3 * 3600 + 59 * 60, "unused for 3h" },
+		{ 2 * 86400 + 5, "unused for 2d" },
+	};
+	struct obj o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ages) / sizeof(ages[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		o.kind = KIND_PSHM;
+		o.t_modify = NOW - ages[i].ago;
+		classify(&o, &pt_all, NOW);
+		assert_int_equal(o.state, STATE_ORPHAN);
+		if (!strstr(o.reason, ages[i].want))
+			fail_msg("ago %lld: \"%s\"", (long long)ages[i].ago,
+				 o.reason);
+	}
+	/* no recorded time, or a clock that went backwards: no age claim */
+	memset(&o, 0, sizeof(o));
+	o.kind = KIND_PSHM;
+	classify(&o, &pt_all, NOW);
+	assert_string_equal(o.reason, "no holder");
+	o.t_modify = NOW + 100;
+	classify(&o, &pt_all, NOW);
+	assert_string_equal(o.reason, "no holder");
+}
+
+/* Many waiters and long pid lists still give one short line. */
+static void test_reason_bounded(void **state)
+{
+	pid_t pids[64];
+	struct obj o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.kind = KIND_SEM;
+	o.t_op = T;
+	for (unsigned i = 0; i < 64; i++)
+		pids[i] = 2000000000 + (pid_t)i;
+	o.u.sem.pids = pids;
+	o.u.sem.nsems = 64;
+	o.u.sem.pids_read = true;
+	classify(&o, &pt_all, NOW);
+	assert_int_equal(o.state, STATE_ORPHAN);
+	assert_non_null(strstr(o.reason, "+61"));
+	assert_true(strlen(o.reason) < sizeof(o.reason));
+}
+
+/* An object held by a pid that reuses a recorded creator's number is
+ * in use because of the holder, whatever the creator's fate. */
+static void test_holder_beats_dead_creator(void **state)
+{
+	struct holder h = { 300, VIA_ATTACH };
+	struct obj o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.kind = KIND_SHM;
+	o.cpid = 300;
+	o.t_change = T;
+	o.holders = &h;
+	o.nholders = 1;
+	classify(&o, &pt_all, NOW);
+	assert_int_equal(o.state, STATE_INUSE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_ages),
+		cmocka_unit_test(test_reason_bounded),
+		cmocka_unit_test(test_holder_beats_dead_creator),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
