@@ -311,14 +311,17 @@ static int match_map(struct scan_ctx *ctx, const struct lookup *lk,
 	struct maps_entry e;
 	uint64_t dk;
 
-	if (parse_maps_line(line, len, &e) || !e.inode)
+	if (parse_maps_line(line, len, &e))
 		return 0;
 	if (e.path && e.pathlen >= 5 && !memcmp(e.path, "/SYSV", 5)) {
-		/* SysV segment: the inode field is the shmid. */
+		/* SysV segment: the inode field is the shmid, and shmid 0
+		 * is the first segment of every IPC namespace. */
 		if (!lk->any_shm)
 			return 0;
 		return sysv_match(ctx, lk, ps, KIND_SHM, e.inode, VIA_ATTACH);
 	}
+	if (!e.inode)
+		return 0;
 	dk = dev_key(e.dev_major, e.dev_minor);
 	/* A mapped file usually spans several adjacent lines. */
 	if (!lk->files.n || (dk == last[0] && e.inode == last[1]))
