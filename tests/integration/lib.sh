@@ -1,0 +1,476 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh - shared setup for integration scripts: namespaces, TAP, holders.
+#
+# A script starts with
+#	. "$(dirname "$0")/lib.sh"
+#	ns_enter "$@"
+# which re-executes it as root inside fresh IPC, mount, network and pid
+# namespaces with private tmpfs on /dev/shm /tmp /run /var/tmp, so the
+# host's objects are never seen or touched, and ends with t_done.
+#
+# Environment: IPCSCAN (binary under test), HELPERS (dir with mkipc).
+# TAP: "ok - DESC", "not ok - DESC" with "# " diagnostics, "ok - DESC #
+# SKIP why"; exit 77 when the whole file is skipped (the skip line is
+# printed first, so it is always visible).
+
+# jq programs are single-quoted on purpose: their $vars are jq's; F is
+# for the scripts that source this file.
+# shellcheck disable=SC2016,SC2034
+
+set -u
+
+T_FILE=$(basename "$0")
+T_LIBDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+T_TOP=$(cd "$T_LIBDIR/../.." && pwd)
+: "${IPCSCAN:=$T_TOP/build/ipcscan}"
+: "${HELPERS:=$T_TOP/build/helpers}"
+
+T_PASSED=0
+T_FAILED=0
+T_SKIPPED=0
+T_FINISHED=0
+T_WORK=""
+T_JSON=""
+OBJ=null
+declare -A F=()		# facts from mkipc: F[LABEL.FIELD], F[NAME.pid]
+declare -A T_PIDS=()	# running holders by name
+
+# ---------------------------------------------------------------- TAP
+
+# One TAP line per assertion: descriptions are flattened to one line.
+_t_line() {
+	local s=$1
+	s=${s//\\/\\\\}
+	s=${s//$'\n'/\\n}
+	s=${s//$'\t'/\\t}
+	s=${s//$'\r'/\\r}
+	s=${s//#/\\#}
+	printf '%s\n' "$s"
+}
+
+t_diag() {
+	local line
+	while IFS= read -r line; do
+		printf '#   %s\n' "$line"
+	done <<<"$*"
+}
+
+t_pass() {
+	T_PASSED=$((T_PASSED + 1))
+	echo "ok - $(_t_line "$1")"
+}
+
+# t_fail DESC [DIAG...]
+t_fail() {
+	local desc=$1
+	shift
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok - $(_t_line "$desc")"
+	local d
+	for d in "$@"; do
+		t_diag "$d"
+	done
+}
+
+t_skip() {
+	T_SKIPPED=$((T_SKIPPED + 1))
+	echo "ok - $(_t_line "$1") # SKIP $(_t_line "$2")"
+}
+
+# t_ok DESC CMD... : passes if CMD exits 0.
+t_ok() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		t_pass "$desc"
+	else
+		t_fail "$desc" "command failed: $*" "$out"
+	fi
+}
+
+# t_is GOT EXPECTED DESC
+t_is() {
+	if [ "$1" == "$2" ]; then
+		t_pass "$3"
+	else
+		t_fail "$3" "got:      '$1'" "expected: '$2'"
+	fi
+}
+
+# t_like GOT ERE DESC
+t_like() {
+	if [[ $1 =~ $2 ]]; then
+		t_pass "$3"
+	else
+		t_fail "$3" "got:      '$1'" "expected to match: $2"
+	fi
+}
+
+# Whole-file skip: visible line, then 77 for the runner.
+t_skip_all() {
+	echo "ok - $T_FILE # SKIP $(_t_line "$1")"
+	T_FINISHED=1
+	exit 77
+}
+
+# Setup failed: nothing after this would mean anything.
+t_bail() {
+	local desc=$1
+	shift
+	t_fail "$T_FILE: $desc" "$@"
+	T_FINISHED=1
+	exit 1
+}
+
+t_done() {
+	echo "# $T_FILE: $T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
+	T_FINISHED=1
+	[ "$T_FAILED" -eq 0 ] && exit 0
+	exit 1
+}
+
+# ---------------------------------------------------------- namespaces
+
+_ns_hidden() {
+	case "$1/" in
+	/tmp/*|/run/*|/var/tmp/*|/dev/shm/*) return 0 ;;
+	esac
+	return 1
+}
+
+# Re-exec inside the namespaces (outer half), or set them up (inner half).
+ns_enter() {
+	if [ "${IPCSCAN_T_INNER:-}" != 1 ]; then
+		[ "$(id -u)" = 0 ] || t_skip_all "needs root (unshare)"
+		command -v unshare >/dev/null || t_skip_all "needs unshare(1)"
+		local err
+		if ! err=$(unshare --ipc --mount --net --pid --fork \
+				--mount-proc true 2>&1); then
+			t_skip_all "cannot create namespaces (unshare): $err"
+		fi
+		command -v jq >/dev/null || t_bail "jq is required"
+		command -v iconv >/dev/null || t_bail "iconv is required"
+		[ -x "$IPCSCAN" ] || t_bail "no ipcscan binary at $IPCSCAN"
+		[ -x "$HELPERS/mkipc" ] || t_bail "no helper at $HELPERS/mkipc"
+		IPCSCAN=$(readlink -f "$IPCSCAN")
+		HELPERS=$(readlink -f "$HELPERS")
+		export IPCSCAN HELPERS IPCSCAN_T_INNER=1
+		# shellcheck disable=SC2093
+		exec unshare --ipc --mount --net --pid --fork --mount-proc \
+			bash "$0" "$@"
+		t_bail "exec unshare failed"
+	fi
+
+	# Inner half: pid 1 of a new pid namespace; everything we start dies
+	# with us. Keep what the fresh tmpfs mounts would hide reachable.
+	local fd_bin="" fd_help="" d
+	if _ns_hidden "$IPCSCAN"; then exec {fd_bin}<"$IPCSCAN"; fi
+	if _ns_hidden "$HELPERS"; then exec {fd_help}<"$HELPERS"; fi
+
+	mount --make-rprivate / || t_bail "mount --make-rprivate / failed"
+	for d in /dev/shm /tmp /var/tmp; do
+		[ -d "$d" ] || continue
+		mount -t tmpfs -o mode=1777,size=64m tmpfs "$d" ||
+			t_bail "cannot mount a tmpfs on $d"
+	done
+	mount -t tmpfs -o mode=0755,size=64m tmpfs /run ||
+		t_bail "cannot mount a tmpfs on /run"
+	# A host mqueue mount would show the host's queues: cover it with
+	# the (empty) one of our IPC namespace. Without one, ipcscan mounts
+	# its own, which is part of what is tested.
+	if mountpoint -q /dev/mqueue 2>/dev/null; then
+		mount -t mqueue mqueue /dev/mqueue ||
+			t_bail "cannot mount mqueue on /dev/mqueue"
+	fi
+	if command -v ip >/dev/null; then
+		ip link set lo up 2>/dev/null ||
+			echo "# ip link set lo up failed"
+	fi
+
+	T_WORK=/run/ipcscan-test
+	if ! mkdir -p "$T_WORK/bin" || ! chmod 0755 "$T_WORK" "$T_WORK/bin"
+	then
+		t_bail "cannot make $T_WORK"
+	fi
+	T_JSON=$T_WORK/list.json
+	if [ -n "$fd_bin" ]; then
+		cp "/proc/$$/fd/$fd_bin" "$T_WORK/bin/ipcscan" ||
+			t_bail "cannot stage $IPCSCAN"
+		chmod 0755 "$T_WORK/bin/ipcscan"
+		IPCSCAN=$T_WORK/bin/ipcscan
+		exec {fd_bin}<&-
+	fi
+	if [ -n "$fd_help" ]; then
+		mkdir -p "$T_WORK/helpers"
+		cp -r "/proc/$$/fd/$fd_help/." "$T_WORK/helpers/" ||
+			t_bail "cannot stage $HELPERS"
+		HELPERS=$T_WORK/helpers
+		exec {fd_help}<&-
+	fi
+	MKIPC=$HELPERS/mkipc
+	# A copy everybody may run, for holders started as another user.
+	install -m 0755 "$MKIPC" "$T_WORK/bin/mkipc" || t_bail "stage mkipc"
+	trap _t_exit EXIT
+}
+
+_t_exit() {
+	local rc=$?
+	stop_all
+	if [ "$T_FINISHED" != 1 ]; then
+		echo "not ok - $T_FILE stopped early (exit $rc) after" \
+			"$T_PASSED passed, $T_FAILED failed"
+		exit 1
+	fi
+}
+
+# --------------------------------------------------------------- mkipc
+
+# Facts of run NAME into F[]: "pid=" becomes F[NAME.pid].
+_load_facts() {
+	local name=$1 line
+	while IFS= read -r line; do
+		case $line in
+		pid=*) F[$name.pid]=${line#pid=} ;;
+		*.*=*) F[${line%%=*}]=${line#*=} ;;
+		esac
+	done <"$T_WORK/$name.out"
+}
+
+# hold_as USER NAME SPEC... : "mkipc hold" in the background (as USER
+# unless it is "-"), wait for "ready", load its facts. Bails on failure.
+hold_as() {
+	local user=$1 name=$2 pid i state
+	shift 2
+	[ -z "${T_PIDS[$name]:-}" ] || t_bail "holder name $name reused"
+	if [ "$user" = - ]; then
+		"$MKIPC" hold "$@" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err" &
+	else
+		setpriv --reuid="$user" --regid="$(id -g "$user")" \
+			--clear-groups "$T_WORK/bin/mkipc" hold "$@" \
+			>"$T_WORK/$name.out" 2>"$T_WORK/$name.err" &
+	fi
+	pid=$!
+	T_PIDS[$name]=$pid
+	for ((i = 0; i < 1000; i++)); do
+		if grep -qx ready "$T_WORK/$name.out" 2>/dev/null; then
+			_load_facts "$name"
+			return 0
+		fi
+		state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+		if [ -z "$state" ] || [ "$state" = Z ]; then
+			wait "$pid" 2>/dev/null
+			unset "T_PIDS[$name]"
+			t_bail "holder $name (mkipc hold $*) died" \
+				"$(cat "$T_WORK/$name.err")"
+		fi
+		sleep 0.01
+	done
+	t_bail "holder $name not ready after 10s" "$(cat "$T_WORK/$name.err")"
+}
+
+hold() {
+	hold_as - "$@"
+}
+
+# leak NAME SPEC... : "mkipc leak", which exits leaving the objects.
+leak() {
+	local name=$1
+	shift
+	if ! "$MKIPC" leak "$@" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err"
+	then
+		t_bail "mkipc leak $* failed" "$(cat "$T_WORK/$name.err")"
+	fi
+	_load_facts "$name"
+}
+
+# stop NAME: SIGTERM the holder and reap it (reaped, so its pid is gone).
+stop() {
+	local pid=${T_PIDS[$1]:-}
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	unset "T_PIDS[$1]"
+}
+
+stop_all() {
+	local n pid
+	for n in "${!T_PIDS[@]}"; do
+		kill -TERM "${T_PIDS[$n]}" 2>/dev/null
+	done
+	for n in "${!T_PIDS[@]}"; do
+		pid=${T_PIDS[$n]}
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -d "/proc/$pid" ] || break
+			[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" \
+				!= Z ] || break
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		unset "T_PIDS[$n]"
+	done
+}
+
+# ------------------------------------------------------------- ipcscan
+
+# ipcscan ARGS... : the binary under test, never hanging the suite.
+ipcscan() {
+	timeout 60 "$IPCSCAN" "$@"
+}
+
+# list_json [ARGS...] : "ipcscan list --json ARGS" into $T_JSON; one TAP
+# line: exit 0, nothing on stderr that is fatal, valid UTF-8, valid JSON
+# of schema 1. Returns 1 (and leaves an empty document) on failure.
+list_json() {
+	local rc desc="list --json${*:+ $*}: exit 0, valid UTF-8 JSON, schema 1"
+	ipcscan list --json "$@" >"$T_JSON" 2>"$T_WORK/list.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		t_fail "$desc" "exit status $rc" \
+			"$(head -c 2000 "$T_WORK/list.err")"
+	elif ! iconv -f UTF-8 -t UTF-8 "$T_JSON" >/dev/null 2>&1; then
+		t_fail "$desc" "output is not valid UTF-8"
+	elif [ "$(jq '.schema == 1 and (.objects | type) == "array"' \
+			"$T_JSON" 2>"$T_WORK/jq.err")" != true ]; then
+		t_fail "$desc" "not a schema 1 document:" \
+			"$(head -c 600 "$T_JSON")" "$(cat "$T_WORK/jq.err")"
+	else
+		t_pass "$desc"
+		return 0
+	fi
+	echo '{"schema":1,"objects":[]}' >"$T_JSON"
+	return 1
+}
+
+# jqo [jq options] FILTER : run FILTER over the last list output.
+jqo() {
+	jq "$@" "$T_JSON"
+}
+
+# t_jq DESC FILTER [jq args...] : passes if FILTER over the last list
+# output is true.
+t_jq() {
+	local desc=$1 filter=$2 got
+	shift 2
+	got=$(jq -c "$@" "$filter" "$T_JSON" 2>&1)
+	if [ "$got" = true ]; then
+		t_pass "$desc"
+	else
+		t_fail "$desc" "jq: $filter" "got: ${got:0:2000}"
+	fi
+}
+
+# obj_find DESC COND [jq args...] : exactly one object satisfies COND (a
+# jq boolean over an object); it is left in OBJ for the o_* checks.
+obj_find() {
+	local desc=$1 cond=$2 m n
+	shift 2
+	m=$(jq -c "$@" "[.objects[] | select($cond)]" "$T_JSON" 2>&1)
+	n=$(jq 'length' <<<"$m" 2>/dev/null)
+	if [ "$n" = 1 ]; then
+		OBJ=$(jq -c '.[0]' <<<"$m")
+		t_pass "$desc"
+		return 0
+	fi
+	OBJ=null
+	t_fail "$desc" "objects matching ($cond): ${n:-?}" "${m:0:2000}"
+	return 1
+}
+
+# obj_none DESC COND [jq args...] : no object satisfies COND.
+obj_none() {
+	local desc=$1 cond=$2 m
+	shift 2
+	m=$(jq -c "$@" "[.objects[] | select($cond)]" "$T_JSON" 2>&1)
+	if [ "$m" = "[]" ]; then
+		t_pass "$desc"
+	else
+		t_fail "$desc" "unexpected: ${m:0:2000}"
+	fi
+}
+
+find_id() {
+	obj_find "$1 id $2 is listed once" '.kind == $k and .id == $id' \
+		--arg k "$1" --argjson id "$2"
+}
+
+find_name() {
+	obj_find "$1 '$2' is listed once" '.kind == $k and .name == $n' \
+		--arg k "$1" --arg n "$2"
+}
+
+find_path() {
+	obj_find "$1 $2 is listed once" '.kind == $k and .path == $p' \
+		--arg k "$1" --arg p "$2"
+}
+
+find_inode() {
+	obj_find "unix socket inode $1 is listed once" \
+		'.kind == "unix" and .inode == $i' --argjson i "$1"
+}
+
+# o_is JQEXPR EXPECTED DESC : jq -r JQEXPR over OBJ equals EXPECTED.
+o_is() {
+	local got
+	got=$(jq -r "$1" <<<"$OBJ" 2>&1)
+	if [ "$got" == "$2" ]; then
+		t_pass "$3"
+	else
+		t_fail "$3" "$1: got '$got', expected '$2'" \
+			"object: ${OBJ:0:2000}"
+	fi
+}
+
+# o_ok JQBOOL DESC [jq args...] : JQBOOL over OBJ is true.
+o_ok() {
+	local expr=$1 desc=$2 got
+	shift 2
+	got=$(jq -c "$@" "$expr" <<<"$OBJ" 2>&1)
+	if [ "$got" = true ]; then
+		t_pass "$desc"
+	else
+		t_fail "$desc" "$expr: $got" "object: ${OBJ:0:2000}"
+	fi
+}
+
+# o_holders "PID:VIA ..." DESC : the holder set of OBJ is exactly this.
+o_holders() {
+	local want got
+	want=$(tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -u | tr '\n' ' ')
+	got=$(jq -r '.holders[]? | "\(.pid):\(.via)"' <<<"$OBJ" 2>/dev/null |
+		sort -u | tr '\n' ' ')
+	if [ "$got" == "$want" ]; then
+		t_pass "$2"
+	else
+		t_fail "$2" "holders got:      '$got'" \
+			"holders expected: '$want'" "object: ${OBJ:0:2000}"
+	fi
+}
+
+# o_state STATE WHAT : state is STATE and the reason is one non-empty line.
+o_state() {
+	o_is .state "$1" "$2 is $1"
+	o_ok '(.reason | type) == "string" and (.reason | length) > 0 and
+		(.reason | test("\n") | not)' "$2 has a one-line reason"
+}
+
+# The checks every object gets, whatever its kind (SPEC "JSON").
+t_schema_all() {
+	t_jq "every object has kind state reason owner mode size age holders" \
+		'all(.objects[]; has("kind") and has("state") and
+		 has("reason") and has("owner") and has("mode") and
+		 has("size") and has("age") and has("holders") and has("id")
+		 and has("key") and has("name") and has("path") and
+		 has("inode"))'
+	t_jq "every state is in-use, orphan or unknown" \
+		'all(.objects[]; .state == "in-use" or .state == "orphan" or
+		 .state == "unknown")'
+	t_jq "every holder has pid comm uid via, via from the SPEC list" \
+		'all(.objects[].holders[]; (.pid | type) == "number" and
+		 has("comm") and has("uid") and
+		 (.via | IN("attach", "fd", "map", "notify", "wait")))'
+	t_jq "ids, sizes and ages are JSON numbers (or null)" \
+		'all(.objects[]; (.size == null or (.size | type) == "number")
+		 and (.age == null or (.age | type) == "number") and
+		 (.id == null or (.id | type) == "number"))'
+}

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_list_posix.sh - list: POSIX shm, named semaphores and message queues.
+# shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+
+hold h pshm,as=pfd:fdheld pshm,via=map,size=8192,as=pmap:maponly \
+	pshm,via=both,as=pboth:both psem,as=semh:semheld \
+	mq,as=mqh:mqheld mq,notify,send=2,as=mqn:mqnotify
+hold h2 pshm,existing,as=pfd2:fdheld
+leak l pshm,as=pleak:leaked psem,as=sleak:semleaked mq,as=mleak:mqleaked
+H=${F[h.pid]}
+H2=${F[h2.pid]}
+
+list_json || t_done
+t_schema_all
+t_jq "complete is true as root" '.complete == true'
+
+find_name pshm fdheld
+o_is .path /dev/shm/fdheld "pshm held by fd: path"
+o_is '[.id, .key, .inode] | map(tostring) | join(",")' null,null,null \
+	"pshm: id, key, inode are null"
+o_state in-use "pshm held by fd"
+o_holders "$H:fd $H2:fd" "pshm held by fd: both holders via fd"
+o_is .size 4096 "pshm: size"
+o_is .mode 0600 "pshm: mode"
+o_is .owner.uid 0 "pshm: owner uid"
+
+find_name pshm maponly
+o_state in-use "pshm held only by a mapping"
+o_holders "$H:map" "mapped pshm: holder via map"
+o_is .size 8192 "mapped pshm: size"
+
+find_name pshm both
+o_state in-use "pshm held by fd and mapping"
+o_holders "$H:fd $H:map" "pshm with fd and mapping: both vias"
+
+find_name psem semheld
+o_is .path /dev/shm/sem.semheld "psem: path keeps the sem. prefix"
+o_state in-use "psem held by sem_open"
+o_holders "$H:map" "psem: holder via map"
+obj_none "no /dev/shm/sem.* file is listed as pshm" \
+	'.kind == "pshm" and (.name | startswith("sem."))'
+
+find_name mqueue mqheld
+o_ok '.path | endswith("/mqheld")' "mqueue: path ends in the name"
+o_state in-use "mqueue held by its descriptor"
+o_holders "$H:fd" "mqueue: holder via fd"
+o_is .mqueue.maxmsg 8 "mqueue: maxmsg"
+o_is .mqueue.msgsize 256 "mqueue: msgsize"
+o_is .mqueue.qsize 0 "mqueue: empty queue has qsize 0"
+
+find_name mqueue mqnotify
+o_state in-use "mqueue with a notification registered"
+o_holders "$H:fd $H:notify" "mqueue: registered process is a holder via notify"
+o_is .mqueue.notify_pid "$H" "mqueue: notify_pid"
+o_is .mqueue.qsize 10 "mqueue: qsize counts the queued bytes"
+
+find_name pshm leaked
+o_is .path /dev/shm/leaked "leaked pshm: path"
+o_state orphan "pshm left by an exited process"
+o_holders "" "leaked pshm: no holders"
+
+find_name psem semleaked
+o_state orphan "psem left by an exited process"
+o_holders "" "leaked psem: no holders"
+
+find_name mqueue mqleaked
+o_state orphan "mqueue left by an exited process"
+o_holders "" "leaked mqueue: no holders"
+o_is .mqueue.qsize 5 "leaked mqueue: its message is still queued"
+
+t_is "$(jqo -r '[.objects[] | select(.kind == "pshm")] | length')" 4 \
+	"exactly the 4 pshm objects of this namespace"
+t_is "$(jqo -r '[.objects[] | select(.kind == "psem")] | length')" 2 \
+	"exactly the 2 named semaphores"
+t_is "$(jqo -r '[.objects[] | select(.kind == "mqueue")] | length')" 3 \
+	"exactly the 3 message queues"
+
+# One holder of the shared pshm goes away: still in use by the other.
+stop h2
+list_json -t pshm || t_done
+find_name pshm fdheld
+o_state in-use "pshm still held by the remaining process"
+o_holders "$H:fd" "pshm: the exited holder is gone from holders"
+
+# Everything let go: all orphans.
+stop h
+list_json -t posix || t_done
+t_jq "after the holder exits every POSIX object is an orphan" \
+	'[.objects[] | .state] | length == 9 and all(. == "orphan")'
+t_jq "and none has a holder" 'all(.objects[]; .holders == [])'
+
+t_done
