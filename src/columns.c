@@ -491,6 +491,24 @@ static bool n_nattch(const struct obj *o, int64_t *v)
 	return o->kind == KIND_SHM;
 }
 
+static bool n_nsems(const struct obj *o, int64_t *v)
+{
+	*v = o->u.sem.nsems;
+	return o->kind == KIND_SEM;
+}
+
+static bool n_msgs(const struct obj *o, int64_t *v)
+{
+	*v = (int64_t)(o->kind == KIND_MSG ? o->u.msg.qnum : o->u.mq.qsize);
+	return o->kind == KIND_MSG || o->kind == KIND_MQUEUE;
+}
+
+static bool n_peer(const struct obj *o, int64_t *v)
+{
+	*v = (int64_t)o->u.ux.peer;
+	return o->kind == KIND_UNIX && o->u.ux.peer;
+}
+
 const struct column columns[] = {
 	{ "KIND", "object kind (shm sem msg pshm psem mqueue unix sockfile fifo)", COL_STRING, false, g_kind, n_kind },
 	{ "ID/NAME", "SysV id, POSIX name, file path or socket address", COL_STRING, false, g_idname, NULL },
@@ -515,10 +533,10 @@ const struct column columns[] = {
 	{ "CPID", "shm creator pid", COL_NUMBER, true, g_cpid, n_cpid },
 	{ "LPID", "shm last attach/detach pid; msg last send/receive pids", COL_STRING, true, g_lpid, NULL },
 	{ "NATTCH", "shm attach count", COL_NUMBER, true, g_nattch, n_nattch },
-	{ "NSEMS", "semaphores in a set", COL_NUMBER, true, g_nsems, NULL },
-	{ "MSGS", "messages queued (msg, mqueue)", COL_NUMBER, true, g_msgs, NULL },
+	{ "NSEMS", "semaphores in a set", COL_NUMBER, true, g_nsems, n_nsems },
+	{ "MSGS", "messages queued (msg, mqueue)", COL_NUMBER, true, g_msgs, n_msgs },
 	{ "TYPE", "unix socket type", COL_STRING, false, g_socktype, NULL },
-	{ "PEER", "unix socket peer inode", COL_NUMBER, true, g_peer, NULL },
+	{ "PEER", "unix socket peer inode", COL_NUMBER, true, g_peer, n_peer },
 };
 
 const size_t ncolumns = sizeof(columns) / sizeof(columns[0]);

@@ -73,8 +73,11 @@ static void bash(FILE *o)
 	words_kinds(o, " ");
 	fputs("\" -- \"$last\"))\n\t\treturn ;;\n\t", o);
 	pattern_of(o, ARG_COLUMNS);
+	/* "-o +COLS" adds to the default columns: keep the '+' as prefix */
 	fputs(")\n\t\tlocal pre=${cur%,*} last=${cur##*,}\n"
 	      "\t\t[ \"$pre\" = \"$cur\" ] && pre= || pre=$pre,\n"
+	      "\t\t[ -z \"$pre\" ] && [[ $last == +* ]] && "
+	      "pre=+ last=${last#+}\n"
 	      "\t\tCOMPREPLY=($(compgen -P \"$pre\" -W \"", o);
 	words_columns(o, " ");
 	fputs("\" -- \"$last\"))\n\t\treturn ;;\n\t", o);
@@ -98,9 +101,10 @@ static void bash(FILE *o)
 		words_options(o, CMDBIT(c));
 		fputs("\" ;;\n", o);
 	}
+	/* a command is only recognised as the first argument */
 	fputs("\tesac\n\tif [[ $cur == -* ]]; then\n"
 	      "\t\tCOMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
-	      "\telif [ \"$cmd\" = list ] && [ \"$i\" -ge \"$COMP_CWORD\" ]; then\n"
+	      "\telif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
 	      "\t\tCOMPREPLY=($(compgen -W \"", o);
 	for (int c = 0; c < CMD_COUNT; c++)
 		fprintf(o, "%s%s", c ? " " : "", command_names[c]);
@@ -145,10 +149,16 @@ static void zsh(FILE *o)
 	      "\tlocal -a c=(", o);
 	words_columns(o, " ");
 	fputs(")\n\tcompadd \"$@\" -a c\n}\n\n_ipcscan() {\n"
-	      "\tlocal cmd=list\n"
+	      "\tlocal cmd=list\n\tlocal -a first\n"
+	      /* a command is only recognised as the first argument */
+	      "\t(( CURRENT == 2 )) && first=('1:command:(", o);
+	for (int c = 0; c < CMD_COUNT; c++)
+		fprintf(o, "%s%s", c ? " " : "", command_names[c]);
+	/* (@) keeps the empty word being completed */
+	fputs(")')\n"
 	      "\tif (( CURRENT > 2 )) && [[ ${words[2]} != -* ]]; then\n"
 	      "\t\tcmd=${words[2]}\n"
-	      "\t\twords=(${words[1]} ${words[3,-1]})\n"
+	      "\t\twords=(\"${words[1]}\" \"${(@)words[3,-1]}\")\n"
 	      "\t\t(( CURRENT-- ))\n\tfi\n\tcase $cmd in\n", o);
 	for (int c = 0; c < CMD_COUNT; c++) {
 		fprintf(o, "\t%s)\n\t\t_arguments -s \\\n", command_names[c]);
@@ -170,11 +180,7 @@ static void zsh(FILE *o)
 			fputs("' \\\n", o);
 		}
 		if (c == CMD_LIST) {
-			fputs("\t\t\t'1:command:(", o);
-			for (int k = 0; k < CMD_COUNT; k++)
-				fprintf(o, "%s%s", k ? " " : "",
-					command_names[k]);
-			fputs(")'\n", o);
+			fputs("\t\t\t\"${first[@]}\"\n", o);
 		} else {
 			fputs("\t\t\t&& return\n", o);
 		}
@@ -221,8 +227,9 @@ static void fish(FILE *o)
 		if (d->sname)
 			fprintf(o, " -s %c", d->sname);
 		fprintf(o, " -l %s", d->lname);
+		/* -x: the argument is one of the words below, never a file */
 		if (d->argname)
-			fputs(" -r", o);
+			fputs(d->arg == ARG_FILE ? " -r" : " -x", o);
 		switch (d->arg) {
 		case ARG_KINDS:
 			fputs(" -a '", o);
