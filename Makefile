@@ -109,3 +109,24 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# make bench: ipcscan list --json against the floor and its peers, in
+# throwaway namespaces (root; see tests/bench/run).
+BENCH_BINS := $(BUILD)/bench/floor $(BUILD)/bench/workload \
+	$(BUILD)/bench/measure
+
+$(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrt -lpthread
+
+$(BUILD)/bench:
+	mkdir -p $@
+
+bench: $(BUILD)/ipcscan $(BENCH_BINS)
+	tests/bench/run --build $(BUILD)
+
+# make fuzz [FUZZ_SECONDS=N]: build the libFuzzer targets of tests/fuzz/
+# (clang, ASan+UBSan) into build/fuzz and run each for N seconds on a copy
+# of its seed corpus; fails if any target crashes.
+FUZZ_SECONDS ?= 15
+fuzz:
+	tests/fuzz/run --seconds $(FUZZ_SECONDS)
