@@ -27,8 +27,13 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env);
 cJSON *json_bytes(const char *s);
 /* Print and free @root, with a trailing newline. Returns 0 or -errno. */
 int json_print(FILE *out, cJSON *root);
-/* A "list --json" document for @objs. */
-cJSON *json_list_doc(struct obj *const *objs, size_t n,
-		     const struct render_env *env);
+/* An integer as a JSON number (exact, formatted without doubles). */
+cJSON *json_int(int64_t v);
+cJSON *json_uint(uint64_t v);
+/* schema, version, host, time, complete, warnings. */
+cJSON *json_doc_header(const struct scan_ctx *ctx);
+/* Stream the "list --json" document for @objs. Returns 0 or -errno. */
+int json_list_print(FILE *out, struct obj *const *objs, size_t n,
+		    const struct render_env *env);
 
 #endif

@@ -111,7 +111,7 @@ int cmd_list(const struct cli *cli)
 		objs_sort(sel, n, column_find(cli->sort), &env);
 	cli_print_warnings(&ctx);
 	if (cli->json) {
-		r = json_print(stdout, json_list_doc(sel, n, &env));
+		r = json_list_print(stdout, sel, n, &env);
 	} else {
 		const char *bad;
 		struct strbuf list = { 0 };

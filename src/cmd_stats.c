@@ -117,18 +117,15 @@ void stats_limits(const char *root, const struct objset *objs,
 	}
 }
 
+static void add_int(cJSON *obj, const char *key, uint64_t v)
+{
+	cJSON_AddItemToObject(obj, key, json_uint(v));
+}
+
 static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
 {
-	cJSON *doc = cJSON_CreateObject(), *kinds, *lims;
-	char host[256] = "", when[32];
+	cJSON *doc = json_doc_header(ctx), *kinds, *lims;
 
-	gethostname(host, sizeof(host) - 1);
-	fmt_iso_time(when, sizeof(when), st->now);
-	cJSON_AddNumberToObject(doc, "schema", IPCSCAN_SCHEMA);
-	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
-	cJSON_AddItemToObject(doc, "host", json_bytes(host));
-	cJSON_AddStringToObject(doc, "time", when);
-	cJSON_AddBoolToObject(doc, "complete", st->complete);
 	cJSON_AddNumberToObject(doc, "scan_duration", st->duration);
 	kinds = cJSON_AddObjectToObject(doc, "kinds");
 	for (int k = 0; k < KIND_COUNT; k++) {
@@ -140,26 +137,23 @@ static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
 			total += ks->count[s];
 			bytes += ks->bytes[s];
 		}
-		cJSON_AddNumberToObject(j, "count", (double)total);
-		cJSON_AddNumberToObject(j, "in_use", (double)ks->count[STATE_INUSE]);
-		cJSON_AddNumberToObject(j, "orphan", (double)ks->count[STATE_ORPHAN]);
-		cJSON_AddNumberToObject(j, "unknown", (double)ks->count[STATE_UNKNOWN]);
-		cJSON_AddNumberToObject(j, "bytes", (double)bytes);
-		cJSON_AddNumberToObject(j, "orphan_bytes",
-					(double)ks->bytes[STATE_ORPHAN]);
+		add_int(j, "count", total);
+		add_int(j, "in_use", ks->count[STATE_INUSE]);
+		add_int(j, "orphan", ks->count[STATE_ORPHAN]);
+		add_int(j, "unknown", ks->count[STATE_UNKNOWN]);
+		add_int(j, "bytes", bytes);
+		add_int(j, "orphan_bytes", ks->bytes[STATE_ORPHAN]);
 	}
 	lims = cJSON_AddObjectToObject(doc, "limits");
 	for (int l = 0; l < LIM_COUNT; l++) {
 		cJSON *j = cJSON_AddObjectToObject(lims, st->lim[l].resource);
 
 		if (st->lim[l].have_limit)
-			cJSON_AddNumberToObject(j, "limit",
-						(double)st->lim[l].limit);
+			add_int(j, "limit", st->lim[l].limit);
 		else
 			cJSON_AddNullToObject(j, "limit");
-		cJSON_AddNumberToObject(j, "used", (double)st->lim[l].used);
+		add_int(j, "used", st->lim[l].used);
 	}
-	(void)ctx;
 	return doc;
 }
 

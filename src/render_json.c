@@ -38,9 +38,32 @@ cJSON *json_bytes(const char *s)
 	return j;
 }
 
-static cJSON *num_or_null(bool have, double v)
+cJSON *json_int(int64_t v)
 {
-	return have ? cJSON_CreateNumber(v) : cJSON_CreateNull();
+	char buf[24];
+
+	/* Raw text: cJSON would format every number with "%1.15g" and
+	 * parse it back, which costs more than the rest of the output. */
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	return cJSON_CreateRaw(buf);
+}
+
+cJSON *json_uint(uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return cJSON_CreateRaw(buf);
+}
+
+static void add_int(cJSON *obj, const char *key, int64_t v)
+{
+	cJSON_AddItemToObject(obj, key, json_int(v));
+}
+
+static cJSON *num_or_null(bool have, int64_t v)
+{
+	return have ? json_int(v) : cJSON_CreateNull();
 }
 
 static cJSON *time_or_null(time_t t)
@@ -105,10 +128,10 @@ static cJSON *creator_of(const struct obj *o, const struct render_env *env)
 	if (!is_sysv(o->kind))
 		return cJSON_CreateNull();
 	c = cJSON_CreateObject();
-	cJSON_AddNumberToObject(c, "uid", o->cuid);
+	add_int(c, "uid", o->cuid);
 	cJSON_AddItemToObject(c, "user", name_or_null(user_name(o->cuid)));
 	if (o->kind == KIND_SHM && o->cpid > 0) {
-		cJSON_AddNumberToObject(c, "pid", o->cpid);
+		add_int(c, "pid", o->cpid);
 		cJSON_AddBoolToObject(c, "alive",
 				      pid_alive_at(&env->ctx->procs, o->cpid,
 						   o->t_change));
@@ -128,7 +151,7 @@ static cJSON *holders_of(const struct obj *o, const struct render_env *env)
 		const struct proc *p = proctab_find(&env->ctx->procs, h->pid);
 		cJSON *j = cJSON_CreateObject();
 
-		cJSON_AddNumberToObject(j, "pid", h->pid);
+		add_int(j, "pid", h->pid);
 		cJSON_AddItemToObject(j, "comm", p ? json_bytes(p->comm)
 						   : cJSON_CreateNull());
 		cJSON_AddItemToObject(j, "uid", num_or_null(p, p ? p->euid : 0));
@@ -167,42 +190,41 @@ static cJSON *detail_of(const struct obj *o)
 
 	switch (o->kind) {
 	case KIND_SHM:
-		cJSON_AddNumberToObject(d, "nattch", (double)o->u.shm.nattch);
-		cJSON_AddNumberToObject(d, "cpid", o->cpid);
-		cJSON_AddNumberToObject(d, "lpid", o->u.shm.lpid);
-		cJSON_AddNumberToObject(d, "rss", (double)o->u.shm.rss);
-		cJSON_AddNumberToObject(d, "swap", (double)o->u.shm.swap);
+		add_int(d, "nattch", (int64_t)o->u.shm.nattch);
+		add_int(d, "cpid", o->cpid);
+		add_int(d, "lpid", o->u.shm.lpid);
+		add_int(d, "rss", (int64_t)o->u.shm.rss);
+		add_int(d, "swap", (int64_t)o->u.shm.swap);
 		cJSON_AddBoolToObject(d, "dest", o->u.shm.dest);
 		cJSON_AddBoolToObject(d, "locked", o->u.shm.locked);
 		break;
 	case KIND_SEM: {
 		cJSON *pids;
 
-		cJSON_AddNumberToObject(d, "nsems", o->u.sem.nsems);
+		add_int(d, "nsems", o->u.sem.nsems);
 		if (o->u.sem.pids_read && o->u.sem.pids) {
 			pids = cJSON_CreateArray();
 			for (unsigned i = 0; i < o->u.sem.nsems; i++)
-				cJSON_AddItemToArray(pids, cJSON_CreateNumber(
-							o->u.sem.pids[i]));
+				cJSON_AddItemToArray(pids, json_int(o->u.sem.pids[i]));
 		} else {
 			pids = cJSON_CreateNull();
 		}
 		cJSON_AddItemToObject(d, "pids", pids);
-		cJSON_AddNumberToObject(d, "waiters", o->u.sem.waiters);
+		add_int(d, "waiters", o->u.sem.waiters);
 		break;
 	}
 	case KIND_MSG:
-		cJSON_AddNumberToObject(d, "qnum", (double)o->u.msg.qnum);
-		cJSON_AddNumberToObject(d, "cbytes", (double)o->u.msg.cbytes);
-		cJSON_AddNumberToObject(d, "lspid", o->u.msg.lspid);
-		cJSON_AddNumberToObject(d, "lrpid", o->u.msg.lrpid);
+		add_int(d, "qnum", (int64_t)o->u.msg.qnum);
+		add_int(d, "cbytes", (int64_t)o->u.msg.cbytes);
+		add_int(d, "lspid", o->u.msg.lspid);
+		add_int(d, "lrpid", o->u.msg.lrpid);
 		break;
 	case KIND_MQUEUE:
-		cJSON_AddNumberToObject(d, "qsize", (double)o->u.mq.qsize);
+		add_int(d, "qsize", (int64_t)o->u.mq.qsize);
 		cJSON_AddItemToObject(d, "maxmsg", num_or_null(o->u.mq.maxmsg >= 0,
-							      (double)o->u.mq.maxmsg));
+							      (int64_t)o->u.mq.maxmsg));
 		cJSON_AddItemToObject(d, "msgsize", num_or_null(o->u.mq.msgsize >= 0,
-							       (double)o->u.mq.msgsize));
+							       (int64_t)o->u.mq.msgsize));
 		cJSON_AddItemToObject(d, "notify_pid", num_or_null(o->u.mq.notify_pid > 0,
 								  o->u.mq.notify_pid));
 		break;
@@ -211,7 +233,7 @@ static cJSON *detail_of(const struct obj *o)
 		cJSON_AddStringToObject(d, "state", unix_state_name(o->u.ux.state));
 		cJSON_AddItemToObject(d, "path", json_bytes(o->u.ux.addr));
 		cJSON_AddItemToObject(d, "peer", num_or_null(o->u.ux.peer,
-							    (double)o->u.ux.peer));
+							    (int64_t)o->u.ux.peer));
 		cJSON_AddBoolToObject(d, "listening", o->u.ux.listening);
 		break;
 	default:
@@ -222,7 +244,7 @@ static cJSON *detail_of(const struct obj *o)
 
 		snprintf(dev, sizeof(dev), "%u:%u", major(o->dev), minor(o->dev));
 		cJSON_AddStringToObject(d, "dev", dev);
-		cJSON_AddNumberToObject(d, "ino", (double)o->ino);
+		add_int(d, "ino", (int64_t)o->ino);
 	}
 	return d;
 }
@@ -243,11 +265,11 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 	}
 	cJSON_AddItemToObject(j, "name", json_bytes(o->name));
 	cJSON_AddItemToObject(j, "path", json_bytes(o->path));
-	cJSON_AddItemToObject(j, "inode", num_or_null(o->inode, (double)o->inode));
+	cJSON_AddItemToObject(j, "inode", num_or_null(o->inode, (int64_t)o->inode));
 
-	cJSON_AddNumberToObject(owner, "uid", o->uid);
+	add_int(owner, "uid", o->uid);
 	cJSON_AddItemToObject(owner, "user", name_or_null(user_name(o->uid)));
-	cJSON_AddNumberToObject(owner, "gid", o->gid);
+	add_int(owner, "gid", o->gid);
 	cJSON_AddItemToObject(owner, "group", name_or_null(group_name(o->gid)));
 	cJSON_AddItemToObject(j, "owner", owner);
 	cJSON_AddItemToObject(j, "creator", creator_of(o, env));
@@ -255,8 +277,8 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 	snprintf(buf, sizeof(buf), "%04o", (unsigned)(o->mode & 07777));
 	cJSON_AddStringToObject(j, "mode", buf);
 	cJSON_AddItemToObject(j, "size", num_or_null(obj_has_size(o),
-						    (double)o->size));
-	cJSON_AddItemToObject(j, "age", num_or_null(age >= 0, (double)age));
+						    (int64_t)o->size));
+	cJSON_AddItemToObject(j, "age", num_or_null(age >= 0, (int64_t)age));
 	cJSON_AddItemToObject(j, "times", times_of(o));
 	cJSON_AddItemToObject(j, "holders", holders_of(o, env));
 	cJSON_AddStringToObject(j, "state", state_name(o->state));
@@ -265,31 +287,65 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 	return j;
 }
 
-cJSON *json_list_doc(struct obj *const *objs, size_t n,
-		     const struct render_env *env)
+cJSON *json_doc_header(const struct scan_ctx *ctx)
 {
-	cJSON *doc = cJSON_CreateObject(), *arr, *warn;
+	cJSON *doc = cJSON_CreateObject(), *warn;
 	char host[256] = "", when[32];
 
 	gethostname(host, sizeof(host) - 1);
-	fmt_iso_time(when, sizeof(when), env->ctx->now);
-	cJSON_AddNumberToObject(doc, "schema", IPCSCAN_SCHEMA);
+	fmt_iso_time(when, sizeof(when), ctx->now);
+	add_int(doc, "schema", IPCSCAN_SCHEMA);
 	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
 	cJSON_AddItemToObject(doc, "host", json_bytes(host));
 	cJSON_AddStringToObject(doc, "time", when);
-	cJSON_AddBoolToObject(doc, "complete", env->ctx->complete);
+	cJSON_AddBoolToObject(doc, "complete", ctx->complete);
 	warn = cJSON_AddArrayToObject(doc, "warnings");
-	for (size_t i = 0; i < env->ctx->nwarnings; i++)
-		cJSON_AddItemToArray(warn, json_bytes(env->ctx->warnings[i]));
-	arr = cJSON_AddArrayToObject(doc, "objects");
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, json_object_of(objs[i], env));
+	for (size_t i = 0; i < ctx->nwarnings; i++)
+		cJSON_AddItemToArray(warn, json_bytes(ctx->warnings[i]));
 	return doc;
+}
+
+/* Print @item into the reusable buffer *buf (grown as needed). */
+static const char *print_into(cJSON *item, char **buf, size_t *cap)
+{
+	while (!cJSON_PrintPreallocated(item, *buf, (int)*cap, 0)) {
+		*cap = *cap ? *cap * 2 : 4096;
+		*buf = xrealloc(*buf, *cap);
+	}
+	return *buf;
+}
+
+int json_list_print(FILE *out, struct obj *const *objs, size_t n,
+		    const struct render_env *env)
+{
+	cJSON *doc = json_doc_header(env->ctx);
+	size_t cap = 4096, len;
+	char *buf = xmalloc(cap);
+	int r = 0;
+
+	/* Stream one object at a time: memory stays that of one object,
+	 * however many there are. The header is printed without its
+	 * closing brace and the array follows, one object per line. */
+	print_into(doc, &buf, &cap);
+	cJSON_Delete(doc);
+	len = strlen(buf);
+	buf[len - 1] = '\0';
+	fprintf(out, "%s,\"objects\":[", buf);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *o = json_object_of(objs[i], env);
+
+		fprintf(out, "%s\n%s", i ? "," : "", print_into(o, &buf, &cap));
+		cJSON_Delete(o);
+	}
+	if (fputs("\n]}\n", out) == EOF || ferror(out))
+		r = -EIO;
+	free(buf);
+	return r;
 }
 
 int json_print(FILE *out, cJSON *root)
 {
-	char *s = cJSON_PrintBuffered(root, 1 << 16, 1);
+	char *s = cJSON_PrintUnformatted(root);
 	int r = 0;
 
 	cJSON_Delete(root);
