@@ -474,3 +474,115 @@ t_schema_all() {
 		 and (.age == null or (.age | type) == "number") and
 		 (.id == null or (.id | type) == "number"))'
 }
+
+# ------------------------------------------------------------------- gc
+
+# jq definition of an object's or a gc action's identity, one JSON string:
+# "KIND id=ID key=KEY" for SysV, "KIND PATH" otherwise.
+GC_IDENT='def ident: if .id != null then "\(.kind) id=\(.id) key=\(.key)"
+	else "\(.kind) \(.path)" end;'
+
+# The invariants of every gc document: counts agree with the actions,
+# bytes_freed is the size of what went (or would go in a dry run), and
+# exactly the skipped and failed actions carry an error.
+GC_CONSISTENT='
+def n(a): [.actions[] | select(.action == a)] | length;
+def sz: [.actions[] | select(.action == "removed" or
+	.action == "would-remove") | .size // 0] | add // 0;
+(.removed == n("removed")) and (.would_remove == n("would-remove")) and
+(.skipped == n("skipped")) and (.failed == n("failed")) and
+(n("removed") + n("would-remove") + n("skipped") + n("failed") ==
+ (.actions | length)) and
+(.bytes_freed == sz) and
+(if .dry_run then .removed == 0 else .would_remove == 0 end) and
+all(.actions[]; (.action == "skipped" or .action == "failed") ==
+	has("error"))'
+
+# gc_json [ARGS...] : "ipcscan gc --json ARGS" into $T_GC (stderr in
+# $T_GC.err, status in GC_RC). Two TAP lines: exit 0 with a valid UTF-8
+# schema-1 document, and GC_CONSISTENT. Returns 1 (and leaves an empty
+# document) on failure.
+gc_json() {
+	local desc="gc --json${*:+ $*}" why=""
+	T_GC=$T_WORK/gc.json
+	ipcscan gc --json "$@" >"$T_GC" 2>"$T_GC.err"
+	GC_RC=$?
+	if [ "$GC_RC" -ne 0 ]; then
+		why="exit status $GC_RC"
+	elif ! iconv -f UTF-8 -t UTF-8 "$T_GC" >/dev/null 2>&1; then
+		why="output is not valid UTF-8"
+	elif [ "$(jq '.schema == 1 and (.actions | type) == "array"' \
+			"$T_GC" 2>&1)" != true ]; then
+		why="not a schema 1 gc document"
+	fi
+	if [ -n "$why" ]; then
+		t_fail "$desc: exit 0, valid UTF-8 JSON, schema 1" "$why" \
+			"$(head -c 2000 "$T_GC.err")" "$(head -c 2000 "$T_GC")"
+		echo '{"schema":1,"actions":[]}' >"$T_GC"
+		return 1
+	fi
+	t_pass "$desc: exit 0, valid UTF-8 JSON, schema 1"
+	if [ "$(jq "$GC_CONSISTENT" "$T_GC" 2>&1)" = true ]; then
+		t_pass "$desc: counts and bytes_freed agree with actions"
+	else
+		t_fail "$desc: counts and bytes_freed agree with actions" \
+			"$(jq -c '{removed, would_remove, skipped, failed,
+			bytes_freed, actions: [.actions[] | {kind, action,
+			size, error}]}' "$T_GC" 2>&1 | head -c 2000)"
+	fi
+	return 0
+}
+
+# t_gjq DESC FILTER [jq args...] : FILTER over the last gc output is true.
+t_gjq() {
+	local desc=$1 filter=$2 got
+	shift 2
+	got=$(jq -c "$@" "$GC_IDENT $filter" "$T_GC" 2>&1)
+	if [ "$got" = true ]; then
+		t_pass "$desc"
+	else
+		t_fail "$desc" "jq: $filter" "got: ${got:0:2000}" \
+			"gc: $(jq -c '.actions' "$T_GC" 2>&1 | head -c 2000)"
+	fi
+}
+
+# gc_idents [ACTION] : the sorted identities (one JSON array) of the last
+# gc output's actions, of ACTION only if given.
+gc_idents() {
+	jq -c --arg a "${1:-}" "$GC_IDENT"'[.actions[] |
+		select($a == "" or .action == $a) | ident] | sort' "$T_GC"
+}
+
+# gc_hooked DESC SCRIPT [gc args...] : "gc --json --min-age 0 ARGS" with
+# the shell SCRIPT run (set -e, by a test build's IPCSCAN_TEST_BEFORE_REAP)
+# between the scan and the removals; MKIPC and T_WORK are in its
+# environment. One TAP line: the hook ran to its end. The output is in
+# $T_GC (an empty document if it is not JSON), the status in GC_RC.
+gc_hooked() {
+	local desc=$1 hook=$T_WORK/hook.sh
+	shift
+	printf '%s\n' 'set -e' "$1" ': >"$T_WORK/hook.ran"' >"$hook"
+	shift
+	rm -f "$T_WORK/hook.ran"
+	T_GC=$T_WORK/gc.json
+	export MKIPC T_WORK
+	IPCSCAN_TEST_BEFORE_REAP="sh $hook >$T_WORK/hook.out 2>&1" \
+		ipcscan gc --json --min-age 0 "$@" >"$T_GC" 2>"$T_GC.err"
+	GC_RC=$?
+	if [ -e "$T_WORK/hook.ran" ]; then
+		t_pass "$desc: the hook ran between scan and removal"
+	else
+		t_fail "$desc: the hook ran between scan and removal" \
+			"(needs a build with TEST_HOOKS=1)" \
+			"$(cat "$T_WORK/hook.out")" "$(cat "$T_GC.err")"
+	fi
+	jq -e . "$T_GC" >/dev/null 2>&1 ||
+		echo '{"schema":1,"actions":[]}' >"$T_GC"
+}
+
+# gc_act_of IDENT : "ACTION: ERROR" of the actions with that identity (see
+# GC_IDENT) in the last gc output, joined by " | "; empty if none.
+gc_act_of() {
+	jq -r --arg i "$1" "$GC_IDENT"'[.actions[] | select(ident == $i) |
+		"\(.action): \(.error // "")"] | join(" | ")' "$T_GC"
+}
