@@ -193,17 +193,18 @@ static cJSON *gc_json(const struct cli *cli, const struct gc_result *res,
 		cJSON_AddItemToObject(a, "name", json_bytes(o->name));
 		cJSON_AddItemToObject(a, "path", json_bytes(o->path));
 		if (o->id >= 0) {
-			cJSON_AddNumberToObject(a, "id", o->id);
+			cJSON_AddItemToObject(a, "id", json_int(o->id));
 			snprintf(key, sizeof(key), "0x%08x", o->key);
 			cJSON_AddStringToObject(a, "key", key);
 		} else {
 			cJSON_AddNullToObject(a, "id");
 			cJSON_AddNullToObject(a, "key");
 		}
-		cJSON_AddNumberToObject(a, "uid", o->uid);
+		cJSON_AddItemToObject(a, "uid", json_uint(o->uid));
 		cJSON_AddStringToObject(a, "action", action_names[res[i].act]);
 		cJSON_AddItemToObject(a, "reason", json_bytes(o->reason));
-		cJSON_AddNumberToObject(a, "size", (double)o->size);
+		cJSON_AddItemToObject(a, "size", obj_has_size(o) ?
+				      json_uint(o->size) : cJSON_CreateNull());
 		if (res[i].act == ACT_SKIPPED || res[i].act == ACT_FAILED)
 			cJSON_AddItemToObject(a, "error",
 					      json_bytes(res[i].error));
@@ -246,16 +247,14 @@ static int gc_table(const struct gc_result *res, size_t n,
 		cell.len = 0;
 		if (o->id >= 0)
 			sb_printf(&cell, "%d", o->id);
-		else
-			sb_put_escaped(&cell, o->path ? o->path : o->name);
+		else	/* libsmartcols escapes what is not printable */
+			sb_puts(&cell, o->path ? o->path : o->name);
 		scols_line_set_data(ln, 2, cell.buf);
 		cell.len = 0;
 		fmt_size(&cell, o->size, false);
 		scols_line_set_data(ln, 3, cell.buf);
-		cell.len = 0;
-		sb_put_escaped(&cell, res[i].error[0] ? res[i].error
-						      : o->reason);
-		scols_line_set_data(ln, 4, cell.buf);
+		scols_line_set_data(ln, 4, res[i].error[0] ? res[i].error
+							  : o->reason);
 	}
 	if (!r && n && scols_print_table(tb))
 		r = -EIO;

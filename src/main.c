@@ -2,6 +2,7 @@
 /* main.c - options -> command; usage, version, exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "cli.h"
 #include "columns.h"
+#include "excludes.h"
 #include "scan.h"
 #include "util.h"
 
@@ -94,26 +96,14 @@ static void add_exclude(struct cli *cli, const char *glob)
 
 static void read_excludes(struct cli *cli, const char *file)
 {
-	char *buf, *line, *save = NULL;
+	char *buf;
 	ssize_t n = read_file(file, &buf);
 
 	if (n < 0)
 		die_usage("cannot read exclude file '%s': %s", file,
 			  strerror((int)-n));
-	if (memchr(buf, '\0', (size_t)n))
+	if (excludes_parse(buf, (size_t)n, &cli->excludes, &cli->nexcludes))
 		die_usage("exclude file '%s' contains a NUL byte", file);
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		size_t len = strlen(line);
-
-		while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
-			       line[len - 1] == '\r'))
-			line[--len] = '\0';
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (*line && *line != '#')
-			add_exclude(cli, line);
-	}
 	free(buf);
 }
 
@@ -259,6 +249,9 @@ int main(int argc, char **argv)
 	struct cli cli;
 	int r;
 
+	/* Character classes only: table cells show UTF-8 names as they are.
+	 * Numbers (Prometheus!) keep the C locale's decimal point. */
+	setlocale(LC_CTYPE, "");
 	parse_args(argc, argv, &cli);
 	switch (cli.cmd) {
 	case CMD_GC:

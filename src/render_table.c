@@ -11,7 +11,7 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 		 const struct table_opts *topts, const struct render_env *env)
 {
 	struct libscols_table *tb = scols_new_table();
-	struct strbuf raw = { 0 }, esc = { 0 };
+	struct strbuf raw = { 0 };
 	int r = 0;
 
 	if (!tb)
@@ -40,14 +40,13 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 		}
 		for (int j = 0; j < topts->ncols; j++) {
 			raw.len = 0;
-			esc.len = 0;
 			columns[topts->cols[j]].get(&raw, objs[i], env);
 			if (!raw.len)
 				continue;
-			/* A hostile name must never break a row: escape
-			 * control bytes and invalid UTF-8 ourselves. */
-			sb_put_escaped(&esc, raw.buf);
-			if (scols_line_set_data(ln, (size_t)j, esc.buf)) {
+			/* libsmartcols escapes control bytes and invalid
+			 * multibyte sequences as \xHH when printing, so a
+			 * hostile name never breaks a row. */
+			if (scols_line_set_data(ln, (size_t)j, raw.buf)) {
 				r = -ENOMEM;
 				goto out;
 			}
@@ -57,7 +56,6 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 		r = -EIO;
 out:
 	sb_free(&raw);
-	sb_free(&esc);
 	scols_unref_table(tb);
 	return r;
 }

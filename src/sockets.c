@@ -1,0 +1,1221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sockets.c - live unix sockets (sock_diag), stale socket files, FIFOs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include "netns.h"
+#include "reap.h"
+#include "sockets.h"
+#include "util.h"
+
+/* sk_state values (include/net/tcp_states.h); unix sockets reuse them. */
+#define UX_ESTABLISHED 1
+#define UX_CLOSE 7
+#define UX_LISTEN 10
+
+/* /proc/net/unix "St" column (enum socket_state). */
+#define SS_CONNECTING_ 2
+#define SS_CONNECTED_ 3
+#define SS_DISCONNECTING_ 4
+
+#define ACCEPTCON_FLAG 0x10000	/* __SO_ACCEPTCON: listening */
+/* Entries at most this many levels below a socket dir (find -maxdepth). */
+#define WALK_MAXDEPTH 4
+/* pairmap value: bound, but no object kept for it */
+#define NO_OBJ UINT32_MAX
+/* A dump never takes this long; a scan must never hang on one. */
+#define DIAG_TIMEOUT_SEC 10
+
+/* --- parsing ------------------------------------------------------------ */
+
+int parse_proc_net_unix_line(const char *line, struct obj *o)
+{
+	const char *f[7];
+	size_t fl[7], len, i, pos = 0;
+	uint64_t v[6], ino;
+	const char *addr = NULL;
+	size_t addrlen = 0;
+	int state;
+
+	if (!line || !o)
+		return -EINVAL;
+	len = strlen(line);
+	if (len && line[len - 1] == '\n')
+		len--;
+
+	/* Num: RefCount Protocol Flags Type St Inode, blank separated */
+	for (i = 0; i < 7; i++) {
+		while (pos < len && line[pos] == ' ')
+			pos++;
+		f[i] = line + pos;
+		while (pos < len && line[pos] != ' ')
+			pos++;
+		fl[i] = (size_t)(line + pos - f[i]);
+		if (!fl[i])
+			return -EINVAL;
+	}
+	if (fl[0] < 2 || f[0][fl[0] - 1] != ':')
+		return -EINVAL;
+	fl[0]--;
+	for (i = 0; i < 6; i++)
+		if (parse_hex_u64n(f[i], fl[i], &v[i]))
+			return -EINVAL;
+	if (parse_u64n(f[6], fl[6], &ino) || !ino)
+		return -EINVAL;
+	if (v[4] != SOCK_STREAM && v[4] != SOCK_DGRAM &&
+	    v[4] != SOCK_SEQPACKET)
+		return -EINVAL;
+	if (v[5] > SS_DISCONNECTING_)
+		return -EINVAL;
+
+	/* The kernel prints exactly one blank, then the name unescaped: all
+	 * the rest of the line is the address, even leading blanks. */
+	if (pos < len) {
+		addr = line + pos + 1;
+		addrlen = len - pos - 1;
+	}
+
+	/* The St column is the socket layer's view; map it back to the
+	 * sk_state that sock_diag reports, so both sources agree. */
+	if (v[3] & ACCEPTCON_FLAG)
+		state = UX_LISTEN;
+	else if (v[5] == SS_CONNECTED_ || v[5] == SS_CONNECTING_)
+		state = UX_ESTABLISHED;
+	else
+		state = UX_CLOSE;
+
+	if (o->kind == KIND_UNIX)
+		free(o->u.ux.addr);
+	memset(&o->u.ux, 0, sizeof(o->u.ux));
+	o->kind = KIND_UNIX;
+	o->inode = ino;
+	o->u.ux.type = (int)v[4];
+	o->u.ux.state = state;
+	o->u.ux.listening = state == UX_LISTEN;
+	o->u.ux.addr = addrlen ? xstrndup(addr, addrlen) : NULL;
+	return 0;
+}
+
+/* What one unix_diag_msg says, without allocating (forked children use
+ * this too). Pointers point into the message. */
+struct diag_info {
+	struct unix_diag_msg hdr;
+	const unsigned char *name;
+	size_t namelen;
+	bool has_vfs, has_peer, has_uid;
+	struct unix_diag_vfs vfs;
+	uint32_t peer, uid;
+};
+
+/* Minimum payload of each attribute we read; 0 = no minimum. */
+static int diag_attr_check(unsigned type, size_t plen)
+{
+	switch (type) {
+	case UNIX_DIAG_NAME:
+		return plen <= sizeof(((struct sockaddr_un *)0)->sun_path) ?
+			0 : -EINVAL;
+	case UNIX_DIAG_VFS:
+		return plen >= sizeof(struct unix_diag_vfs) ? 0 : -EINVAL;
+	case UNIX_DIAG_PEER:
+	case UNIX_DIAG_UID:
+		return plen >= sizeof(uint32_t) ? 0 : -EINVAL;
+	case UNIX_DIAG_ICONS:
+		return plen % sizeof(uint32_t) ? -EINVAL : 0;
+	case UNIX_DIAG_RQLEN:
+		return plen >= sizeof(struct unix_diag_rqlen) ? 0 : -EINVAL;
+	default:
+		return 0;
+	}
+}
+
+static int diag_walk(const void *msg, size_t len, struct diag_info *di)
+{
+	const unsigned char *p = msg;
+	size_t off;
+
+	memset(di, 0, sizeof(*di));
+	if (!msg || len < sizeof(di->hdr))
+		return -EINVAL;
+	/* memcpy: a fuzzer's buffer need not be aligned */
+	memcpy(&di->hdr, p, sizeof(di->hdr));
+	if (di->hdr.udiag_family != AF_UNIX)
+		return -EINVAL;
+
+	off = NLMSG_ALIGN(sizeof(di->hdr));
+	while (off < len) {
+		struct nlattr na;
+		const unsigned char *pl;
+		size_t plen;
+		unsigned type;
+
+		if (len - off < sizeof(na))
+			return -EINVAL;
+		memcpy(&na, p + off, sizeof(na));
+		if (na.nla_len < sizeof(na) || na.nla_len > len - off)
+			return -EINVAL;
+		pl = p + off + sizeof(na);
+		plen = na.nla_len - sizeof(na);
+		type = na.nla_type & NLA_TYPE_MASK;
+		if (diag_attr_check(type, plen))
+			return -EINVAL;
+		switch (type) {
+		case UNIX_DIAG_NAME:
+			di->name = pl;
+			di->namelen = plen;
+			break;
+		case UNIX_DIAG_VFS:
+			memcpy(&di->vfs, pl, sizeof(di->vfs));
+			di->has_vfs = true;
+			break;
+		case UNIX_DIAG_PEER:
+			memcpy(&di->peer, pl, sizeof(di->peer));
+			di->has_peer = true;
+			break;
+		case UNIX_DIAG_UID:
+			memcpy(&di->uid, pl, sizeof(di->uid));
+			di->has_uid = true;
+			break;
+		default:
+			break;
+		}
+		off += NLA_ALIGN((size_t)na.nla_len);
+	}
+	return 0;
+}
+
+/* sun_path bytes as we store them: a path up to its NUL; an abstract
+ * name as "@" + the rest, inner NULs shown as '@' like /proc/net/unix. */
+static char *diag_addr(const unsigned char *name, size_t len)
+{
+	char *s;
+
+	if (!name || !len)
+		return NULL;
+	if (name[0]) {
+		len = strnlen((const char *)name, len);
+		return xstrndup((const char *)name, len);
+	}
+	s = xmalloc(len + 1);
+	s[0] = '@';
+	for (size_t i = 1; i < len; i++)
+		s[i] = name[i] ? (char)name[i] : '@';
+	s[len] = '\0';
+	return s;
+}
+
+int parse_unix_diag_msg(const void *msg, size_t len, struct obj *o)
+{
+	struct diag_info di;
+	int r;
+
+	if (!o)
+		return -EINVAL;
+	r = diag_walk(msg, len, &di);
+	if (r)
+		return r;
+
+	if (o->kind == KIND_UNIX)
+		free(o->u.ux.addr);
+	memset(&o->u.ux, 0, sizeof(o->u.ux));
+	o->kind = KIND_UNIX;
+	o->inode = di.hdr.udiag_ino;
+	o->u.ux.type = di.hdr.udiag_type;
+	o->u.ux.state = di.hdr.udiag_state;
+	o->u.ux.listening = di.hdr.udiag_state == UX_LISTEN;
+	o->u.ux.addr = diag_addr(di.name, di.namelen);
+	if (di.has_peer)
+		o->u.ux.peer = di.peer;
+	if (di.has_vfs) {
+		o->u.ux.has_vfs = true;
+		o->u.ux.vfs_ino = di.vfs.udiag_vfs_ino;
+		o->u.ux.vfs_dev = di.vfs.udiag_vfs_dev;
+	}
+	if (di.has_uid)
+		o->uid = di.uid;
+	return 0;
+}
+
+/* --- sock_diag ---------------------------------------------------------- */
+
+typedef int (*diag_cb)(const void *msg, size_t len, void *arg);
+
+/*
+ * Dump every unix socket of the caller's network namespace and call @cb
+ * with each unix_diag_msg. No allocation: forked children run this.
+ * Returns 0, a negative value from @cb, or -errno.
+ */
+static int unix_diag_dump(uint32_t show, diag_cb cb, void *arg)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} rq;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct timeval tv = { .tv_sec = DIAG_TIMEOUT_SEC };
+	static const uint32_t seq = 0x1c5c;
+	uint32_t buf[8192];	/* 32 KiB, aligned for nlmsghdr */
+	int fd, err = 0;
+	bool done = false;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	memset(&rq, 0, sizeof(rq));
+	rq.nlh.nlmsg_len = sizeof(rq);
+	rq.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	rq.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rq.nlh.nlmsg_seq = seq;
+	rq.req.sdiag_family = AF_UNIX;
+	rq.req.udiag_states = UINT32_MAX;
+	rq.req.udiag_show = show;
+	if (sendto(fd, &rq, sizeof(rq), 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		err = -errno;
+		goto out;
+	}
+
+	while (!done) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr mh = {
+			.msg_name = &sa, .msg_namelen = sizeof(sa),
+			.msg_iov = &iov, .msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &mh, 0);
+		size_t off = 0;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno == EAGAIN ? -ETIMEDOUT : -errno;
+			goto out;
+		}
+		if (mh.msg_flags & MSG_TRUNC) {
+			err = -EMSGSIZE;
+			goto out;
+		}
+		if (n == 0) {
+			err = -EIO;
+			goto out;
+		}
+		if (sa.nl_pid != 0)	/* not from the kernel */
+			continue;
+		while (!done && (size_t)n - off >= sizeof(struct nlmsghdr)) {
+			const struct nlmsghdr *h =
+				(const void *)((const char *)buf + off);
+			size_t hl = h->nlmsg_len;
+
+			if (hl < sizeof(*h) || hl > (size_t)n - off) {
+				err = -EBADMSG;
+				goto out;
+			}
+			if (h->nlmsg_seq != seq) {
+				/* not ours */
+			} else if (h->nlmsg_type == NLMSG_DONE) {
+				int e = 0;
+
+				if (hl >= NLMSG_HDRLEN + sizeof(int))
+					memcpy(&e, NLMSG_DATA(h), sizeof(int));
+				err = e < 0 ? e : 0;
+				done = true;
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr ne;
+
+				err = -EIO;
+				if (hl >= NLMSG_HDRLEN + sizeof(ne)) {
+					memcpy(&ne, NLMSG_DATA(h), sizeof(ne));
+					if (ne.error < 0)
+						err = ne.error;
+				}
+				goto out;
+			} else if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+				int r = cb(NLMSG_DATA(h), hl - NLMSG_HDRLEN,
+					   arg);
+				if (r < 0) {
+					err = r;
+					goto out;
+				}
+			}
+			off += NLMSG_ALIGN(hl);
+		}
+	}
+out:
+	close(fd);
+	return err;
+}
+
+/* Collects (dev_key, ino) of every bound socket into a pairmap. */
+static int pair_cb(const void *msg, size_t len, void *arg)
+{
+	struct diag_info di;
+
+	if (diag_walk(msg, len, &di) == 0 && di.has_vfs)
+		return pairmap_put(arg, kdev_key(di.vfs.udiag_vfs_dev),
+				   di.vfs.udiag_vfs_ino, NO_OBJ);
+	return 0;
+}
+
+/* --- the own network namespace ------------------------------------------ */
+
+struct own_net {
+	struct objset *set;	/* ctx->objs, or local if unix not wanted */
+	struct objset local;
+	uint64_t netns;
+	struct pairmap vfs;	/* (dev_key, ino) -> index in set */
+	bool vfs_ok;		/* sock_diag answered: vfs is the truth */
+	struct pairmap byname;	/* fallback: (hash(addr), 0) -> index */
+	unsigned bad;		/* malformed messages or lines */
+};
+
+static uint64_t str_hash64(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t own_netns(struct scan_ctx *ctx)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (ctx->own_netns)
+		return ctx->own_netns;
+	if (root_path(path, sizeof(path), ctx->root, "/proc/self/ns/net") ||
+	    stat(path, &st))
+		return 0;
+	return st.st_ino;
+}
+
+static int own_diag_cb(const void *msg, size_t len, void *arg)
+{
+	struct own_net *on = arg;
+	size_t idx = on->set->n;
+	struct obj *o = objset_add(on->set, KIND_UNIX);
+
+	if (!o)
+		return -ENOMEM;
+	if (parse_unix_diag_msg(msg, len, o)) {
+		/* nothing was allocated for it */
+		on->set->n--;
+		on->bad++;
+		return 0;
+	}
+	o->u.ux.netns = on->netns;
+	if (o->u.ux.has_vfs)
+		return pairmap_put(&on->vfs, kdev_key(o->u.ux.vfs_dev),
+				   o->u.ux.vfs_ino, (uint32_t)idx);
+	return 0;
+}
+
+static void objset_truncate(struct objset *set, size_t n)
+{
+	while (set->n > n)
+		obj_free(&set->v[--set->n]);
+}
+
+/* /proc/net/unix of the own netns: no (dev, ino), so bound files can only
+ * be matched by path. A name with a newline spills onto the next line,
+ * which then does not parse: it is glued back onto the previous name. */
+static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
+{
+	char path[PATH_MAX];
+	char *buf, *line, *next;
+	size_t mark = on->set->n;
+	ssize_t n;
+	bool first = true;
+
+	if (root_path(path, sizeof(path), ctx->root, "/proc/net/unix"))
+		return -ENAMETOOLONG;
+	n = read_file(path, &buf);
+	if (n < 0)
+		return (int)n;
+	for (line = buf; line < buf + n; line = next) {
+		struct obj *o;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = buf + n;
+		o = objset_add(on->set, KIND_UNIX);
+		if (!o) {
+			free(buf);
+			return -ENOMEM;
+		}
+		if (parse_proc_net_unix_line(line, o) == 0) {
+			o->u.ux.netns = on->netns;
+			first = false;
+			continue;
+		}
+		on->set->n--;
+		if (first) {	/* the header */
+			first = false;
+			continue;
+		}
+		if (on->set->n > mark && on->set->v[on->set->n - 1].u.ux.addr) {
+			struct obj *prev = &on->set->v[on->set->n - 1];
+			struct strbuf sb = { 0 };
+
+			sb_puts(&sb, prev->u.ux.addr);
+			sb_putc(&sb, '\n');
+			sb_puts(&sb, line);
+			free(prev->u.ux.addr);
+			prev->u.ux.addr = sb.buf;
+		} else {
+			on->bad++;
+		}
+	}
+	free(buf);
+	for (size_t i = mark; i < on->set->n; i++) {
+		const char *a = on->set->v[i].u.ux.addr;
+
+		if (a && a[0] == '/' &&
+		    pairmap_put(&on->byname, str_hash64(a), 0, (uint32_t)i))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int own_collect(struct scan_ctx *ctx, struct own_net *on,
+		       bool want_unix)
+{
+	int r = -EOPNOTSUPP;
+
+	on->set = want_unix ? &ctx->objs : &on->local;
+	on->netns = own_netns(ctx);
+	if (ctx->live) {
+		size_t mark = on->set->n;
+
+		r = unix_diag_dump(UDIAG_SHOW_NAME | UDIAG_SHOW_VFS |
+				   UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
+				   UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID,
+				   own_diag_cb, on);
+		if (r == 0) {
+			on->vfs_ok = true;
+			if (on->bad)
+				scan_warn(ctx, "sock_diag: %u malformed "
+					  "messages skipped", on->bad);
+			return 0;
+		}
+		if (r == -ENOMEM)
+			return r;
+		/* a half dump is worse than none: start over from /proc */
+		objset_truncate(on->set, mark);
+		pairmap_free(&on->vfs);
+		on->bad = 0;
+		scan_warn(ctx, "unix sockets: sock_diag failed (%s), "
+			  "reading /proc/net/unix", strerror(-r));
+	}
+	r = own_from_proc(ctx, on);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		scan_warn(ctx, "cannot read %s/proc/net/unix: %s", ctx->root,
+			  strerror(-r));
+		ctx->complete = false;
+	} else if (on->bad) {
+		scan_warn(ctx, "%s/proc/net/unix: %u malformed lines skipped",
+			  ctx->root, on->bad);
+	}
+	return 0;
+}
+
+/* Is the socket file at @path with @st the file of a socket of the own
+ * netns? If so, the socket object learns its path. */
+static bool own_match(struct own_net *on, const char *path,
+		      const struct stat *st)
+{
+	bool hit = false;
+	size_t pos = 0;
+	uint32_t idx;
+
+	if (on->vfs_ok) {
+		hit = pairmap_next(&on->vfs, dev_key_of(st->st_dev),
+				   (uint32_t)st->st_ino, &pos, &idx);
+	} else {
+		while (!hit && pairmap_next(&on->byname, str_hash64(path), 0,
+					    &pos, &idx)) {
+			const char *a = on->set->v[idx].u.ux.addr;
+
+			hit = a && !strcmp(a, path);
+		}
+	}
+	if (!hit)
+		return false;
+	if (idx != NO_OBJ && !on->set->v[idx].path) {
+		struct obj *o = &on->set->v[idx];
+
+		o->path = xstrdup(path);
+		o->dev = st->st_dev;
+		o->ino = st->st_ino;
+	}
+	return true;
+}
+
+static void own_free(struct own_net *on)
+{
+	objset_free(&on->local);
+	pairmap_free(&on->vfs);
+	pairmap_free(&on->byname);
+}
+
+/* --- every network namespace ------------------------------------------- */
+
+/* In a child inside another netns: send back its bound (dev_key, ino). */
+static int child_diag_cb(const void *msg, size_t len, void *arg)
+{
+	struct diag_info di;
+
+	if (diag_walk(msg, len, &di) || !di.has_vfs)
+		return 0;
+	return netns_emit(arg, kdev_key(di.vfs.udiag_vfs_dev),
+			  di.vfs.udiag_vfs_ino);
+}
+
+static int child_dump(struct netns_out *out, void *arg)
+{
+	(void)arg;
+	return unix_diag_dump(UDIAG_SHOW_VFS, child_diag_cb, out);
+}
+
+static int add_pair(uint64_t dev, uint64_t ino, void *arg)
+{
+	return ino > UINT32_MAX ? 0 : pairmap_put(arg, dev, ino, NO_OBJ);
+}
+
+static int bound_set(struct scan_ctx *ctx, struct pairmap *bound,
+		     bool *incomplete, bool with_own)
+{
+	int r;
+
+	if (!ctx->live) {
+		/* a fixture tree has no sockets to ask */
+		*incomplete = true;
+		return 0;
+	}
+	if (with_own) {
+		r = unix_diag_dump(UDIAG_SHOW_VFS, pair_cb, bound);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			*incomplete = true;
+	}
+	return netns_foreach_other(ctx, child_dump, NULL, add_pair, bound,
+				   incomplete);
+}
+
+int sockets_bound_set(struct scan_ctx *ctx, struct pairmap *bound,
+		      bool *incomplete)
+{
+	return bound_set(ctx, bound, incomplete, true);
+}
+
+/* --- connect probe ------------------------------------------------------ */
+
+enum probe { PROBE_STALE, PROBE_ALIVE, PROBE_UNKNOWN, PROBE_CHANGED };
+
+/* connect() a fresh non-blocking socket of @type; 0 or the errno. */
+static int try_connect(int type, const struct sockaddr_un *sun)
+{
+	int s = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int e;
+
+	if (s < 0)
+		return errno ? errno : EIO;
+	e = connect(s, (const struct sockaddr *)sun, sizeof(*sun)) ? errno : 0;
+	close(s);
+	return e;
+}
+
+/*
+ * Is any socket, in any netns, bound to this file? Pathname lookup of a
+ * unix socket ignores netns, so connect() answers for all of them. The
+ * file is opened O_PATH|O_NOFOLLOW and reached through /proc/self/fd, so
+ * a symlink swapped in cannot redirect us.
+ *
+ * First SEQPACKET (a stream connect would leave a dead entry in a
+ * listener's backlog): success, EAGAIN (backlog full) or EPROTOTYPE (a
+ * socket of another type) mean bound. ECONNREFUSED means "no socket" or
+ * "a SEQPACKET socket that is not listening"; a DGRAM connect tells them
+ * apart (EPROTOTYPE vs ECONNREFUSED) and cannot disturb a seqpacket one.
+ */
+static enum probe probe_at(int dfd, const char *name, const struct stat *want,
+			   int *err)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, e;
+
+	*err = 0;
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		*err = errno;
+		return errno == ENOENT ? PROBE_CHANGED : PROBE_UNKNOWN;
+	}
+	if (fstat(fd, &st) || !S_ISSOCK(st.st_mode) ||
+	    st.st_dev != want->st_dev || st.st_ino != want->st_ino) {
+		close(fd);
+		return PROBE_CHANGED;
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
+	e = try_connect(SOCK_SEQPACKET, &sun);
+	if (e == ECONNREFUSED)
+		e = try_connect(SOCK_DGRAM, &sun);
+	close(fd);
+	if (!e || e == EPROTOTYPE || e == EAGAIN || e == EINPROGRESS)
+		return PROBE_ALIVE;
+	if (e == ECONNREFUSED)
+		return PROBE_STALE;
+	*err = e;
+	return PROBE_UNKNOWN;
+}
+
+/* --- safe path handling ------------------------------------------------- */
+
+static void sockdirs_of(const struct scan_ctx *ctx,
+			const char *const **dirs, size_t *n)
+{
+	if (ctx->sockdirs) {
+		*dirs = ctx->sockdirs;
+		*n = ctx->nsockdirs;
+	} else {
+		*dirs = default_sockdirs;
+		for (*n = 0; default_sockdirs[*n]; (*n)++)
+			;
+	}
+}
+
+/* Length of @dir without trailing slashes ("/" gives 0). */
+static size_t dir_len(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* @root + the first @l bytes of @dir, with no trailing slash: a trailing
+ * slash would make O_NOFOLLOW follow a symlink. */
+static int sockdir_path(char *buf, size_t len, const char *root,
+			const char *dir, size_t l)
+{
+	int n = l ? snprintf(buf, len, "%s%.*s", root, (int)l, dir) :
+		    snprintf(buf, len, "%s/", root);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static bool is_tmpfs(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && (unsigned long)sfs.f_type == TMPFS_MAGIC;
+}
+
+/* A directory on another st_dev than its parent is a mount point; only a
+ * tmpfs is entered. Checked through an O_PATH fd so that an autofs mount
+ * point is not triggered. */
+static bool mount_ok(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = is_tmpfs(fd);
+	close(fd);
+	return ok;
+}
+
+static int open_dir_at(int dfd, const char *name)
+{
+	return openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		      O_CLOEXEC | O_NONBLOCK);
+}
+
+/*
+ * Open the directory holding @path, component by component from the
+ * socket dir that contains it, never following a symlink and never
+ * entering a non-tmpfs mount. Returns 0 with *dfdp and *basep (the last
+ * component, inside @path), REAP_SKIP with @why, or -errno.
+ */
+static int open_parent(const struct scan_ctx *ctx, const char *path,
+		       int *dfdp, struct stat *dst, const char **basep,
+		       char *why, size_t whylen)
+{
+	const char *const *dirs;
+	char buf[PATH_MAX], comp[NAME_MAX + 1];
+	const char *p;
+	size_t n, best = 0;
+	bool found = false;
+	int fd;
+
+	sockdirs_of(ctx, &dirs, &n);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = dir_len(dirs[i]);
+
+		if (!strncmp(path, dirs[i], l) && path[l] == '/' &&
+		    (!found || l > best)) {
+			best = l;
+			found = true;
+		}
+	}
+	if (!found) {
+		snprintf(why, whylen, "not below a socket directory");
+		return REAP_SKIP;
+	}
+	if (sockdir_path(buf, sizeof(buf), ctx->root, path, best))
+		return -ENAMETOOLONG;
+	fd = open_dir_at(AT_FDCWD, buf);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR) {
+			snprintf(why, whylen, "socket directory is a symlink");
+			return REAP_SKIP;
+		}
+		return -errno;
+	}
+	if (fstat(fd, dst)) {
+		int e = -errno;
+
+		close(fd);
+		return e;
+	}
+	for (p = path + best + 1;;) {
+		const char *slash = strchr(p, '/');
+		size_t cl = slash ? (size_t)(slash - p) : strlen(p);
+		struct stat st;
+		int nfd;
+
+		if (!cl || cl > NAME_MAX || (cl == 1 && p[0] == '.') ||
+		    (cl == 2 && p[0] == '.' && p[1] == '.')) {
+			close(fd);
+			snprintf(why, whylen, "unexpected path component");
+			return REAP_SKIP;
+		}
+		if (!slash)
+			break;
+		memcpy(comp, p, cl);
+		comp[cl] = '\0';
+		nfd = open_dir_at(fd, comp);
+		if (nfd < 0) {
+			int e = errno;
+
+			close(fd);
+			if (e == ELOOP || e == ENOTDIR) {
+				snprintf(why, whylen, "a directory on the path "
+					 "is a symlink or not a directory");
+				return REAP_SKIP;
+			}
+			return -e;
+		}
+		if (fstat(nfd, &st)) {
+			int e = -errno;
+
+			close(nfd);
+			close(fd);
+			return e;
+		}
+		if (st.st_dev != dst->st_dev && !is_tmpfs(nfd)) {
+			close(nfd);
+			close(fd);
+			snprintf(why, whylen, "path crosses into another "
+				 "file system");
+			return REAP_SKIP;
+		}
+		close(fd);
+		fd = nfd;
+		*dst = st;
+		p = slash + 1;
+	}
+	*dfdp = fd;
+	*basep = p;
+	return 0;
+}
+
+/* --- the walk ----------------------------------------------------------- */
+
+struct cand {
+	char *path;
+	struct stat st;
+};
+
+struct walk {
+	struct scan_ctx *ctx;
+	struct own_net *on;
+	bool want_fifo, want_sock, match_sock;
+	struct pairmap seen;	/* directories visited: (dev_key, ino) */
+	struct strbuf path;	/* logical path of the entry at hand */
+	struct cand *cands;
+	size_t ncands, capcands;
+	unsigned unreadable;
+};
+
+static void walk_dir(struct walk *w, int fd, const struct stat *dst,
+		     int depth);
+
+static void add_file_obj(struct scan_ctx *ctx, enum kind kind,
+			 const char *path, const struct stat *st,
+			 bool binding_unknown)
+{
+	struct obj *o = objset_add(&ctx->objs, kind);
+
+	o->path = xstrdup(path);
+	o->dev = st->st_dev;
+	o->ino = st->st_ino;
+	o->uid = st->st_uid;
+	o->gid = st->st_gid;
+	o->mode = st->st_mode & 07777;
+	o->t_change = st->st_ctime;
+	o->t_modify = st->st_mtime;
+	o->binding_unknown = binding_unknown;
+}
+
+static void found_sock(struct walk *w, const struct stat *st)
+{
+	struct cand *c;
+
+	if (!w->match_sock || own_match(w->on, w->path.buf, st) ||
+	    !w->want_sock)
+		return;
+	if (w->ncands == w->capcands) {
+		w->capcands = w->capcands ? 2 * w->capcands : 16;
+		w->cands = xrealloc(w->cands, w->capcands * sizeof(*w->cands));
+	}
+	c = &w->cands[w->ncands++];
+	c->path = xstrdup(w->path.buf);
+	c->st = *st;
+}
+
+static void enter_dir(struct walk *w, int dfd, const char *name,
+		      const struct stat *st, const struct stat *pst,
+		      int depth)
+{
+	struct stat st2;
+	int fd;
+
+	if (st->st_dev != pst->st_dev && !mount_ok(dfd, name))
+		return;
+	fd = open_dir_at(dfd, name);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			w->unreadable++;
+		return;
+	}
+	if (fstat(fd, &st2) || st2.st_dev != st->st_dev ||
+	    st2.st_ino != st->st_ino ||
+	    pairmap_has(&w->seen, dev_key_of(st2.st_dev), st2.st_ino)) {
+		close(fd);
+		return;
+	}
+	pairmap_put(&w->seen, dev_key_of(st2.st_dev), st2.st_ino, 0);
+	walk_dir(w, fd, &st2, depth);
+}
+
+/* @fd is consumed. Entries of this directory are at @depth. */
+static void walk_dir(struct walk *w, int fd, const struct stat *dst,
+		     int depth)
+{
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		size_t mark = w->path.len;
+		struct stat st;
+
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		/* d_type spares a stat for the common boring entries */
+		if (de->d_type == DT_REG || de->d_type == DT_LNK ||
+		    de->d_type == DT_CHR || de->d_type == DT_BLK)
+			continue;
+		if (fstatat(dirfd(d), name, &st,
+			    AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
+			continue;
+		sb_putc(&w->path, '/');
+		sb_puts(&w->path, name);
+		if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH)
+			enter_dir(w, dirfd(d), name, &st, dst, depth + 1);
+		else if (S_ISFIFO(st.st_mode) && w->want_fifo)
+			add_file_obj(w->ctx, KIND_FIFO, w->path.buf, &st,
+				     false);
+		else if (S_ISSOCK(st.st_mode))
+			found_sock(w, &st);
+		w->path.len = mark;
+		w->path.buf[mark] = '\0';
+	}
+	closedir(d);
+}
+
+static void walk_sockdir(struct walk *w, const char *dir)
+{
+	struct scan_ctx *ctx = w->ctx;
+	char buf[PATH_MAX];
+	size_t l = dir_len(dir);
+	struct stat st;
+	int fd;
+
+	if (sockdir_path(buf, sizeof(buf), ctx->root, dir, l))
+		return;
+	fd = open_dir_at(AT_FDCWD, buf);
+	if (fd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			scan_warn(ctx, "socket dir %s is a symlink or not a "
+				  "directory: skipped", dir);
+		else if (errno != ENOENT)
+			scan_warn(ctx, "cannot open socket dir %s: %s", dir,
+				  strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) ||
+	    pairmap_has(&w->seen, dev_key_of(st.st_dev), st.st_ino)) {
+		close(fd);
+		return;
+	}
+	pairmap_put(&w->seen, dev_key_of(st.st_dev), st.st_ino, 0);
+	w->path.len = 0;
+	sb_putn(&w->path, dir, l);
+	walk_dir(w, fd, &st, 1);
+}
+
+/* Decide each candidate: bound in another netns, alive by probe, or
+ * stale. Only called when there are candidates. */
+static int resolve_cands(struct walk *w)
+{
+	struct scan_ctx *ctx = w->ctx;
+	struct pairmap others = { 0 };
+	bool incomplete = false;
+	unsigned unknown = 0;
+	int r;
+
+	if (!ctx->live) {
+		/* a fixture has no live sockets to ask */
+		for (size_t i = 0; i < w->ncands; i++)
+			add_file_obj(ctx, KIND_SOCKFILE, w->cands[i].path,
+				     &w->cands[i].st, true);
+		return 0;
+	}
+	/* A netns that cannot be listed is not fatal: the probe below asks
+	 * the kernel about every netns at once. The lists spare live
+	 * sockets the probe. */
+	r = bound_set(ctx, &others, &incomplete, false);
+	if (r < 0) {
+		pairmap_free(&others);
+		return r;
+	}
+	for (size_t i = 0; i < w->ncands; i++) {
+		struct cand *c = &w->cands[i];
+		char why[128];
+		const char *base;
+		struct stat dst;
+		int dfd, e;
+		enum probe pr;
+
+		if (pairmap_has(&others, dev_key_of(c->st.st_dev),
+				(uint32_t)c->st.st_ino))
+			continue;
+		r = open_parent(ctx, c->path, &dfd, &dst, &base, why,
+				sizeof(why));
+		if (r == REAP_SKIP || r == -ENOENT)
+			continue;	/* moved or vanished since the walk */
+		if (r < 0) {
+			pr = PROBE_UNKNOWN;
+		} else {
+			pr = probe_at(dfd, base, &c->st, &e);
+			close(dfd);
+		}
+		if (pr == PROBE_UNKNOWN)
+			unknown++;
+		if (pr == PROBE_STALE || pr == PROBE_UNKNOWN)
+			add_file_obj(ctx, KIND_SOCKFILE, c->path, &c->st,
+				     pr == PROBE_UNKNOWN);
+	}
+	pairmap_free(&others);
+	if (unknown)
+		scan_warn(ctx, "socket files: %u could not be probed (%s)",
+			  unknown, ctx->privileged ? "connect failed" :
+			  "not root");
+	return 0;
+}
+
+int sockets_collect(struct scan_ctx *ctx)
+{
+	bool want_unix = ctx->kinds & KMASK(KIND_UNIX);
+	bool want_sock = ctx->kinds & KMASK(KIND_SOCKFILE);
+	bool want_fifo = ctx->kinds & KMASK(KIND_FIFO);
+	struct own_net on = { 0 };
+	struct walk w = { 0 };
+	const char *const *dirs;
+	size_t ndirs;
+	int r = 0;
+
+	if (!want_unix && !want_sock && !want_fifo)
+		return 0;
+	if (want_unix || want_sock) {
+		r = own_collect(ctx, &on, want_unix);
+		if (r < 0)
+			goto out;
+	}
+
+	w.ctx = ctx;
+	w.on = &on;
+	w.want_fifo = want_fifo;
+	w.want_sock = want_sock;
+	w.match_sock = want_unix || want_sock;
+	sockdirs_of(ctx, &dirs, &ndirs);
+	for (size_t i = 0; i < ndirs; i++)
+		if (dirs[i])
+			walk_sockdir(&w, dirs[i]);
+	if (w.unreadable)
+		scan_warn(ctx, "socket dirs: %u directories could not be "
+			  "read", w.unreadable);
+	if (w.ncands)
+		r = resolve_cands(&w);
+
+	for (size_t i = 0; i < w.ncands; i++)
+		free(w.cands[i].path);
+	free(w.cands);
+	sb_free(&w.path);
+	pairmap_free(&w.seen);
+out:
+	own_free(&on);
+	return r;
+}
+
+/* --- removal ------------------------------------------------------------ */
+
+static bool same_file(const struct stat *st, const struct obj *o,
+		      const struct stat *dst)
+{
+	return S_ISSOCK(st->st_mode) && st->st_dev == o->dev &&
+	       st->st_ino == o->ino && st->st_uid == o->uid &&
+	       st->st_dev == dst->st_dev;
+}
+
+/* Is the socket file still bound nowhere? REAP_DONE if so. */
+static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
+			   const struct stat *st, char *why, size_t whylen)
+{
+	struct pairmap bound = { 0 };
+	bool incomplete = false;
+	enum probe pr;
+	int r, e;
+
+	/* A netns that could not be listed (incomplete) does not stop us:
+	 * the probe below asks the kernel about every netns at once. */
+	r = sockets_bound_set(ctx, &bound, &incomplete);
+	if (r < 0) {
+		pairmap_free(&bound);
+		snprintf(why, whylen, "cannot read socket bindings: %s",
+			 strerror(-r));
+		return REAP_SKIP;
+	}
+	r = pairmap_has(&bound, dev_key_of(st->st_dev), (uint32_t)st->st_ino);
+	pairmap_free(&bound);
+	if (r) {
+		snprintf(why, whylen, "socket is bound again");
+		return REAP_SKIP;
+	}
+	pr = probe_at(dfd, base, st, &e);
+	switch (pr) {
+	case PROBE_STALE:
+		return REAP_DONE;
+	case PROBE_ALIVE:
+		snprintf(why, whylen, "socket is bound again "
+			 "(connect probe)");
+		return REAP_SKIP;
+	case PROBE_CHANGED:
+		snprintf(why, whylen, "socket file was replaced");
+		return REAP_SKIP;
+	default:
+		snprintf(why, whylen, "connect probe failed: %s",
+			 strerror(e));
+		return REAP_SKIP;
+	}
+}
+
+int sockets_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+		 char *why, size_t whylen)
+{
+	char dummy[1];
+	const char *base;
+	struct stat dst, st;
+	uid_t euid = geteuid();
+	int dfd, r;
+
+	if (!why || !whylen) {
+		why = dummy;
+		whylen = sizeof(dummy);
+	}
+	why[0] = '\0';
+	if (!ctx || !o || o->kind != KIND_SOCKFILE || !o->path)
+		return -EINVAL;
+	if (!ctx->live) {
+		snprintf(why, whylen, "socket bindings can only be checked "
+			 "on the live system");
+		return REAP_SKIP;
+	}
+	r = open_parent(ctx, o->path, &dfd, &dst, &base, why, whylen);
+	if (r)
+		return r;
+	/* Owner of the file or of its directory, or root: nobody else may
+	 * remove it, so nothing else is tried. */
+	if (euid != 0 && euid != o->uid && euid != dst.st_uid) {
+		snprintf(why, whylen, "not owner");
+		r = REAP_SKIP;
+		goto out;
+	}
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
+		r = -errno;
+		goto out;
+	}
+	if (!same_file(&st, o, &dst)) {
+		snprintf(why, whylen, "socket file was replaced");
+		r = REAP_SKIP;
+		goto out;
+	}
+	r = recheck_binding(ctx, dfd, base, &st, why, whylen);
+	if (r != REAP_DONE || dry_run)
+		goto out;
+	/* the last look before the unlink, as close to it as we can */
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
+		r = -errno;
+		goto out;
+	}
+	if (!same_file(&st, o, &dst)) {
+		snprintf(why, whylen, "socket file was replaced");
+		r = REAP_SKIP;
+		goto out;
+	}
+	r = unlinkat(dfd, base, 0) ? -errno : REAP_DONE;
+out:
+	close(dfd);
+	return r;
+}
