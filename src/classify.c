@@ -312,8 +312,8 @@ void classify(struct obj *o, const struct proctab *pt, time_t now)
 		break;
 	case KIND_SOCKFILE:
 		if (o->binding_unknown) {
-			set(o, STATE_UNKNOWN, "some network namespace could "
-			    "not be checked for a socket bound to it");
+			set(o, STATE_UNKNOWN, "could not be checked for a "
+			    "live socket bound to it (connect probe failed)");
 		} else {
 			age_clause(o, now, age, sizeof(age));
 			set(o, STATE_ORPHAN,

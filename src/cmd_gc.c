@@ -11,7 +11,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "cli.h"
+#include "holders.h"
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
@@ -24,7 +26,8 @@ static const char *const action_names[ACT_COUNT] = {
 struct gc_result {
 	const struct obj *o;
 	enum action act;
-	char error[160];
+	bool checked;		/* decided before reaping (by the recheck) */
+	char error[192];
 };
 
 static reap_fn reaper_of(enum kind k)
@@ -175,6 +178,40 @@ static void test_hook(void)
 }
 #endif
 
+/*
+ * Look at every process once more, right before removing: a process may
+ * have opened, mapped or started waiting on a candidate since the scan
+ * (the kernel records none of that for POSIX objects). One fresh process
+ * list and one holder pass, then the same classifier as the scan: a
+ * candidate that is no longer an orphan is skipped.
+ */
+static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
+{
+	int r;
+
+	proctab_free(&ctx->procs);
+	r = proctab_read(ctx->root, &ctx->procs);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->objs.n; i++)
+		ctx->objs.v[i].nholders = 0;
+	r = holders_scan(ctx);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		struct obj *o = (struct obj *)res[i].o;
+
+		classify(o, &ctx->procs, time(NULL));
+		if (o->state == STATE_ORPHAN)
+			continue;
+		res[i].act = ACT_SKIPPED;
+		res[i].checked = true;
+		snprintf(res[i].error, sizeof(res[i].error),
+			 "no longer an orphan: %s", o->reason);
+	}
+	return 0;
+}
+
 static cJSON *gc_json(const struct cli *cli, const struct gc_result *res,
 		      size_t n, const unsigned *count, uint64_t freed)
 {
@@ -299,11 +336,22 @@ int cmd_gc(const struct cli *cli)
 			continue;
 		res[n++].o = o;
 	}
-	if (n)
+	if (n) {
 		test_hook();
+		r = recheck(&ctx, res, n);
+		if (r < 0) {
+			fprintf(stderr, "ipcscan: cannot re-check holders: %s\n",
+				strerror(-r));
+			free(res);
+			scan_free(&ctx);
+			close(lock);
+			return EXIT_RUNTIME;
+		}
+	}
 	openlog("ipcscan", LOG_PID, LOG_DAEMON);
 	for (size_t i = 0; i < n; i++) {
-		reap_one(&ctx, cli, &res[i]);
+		if (!res[i].checked)
+			reap_one(&ctx, cli, &res[i]);
 		count[res[i].act]++;
 		/* dry runs free nothing; their table shows what would go */
 		if (res[i].act == ACT_REMOVED || res[i].act == ACT_WOULD)

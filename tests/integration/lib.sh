@@ -586,3 +586,10 @@ gc_act_of() {
 	jq -r --arg i "$1" "$GC_IDENT"'[.actions[] | select(ident == $i) |
 		"\(.action): \(.error // "")"] | join(" | ")' "$T_GC"
 }
+
+# need_hooks: skip the whole file unless $IPCSCAN is a test build
+# (TEST_HOOKS=1: the hidden --root option and the gc hook exist).
+need_hooks() {
+	"$IPCSCAN" --root / --version >/dev/null 2>&1 ||
+		t_skip_all "needs a build with TEST_HOOKS=1 (make check builds one)"
+}

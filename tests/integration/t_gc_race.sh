@@ -6,6 +6,7 @@
 # is "failed" with exit 1.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
+need_hooks
 ns_enter "$@"
 
 # Our IPC namespace's queues, for the hooks and checks; ipcscan itself
@@ -146,6 +147,9 @@ if [ -n "${F[again.pid]:-}" ]; then
 	done
 	unset "T_PIDS[again]"
 fi
+# The survivors are orphans again now; the next case counts only its own.
+rm -f /dev/shm/again /dev/shm/sem.againsem "$MQ/againq"
+ipcrm -m "${F[s1.id]}" -s "${F[e1.id]}" -q "${F[m1.id]}" 2>/dev/null
 
 # ------------------------------------------------------------------ failed
 # The file system turns read-only: unlinkat fails with EROFS.

@@ -202,7 +202,7 @@ static const struct ccase cases[] = {
 	/* socket files */
 	{ "sockfile binding unknown", KIND_SOCKFILE, .t_modify = T,
 	  .binding_unknown = true, .want = STATE_UNKNOWN,
-	  .phrase = "could not be checked" },
+	  .phrase = "connect probe failed" },
 	{ "sockfile unbound", KIND_SOCKFILE, .t_modify = T,
 	  .want = STATE_ORPHAN,
 	  .phrase = "no socket bound to it in any network namespace" },
