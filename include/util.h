@@ -67,6 +67,10 @@ void sb_free(struct strbuf *sb);
  * become \xHH (newline \n, tab \t). Appends to @sb. */
 void sb_put_escaped(struct strbuf *sb, const char *s);
 
+/* Length of the valid UTF-8 sequence at @s (at most @n bytes), 0 if the
+ * bytes there are not one. */
+size_t utf8_seq(const unsigned char *s, size_t n);
+
 /* Is @s valid UTF-8 without NULs? */
 bool utf8_valid(const char *s, size_t len);
 

@@ -13,19 +13,23 @@ cJSON *json_bytes(const char *s)
 {
 	struct strbuf sb = { 0 };
 	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
 	cJSON *j;
 
 	if (!s)
 		return cJSON_CreateNull();
-	if (utf8_valid(s, strlen(s)))
+	n = strlen(s);
+	if (utf8_valid(s, n))
 		return cJSON_CreateString(s);
-	/* Keep every valid sequence, spell each stray byte as \xHH. */
-	for (size_t i = 0; u[i];) {
-		size_t l = 1;
+	/* Keep every valid character, spell each stray byte as \xHH, and
+	 * double a literal backslash so the spelling stays unambiguous. */
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq(u + i, n - i);
 
-		while (u[i + l] && (u[i + l] & 0xc0) == 0x80 && l < 4)
-			l++;
-		if (utf8_valid(s + i, l)) {
+		if (u[i] == '\\') {
+			sb_puts(&sb, "\\\\");
+			i++;
+		} else if (l) {
 			sb_putn(&sb, s + i, l);
 			i += l;
 		} else {
