@@ -8,7 +8,8 @@
 
 /* One data line of /proc/net/unix into a KIND_UNIX object. The path field
  * is everything after the 7th field (it may contain spaces).
- * Returns 0 or -EINVAL. */
+ * Returns 0, -ENOENT for a pending connection (inode 0: not a socket of
+ * its own), or -EINVAL. */
 int parse_proc_net_unix_line(const char *line, struct obj *o);
 
 /* One sock_diag unix_diag_msg (with its attributes) into a KIND_UNIX

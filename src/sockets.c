@@ -76,13 +76,17 @@ int parse_proc_net_unix_line(const char *line, struct obj *o)
 	for (i = 0; i < 6; i++)
 		if (parse_hex_u64n(f[i], fl[i], &v[i]))
 			return -EINVAL;
-	if (parse_u64n(f[6], fl[6], &ino) || !ino)
+	if (parse_u64n(f[6], fl[6], &ino))
 		return -EINVAL;
 	if (v[4] != SOCK_STREAM && v[4] != SOCK_DGRAM &&
 	    v[4] != SOCK_SEQPACKET)
 		return -EINVAL;
 	if (v[5] > SS_DISCONNECTING_)
 		return -EINVAL;
+	/* A connection still waiting in a listener's queue has no inode
+	 * yet and shows the listener's path: not a socket of its own. */
+	if (!ino)
+		return -ENOENT;
 
 	/* The kernel prints exactly one blank, then the name unescaped: all
 	 * the rest of the line is the address, even leading blanks. */
@@ -445,6 +449,7 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	size_t mark = on->set->n;
 	ssize_t n;
 	bool first = true;
+	int r;
 
 	if (root_path(path, sizeof(path), ctx->root, "/proc/net/unix"))
 		return -ENAMETOOLONG;
@@ -464,12 +469,15 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 			free(buf);
 			return -ENOMEM;
 		}
-		if (parse_proc_net_unix_line(line, o) == 0) {
+		r = parse_proc_net_unix_line(line, o);
+		if (r == 0) {
 			o->u.ux.netns = on->netns;
 			first = false;
 			continue;
 		}
 		on->set->n--;
+		if (r == -ENOENT)	/* pending connection */
+			continue;
 		if (first) {	/* the header */
 			first = false;
 			continue;

@@ -244,7 +244,6 @@ static void test_proc_line_malformed(void **state)
 		"0000000000000000: 0000000g 00000000 00010000 0001 01 5 /x",
 		"0000000000000000: 00000002 00000000 00010000 0003 01 5 /x",
 		"0000000000000000: 00000002 00000000 00010000 0001 07 5 /x",
-		"0000000000000000: 00000002 00000000 00010000 0001 01 0 /x",
 		"0000000000000000: 00000002 00000000 00010000 0001 01 5x /x",
 		"0000000000000000: 00000002 00000000 00010000 0001 01 -5 /x",
 		"0000000000000000: 00000002 00000000 00010000 0001 01 "
@@ -265,6 +264,12 @@ static void test_proc_line_malformed(void **state)
 		assert_int_equal(o.inode, 0);
 	}
 	assert_int_equal(parse_proc_net_unix_line(NULL, &o), -EINVAL);
+	/* a connection pending in a listener's queue: inode 0, the
+	 * listener's path; not a socket of its own, and not garbage */
+	assert_int_equal(parse_proc_net_unix_line(
+		"0000000000000000: 00000002 00000000 00000000 0001 02 0 /x",
+		&o), -ENOENT);
+	assert_null(o.u.ux.addr);
 }
 
 /* The fixture tree's /proc/net/unix through the collector. */
