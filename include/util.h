@@ -74,7 +74,8 @@ size_t utf8_seq(const unsigned char *s, size_t n);
 /* Is @s valid UTF-8 without NULs? */
 bool utf8_valid(const char *s, size_t len);
 
-/* Seconds since the epoch as "2026-11-26T13:45:00Z" into buf (>= 21 bytes). */
-void fmt_iso_time(char *buf, size_t len, time_t t);
+/* Seconds since the epoch as "2026-11-26T13:45:00Z" into buf (>= 21
+ * bytes). False (and "") for a time outside years 1970-9999. */
+bool fmt_iso_time(char *buf, size_t len, time_t t);
 
 #endif

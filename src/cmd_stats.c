@@ -49,6 +49,22 @@ static int read_sysctl(const char *root, const char *rel, uint64_t *v, int max)
 	return got;
 }
 
+/* Sizes come from the kernel: saturate rather than wrap. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static void kind_totals(const struct kind_stats *ks, uint64_t *count,
+			uint64_t *bytes)
+{
+	*count = *bytes = 0;
+	for (int s = 0; s < STATE_COUNT; s++) {
+		*count += ks->count[s];
+		*bytes = sat_add(*bytes, ks->bytes[s]);
+	}
+}
+
 static void set_limit(struct stats *st, enum limit_id l, uint64_t v)
 {
 	st->lim[l].have_limit = true;
@@ -74,8 +90,9 @@ void stats_limits(const char *root, const struct objset *objs,
 		case KIND_SHM:
 			st->lim[LIM_SHMMNI].used++;
 			/* shmall counts whole pages */
-			st->lim[LIM_SHMALL].used += (o->size + (uint64_t)page - 1) /
-						    (uint64_t)page * (uint64_t)page;
+			st->lim[LIM_SHMALL].used = sat_add(st->lim[LIM_SHMALL].used,
+				o->size / (uint64_t)page * (uint64_t)page +
+				(o->size % (uint64_t)page ? (uint64_t)page : 0));
 			if (o->size > st->lim[LIM_SHMMAX].used)
 				st->lim[LIM_SHMMAX].used = o->size;
 			break;
@@ -84,7 +101,8 @@ void stats_limits(const char *root, const struct objset *objs,
 			break;
 		case KIND_SEM:
 			st->lim[LIM_SEMMNI].used++;
-			st->lim[LIM_SEMMNS].used += o->u.sem.nsems;
+			st->lim[LIM_SEMMNS].used = sat_add(
+				st->lim[LIM_SEMMNS].used, o->u.sem.nsems);
 			break;
 		case KIND_MQUEUE:
 			st->lim[LIM_MQUEUES].used++;
@@ -131,12 +149,9 @@ static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
 	for (int k = 0; k < KIND_COUNT; k++) {
 		const struct kind_stats *ks = &st->kind[k];
 		cJSON *j = cJSON_AddObjectToObject(kinds, kind_table[k].name);
-		uint64_t total = 0, bytes = 0;
+		uint64_t total, bytes;
 
-		for (int s = 0; s < STATE_COUNT; s++) {
-			total += ks->count[s];
-			bytes += ks->bytes[s];
-		}
+		kind_totals(ks, &total, &bytes);
 		add_int(j, "count", total);
 		add_int(j, "in_use", ks->count[STATE_INUSE]);
 		add_int(j, "orphan", ks->count[STATE_ORPHAN]);
@@ -181,14 +196,11 @@ static int stats_table(FILE *out, const struct stats *st)
 	for (int k = 0; k < KIND_COUNT; k++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		const struct kind_stats *ks = &st->kind[k];
-		uint64_t total = 0, bytes = 0, v[6];
+		uint64_t total, bytes, v[6];
 
 		if (!ln)
 			break;
-		for (int s = 0; s < STATE_COUNT; s++) {
-			total += ks->count[s];
-			bytes += ks->bytes[s];
-		}
+		kind_totals(ks, &total, &bytes);
 		v[0] = total;
 		v[1] = ks->count[STATE_INUSE];
 		v[2] = ks->count[STATE_ORPHAN];
@@ -278,18 +290,23 @@ int cmd_stats(const struct cli *cli)
 	char *tmp = NULL;
 	int r;
 
-	if (cli_scan(cli, &ctx)) {
+	struct cli all = *cli;
+
+	/* Kernel-limit use counts every object, whatever -t selects. */
+	all.kinds = KMASK_ALL;
+	if (cli_scan(&all, &ctx)) {
 		scan_free(&ctx);
 		return EXIT_RUNTIME;
 	}
 	cli_print_warnings(&ctx);
 	for (size_t i = 0; i < ctx.objs.n; i++) {
 		const struct obj *o = &ctx.objs.v[i];
+		uint64_t *b = &st.kind[o->kind].bytes[o->state];
 
 		if (!cli_filter(cli, &ctx, o))
 			continue;
 		st.kind[o->kind].count[o->state]++;
-		st.kind[o->kind].bytes[o->state] += o->size;
+		*b = sat_add(*b, o->size);
 	}
 	stats_limits(ctx.root, &ctx.objs, &st);
 	st.complete = ctx.complete;

@@ -65,18 +65,27 @@ static void add_int(cJSON *obj, const char *key, int64_t v)
 	cJSON_AddItemToObject(obj, key, json_int(v));
 }
 
+static void add_uint(cJSON *obj, const char *key, uint64_t v)
+{
+	cJSON_AddItemToObject(obj, key, json_uint(v));
+}
+
 static cJSON *num_or_null(bool have, int64_t v)
 {
 	return have ? json_int(v) : cJSON_CreateNull();
+}
+
+static cJSON *unum_or_null(bool have, uint64_t v)
+{
+	return have ? json_uint(v) : cJSON_CreateNull();
 }
 
 static cJSON *time_or_null(time_t t)
 {
 	char buf[32];
 
-	if (!t)
+	if (!t || !fmt_iso_time(buf, sizeof(buf), t))
 		return cJSON_CreateNull();
-	fmt_iso_time(buf, sizeof(buf), t);
 	return cJSON_CreateString(buf);
 }
 
@@ -132,7 +141,7 @@ static cJSON *creator_of(const struct obj *o, const struct render_env *env)
 	if (!is_sysv(o->kind))
 		return cJSON_CreateNull();
 	c = cJSON_CreateObject();
-	add_int(c, "uid", o->cuid);
+	add_uint(c, "uid", o->cuid);
 	cJSON_AddItemToObject(c, "user", name_or_null(user_name(o->cuid)));
 	if (o->kind == KIND_SHM && o->cpid > 0) {
 		add_int(c, "pid", o->cpid);
@@ -158,7 +167,7 @@ static cJSON *holders_of(const struct obj *o, const struct render_env *env)
 		add_int(j, "pid", h->pid);
 		cJSON_AddItemToObject(j, "comm", p ? json_bytes(p->comm)
 						   : cJSON_CreateNull());
-		cJSON_AddItemToObject(j, "uid", num_or_null(p, p ? p->euid : 0));
+		cJSON_AddItemToObject(j, "uid", unum_or_null(p, p ? p->euid : 0));
 		cJSON_AddStringToObject(j, "via", via_name(h->via));
 		cJSON_AddItemToArray(a, j);
 	}
@@ -194,11 +203,11 @@ static cJSON *detail_of(const struct obj *o)
 
 	switch (o->kind) {
 	case KIND_SHM:
-		add_int(d, "nattch", (int64_t)o->u.shm.nattch);
+		add_uint(d, "nattch", o->u.shm.nattch);
 		add_int(d, "cpid", o->cpid);
 		add_int(d, "lpid", o->u.shm.lpid);
-		add_int(d, "rss", (int64_t)o->u.shm.rss);
-		add_int(d, "swap", (int64_t)o->u.shm.swap);
+		add_uint(d, "rss", o->u.shm.rss);
+		add_uint(d, "swap", o->u.shm.swap);
 		cJSON_AddBoolToObject(d, "dest", o->u.shm.dest);
 		cJSON_AddBoolToObject(d, "locked", o->u.shm.locked);
 		break;
@@ -218,13 +227,13 @@ static cJSON *detail_of(const struct obj *o)
 		break;
 	}
 	case KIND_MSG:
-		add_int(d, "qnum", (int64_t)o->u.msg.qnum);
-		add_int(d, "cbytes", (int64_t)o->u.msg.cbytes);
+		add_uint(d, "qnum", o->u.msg.qnum);
+		add_uint(d, "cbytes", o->u.msg.cbytes);
 		add_int(d, "lspid", o->u.msg.lspid);
 		add_int(d, "lrpid", o->u.msg.lrpid);
 		break;
 	case KIND_MQUEUE:
-		add_int(d, "qsize", (int64_t)o->u.mq.qsize);
+		add_uint(d, "qsize", o->u.mq.qsize);
 		cJSON_AddItemToObject(d, "maxmsg", num_or_null(o->u.mq.maxmsg >= 0,
 							      (int64_t)o->u.mq.maxmsg));
 		cJSON_AddItemToObject(d, "msgsize", num_or_null(o->u.mq.msgsize >= 0,
@@ -236,8 +245,8 @@ static cJSON *detail_of(const struct obj *o)
 		cJSON_AddStringToObject(d, "type", unix_type_name(o->u.ux.type));
 		cJSON_AddStringToObject(d, "state", unix_state_name(o->u.ux.state));
 		cJSON_AddItemToObject(d, "path", json_bytes(o->u.ux.addr));
-		cJSON_AddItemToObject(d, "peer", num_or_null(o->u.ux.peer,
-							    (int64_t)o->u.ux.peer));
+		cJSON_AddItemToObject(d, "peer", unum_or_null(o->u.ux.peer,
+							     o->u.ux.peer));
 		cJSON_AddBoolToObject(d, "listening", o->u.ux.listening);
 		break;
 	default:
@@ -248,7 +257,7 @@ static cJSON *detail_of(const struct obj *o)
 
 		snprintf(dev, sizeof(dev), "%u:%u", major(o->dev), minor(o->dev));
 		cJSON_AddStringToObject(d, "dev", dev);
-		add_int(d, "ino", (int64_t)o->ino);
+		add_uint(d, "ino", o->ino);
 	}
 	return d;
 }
@@ -269,19 +278,19 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 	}
 	cJSON_AddItemToObject(j, "name", json_bytes(o->name));
 	cJSON_AddItemToObject(j, "path", json_bytes(o->path));
-	cJSON_AddItemToObject(j, "inode", num_or_null(o->inode, (int64_t)o->inode));
+	cJSON_AddItemToObject(j, "inode", unum_or_null(o->inode, o->inode));
 
-	add_int(owner, "uid", o->uid);
+	add_uint(owner, "uid", o->uid);
 	cJSON_AddItemToObject(owner, "user", name_or_null(user_name(o->uid)));
-	add_int(owner, "gid", o->gid);
+	add_uint(owner, "gid", o->gid);
 	cJSON_AddItemToObject(owner, "group", name_or_null(group_name(o->gid)));
 	cJSON_AddItemToObject(j, "owner", owner);
 	cJSON_AddItemToObject(j, "creator", creator_of(o, env));
 
 	snprintf(buf, sizeof(buf), "%04o", (unsigned)(o->mode & 07777));
 	cJSON_AddStringToObject(j, "mode", buf);
-	cJSON_AddItemToObject(j, "size", num_or_null(obj_has_size(o),
-						    (int64_t)o->size));
+	cJSON_AddItemToObject(j, "size", unum_or_null(obj_has_size(o),
+						     o->size));
 	cJSON_AddItemToObject(j, "age", num_or_null(age >= 0, (int64_t)age));
 	cJSON_AddItemToObject(j, "times", times_of(o));
 	cJSON_AddItemToObject(j, "holders", holders_of(o, env));

@@ -372,10 +372,16 @@ void sb_put_escaped(struct strbuf *sb, const char *s)
 	}
 }
 
-void fmt_iso_time(char *buf, size_t len, time_t t)
+bool fmt_iso_time(char *buf, size_t len, time_t t)
 {
 	struct tm tm;
 
-	if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "%lld", (long long)t);
+	buf[0] = '\0';
+	/* garbage from a malformed source: no ISO 8601 for it */
+	if (t < 0 || !gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		buf[0] = '\0';
+		return false;
+	}
+	return true;
 }
