@@ -441,7 +441,9 @@ static void objset_truncate(struct objset *set, size_t n)
 
 /* /proc/net/unix of the own netns: no (dev, ino), so bound files can only
  * be matched by path. A name with a newline spills onto the next line,
- * which then does not parse: it is glued back onto the previous name. */
+ * which then does not parse: it is glued back onto the previous name.
+ * The kernel never writes a NUL byte (abstract names show '@' for it):
+ * a line holding one is malformed, and the lines after it still count. */
 static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 {
 	char path[PATH_MAX];
@@ -457,13 +459,21 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	if (n < 0)
 		return (int)n;
 	for (line = buf; line < buf + n; line = next) {
+		size_t len;
 		struct obj *o;
 
-		next = strchr(line, '\n');
+		next = memchr(line, '\n', (size_t)(buf + n - line));
+		len = (size_t)((next ? next : buf + n) - line);
 		if (next)
 			*next++ = '\0';
 		else
 			next = buf + n;
+		if (memchr(line, '\0', len)) {
+			/* a NUL before the line's end: never the kernel's */
+			on->bad++;
+			first = false;
+			continue;
+		}
 		o = objset_add(on->set, KIND_UNIX);
 		if (!o) {
 			free(buf);

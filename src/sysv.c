@@ -42,30 +42,36 @@ enum col_type {
 struct col {
 	unsigned char type;
 	unsigned short off;
+	const char *name;	/* in the header line */
 };
 
-#define C(t, field) { COL_##t, offsetof(struct obj, field) }
+#define C(t, field, hdr) { COL_##t, offsetof(struct obj, field), hdr }
 
 static const struct col shm_cols[] = {
-	C(KEY, key), C(ID, id), C(MODE, mode), C(U64, size),
-	C(PID, cpid), C(PID, u.shm.lpid), C(ULONG, u.shm.nattch),
-	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
-	C(TIME, t_attach), C(TIME, t_detach), C(TIME, t_change),
+	C(KEY, key, "key"), C(ID, id, "shmid"), C(MODE, mode, "perms"),
+	C(U64, size, "size"), C(PID, cpid, "cpid"),
+	C(PID, u.shm.lpid, "lpid"), C(ULONG, u.shm.nattch, "nattch"),
+	C(UGID, uid, "uid"), C(UGID, gid, "gid"), C(UGID, cuid, "cuid"),
+	C(UGID, cgid, "cgid"), C(TIME, t_attach, "atime"),
+	C(TIME, t_detach, "dtime"), C(TIME, t_change, "ctime"),
 	/* rss and swap exist only since Linux 4.1 */
-	C(U64, u.shm.rss), C(U64, u.shm.swap),
+	C(U64, u.shm.rss, "rss"), C(U64, u.shm.swap, "swap"),
 };
 
 static const struct col sem_cols[] = {
-	C(KEY, key), C(ID, id), C(MODE, mode), C(UINT, u.sem.nsems),
-	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
-	C(TIME, t_op), C(TIME, t_change),
+	C(KEY, key, "key"), C(ID, id, "semid"), C(MODE, mode, "perms"),
+	C(UINT, u.sem.nsems, "nsems"), C(UGID, uid, "uid"),
+	C(UGID, gid, "gid"), C(UGID, cuid, "cuid"), C(UGID, cgid, "cgid"),
+	C(TIME, t_op, "otime"), C(TIME, t_change, "ctime"),
 };
 
 static const struct col msg_cols[] = {
-	C(KEY, key), C(ID, id), C(MODE, mode), C(U64, u.msg.cbytes),
-	C(U64, u.msg.qnum), C(PID, u.msg.lspid), C(PID, u.msg.lrpid),
-	C(UGID, uid), C(UGID, gid), C(UGID, cuid), C(UGID, cgid),
-	C(TIME, t_send), C(TIME, t_recv), C(TIME, t_change),
+	C(KEY, key, "key"), C(ID, id, "msqid"), C(MODE, mode, "perms"),
+	C(U64, u.msg.cbytes, "cbytes"), C(U64, u.msg.qnum, "qnum"),
+	C(PID, u.msg.lspid, "lspid"), C(PID, u.msg.lrpid, "lrpid"),
+	C(UGID, uid, "uid"), C(UGID, gid, "gid"), C(UGID, cuid, "cuid"),
+	C(UGID, cgid, "cgid"), C(TIME, t_send, "stime"),
+	C(TIME, t_recv, "rtime"), C(TIME, t_change, "ctime"),
 };
 
 #undef C
@@ -80,7 +86,6 @@ static const struct col msg_cols[] = {
  */
 struct sysv_ops {
 	const char *file;		/* below the root */
-	const char *idcol;		/* second header column */
 	const struct col *cols;
 	int ncols, min_cols;
 	/* Derived fields once every column parsed. */
@@ -183,8 +188,12 @@ static int store_col(struct obj *o, const struct col *c, const char *s)
 	return -EINVAL;
 }
 
+/*
+ * @want is the column count the file's header announced, or 0 when there
+ * was no header to go by: then a line may have either count.
+ */
 static int sysv_parse(const struct sysv_ops *ops, const char *line,
-		      struct obj *o)
+		      int want, struct obj *o)
 {
 	/* A real line is under 250 bytes; anything near this is garbage. */
 	char buf[512], *f[MAX_COLS + 1];
@@ -197,7 +206,7 @@ static int sysv_parse(const struct sysv_ops *ops, const char *line,
 	memcpy(buf, line, len + 1);
 	/* Optional trailing columns come all together or not at all. */
 	n = split_fields(buf, f, ops->ncols);
-	if (n != ops->ncols && n != ops->min_cols)
+	if (want ? n != want : n != ops->ncols && n != ops->min_cols)
 		return -EINVAL;
 
 	/* Fill a copy so that @o is untouched on failure. */
@@ -225,17 +234,17 @@ static void msg_fixup(struct obj *o)
 
 int sysv_parse_shm(const char *line, struct obj *o)
 {
-	return sysv_parse(ops_of(KIND_SHM), line, o);
+	return sysv_parse(ops_of(KIND_SHM), line, 0, o);
 }
 
 int sysv_parse_sem(const char *line, struct obj *o)
 {
-	return sysv_parse(ops_of(KIND_SEM), line, o);
+	return sysv_parse(ops_of(KIND_SEM), line, 0, o);
 }
 
 int sysv_parse_msg(const char *line, struct obj *o)
 {
-	return sysv_parse(ops_of(KIND_MSG), line, o);
+	return sysv_parse(ops_of(KIND_MSG), line, 0, o);
 }
 
 /* ------------------------------------------------------------------ */
@@ -470,21 +479,21 @@ static int msg_rmid(int id)
 
 static const struct sysv_ops sysv_ops[] = {
 	[KIND_SHM] = {
-		.file = "/proc/sysvipc/shm", .idcol = "shmid",
+		.file = "/proc/sysvipc/shm",
 		.cols = shm_cols, .ncols = NCOLS(shm_cols),
 		.min_cols = NCOLS(shm_cols) - 2,
 		.fixup = shm_fixup, .restat = shm_restat,
 		.changed = shm_changed, .rmid = shm_rmid,
 	},
 	[KIND_SEM] = {
-		.file = "/proc/sysvipc/sem", .idcol = "semid",
+		.file = "/proc/sysvipc/sem",
 		.cols = sem_cols, .ncols = NCOLS(sem_cols),
 		.min_cols = NCOLS(sem_cols),
 		.restat = sem_restat,
 		.changed = sem_changed, .rmid = sem_rmid,
 	},
 	[KIND_MSG] = {
-		.file = "/proc/sysvipc/msg", .idcol = "msqid",
+		.file = "/proc/sysvipc/msg",
 		.cols = msg_cols, .ncols = NCOLS(msg_cols),
 		.min_cols = NCOLS(msg_cols),
 		.fixup = msg_fixup, .restat = msg_restat,
@@ -559,13 +568,32 @@ static bool sem_read_live(struct scan_ctx *ctx, struct obj *o)
 	return true;
 }
 
-static bool is_header(char *line, const char *idcol)
+/*
+ * The first line of a /proc/sysvipc file. Returns its column count when it
+ * is a header we know (every name in place, with or without the optional
+ * trailing columns), -EPROTO for a header of unknown shape ("key" and the
+ * id column, then something else), or 0 when it is no header at all.
+ */
+static int header_cols(const struct sysv_ops *ops, const char *line,
+		       size_t len)
 {
-	char *f[2];
+	char copy[512], *f[MAX_COLS + 1];
+	int n;
 
-	/* More than two fields is the normal case (split_fields says 3). */
-	return split_fields(line, f, 2) >= 2 && !strcmp(f[0], "key") &&
-	       !strcmp(f[1], idcol);
+	if (len >= sizeof(copy))
+		return 0;
+	memcpy(copy, line, len);
+	copy[len] = '\0';
+	n = split_fields(copy, f, MAX_COLS);
+	if (n < 2 || strcmp(f[0], ops->cols[0].name) ||
+	    strcmp(f[1], ops->cols[1].name))
+		return 0;
+	if (n != ops->ncols && n != ops->min_cols)
+		return -EPROTO;
+	for (int i = 2; i < n; i++)
+		if (strcmp(f[i], ops->cols[i].name))
+			return -EPROTO;
+	return n;
 }
 
 static int collect_kind(struct scan_ctx *ctx, enum kind k)
@@ -573,6 +601,7 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 	const struct sysv_ops *ops = ops_of(k);
 	char path[4096], *buf, *line, *end;
 	unsigned lineno = 0;
+	int want = 0;		/* columns per line; 0: either count */
 	ssize_t len;
 	int r;
 
@@ -594,24 +623,48 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 		ctx->complete = false;
 		return 0;
 	}
+	if (len == 0) {
+		/* The kernel always writes the header: the read failed. */
+		scan_warn(ctx, "%s is empty: no header", path);
+		ctx->complete = false;
+		free(buf);
+		return 0;
+	}
 
 	for (line = buf; line < buf + len; line = end + 1) {
 		size_t n;
 		struct obj *o;
 
 		end = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!end)
-			end = buf + len;
-		n = (size_t)(end - line);
 		lineno++;
+		if (!end) {
+			/*
+			 * /proc ends every line with a newline: this one
+			 * was cut short, and its last field may be cut too
+			 * ("17" of a ctime), which no parser can notice.
+			 */
+			scan_warn(ctx, "%s:%u: malformed line, ignored "
+				  "(truncated: no newline)", path, lineno);
+			ctx->complete = false;
+			break;
+		}
+		n = (size_t)(end - line);
 		*end = '\0';
 		if (lineno == 1) {
-			char copy[512];
+			int h = memchr(line, '\0', n) ? 0 :
+				header_cols(ops, line, n);
 
-			if (n < sizeof(copy) && !memchr(line, '\0', n)) {
-				memcpy(copy, line, n + 1);
-				if (is_header(copy, ops->idcol))
-					continue;
+			if (h > 0) {
+				/* Every line has what the header lists. */
+				want = h;
+				continue;
+			}
+			if (h < 0) {
+				scan_warn(ctx, "%s: unrecognised header, "
+					  "accepting lines of %d or %d "
+					  "columns", path, ops->min_cols,
+					  ops->ncols);
+				continue;
 			}
 			scan_warn(ctx, "%s: unexpected header line, "
 				  "reading it as data", path);
@@ -624,7 +677,7 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 		}
 		/* A NUL inside the line would hide the rest of it. */
 		if (memchr(line, '\0', n) ||
-		    sysv_parse(ops, line, o) < 0) {
+		    sysv_parse(ops, line, want, o) < 0) {
 			drop_last(&ctx->objs);
 			scan_warn(ctx, "%s:%u: malformed line, ignored",
 				  path, lineno);

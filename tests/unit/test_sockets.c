@@ -795,6 +795,61 @@ static void test_fixture_root_sockfiles(void **state)
 	free(t);
 }
 
+/* The kernel never writes a NUL byte into /proc/net/unix: a line holding
+ * one is malformed, neither cut at the NUL nor glued onto the name before
+ * it, and the lines after it are still read. */
+static void test_proc_nul_bytes(void **state)
+{
+	static const char data[] =
+		"Num       RefCount Protocol Flags    Type St Inode Path\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 30001 "
+		"/run/good.sock\n"
+		"\0\1\2\xff\xfe\n"
+		"0000000000000000: 00000002 00000000 00010000 0001 01 30002 "
+		"/run/cut\0.sock\n"
+		"0000000000000000: 00000002 00000000 00000000 0001 01 30005 "
+		"@abstract\n"
+		"0000000000000000: 00000002 00000000 00000000 0002 01 30006 "
+		"/run/last\0";
+	static const char *const dirs[] = { "/nonexistent" };
+	char *t = mktemp_dir(), *p;
+	struct scan_ctx ctx;
+	struct obj *o;
+	int fd;
+
+	(void)state;
+	mkdir_at(t, "proc");
+	mkdir_at(t, "proc/net");
+	p = join(t, "proc/net/unix");
+	fd = open(p, O_CREAT | O_WRONLY, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, sizeof(data) - 1),
+			 (ssize_t)sizeof(data) - 1);
+	close(fd);
+	free(p);
+
+	ctx_init(&ctx, t, dirs, 1, KMASK(KIND_UNIX));
+	ctx.live = false;
+	assert_int_equal(sockets_collect(&ctx), 0);
+	rm_tree(t);
+	free(t);
+
+	assert_int_equal(count_kind(&ctx, KIND_UNIX), 2);
+	o = find_inode(&ctx, 30001);
+	assert_non_null(o);
+	assert_string_equal(o->u.ux.addr, "/run/good.sock");
+	o = find_inode(&ctx, 30005);
+	assert_non_null(o);
+	assert_string_equal(o->u.ux.addr, "@abstract");
+	/* not listed under a name cut at the NUL */
+	assert_null(find_inode(&ctx, 30002));
+	assert_null(find_inode(&ctx, 30006));
+	assert_int_equal(ctx.nwarnings, 1);
+	if (!strstr(ctx.warnings[0], "proc/net/unix: 3 malformed"))
+		fail_msg("warning: \"%s\"", ctx.warnings[0]);
+	ctx_fini(&ctx);
+}
+
 /* --- live sockets ------------------------------------------------------- */
 
 static void test_live_bound_not_sockfile(void **state)
@@ -1236,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_diag_bad_attrs),
 		cmocka_unit_test(test_walk_tree),
 		cmocka_unit_test(test_fixture_root_sockfiles),
+		cmocka_unit_test(test_proc_nul_bytes),
 		cmocka_unit_test(test_live_bound_not_sockfile),
 		cmocka_unit_test(test_live_stale_and_reap),
 		cmocka_unit_test(test_reap_replaced),

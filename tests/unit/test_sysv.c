@@ -511,40 +511,210 @@ static void write_file(const char *path, const char *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* A NUL byte must not let a truncated prefix pass as a whole line. */
-static void test_collect_nul_byte(void **state)
+/*
+ * Collect @kind from a temporary root whose /proc/sysvipc file of that
+ * kind holds exactly @len bytes of @data; the tree is gone on return.
+ */
+static void collect_data(struct scan_ctx *ctx, enum kind kind,
+			 const char *data, size_t len)
 {
-	static const char data[] =
-		"key shmid perms size cpid lpid nattch uid gid cuid cgid "
-		"atime dtime ctime rss swap\n"
-		"5 9 600 56 1 1 0 0 0 0 0 0 0 1\0 0 0\n"
-		"5 10 600 56 1 1 0 0 0 0 0 0 0 1 0 0\n";
+	static const char *const files[] = {
+		[KIND_SHM] = "shm", [KIND_SEM] = "sem", [KIND_MSG] = "msg",
+	};
 	char dir[] = "/tmp/test_sysv.XXXXXX", path[256];
-	struct scan_ctx ctx;
 
-	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	snprintf(path, sizeof(path), "%s/proc/sysvipc", dir);
 	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/sysvipc/shm", dir);
-	write_file(path, data, sizeof(data) - 1);
+	snprintf(path, sizeof(path), "%s/proc/sysvipc/%s", dir, files[kind]);
+	write_file(path, data, len);
 
-	ctx_init(&ctx, dir, KMASK(KIND_SHM));
-	assert_int_equal(sysv_collect(&ctx), 0);
+	ctx_init(ctx, dir, KMASK(kind));
+	assert_int_equal(sysv_collect(ctx), 0);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/proc/sysvipc", dir);
 	rmdir(path);
 	snprintf(path, sizeof(path), "%s/proc", dir);
 	rmdir(path);
 	rmdir(dir);
+}
 
+#define SHM_HEADER "key shmid perms size cpid lpid nattch uid gid cuid " \
+	"cgid atime dtime ctime rss swap\n"
+#define SHM_HEADER_OLD "key shmid perms size cpid lpid nattch uid gid " \
+	"cuid cgid atime dtime ctime\n"
+
+/* A NUL byte must not let a truncated prefix pass as a whole line. */
+static void test_collect_nul_byte(void **state)
+{
+	static const char data[] =
+		SHM_HEADER
+		"5 9 600 56 1 1 0 0 0 0 0 0 0 1\0 0 0\n"
+		"5 10 600 56 1 1 0 0 0 0 0 0 0 1 0 0\n";
+	struct scan_ctx ctx;
+
+	(void)state;
+	collect_data(&ctx, KIND_SHM, data, sizeof(data) - 1);
 	assert_int_equal(ctx.objs.n, 1);
 	assert_int_equal(ctx.objs.v[0].id, 10);
 	assert_int_equal(ctx.nwarnings, 1);
 	assert_true(has_warning(&ctx, "shm:2:"));
 	assert_false(ctx.complete);
+	scan_free(&ctx);
+}
+
+/*
+ * The header says whether rss and swap are there: a line with the other
+ * count is a line cut short (or padded), not an older kernel's line.
+ */
+static void test_collect_header_decides_columns(void **state)
+{
+	static const char with_rss[] =
+		SHM_HEADER
+		"5 9 600 56 100 0 0 0 0 0 0 0 0 1700005000 0 0\n"
+		/* cut after ctime: 14 columns */
+		"5 10 600 56 100 0 0 0 0 0 0 0 0 1700005000\n"
+		"5 11 600 56 100 0 0 0 0 0 0 0 0 1700005000 4096 0\n";
+	static const char without_rss[] =
+		SHM_HEADER_OLD
+		"5 9 600 56 100 0 0 0 0 0 0 0 0 1700005000\n"
+		/* 16 columns under a 14-column header */
+		"5 10 600 56 100 0 0 0 0 0 0 0 0 1700005000 4096 0\n";
+	struct scan_ctx ctx;
+
+	(void)state;
+	collect_data(&ctx, KIND_SHM, with_rss, sizeof(with_rss) - 1);
+	assert_int_equal(ctx.objs.n, 2);
+	assert_non_null(find_obj(&ctx, KIND_SHM, 9));
+	assert_null(find_obj(&ctx, KIND_SHM, 10));
+	assert_int_equal(find_obj(&ctx, KIND_SHM, 11)->u.shm.rss, 4096);
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_true(has_warning(&ctx, "shm:3: malformed line"));
+	assert_false(ctx.complete);
+	scan_free(&ctx);
+
+	collect_data(&ctx, KIND_SHM, without_rss, sizeof(without_rss) - 1);
+	assert_int_equal(ctx.objs.n, 1);
+	assert_int_equal(find_obj(&ctx, KIND_SHM, 9)->t_change, 1700005000);
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_true(has_warning(&ctx, "shm:3: malformed line"));
+	assert_false(ctx.complete);
+	scan_free(&ctx);
+}
+
+/* A header of unknown shape: warned, then either count is accepted. */
+static void test_collect_unknown_header(void **state)
+{
+	static const char *const headers[] = {
+		/* an extra column */
+		"key shmid perms size cpid lpid nattch uid gid cuid cgid "
+		"atime dtime ctime rss swap pss\n",
+		/* a renamed one */
+		"key shmid perms size cpid lpid nattch uid gid cuid cgid "
+		"atime dtime ctime rss swp\n",
+		/* nothing but the first two */
+		"key shmid\n",
+	};
+	static const char lines[] =
+		"5 9 600 56 100 0 0 0 0 0 0 0 0 1700005000\n"
+		"5 10 600 56 100 0 0 0 0 0 0 0 0 1700005000 4096 0\n";
+	char data[512];
+	struct scan_ctx ctx;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		int len = snprintf(data, sizeof(data), "%s%s", headers[i],
+				   lines);
+
+		collect_data(&ctx, KIND_SHM, data, (size_t)len);
+		if (ctx.nwarnings != 1 ||
+		    !has_warning(&ctx, "shm: unrecognised header"))
+			fail_msg("header %zu: %zu warnings, first \"%s\"", i,
+				 ctx.nwarnings,
+				 ctx.nwarnings ? ctx.warnings[0] : "");
+		/* the header line is no object, both data lines are */
+		assert_int_equal(ctx.objs.n, 2);
+		assert_non_null(find_obj(&ctx, KIND_SHM, 9));
+		assert_non_null(find_obj(&ctx, KIND_SHM, 10));
+		scan_free(&ctx);
+	}
+}
+
+/*
+ * /proc ends every line with a newline: a last line without one is a
+ * read cut short. Cut inside ctime ("17" of 1700005000) under a header
+ * without rss/swap, it still has 14 valid numbers and a ctime far in
+ * the past, which would make the live creator look like a reused pid.
+ */
+static void test_collect_truncated_last_line(void **state)
+{
+	static const char shm[] =
+		SHM_HEADER_OLD
+		"5 9 600 56 100 0 0 0 0 0 0 0 0 1700005000\n"
+		"5 10 600 56 100 0 0 0 0 0 0 0 0 17";
+	static const char sem[] =
+		"key semid perms nsems uid gid cuid cgid otime ctime\n"
+		"5 3 600 1 0 0 0 0 0 1700000000";
+	static const char header_only[] =
+		"key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid "
+		"stime rtime ctime";
+	struct scan_ctx ctx;
+
+	(void)state;
+	collect_data(&ctx, KIND_SHM, shm, sizeof(shm) - 1);
+	assert_int_equal(ctx.objs.n, 1);
+	assert_non_null(find_obj(&ctx, KIND_SHM, 9));
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_true(has_warning(&ctx, "shm:3: malformed line"));
+	assert_true(has_warning(&ctx, "no newline"));
+	assert_false(ctx.complete);
+	scan_free(&ctx);
+
+	/* even a line that would parse whole is not trusted */
+	collect_data(&ctx, KIND_SEM, sem, sizeof(sem) - 1);
+	assert_int_equal(ctx.objs.n, 0);
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_true(has_warning(&ctx, "sem:2: malformed line"));
+	assert_false(ctx.complete);
+	scan_free(&ctx);
+
+	collect_data(&ctx, KIND_MSG, header_only, sizeof(header_only) - 1);
+	assert_int_equal(ctx.objs.n, 0);
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_true(has_warning(&ctx, "msg:1: malformed line"));
+	assert_false(ctx.complete);
+	scan_free(&ctx);
+}
+
+/* The kernel always writes the header: an empty file is a failed read. */
+static void test_collect_empty_file(void **state)
+{
+	static const enum kind kinds[] = { KIND_SHM, KIND_SEM, KIND_MSG };
+	static const char *const names[] = {
+		"sysvipc/shm is empty: no header",
+		"sysvipc/sem is empty: no header",
+		"sysvipc/msg is empty: no header",
+	};
+	struct scan_ctx ctx;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		collect_data(&ctx, kinds[i], "", 0);
+		assert_int_equal(ctx.objs.n, 0);
+		assert_int_equal(ctx.nwarnings, 1);
+		if (!has_warning(&ctx, names[i]))
+			fail_msg("no \"%s\" warning", names[i]);
+		assert_false(ctx.complete);
+		scan_free(&ctx);
+	}
+
+	/* a header and nothing else is a host without objects */
+	collect_data(&ctx, KIND_SHM, SHM_HEADER, sizeof(SHM_HEADER) - 1);
+	assert_int_equal(ctx.objs.n, 0);
+	assert_int_equal(ctx.nwarnings, 0);
+	assert_true(ctx.complete);
 	scan_free(&ctx);
 }
 
@@ -885,6 +1055,10 @@ int main(void)
 		cmocka_unit_test(test_collect_old_kernel),
 		cmocka_unit_test(test_collect_missing_files),
 		cmocka_unit_test(test_collect_nul_byte),
+		cmocka_unit_test(test_collect_header_decides_columns),
+		cmocka_unit_test(test_collect_unknown_header),
+		cmocka_unit_test(test_collect_truncated_last_line),
+		cmocka_unit_test(test_collect_empty_file),
 		cmocka_unit_test_teardown(test_reap_shm, remove_created),
 		cmocka_unit_test_teardown(test_reap_msg, remove_created),
 		cmocka_unit_test_teardown(test_reap_sem, remove_created),
