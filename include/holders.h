@@ -6,9 +6,12 @@
 #include "scan.h"
 
 /* Walk every process in ctx->procs once: read its fd directory, maps and
- * (only when sem/msg objects exist) syscall file; add holders to the
- * matching objects in ctx->objs; mark procs that could not be inspected.
- * Also adds mqueue NOTIFY_PID holders. Returns 0 or -errno (ENOMEM). */
+ * (only when a message queue exists or a semaphore set may have waiters)
+ * syscall file; add holders to the matching objects in ctx->objs; mark
+ * procs that could not be inspected. Also adds mqueue NOTIFY_PID holders.
+ * The walk may be shared by a few threads, joined before it returns; the
+ * result, holder order included, is that of one walk in pid order.
+ * Returns 0 or -errno (ENOMEM). */
 int holders_scan(struct scan_ctx *ctx);
 
 /* One /proc/PID/maps line. */

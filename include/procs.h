@@ -13,6 +13,8 @@ struct proc {
 	uid_t euid;
 	time_t start;		/* start time, seconds since the epoch (floor) */
 	char comm[16];
+	unsigned nlwp;		/* threads; 0 = unknown (walk task/ anyway) */
+	char state;		/* stat state letter (R, S, D, ...); 0 = unknown */
 	bool inspected;		/* fd and maps could both be read */
 };
 

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +26,8 @@ struct lookup {
 	struct pairmap files;	/* (dev_key, ino): pshm psem mqueue fifo */
 	struct pairmap ids;	/* (kind, SysV id or socket inode) */
 	struct strset names;	/* basenames of the file objects */
-	bool any_shm, any_unix, any_sem, any_msg;
+	bool any_shm, any_unix, any_msg;
+	bool sem_waits;	/* some sem may have a waiter (or cannot tell) */
 };
 
 /* What we learn about the process being walked. */
@@ -33,10 +37,78 @@ struct pstate {
 	int same_ipcns;		/* -1 not read yet, 0 other, 1 ours */
 };
 
-/* One read buffer for every maps/syscall file of the pass. */
+/* A worker's read buffer for every maps/syscall file it reads. */
 struct rbuf {
 	char *buf;
 	size_t cap;
+};
+
+/*
+ * Directories are read with raw getdents64 into one buffer per worker:
+ * fdopendir() would add an fstat and two fcntl calls per directory, and
+ * there are two directories per process.
+ */
+#define DENTS_SIZE 65536
+
+struct dent64 {		/* the kernel's struct linux_dirent64 */
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct dirwalk {
+	int fd;
+	char *buf;		/* DENTS_SIZE bytes, the worker's */
+	long len, off;
+};
+
+/* One holder found by a worker; added to its object after the walk. */
+struct hrec {
+	uint32_t idx;		/* into ctx->objs.v */
+	pid_t pid;
+	enum via via;
+};
+
+/*
+ * The process table is walked in chunks of CHUNK consecutive processes,
+ * taken in turn by up to MAX_WORKERS threads; each chunk keeps what it
+ * found until every chunk is done.
+ */
+#define CHUNK 8
+#define MAX_WORKERS 4
+#define MIN_CHUNKS_PER_WORKER 4
+
+struct chunk {
+	struct hrec *v;
+	size_t n, cap;
+	unsigned bad;		/* processes that could not be inspected */
+	unsigned nowait;	/* processes whose blocked calls were unread */
+};
+
+/* What the workers share; during the walk only `next` and the chunks
+ * (each by the one worker that took it) and the processes' `inspected`
+ * change. */
+struct pass {
+	const struct scan_ctx *ctx;
+	const struct lookup *lk;
+	struct proc *procs;
+	size_t nprocs;
+	int procfd;		/* @root/proc, or -errno */
+	struct chunk *chunks;
+	size_t nchunks;
+	atomic_size_t next;	/* the next chunk to take */
+};
+
+/* One worker and its buffers, reused for every process it walks. */
+struct worker {
+	struct pass *pass;
+	const struct lookup *lk;
+	struct rbuf rb;
+	char *dents;		/* DENTS_SIZE bytes */
+	struct chunk *out;	/* the chunk being walked */
+	pthread_t thread;
 };
 
 static int add_basename(struct strset *set, const char *path)
@@ -65,8 +137,12 @@ static int lookup_build(struct lookup *lk, struct objset *objs)
 			r = pairmap_put(&lk->ids, o->kind, (uint32_t)o->id,
 					idx);
 			lk->any_shm |= o->kind == KIND_SHM;
-			lk->any_sem |= o->kind == KIND_SEM;
 			lk->any_msg |= o->kind == KIND_MSG;
+			/* GETNCNT/GETZCNT said nobody waits: no syscall file
+			 * can name this set (but fixtures cannot tell). */
+			if (o->kind == KIND_SEM && (!o->u.sem.pids_read ||
+						    o->u.sem.waiters))
+				lk->sem_waits = true;
 			break;
 		case KIND_UNIX:
 			if (!o->inode)
@@ -114,24 +190,48 @@ static void lookup_free(struct lookup *lk)
 	strset_free(&lk->names);
 }
 
-/* Add (pid, via) to every object under (a, b); hard links share a key. */
-static int add_matches(struct scan_ctx *ctx, const struct pairmap *m,
-		       uint64_t a, uint64_t b, pid_t pid, enum via via)
+
+static void dir_start(struct dirwalk *w, int fd, char *buf)
 {
-	size_t pos = 0;
-	uint32_t idx;
-
-	while (pairmap_next(m, a, b, &pos, &idx)) {
-		int r = obj_add_holder(&ctx->objs.v[idx], pid, via);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	w->fd = fd;
+	w->buf = buf;
+	w->len = 0;
+	w->off = 0;
 }
 
-/* Whole file into the shared buffer; returns length or -errno. */
-static ssize_t read_into(int dirfd, const char *name, struct rbuf *rb)
+/* Next name other than "." and ".."; NULL at the end, or on an error,
+ * which goes to *err as -errno. */
+static const char *dir_next(struct dirwalk *w, int *err)
+{
+	for (;;) {
+		struct dent64 *d;
+
+		if (w->off >= w->len) {
+			w->len = getdents64(w->fd, w->buf, DENTS_SIZE);
+			w->off = 0;
+			if (w->len <= 0) {
+				if (w->len < 0)
+					*err = -errno;
+				return NULL;
+			}
+		}
+		d = (struct dent64 *)(void *)(w->buf + w->off);
+		w->off += d->d_reclen;
+		if (d->d_name[0] == '.' && (!d->d_name[1] ||
+		    (d->d_name[1] == '.' && !d->d_name[2])))
+			continue;
+		return d->d_name;
+	}
+}
+
+/*
+ * Whole file into the shared buffer; returns length or -errno. With
+ * @one_line, a read that ends in a newline is taken as the whole file
+ * (true of single-record files like syscall), saving the read that
+ * would only return 0.
+ */
+static ssize_t read_into(int dirfd, const char *name, struct rbuf *rb,
+			 bool one_line)
 {
 	size_t len = 0;
 	int fd;
@@ -158,15 +258,36 @@ static ssize_t read_into(int dirfd, const char *name, struct rbuf *rb)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		if (one_line && rb->buf[len - 1] == '\n')
+			break;
 	}
 	close(fd);
 	rb->buf[len] = '\0';
 	return (ssize_t)len;
 }
 
+
 static bool is_gone(int err)
 {
 	return err == -ENOENT || err == -ESRCH;
+}
+
+/* Add a record for (pid, via) on every object under (a, b); hard links
+ * share a key. */
+static void emit(struct worker *w, const struct pairmap *m, uint64_t a,
+		 uint64_t b, pid_t pid, enum via via)
+{
+	struct chunk *c = w->out;
+	size_t pos = 0;
+	uint32_t idx;
+
+	while (pairmap_next(m, a, b, &pos, &idx)) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 64;
+			c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+		}
+		c->v[c->n++] = (struct hrec){ idx, pid, via };
+	}
 }
 
 /* "ipc:[4026531839]" -> 4026531839. */
@@ -213,29 +334,30 @@ static bool in_own_ipcns(const struct scan_ctx *ctx, struct pstate *ps)
 	return ps->same_ipcns;
 }
 
-static int sysv_match(struct scan_ctx *ctx, const struct lookup *lk,
-		      struct pstate *ps, enum kind kind, uint64_t id,
-		      enum via via)
+static void sysv_match(struct worker *w, struct pstate *ps, enum kind kind,
+		       uint64_t id, enum via via)
 {
-	if (id > INT_MAX || !pairmap_has(&lk->ids, kind, id))
-		return 0;
-	if (!in_own_ipcns(ctx, ps))
-		return 0;
-	return add_matches(ctx, &lk->ids, kind, id, ps->pid, via);
+	if (id > INT_MAX || !pairmap_has(&w->lk->ids, kind, id))
+		return;
+	if (!in_own_ipcns(w->pass->ctx, ps))
+		return;
+	emit(w, &w->lk->ids, kind, id, ps->pid, via);
 }
 
 /* One fd link. Path matches go through fstatat: the same path can name
  * another file in another mount namespace, the (dev, ino) cannot. */
-static int match_fd(struct scan_ctx *ctx, const struct lookup *lk,
-		    struct pstate *ps, int fdd, const char *ent,
-		    const char *link, size_t n, bool truncated)
+static void match_fd(struct worker *w, struct pstate *ps, int fdd,
+		     const char *ent, const char *link, size_t n,
+		     bool truncated)
 {
+	const struct lookup *lk = w->lk;
+
 	if (link[0] == '/') {
 		const char *base = memrchr(link, '/', n) + 1;
 		struct stat st;
 
 		if (!lk->files.n)
-			return 0;
+			return;
 		/*
 		 * " (deleted)" needs no special case: an unlinked file's
 		 * basename carries the suffix, so it only gets this far
@@ -244,49 +366,39 @@ static int match_fd(struct scan_ctx *ctx, const struct lookup *lk,
 		 */
 		if (!truncated &&
 		    !strset_has(&lk->names, base, n - (size_t)(base - link)))
-			return 0;
+			return;
 		if (fstatat(fdd, ent, &st, 0))
-			return 0;
-		return add_matches(ctx, &lk->files, dev_key_of(st.st_dev),
-				   st.st_ino, ps->pid, VIA_FD);
+			return;
+		emit(w, &lk->files, dev_key_of(st.st_dev), st.st_ino, ps->pid,
+		     VIA_FD);
+		return;
 	}
 	if (lk->any_unix && n > 9 && !strncmp(link, "socket:[", 8) &&
 	    link[n - 1] == ']') {
 		uint64_t ino;
 
-		if (parse_u64n(link + 8, n - 9, &ino))
-			return 0;
-		return add_matches(ctx, &lk->ids, KIND_UNIX, ino, ps->pid,
-				   VIA_FD);
+		if (!parse_u64n(link + 8, n - 9, &ino))
+			emit(w, &lk->ids, KIND_UNIX, ino, ps->pid, VIA_FD);
 	}
-	return 0;
 }
 
-static int scan_fds(struct scan_ctx *ctx, const struct lookup *lk,
-		    struct pstate *ps, int *err)
+static void scan_fds(struct worker *w, struct pstate *ps, int *err)
 {
 	char link[PATH_MAX + 1];
-	struct dirent *de;
-	int fdd, r = 0;
-	DIR *d;
+	struct dirwalk dw;
+	const char *ent;
+	int fdd;
 
 	fdd = openat(ps->piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0) {
 		*err = -errno;
-		return 0;
+		return;
 	}
-	d = fdopendir(fdd);
-	if (!d) {
-		*err = -errno;
-		close(fdd);
-		return 0;
-	}
-	while (!r && (de = readdir(d))) {
+	dir_start(&dw, fdd, w->dents);
+	while ((ent = dir_next(&dw, err))) {
 		ssize_t n;
 
-		if (de->d_name[0] == '.')
-			continue;
-		n = readlinkat(fdd, de->d_name, link, sizeof(link) - 1);
+		n = readlinkat(fdd, ent, link, sizeof(link) - 1);
 		if (n < 0 && (errno == EACCES || errno == EPERM)) {
 			/* The dir opened but its links are the process's
 			 * own business: no fd of it can be seen. */
@@ -294,70 +406,66 @@ static int scan_fds(struct scan_ctx *ctx, const struct lookup *lk,
 			break;
 		}
 		if (n <= 0)
-			continue;	/* closed since readdir */
+			continue;	/* closed since getdents */
 		link[n] = '\0';
-		r = match_fd(ctx, lk, ps, fdd, de->d_name, link, (size_t)n,
-			     (size_t)n == sizeof(link) - 1);
+		match_fd(w, ps, fdd, ent, link, (size_t)n,
+			 (size_t)n == sizeof(link) - 1);
 	}
-	closedir(d);
-	return r;
+	close(fdd);
 }
 
 /* One maps line; *last is the (dev, ino) of the previous file line. */
-static int match_map(struct scan_ctx *ctx, const struct lookup *lk,
-		     struct pstate *ps, const char *line, size_t len,
-		     uint64_t last[2])
+static void match_map(struct worker *w, struct pstate *ps, const char *line,
+		      size_t len, uint64_t last[2])
 {
+	const struct lookup *lk = w->lk;
 	struct maps_entry e;
 	uint64_t dk;
 
 	if (parse_maps_line(line, len, &e))
-		return 0;
+		return;
 	if (e.path && e.pathlen >= 5 && !memcmp(e.path, "/SYSV", 5)) {
 		/* SysV segment: the inode field is the shmid, and shmid 0
 		 * is the first segment of every IPC namespace. */
-		if (!lk->any_shm)
-			return 0;
-		return sysv_match(ctx, lk, ps, KIND_SHM, e.inode, VIA_ATTACH);
+		if (lk->any_shm)
+			sysv_match(w, ps, KIND_SHM, e.inode, VIA_ATTACH);
+		return;
 	}
 	if (!e.inode)
-		return 0;
+		return;
 	dk = dev_key(e.dev_major, e.dev_minor);
 	/* A mapped file usually spans several adjacent lines. */
 	if (!lk->files.n || (dk == last[0] && e.inode == last[1]))
-		return 0;
+		return;
 	last[0] = dk;
 	last[1] = e.inode;
-	return add_matches(ctx, &lk->files, dk, e.inode, ps->pid, VIA_MAP);
+	emit(w, &lk->files, dk, e.inode, ps->pid, VIA_MAP);
 }
 
-static int scan_maps(struct scan_ctx *ctx, const struct lookup *lk,
-		     struct pstate *ps, struct rbuf *rb, int *err)
+static void scan_maps(struct worker *w, struct pstate *ps, int *err)
 {
 	uint64_t last[2] = { 0, 0 };
 	const char *line, *end;
 	ssize_t len;
-	int r = 0;
 
-	len = read_into(ps->piddir, "maps", rb);
+	len = read_into(ps->piddir, "maps", &w->rb, false);
 	if (len < 0) {
 		*err = (int)len;
-		return 0;
+		return;
 	}
-	end = rb->buf + len;
-	for (line = rb->buf; line < end && !r; ) {
+	end = w->rb.buf + len;
+	for (line = w->rb.buf; line < end; ) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t ll = nl ? (size_t)(nl - line) : (size_t)(end - line);
 
-		r = match_map(ctx, lk, ps, line, ll, last);
+		match_map(w, ps, line, ll, last);
 		line = nl ? nl + 1 : end;
 	}
-	return r;
 }
 
 /* A blocked semop/semtimedop/msgrcv/msgsnd names its id in arg0. */
-static int match_syscall(struct scan_ctx *ctx, const struct lookup *lk,
-			 struct pstate *ps, long nr, uint64_t arg0)
+static void match_syscall(struct worker *w, struct pstate *ps, long nr,
+			  uint64_t arg0)
 {
 	enum kind kind;
 
@@ -379,67 +487,178 @@ static int match_syscall(struct scan_ctx *ctx, const struct lookup *lk,
 		kind = KIND_MSG;
 		break;
 	default:
-		return 0;
+		return;
 	}
-	return sysv_match(ctx, lk, ps, kind, arg0, VIA_WAIT);
+	sysv_match(w, ps, kind, arg0, VIA_WAIT);
 }
 
-static int read_syscall(struct scan_ctx *ctx, const struct lookup *lk,
-			struct pstate *ps, int dirfd, const char *name,
-			struct rbuf *rb, int *err)
+static void read_syscall(struct worker *w, struct pstate *ps, int dirfd,
+			 const char *name, int *err)
 {
 	uint64_t arg0;
 	ssize_t len;
 	long nr;
 
-	len = read_into(dirfd, name, rb);
+	len = read_into(dirfd, name, &w->rb, true);
 	if (len < 0) {
 		*err = (int)len;
-		return 0;
+		return;
 	}
-	if (parse_syscall_line(rb->buf, &nr, &arg0))
-		return 0;
-	return match_syscall(ctx, lk, ps, nr, arg0);
+	if (!parse_syscall_line(w->rb.buf, &nr, &arg0))
+		match_syscall(w, ps, nr, arg0);
+}
+
+/* A main thread that is running or dead is blocked in no call. */
+static bool may_wait(char state)
+{
+	return state != 'R' && state != 'Z' && state != 'X';
 }
 
 /*
  * /proc/PID/syscall shows the main thread only; a message queue has no
- * waiter count of its own, so when queues exist the other threads are
- * read too (semaphores have GETNCNT/GETZCNT for that).
+ * waiter count of its own, so when queues exist the other threads of a
+ * threaded process are read too (semaphores have GETNCNT/GETZCNT).
  */
-static int scan_waits(struct scan_ctx *ctx, const struct lookup *lk,
-		      struct pstate *ps, struct rbuf *rb, int *err)
+static void scan_waits(struct worker *w, const struct proc *p,
+		       struct pstate *ps, int *err)
 {
-	struct dirent *de;
-	int tfd, r;
-	DIR *d;
+	struct dirwalk dw;
+	const char *ent;
+	int tfd, derr = 0;
 
-	r = read_syscall(ctx, lk, ps, ps->piddir, "syscall", rb, err);
-	if (r || *err || !lk->any_msg)
-		return r;
+	if (may_wait(p->state)) {
+		read_syscall(w, ps, ps->piddir, "syscall", err);
+		if (*err)
+			return;
+	}
+	/* nlwp 0: not known (a fixture tree), so look */
+	if (!w->lk->any_msg || p->nlwp == 1)
+		return;
 	tfd = openat(ps->piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0)
-		return 0;	/* a fixture tree without task/ */
-	d = fdopendir(tfd);
-	if (!d) {
-		close(tfd);
-		return 0;
-	}
-	while (!r && (de = readdir(d))) {
+		return;		/* a fixture tree without task/ */
+	dir_start(&dw, tfd, w->dents);
+	while ((ent = dir_next(&dw, &derr))) {
 		char rel[32];
 		uint64_t tid;
 		int terr = 0;
 
-		if (parse_u64(de->d_name, &tid) || tid == (uint64_t)ps->pid)
+		if (parse_u64(ent, &tid) || tid == (uint64_t)ps->pid)
 			continue;
 		snprintf(rel, sizeof(rel), "%llu/syscall",
 			 (unsigned long long)tid);
-		r = read_syscall(ctx, lk, ps, tfd, rel, rb, &terr);
+		read_syscall(w, ps, tfd, rel, &terr);
 		if (terr && !is_gone(terr) && !*err)
 			*err = terr;
 	}
-	closedir(d);
-	return r;
+	close(tfd);
+}
+
+/* Walk one process. Sets *uninspected / *waits_unseen on read failures
+ * other than the process having exited. */
+static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
+		      bool *waits_unseen)
+{
+	const struct lookup *lk = w->lk;
+	bool need_fd = lk->files.n || lk->any_unix;
+	bool need_maps = lk->files.n || lk->any_shm;
+	bool need_wait = lk->any_msg || lk->sem_waits;
+	struct pstate ps = { .pid = p->pid, .same_ipcns = -1 };
+	char rel[16];
+	int err = 0;
+
+	if (!need_fd && !need_maps && !need_wait)
+		return;
+	if (w->pass->procfd < 0) {
+		*uninspected = !is_gone(w->pass->procfd);
+		return;
+	}
+	snprintf(rel, sizeof(rel), "%d", (int)p->pid);
+	ps.piddir = openat(w->pass->procfd, rel,
+			   O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (ps.piddir < 0) {
+		err = -errno;
+		*uninspected = !is_gone(err);
+		return;
+	}
+	if (need_fd)
+		scan_fds(w, &ps, &err);
+	if (is_gone(err))
+		goto out;
+	if (err)
+		*uninspected = true;
+	if (need_maps) {
+		err = 0;
+		scan_maps(w, &ps, &err);
+		if (is_gone(err))
+			goto out;
+		if (err)
+			*uninspected = true;
+	}
+	if (need_wait) {
+		err = 0;
+		scan_waits(w, p, &ps, &err);
+		if (err && !is_gone(err))
+			*waits_unseen = true;
+	}
+out:
+	close(ps.piddir);
+}
+
+/* Take chunks until none is left. */
+static void run_chunks(struct worker *w)
+{
+	struct pass *pass = w->pass;
+	size_t c;
+
+	while ((c = atomic_fetch_add_explicit(&pass->next, 1,
+					      memory_order_relaxed)) <
+	       pass->nchunks) {
+		size_t end = (c + 1) * CHUNK;
+
+		w->out = &pass->chunks[c];
+		if (end > pass->nprocs)
+			end = pass->nprocs;
+		for (size_t i = c * CHUNK; i < end; i++) {
+			struct proc *p = &pass->procs[i];
+			bool uninspected = false, waits_unseen = false;
+
+			scan_proc(w, p, &uninspected, &waits_unseen);
+			if (uninspected) {
+				p->inspected = false;
+				w->out->bad++;
+			}
+			/* an uninspected process already marks queues
+			 * incomplete */
+			w->out->nowait += waits_unseen && !uninspected;
+		}
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	run_chunks(arg);
+	return NULL;
+}
+
+/*
+ * How many threads walk /proc: nearly all of the pass is the kernel
+ * producing fd links and maps, which runs in parallel on separate
+ * processes. One per usable CPU, a few at most, and none extra for a
+ * handful of processes.
+ */
+static unsigned worker_count(size_t nchunks)
+{
+	unsigned n = 1;
+	cpu_set_t set;
+
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		n = (unsigned)CPU_COUNT(&set);
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	if (n > nchunks / MIN_CHUNKS_PER_WORKER)
+		n = (unsigned)(nchunks / MIN_CHUNKS_PER_WORKER);
+	return n ? n : 1;
 }
 
 static int add_notify_holders(struct scan_ctx *ctx)
@@ -465,76 +684,87 @@ static void mark_incomplete(struct scan_ctx *ctx, kindmask_t kinds)
 			ctx->objs.v[i].holders_incomplete = true;
 }
 
-/* Walk one process. Sets *uninspected / *waits_unseen on read failures
- * other than the process having exited. */
-static int scan_proc(struct scan_ctx *ctx, const struct lookup *lk,
-		     struct proc *p, struct rbuf *rb, bool *uninspected,
-		     bool *waits_unseen)
+/* @root/proc as a directory fd, or -errno. */
+static int open_proc(const struct scan_ctx *ctx)
 {
-	bool need_fd = lk->files.n || lk->any_unix;
-	bool need_maps = lk->files.n || lk->any_shm;
-	bool need_wait = lk->any_sem || lk->any_msg;
-	struct pstate ps = { .pid = p->pid, .same_ipcns = -1 };
-	char rel[32], path[PATH_MAX];
-	int r = 0, err = 0;
+	char path[PATH_MAX];
+	int fd;
 
-	if (!need_fd && !need_maps && !need_wait)
-		return 0;
-	snprintf(rel, sizeof(rel), "/proc/%d", (int)p->pid);
-	if (root_path(path, sizeof(path), ctx->root, rel))
+	if (root_path(path, sizeof(path), ctx->root, "/proc"))
 		return -ENAMETOOLONG;
-	ps.piddir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (ps.piddir < 0) {
-		err = -errno;
-		*uninspected = !is_gone(err);
-		return 0;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Walk the processes with the workers, then add what they found to the
+ * objects chunk by chunk, in the order of the process table: the result
+ * (holder order included) is the same as one walk in pid order.
+ */
+static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
+		      unsigned *bad, unsigned *nowait)
+{
+	struct pass pass = {
+		.ctx = ctx,
+		.lk = lk,
+		.procs = ctx->procs.v,
+		.nprocs = ctx->procs.n,
+	};
+	struct worker *w;
+	unsigned nw, started = 1;
+	int r = 0;
+
+	pass.nchunks = (pass.nprocs + CHUNK - 1) / CHUNK;
+	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
+	atomic_init(&pass.next, 0);
+	pass.procfd = open_proc(ctx);
+	nw = worker_count(pass.nchunks);
+	w = xcalloc(nw, sizeof(*w));
+	for (unsigned i = 0; i < nw; i++) {
+		w[i].pass = &pass;
+		w[i].lk = lk;
+		w[i].dents = xmalloc(DENTS_SIZE);
 	}
-	if (need_fd)
-		r = scan_fds(ctx, lk, &ps, &err);
-	if (!r && is_gone(err))
-		goto out;
-	if (err)
-		*uninspected = true;
-	if (!r && need_maps) {
-		err = 0;
-		r = scan_maps(ctx, lk, &ps, rb, &err);
-		if (is_gone(err))
-			goto out;
-		if (err)
-			*uninspected = true;
+	/* A thread that cannot be started leaves its share to the rest. */
+	for (unsigned i = 1; i < nw; i++) {
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]))
+			break;
+		started++;
 	}
-	if (!r && need_wait) {
-		err = 0;
-		r = scan_waits(ctx, lk, &ps, rb, &err);
-		if (err && !is_gone(err))
-			*waits_unseen = true;
+	run_chunks(&w[0]);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	if (pass.procfd >= 0)
+		close(pass.procfd);
+
+	for (size_t c = 0; c < pass.nchunks; c++) {
+		struct chunk *ch = &pass.chunks[c];
+
+		for (size_t i = 0; i < ch->n && !r; i++)
+			r = obj_add_holder(&ctx->objs.v[ch->v[i].idx],
+					   ch->v[i].pid, ch->v[i].via);
+		*bad += ch->bad;
+		*nowait += ch->nowait;
+		free(ch->v);
 	}
-out:
-	close(ps.piddir);
+	for (unsigned i = 0; i < nw; i++) {
+		free(w[i].rb.buf);
+		free(w[i].dents);
+	}
+	free(w);
+	free(pass.chunks);
 	return r;
 }
 
 int holders_scan(struct scan_ctx *ctx)
 {
 	struct lookup lk = { 0 };
-	struct rbuf rb = { 0 };
 	unsigned bad = 0, nowait = 0;
 	int r;
 
 	r = lookup_build(&lk, &ctx->objs);
-	for (size_t i = 0; !r && i < ctx->procs.n; i++) {
-		struct proc *p = &ctx->procs.v[i];
-		bool uninspected = false, waits_unseen = false;
-
-		r = scan_proc(ctx, &lk, p, &rb, &uninspected, &waits_unseen);
-		if (uninspected) {
-			p->inspected = false;
-			bad++;
-		}
-		/* an uninspected process already marks queues incomplete */
-		nowait += waits_unseen && !uninspected;
-	}
-	free(rb.buf);
+	if (!r && ctx->procs.n)
+		r = walk_procs(ctx, &lk, &bad, &nowait);
 	lookup_free(&lk);
 	if (!r)
 		r = add_notify_holders(ctx);

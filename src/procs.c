@@ -22,7 +22,7 @@
 #define PROC_VAL(rel, type, stack) ((stack)->head[(rel)].result.type)
 
 /* Positions in the item array below; PROC_VAL indexes by position. */
-enum { I_TGID, I_EUID, I_CMD, I_BEGAN, I_COUNT };
+enum { I_TGID, I_EUID, I_CMD, I_BEGAN, I_NLWP, I_STATE, I_COUNT };
 
 static int cmp_proc(const void *a, const void *b)
 {
@@ -124,6 +124,11 @@ static void tab_push(struct proctab *pt, size_t *cap, const struct proc *p)
 	pt->v[pt->n++] = *p;
 }
 
+/*
+ * Only items libproc2 takes from /proc/PID/stat (and the stat() of
+ * /proc/PID it does anyway, which gives EUID): one more item that lives
+ * in status, such as the real uid, would add a file read per process.
+ */
 static int read_live(struct proctab *pt, time_t btime, long hz)
 {
 	enum pids_item items[I_COUNT] = {
@@ -131,6 +136,8 @@ static int read_live(struct proctab *pt, time_t btime, long hz)
 		[I_EUID] = PIDS_ID_EUID,
 		[I_CMD] = PIDS_CMD,
 		[I_BEGAN] = PIDS_TICS_BEGAN,
+		[I_NLWP] = PIDS_NLWP,
+		[I_STATE] = PIDS_STATE,
 	};
 	struct pids_info *info = NULL;
 	struct pids_fetch *f;
@@ -152,8 +159,11 @@ static int read_live(struct proctab *pt, time_t btime, long hz)
 		struct pids_stack *s = f->stacks[i];
 		const char *cmd = PROC_VAL(I_CMD, str, s);
 		struct proc p = { .inspected = true };
+		int nlwp = PROC_VAL(I_NLWP, s_int, s);
 
 		p.pid = PROC_VAL(I_TGID, s_int, s);
+		p.nlwp = nlwp > 0 ? (unsigned)nlwp : 0;
+		p.state = PROC_VAL(I_STATE, s_ch, s);
 		p.euid = PROC_VAL(I_EUID, u_int, s);
 		p.start = start_of(btime, PROC_VAL(I_BEGAN, ull_int, s), hz);
 		if (cmd) {

@@ -569,6 +569,101 @@ static void test_scan_complete(void **state)
 	assert_int_equal(ctx.objs.v[O_PSHM_MAP].nholders, 1);
 }
 
+/*
+ * A reader blocked in a second thread shows only in task/TID/syscall: a
+ * threaded process must have its threads read when queues exist.
+ */
+static void test_scan_thread_waiter(void **state)
+{
+	struct proc *p;
+
+	(void)state;
+#ifdef SYS_msgrcv
+	run("mkdir -p '%s/proc/1001/task/1001' '%s/proc/1001/task/1010' "
+	    "'%s/proc/1001/task/1011'", tmp, tmp, tmp);
+	put("proc/1001/task/1001/syscall", "running\n");
+	put("proc/1001/task/1011/syscall", "running\n");
+	syscall_file("1001/task/1010", SYS_msgrcv, 32771);
+	p = proctab_find(&ctx.procs, 1001);
+	assert_non_null(p);
+	p->nlwp = 3;
+	p->state = 'S';
+	assert_int_equal(holders_scan(&ctx), 0);
+	assert_true(has(O_MSG, 1001, VIA_WAIT));
+	assert_true(has(O_MSG, 1003, VIA_WAIT));
+	assert_int_equal(ctx.objs.v[O_MSG].nholders, 2);
+	/* the main thread's own file says "running": no other holders */
+	assert_true(has(O_SHM, 1001, VIA_ATTACH));
+	assert_int_equal(ctx.objs.v[O_SHM].nholders, 1);
+#else
+	(void)p;
+	skip();
+#endif
+}
+
+/*
+ * Many processes (enough for the walk to be shared out): every one is
+ * found once per way it holds, and holders are listed in pid order.
+ */
+#define MANY 70
+
+static int setup_many(void **state)
+{
+	struct stat st;
+	char rel[64], text[256];
+
+	(void)state;
+	memset(&ctx, 0, sizeof(ctx));
+	snprintf(tmp, sizeof(tmp), "/tmp/test_holders.XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	run("mkdir -p '%s/proc' '%s/files'", tmp, tmp);
+	run("cp '%s/proc/stat' '%s/proc/stat'", FIXTURE, tmp);
+	st = make_file("psm_fd", false);
+	/* pids from 3000 down, so the directory order is not pid order */
+	for (int i = 0; i < MANY; i++) {
+		int pid = 3000 + (i * 37) % MANY;
+
+		run("mkdir -p '%s/proc/%d/fd'", tmp, pid);
+		snprintf(rel, sizeof(rel), "proc/%d/stat", pid);
+		snprintf(text, sizeof(text), "%d (w%d) S 1 1 1 0 -1 0 0 0 0 0 "
+			 "0 0 0 0 20 0 1 0 100 0 0 0 0 0 0\n", pid, pid);
+		put(rel, text);
+		snprintf(rel, sizeof(rel), "proc/%d/maps", pid);
+		put(rel, "7f3a18000000-7f3a18100000 rw-s 00000000 00:1a 4242"
+		    "                       /dev/shm/psm_map\n");
+		snprintf(rel, sizeof(rel), "%d", pid);
+		fd_link(rel, "3", "@psm_fd");
+	}
+	ctx.root = tmp;
+	ctx.complete = true;
+	ctx.kinds = KMASK_ALL;
+	add_file_obj(KIND_PSHM, "psm_map", "/dev/shm/psm_map",
+		     makedev(0, 0x1a), 4242);
+	add_file_obj(KIND_PSHM, "psm_fd", "/dev/shm/psm_fd", st.st_dev,
+		     st.st_ino);
+	assert_int_equal(proctab_read(tmp, &ctx.procs), 0);
+	assert_int_equal(ctx.procs.n, MANY);
+	return 0;
+}
+
+static void test_scan_many_in_order(void **state)
+{
+	(void)state;
+	assert_int_equal(holders_scan(&ctx), 0);
+	for (int k = 0; k < 2; k++) {
+		const struct obj *o = &ctx.objs.v[k];
+
+		assert_int_equal(o->nholders, MANY);
+		for (unsigned i = 0; i < o->nholders; i++) {
+			assert_int_equal(o->holders[i].pid, 3000 + (pid_t)i);
+			assert_int_equal(o->holders[i].via,
+					 k ? VIA_FD : VIA_MAP);
+		}
+	}
+	assert_true(ctx.complete);
+	assert_int_equal(ctx.procs.uninspected, 0);
+}
+
 /* No objects: nothing to look for, nothing read, nothing marked. */
 static void test_scan_empty(void **state)
 {
@@ -600,6 +695,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_fixture,
 						setup_with_hidden,
 						teardown_scan),
+		cmocka_unit_test_setup_teardown(test_scan_thread_waiter,
+						setup_all_visible,
+						teardown_scan),
+		cmocka_unit_test_setup_teardown(test_scan_many_in_order,
+						setup_many, teardown_scan),
 		cmocka_unit_test_setup_teardown(test_scan_complete,
 						setup_all_visible,
 						teardown_scan),

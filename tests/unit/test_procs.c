@@ -174,6 +174,10 @@ static void test_proctab_live(void **state)
 	assert_true(p->start <= now);
 	assert_true(p->start > now - 3600);
 	assert_true(strncmp(p->comm, "test_procs", 10) == 0);
+	/* the holder pass reads task/ only for threaded processes and
+	 * skips the syscall file of running ones: both must be right */
+	assert_int_equal(p->nlwp, 1);
+	assert_int_equal(p->state, 'R');
 	proctab_free(&pt);
 }
 
