@@ -22,6 +22,9 @@ struct proctab {
 	struct proc *v;		/* sorted by pid */
 	size_t n;
 	unsigned uninspected;	/* processes whose fd/maps could not be read */
+	unsigned unparsable;	/* kept with an unknown start: stat unreadable */
+	bool hidden;		/* /proc has hidepid= and we are not root:
+				 * other users' processes are not even listed */
 };
 
 /* Read every process (tasks only) below @root/proc. Live system only uses

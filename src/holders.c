@@ -772,6 +772,16 @@ int holders_scan(struct scan_ctx *ctx)
 		return r;
 
 	ctx->procs.uninspected += bad;
+	if (ctx->procs.hidden) {
+		/* hidepid: processes we cannot even list could hold
+		 * anything, exactly like unreadable ones */
+		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
+				KMASK(KIND_MSG));
+		ctx->complete = false;
+		scan_warn(ctx, "/proc is mounted with hidepid: processes of "
+			  "other users could not be inspected; holders may "
+			  "be missing");
+	}
 	if (bad) {
 		/* Any of them could hold what we call unheld. shm has nattch
 		 * and sem has GETNCNT/GETZCNT, so they do not depend on it. */

@@ -210,24 +210,33 @@ static int parse_status_euid(const char *buf, uid_t *euid)
 
 /* One fixture process; returns false if it should be left out. */
 static bool read_fixture_proc(int procfd, const char *name, time_t btime,
-			      long hz, struct proc *p)
+			      long hz, struct proc *p, unsigned *unparsable)
 {
 	char rel[64], *buf;
 	unsigned long long ticks;
 	uint64_t pid;
+	ssize_t n;
 	int r;
 
 	if (parse_u64(name, &pid) || pid == 0 || pid > INT32_MAX)
 		return false;
 	snprintf(rel, sizeof(rel), "%llu/stat", (unsigned long long)pid);
-	if (read_file_at(procfd, rel, &buf) < 0)
-		return false;
-	r = parse_proc_stat(buf, p->comm, &ticks);
-	free(buf);
-	if (r)
-		return false;
+	n = read_file_at(procfd, rel, &buf);
+	if (n == -ENOENT || n == -ESRCH)
+		return false;	/* exited meanwhile */
+	r = n < 0 ? (int)n : parse_proc_stat(buf, p->comm, &ticks);
+	if (n >= 0)
+		free(buf);
 	p->pid = (pid_t)pid;
-	p->start = start_of(btime, ticks, hz);
+	if (r) {
+		/* It exists: it may be the creator of something. Keep it with
+		 * an unknown start, which pid_alive_at counts as alive. */
+		snprintf(p->comm, sizeof(p->comm), "?");
+		p->start = 0;
+		(*unparsable)++;
+	} else {
+		p->start = start_of(btime, ticks, hz);
+	}
 	p->inspected = true;
 	/* No status: keep the process (it may still hold things) with an
 	 * euid that matches no user. */
@@ -259,11 +268,49 @@ static int read_fixture(const char *root, struct proctab *pt, time_t btime,
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		if (read_fixture_proc(dirfd(d), de->d_name, btime, hz, &p))
+		if (read_fixture_proc(dirfd(d), de->d_name, btime, hz, &p,
+				      &pt->unparsable))
 			tab_push(pt, &cap, &p);
 	}
 	closedir(d);
 	return 0;
+}
+
+/*
+ * Is @root/proc mounted with hidepid= (other users' processes unlisted)?
+ * Read from our own mountinfo: the last proc mount on /proc wins. When
+ * in doubt (unreadable), say yes: it only makes evidence incomplete.
+ */
+static bool proc_hidepid(const char *root)
+{
+	char path[4096], *buf, *line, *next;
+	bool hidden = false;
+	ssize_t n;
+
+	if (root_path(path, sizeof(path), root, "/proc/self/mountinfo"))
+		return true;
+	n = read_file(path, &buf);
+	if (n < 0)
+		return true;
+	for (line = buf; line && *line; line = next) {
+		char *f[6], *sep, *opts;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* id parent maj:min root mountpoint ... - fstype source opts */
+		sep = strstr(line, " - ");
+		if (!sep || split_fields(line, f, 5) < 5)
+			continue;
+		if (strcmp(f[4], "/proc") || strncmp(sep + 3, "proc ", 5))
+			continue;
+		opts = strrchr(sep + 3, ' ');
+		hidden = opts && (strstr(opts, "hidepid=") &&
+				  !strstr(opts, "hidepid=0") &&
+				  !strstr(opts, "hidepid=off"));
+	}
+	free(buf);
+	return hidden;
 }
 
 int proctab_read(const char *root, struct proctab *pt)
@@ -287,6 +334,7 @@ int proctab_read(const char *root, struct proctab *pt)
 		return r;
 	}
 	qsort(pt->v, pt->n, sizeof(*pt->v), cmp_proc);
+	pt->hidden = geteuid() != 0 && proc_hidepid(root);
 	return 0;
 }
 
@@ -327,8 +375,9 @@ bool pid_alive_at(const struct proctab *pt, pid_t pid, time_t t)
 	p = proctab_find(pt, pid);
 	if (!p)
 		return false;
-	/* No recorded time: presence is all we can go on. */
-	if (t == 0)
+	/* No recorded time, or no known start: presence is all we can go
+	 * on, and presence counts as alive. */
+	if (t == 0 || p->start == 0)
 		return true;
 	return p->start <= t + 1;
 }

@@ -55,6 +55,25 @@ static double now_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Name the processes whose stat could not be parsed (the first few). */
+static void warn_unparsable(struct scan_ctx *ctx)
+{
+	struct strbuf sb = { 0 };
+	unsigned shown = 0;
+
+	for (size_t i = 0; i < ctx->procs.n && shown < 8; i++) {
+		if (ctx->procs.v[i].start)
+			continue;
+		sb_printf(&sb, "%s%d", shown++ ? " " : "",
+			  (int)ctx->procs.v[i].pid);
+	}
+	scan_warn(ctx, "%u process%s with an unparsable stat file (%s%s) "
+		  "counted as alive", ctx->procs.unparsable,
+		  ctx->procs.unparsable == 1 ? "" : "es", sb.buf ? sb.buf : "",
+		  ctx->procs.unparsable > shown ? " ..." : "");
+	sb_free(&sb);
+}
+
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 {
 	double t0 = now_mono();
@@ -86,6 +105,8 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 			  strerror(-r));
 		ctx->complete = false;
 	}
+	if (ctx->procs.unparsable)
+		warn_unparsable(ctx);
 	if (ctx->kinds & KMASK_SYSV) {
 		r = sysv_collect(ctx);
 		if (r < 0)

@@ -110,12 +110,15 @@ static void test_proctab_fixture(void **state)
 
 	(void)state;
 	assert_int_equal(proctab_read(ROOT, &pt), 0);
-	/* 77 is truncated, "notapid" and "0123" are not pids */
-	assert_int_equal(pt.n, 3);
+	/* "notapid" and "0123" are not pids; 77's stat is truncated: it
+	 * exists, so it stays, with an unknown start */
+	assert_int_equal(pt.n, 4);
 	assert_int_equal(pt.v[0].pid, 1);
 	assert_int_equal(pt.v[1].pid, 42);
-	assert_int_equal(pt.v[2].pid, 300);
+	assert_int_equal(pt.v[2].pid, 77);
+	assert_int_equal(pt.v[3].pid, 300);
 	assert_int_equal(pt.uninspected, 0);
+	assert_int_equal(pt.unparsable, 1);
 
 	p = proctab_find(&pt, 42);
 	assert_non_null(p);
@@ -136,7 +139,11 @@ static void test_proctab_fixture(void **state)
 	assert_int_equal(p->euid, (uid_t)-1);
 	assert_int_equal(p->start, BTIME + 199 / hz);	/* floored */
 
-	assert_null(proctab_find(&pt, 77));
+	/* unknown start: alive whatever the recorded time */
+	p = proctab_find(&pt, 77);
+	assert_non_null(p);
+	assert_int_equal(p->start, 0);
+	assert_true(pid_alive_at(&pt, 77, 1));
 	assert_null(proctab_find(&pt, 5));
 	assert_null(proctab_find(&pt, 123));
 	assert_null(proctab_find(&pt, 0));
