@@ -30,6 +30,9 @@ int parse_u64n(const char *s, size_t len, uint64_t *out);
 int parse_i64n(const char *s, size_t len, int64_t *out);
 int parse_hex_u64n(const char *s, size_t len, uint64_t *out);
 
+/* A user name, or a uid as a decimal number -> uid. -EINVAL if neither. */
+int parse_user(const char *s, uid_t *uid);
+
 /* Duration "90", "90s", "15m", "1h", "2d" -> seconds. -EINVAL / -ERANGE. */
 int parse_duration(const char *s, uint64_t *secs);
 

@@ -4,7 +4,6 @@
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,18 +73,6 @@ static int die_usage(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static uid_t parse_user(const char *s)
-{
-	struct passwd *pw = getpwnam(s);
-	uint64_t v;
-
-	if (pw)
-		return pw->pw_uid;
-	if (!parse_u64(s, &v) && v < (uid_t)-1)
-		return (uid_t)v;
-	die_usage("unknown user '%s'", s);
-	return 0;
-}
 
 static void add_exclude(struct cli *cli, const char *glob)
 {
@@ -172,7 +159,8 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			if (kinds_parse(optarg, &cli->kinds, &bad))
 				die_usage("unknown kind '%s'", bad);
 		} else if (!strcmp(o->lname, "user")) {
-			cli->user = parse_user(optarg);
+			if (parse_user(optarg, &cli->user))
+				die_usage("unknown user '%s'", optarg);
 			cli->have_user = true;
 		} else if (!strcmp(o->lname, "pid")) {
 			if (parse_u64(optarg, &v) || !v || v > 0x3fffffff)

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,29 @@ int parse_u64(const char *s, uint64_t *out)
 int parse_i64(const char *s, int64_t *out)
 {
 	return parse_i64n(s, strlen(s), out);
+}
+
+int parse_user(const char *s, uid_t *uid)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	/* An empty name or one with a NUL inside cannot be a user. */
+	if (!*s)
+		return -EINVAL;
+	pw = getpwnam(s);
+	if (pw) {
+		*uid = pw->pw_uid;
+		return 0;
+	}
+	/* A number is a uid, whether or not the passwd database knows it
+	 * (objects of deleted users are exactly what gc is for); -1 is not
+	 * a uid. */
+	if (!parse_u64(s, &v) && v < (uid_t)-1) {
+		*uid = (uid_t)v;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 int parse_duration(const char *s, uint64_t *secs)
