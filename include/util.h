@@ -77,6 +77,9 @@ size_t utf8_seq(const unsigned char *s, size_t n);
 /* Is @s valid UTF-8 without NULs? */
 bool utf8_valid(const char *s, size_t len);
 
+/* A number of seconds as "45s", "12m", "3h" or "2d" (rounded down). */
+void fmt_duration(char *buf, size_t len, int64_t secs);
+
 /* Seconds since the epoch as "2026-11-26T13:45:00Z" into buf (>= 21
  * bytes). False (and "") for a time outside years 1970-9999. */
 bool fmt_iso_time(char *buf, size_t len, time_t t);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "util.h"
 
 static const char *plural(unsigned long n)
 {
@@ -47,20 +48,13 @@ static void set(struct obj *o, enum state s, const char *fmt, ...)
 static void age_clause(const struct obj *o, time_t now, char *buf, size_t len)
 {
 	time_t last = obj_last_used(o);
-	long long d;
+	char d[32];
 
 	buf[0] = '\0';
 	if (!last || now < last)
 		return;
-	d = (long long)(now - last);
-	if (d < 60)
-		snprintf(buf, len, "; unused for %llds", d);
-	else if (d < 3600)
-		snprintf(buf, len, "; unused for %lldm", d / 60);
-	else if (d < 86400)
-		snprintf(buf, len, "; unused for %lldh", d / 3600);
-	else
-		snprintf(buf, len, "; unused for %lldd", d / 86400);
+	fmt_duration(d, sizeof(d), (int64_t)(now - last));
+	snprintf(buf, len, "; unused for %s", d);
 }
 
 /* "mapped by 1 process, open in 2 processes": one part per kind of use.

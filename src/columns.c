@@ -59,16 +59,10 @@ const char *group_name(gid_t gid)
 
 void fmt_age(struct strbuf *sb, int64_t s)
 {
-	if (s < 0)
-		s = 0;
-	if (s < 120)
-		sb_printf(sb, "%llds", (long long)s);
-	else if (s < 120 * 60)
-		sb_printf(sb, "%lldm", (long long)(s / 60));
-	else if (s < 48 * 3600)
-		sb_printf(sb, "%lldh", (long long)(s / 3600));
-	else
-		sb_printf(sb, "%lldd", (long long)(s / 86400));
+	char buf[32];
+
+	fmt_duration(buf, sizeof(buf), s);
+	sb_puts(sb, buf);
 }
 
 void fmt_size(struct strbuf *sb, uint64_t bytes, bool exact)

@@ -1179,6 +1179,21 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 	}
 }
 
+/* Is @base in @dfd still the scanned socket file? REAP_DONE, REAP_SKIP
+ * with a reason, or -errno (ENOENT: gone). Fills *st. */
+static int still_same(int dfd, const char *base, const struct obj *o,
+		      const struct stat *dst, struct stat *st, char *why,
+		      size_t whylen)
+{
+	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	if (!same_file(st, o, dst)) {
+		snprintf(why, whylen, "socket file was replaced");
+		return REAP_SKIP;
+	}
+	return REAP_DONE;
+}
+
 int sockets_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		 char *why, size_t whylen)
 {
@@ -1210,28 +1225,15 @@ int sockets_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		r = REAP_SKIP;
 		goto out;
 	}
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
-		r = -errno;
-		goto out;
-	}
-	if (!same_file(&st, o, &dst)) {
-		snprintf(why, whylen, "socket file was replaced");
-		r = REAP_SKIP;
-		goto out;
-	}
-	r = recheck_binding(ctx, dfd, base, &st, why, whylen);
+	r = still_same(dfd, base, o, &dst, &st, why, whylen);
+	if (r == REAP_DONE)
+		r = recheck_binding(ctx, dfd, base, &st, why, whylen);
 	if (r != REAP_DONE || dry_run)
 		goto out;
 	/* the last look before the unlink, as close to it as we can */
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
-		r = -errno;
+	r = still_same(dfd, base, o, &dst, &st, why, whylen);
+	if (r != REAP_DONE)
 		goto out;
-	}
-	if (!same_file(&st, o, &dst)) {
-		snprintf(why, whylen, "socket file was replaced");
-		r = REAP_SKIP;
-		goto out;
-	}
 	r = unlinkat(dfd, base, 0) ? -errno : REAP_DONE;
 out:
 	close(dfd);

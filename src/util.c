@@ -396,6 +396,20 @@ void sb_put_escaped(struct strbuf *sb, const char *s)
 	}
 }
 
+void fmt_duration(char *buf, size_t len, int64_t s)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+}
+
 bool fmt_iso_time(char *buf, size_t len, time_t t)
 {
 	struct tm tm;
