@@ -163,9 +163,13 @@ ns_enter() {
 
 	# Inner half: pid 1 of a new pid namespace; everything we start dies
 	# with us. Keep what the fresh tmpfs mounts would hide reachable.
-	local fd_bin="" fd_help="" d
+	local fd_bin="" fd_help="" fd_top="" top d
 	if _ns_hidden "$IPCSCAN"; then exec {fd_bin}<"$IPCSCAN"; fi
 	if _ns_hidden "$HELPERS"; then exec {fd_help}<"$HELPERS"; fi
+	# A checkout under /tmp (CI clones anywhere) would vanish too: keep
+	# the whole tree at its path with a bind mount of the old directory.
+	top=$(cd "$(dirname "$0")/../.." && pwd -P)
+	if _ns_hidden "$top"; then exec {fd_top}<"$top"; fi
 
 	mount --make-rprivate / || t_bail "mount --make-rprivate / failed"
 	for d in /dev/shm /tmp /var/tmp; do
@@ -175,6 +179,13 @@ ns_enter() {
 	done
 	mount -t tmpfs -o mode=0755,size=64m tmpfs /run ||
 		t_bail "cannot mount a tmpfs on /run"
+	if [ -n "$fd_top" ]; then
+		mkdir -p "$top" &&
+			mount --bind "/proc/$$/fd/$fd_top" "$top" ||
+			t_bail "cannot keep $top reachable"
+		exec {fd_top}<&-
+		cd "$top" || t_bail "cannot enter $top"
+	fi
 	# A host mqueue mount would show the host's queues: cover it with
 	# the (empty) one of our IPC namespace. Without one, ipcscan mounts
 	# its own, which is part of what is tested.
