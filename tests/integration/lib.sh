@@ -181,7 +181,8 @@ ns_enter() {
 		t_bail "cannot mount a tmpfs on /run"
 	if [ -n "$fd_top" ]; then
 		mkdir -p "$top" &&
-			mount --bind "/proc/$$/fd/$fd_top" "$top" ||
+			mount --no-canonicalize --bind \
+				"/proc/$$/fd/$fd_top" "$top" ||
 			t_bail "cannot keep $top reachable"
 		exec {fd_top}<&-
 		cd "$top" || t_bail "cannot enter $top"

@@ -34,9 +34,19 @@ tmp=$(mktemp -d) || exit 1
 # because the tmpfs mounts hide this test's own temporary directory.
 # shellcheck disable=SC2317  # called through "bash -c inner"
 inner() {
+	local top=$PWD keep
+	exec {keep}<"$top"
+	mount --make-rprivate / || exit 1
 	mount -t tmpfs tmpfs /dev/shm || exit 1
 	mount -t tmpfs tmpfs /tmp || exit 1
 	mount -t tmpfs tmpfs /run || exit 1
+	# a checkout under /tmp or /run stays reachable at its path
+	case "$top/" in
+	/tmp/*|/run/*|/dev/shm/*)
+		mkdir -p "$top" && mount --no-canonicalize --bind \
+			"/proc/$$/fd/$keep" "$top" || exit 1 ;;
+	esac
+	exec {keep}<&-
 	ipcmk -M 4096 >/dev/null && ipcmk -S 2 >/dev/null &&
 		ipcmk -Q >/dev/null || exit 1
 	python3 -c 'import os
