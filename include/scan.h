@@ -42,6 +42,14 @@ void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
 /* Run the whole pipeline. Returns 0 or -errno (only for fatal failures,
  * e.g. ENOMEM); partial failures become warnings and complete = false. */
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx);
+/*
+ * Right before gc removes anything: read the process list and the holders
+ * once more and classify every object again with the same rules, since a
+ * process may have opened, mapped or started waiting on an object after
+ * the scan (the kernel records none of that for POSIX objects). Evidence
+ * flags only ever become more cautious. Returns 0 or -errno.
+ */
+int scan_recheck(struct scan_ctx *ctx);
 void scan_free(struct scan_ctx *ctx);
 
 #endif

@@ -11,9 +11,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "classify.h"
 #include "cli.h"
-#include "holders.h"
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
@@ -178,36 +176,20 @@ static void test_hook(void)
 }
 #endif
 
-/*
- * Look at every process once more, right before removing: a process may
- * have opened, mapped or started waiting on a candidate since the scan
- * (the kernel records none of that for POSIX objects). One fresh process
- * list and one holder pass, then the same classifier as the scan: a
- * candidate that is no longer an orphan is skipped.
- */
+/* A candidate the fresh holder pass no longer calls an orphan is skipped. */
 static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 {
-	int r;
+	int r = scan_recheck(ctx);
 
-	proctab_free(&ctx->procs);
-	r = proctab_read(ctx->root, &ctx->procs);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < ctx->objs.n; i++)
-		ctx->objs.v[i].nholders = 0;
-	r = holders_scan(ctx);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
-		struct obj *o = (struct obj *)res[i].o;
-
-		classify(o, &ctx->procs, time(NULL));
-		if (o->state == STATE_ORPHAN)
+		if (res[i].o->state == STATE_ORPHAN)
 			continue;
 		res[i].act = ACT_SKIPPED;
 		res[i].checked = true;
 		snprintf(res[i].error, sizeof(res[i].error),
-			 "no longer an orphan: %s", o->reason);
+			 "no longer an orphan: %s", res[i].o->reason);
 	}
 	return 0;
 }

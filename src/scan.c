@@ -131,6 +131,25 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	return 0;
 }
 
+int scan_recheck(struct scan_ctx *ctx)
+{
+	int r;
+
+	proctab_free(&ctx->procs);
+	r = proctab_read(ctx->root, &ctx->procs);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ctx->objs.n; i++)
+		ctx->objs.v[i].nholders = 0;
+	r = holders_scan(ctx);
+	if (r < 0)
+		return r;
+	ctx->now = time(NULL);
+	for (size_t i = 0; i < ctx->objs.n; i++)
+		classify(&ctx->objs.v[i], &ctx->procs, ctx->now);
+	return 0;
+}
+
 void scan_free(struct scan_ctx *ctx)
 {
 	objset_free(&ctx->objs);
