@@ -136,6 +136,16 @@ void objset_free(struct objset *set);
 void obj_free(struct obj *o);
 int obj_add_holder(struct obj *o, pid_t pid, enum via via);
 
+static inline bool kind_is_sysv(enum kind k)
+{
+	return (KMASK(k) & KMASK_SYSV) != 0;
+}
+
+static inline bool kind_is_file(enum kind k)
+{
+	return (KMASK(k) & KMASK_FILES) != 0;
+}
+
 /* Semaphore sets and live sockets have no byte size. */
 static inline bool obj_has_size(const struct obj *o)
 {

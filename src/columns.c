@@ -95,12 +95,6 @@ int64_t obj_age(const struct obj *o, time_t now)
 	return t > now ? 0 : (int64_t)(now - t);
 }
 
-static bool is_sysv(const struct obj *o)
-{
-	return o->kind == KIND_SHM || o->kind == KIND_SEM ||
-	       o->kind == KIND_MSG;
-}
-
 /* getters ------------------------------------------------------------- */
 
 static void g_kind(struct strbuf *sb, const struct obj *o,
@@ -138,7 +132,7 @@ static void g_key(struct strbuf *sb, const struct obj *o,
 		  const struct render_env *env)
 {
 	(void)env;
-	if (is_sysv(o))
+	if (kind_is_sysv(o->kind))
 		sb_printf(sb, "0x%08x", o->key);
 }
 
@@ -164,7 +158,7 @@ static void g_inode(struct strbuf *sb, const struct obj *o,
 	(void)env;
 	if (o->inode)
 		sb_printf(sb, "%llu", (unsigned long long)o->inode);
-	else if (o->ino && !is_sysv(o))
+	else if (o->ino && !kind_is_sysv(o->kind))
 		sb_printf(sb, "%llu", (unsigned long long)o->ino);
 }
 
@@ -413,7 +407,7 @@ static bool n_id(const struct obj *o, int64_t *v)
 static bool n_key(const struct obj *o, int64_t *v)
 {
 	*v = o->key;
-	return is_sysv(o);
+	return kind_is_sysv(o->kind);
 }
 
 static bool n_inode(const struct obj *o, int64_t *v)

@@ -94,17 +94,6 @@ static cJSON *name_or_null(const char *name)
 	return name ? cJSON_CreateString(name) : cJSON_CreateNull();
 }
 
-static bool is_sysv(enum kind k)
-{
-	return k == KIND_SHM || k == KIND_SEM || k == KIND_MSG;
-}
-
-static bool is_file(enum kind k)
-{
-	return k == KIND_PSHM || k == KIND_PSEM || k == KIND_MQUEUE ||
-	       k == KIND_SOCKFILE || k == KIND_FIFO;
-}
-
 static cJSON *times_of(const struct obj *o)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -138,7 +127,7 @@ static cJSON *creator_of(const struct obj *o, const struct render_env *env)
 {
 	cJSON *c;
 
-	if (!is_sysv(o->kind))
+	if (!kind_is_sysv(o->kind))
 		return cJSON_CreateNull();
 	c = cJSON_CreateObject();
 	add_uint(c, "uid", o->cuid);
@@ -252,7 +241,7 @@ static cJSON *detail_of(const struct obj *o)
 	default:
 		break;
 	}
-	if (is_file(o->kind)) {
+	if (kind_is_file(o->kind)) {
 		char dev[32];
 
 		snprintf(dev, sizeof(dev), "%u:%u", major(o->dev), minor(o->dev));
@@ -270,7 +259,7 @@ cJSON *json_object_of(const struct obj *o, const struct render_env *env)
 
 	cJSON_AddStringToObject(j, "kind", kind_table[o->kind].name);
 	cJSON_AddItemToObject(j, "id", num_or_null(o->id >= 0, o->id));
-	if (is_sysv(o->kind)) {
+	if (kind_is_sysv(o->kind)) {
 		snprintf(buf, sizeof(buf), "0x%08x", o->key);
 		cJSON_AddStringToObject(j, "key", buf);
 	} else {
