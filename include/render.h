@@ -20,8 +20,11 @@ struct table_opts {
 int render_table(FILE *out, struct obj *const *objs, size_t n,
 		 const struct table_opts *topts, const struct render_env *env);
 
-/* JSON of one object (schema 1). */
-cJSON *json_object_of(const struct obj *o, const struct render_env *env);
+/* Append the JSON text of one object (schema 1, compact) to @sb. */
+void json_write_object(struct strbuf *sb, const struct obj *o,
+		       const struct render_env *env);
+/* Append @s as a JSON string spelled as json_bytes() does (NULL: null). */
+void json_put_bytes(struct strbuf *sb, const char *s);
 /* Add a string that may hold any bytes: valid UTF-8 is kept, anything
  * else is escaped as \xHH so the document stays valid UTF-8. NULL -> null. */
 cJSON *json_bytes(const char *s);

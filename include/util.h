@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <time.h>
@@ -59,9 +60,33 @@ struct strbuf {
 	char *buf;
 	size_t len, cap;
 };
-void sb_putc(struct strbuf *sb, char c);
-void sb_puts(struct strbuf *sb, const char *s);
-void sb_putn(struct strbuf *sb, const char *s, size_t n);
+/* Make room for @more bytes and the terminating NUL. */
+void sb_grow(struct strbuf *sb, size_t more);
+
+/* Inline: JSON output appends several short pieces per field. */
+static inline void sb_reserve(struct strbuf *sb, size_t more)
+{
+	if (sb->len + more + 1 > sb->cap)
+		sb_grow(sb, more);
+}
+
+static inline void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_reserve(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void sb_putc(struct strbuf *sb, char c)
+{
+	sb_putn(sb, &c, 1);
+}
+
+static inline void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_putn(sb, s, strlen(s));
+}
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *sb);

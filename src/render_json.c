@@ -9,10 +9,38 @@
 #include "procs.h"
 #include "render.h"
 
+/*
+ * How a name that may hold any bytes is spelled in JSON: valid UTF-8 as
+ * it is; otherwise every valid character is kept, each stray byte becomes
+ * \xHH and a literal backslash is doubled, so the spelling stays
+ * unambiguous. Appends the spelling (not yet JSON-escaped) to @sb.
+ */
+static void spell_bytes(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq(u + i, n - i);
+
+		if (u[i] == '\\') {
+			sb_putn(sb, "\\\\", 2);
+			i++;
+		} else if (l) {
+			sb_putn(sb, s + i, l);
+			i += l;
+		} else {
+			char x[4] = { '\\', 'x', hex[u[i] >> 4], hex[u[i] & 15] };
+
+			sb_putn(sb, x, 4);
+			i++;
+		}
+	}
+}
+
 cJSON *json_bytes(const char *s)
 {
 	struct strbuf sb = { 0 };
-	const unsigned char *u = (const unsigned char *)s;
 	size_t n;
 	cJSON *j;
 
@@ -21,22 +49,7 @@ cJSON *json_bytes(const char *s)
 	n = strlen(s);
 	if (utf8_valid(s, n))
 		return cJSON_CreateString(s);
-	/* Keep every valid character, spell each stray byte as \xHH, and
-	 * double a literal backslash so the spelling stays unambiguous. */
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq(u + i, n - i);
-
-		if (u[i] == '\\') {
-			sb_puts(&sb, "\\\\");
-			i++;
-		} else if (l) {
-			sb_putn(&sb, s + i, l);
-			i += l;
-		} else {
-			sb_printf(&sb, "\\x%02x", u[i]);
-			i++;
-		}
-	}
+	spell_bytes(&sb, s, n);
 	j = cJSON_CreateString(sb.buf ? sb.buf : "");
 	sb_free(&sb);
 	return j;
@@ -60,107 +73,256 @@ cJSON *json_uint(uint64_t v)
 	return cJSON_CreateRaw(buf);
 }
 
-static void add_int(cJSON *obj, const char *key, int64_t v)
+/*
+ * The objects of "list --json" are written as text directly: one cJSON
+ * tree per object (some 60 allocations, then printing) cost about as
+ * much as the whole scan of a host with a few thousand objects. The
+ * unit tests and the fuzzer parse what this writes back with cJSON.
+ */
+struct jw {
+	struct strbuf *sb;
+	bool comma;		/* a member or element precedes at this level */
+};
+
+/* @s (valid UTF-8, @n bytes) as a JSON string: the escapes cJSON uses. */
+static void put_quoted(struct strbuf *sb, const char *s, size_t n)
 {
-	cJSON_AddItemToObject(obj, key, json_int(v));
+	static const char hex[] = "0123456789abcdef";
+	size_t run = 0;
+
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[6] = { '\\', 0, '0', '0', 0, 0 };
+		size_t el = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_putn(sb, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		default:
+			e[1] = 'u';
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 15];
+			el = 6;
+			break;
+		}
+		sb_putn(sb, e, el);
+	}
+	sb_putn(sb, s + run, n - run);
+	sb_putc(sb, '"');
 }
 
-static void add_uint(cJSON *obj, const char *key, uint64_t v)
+void json_put_bytes(struct strbuf *sb, const char *s)
 {
-	cJSON_AddItemToObject(obj, key, json_uint(v));
+	struct strbuf sp = { 0 };
+	size_t n;
+
+	if (!s) {
+		sb_putn(sb, "null", 4);
+		return;
+	}
+	n = strlen(s);
+	if (utf8_valid(s, n)) {
+		put_quoted(sb, s, n);
+		return;
+	}
+	spell_bytes(&sp, s, n);
+	put_quoted(sb, sp.buf, sp.len);
+	sb_free(&sp);
 }
 
-static cJSON *num_or_null(bool have, int64_t v)
+static void put_u64(struct strbuf *sb, uint64_t v)
 {
-	return have ? json_int(v) : cJSON_CreateNull();
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_putn(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-static cJSON *unum_or_null(bool have, uint64_t v)
+static void put_i64(struct strbuf *sb, int64_t v)
 {
-	return have ? json_uint(v) : cJSON_CreateNull();
+	if (v < 0) {
+		sb_putc(sb, '-');
+		put_u64(sb, -(uint64_t)v);
+	} else {
+		put_u64(sb, (uint64_t)v);
+	}
 }
 
-static cJSON *time_or_null(time_t t)
+/* `"key":` after a comma when a member precedes. Inlined, so that the
+ * length of a literal key is known when compiling. */
+static inline __attribute__((always_inline)) void jw_key(struct jw *w,
+							  const char *key)
+{
+	size_t n = strlen(key);
+	char *p;
+
+	sb_reserve(w->sb, n + 4);
+	p = w->sb->buf + w->sb->len;
+	if (w->comma)
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, n);
+	p += n;
+	*p++ = '"';
+	*p++ = ':';
+	*p = '\0';
+	w->sb->len = (size_t)(p - w->sb->buf);
+	w->comma = true;
+}
+
+/* Start an object or array member (@key NULL: an array element). */
+static void jw_open(struct jw *w, const char *key, char bracket)
+{
+	if (key)
+		jw_key(w, key);
+	else if (w->comma)
+		sb_putc(w->sb, ',');
+	sb_putc(w->sb, bracket);
+	w->comma = false;
+}
+
+static void jw_close(struct jw *w, char bracket)
+{
+	sb_putc(w->sb, bracket);
+	w->comma = true;
+}
+
+static void jw_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	json_put_bytes(w->sb, s);
+}
+
+static void jw_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	sb_putn(w->sb, "null", 4);
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	jw_key(w, key);
+	sb_puts(w->sb, v ? "true" : "false");
+}
+
+static void jw_int(struct jw *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	put_i64(w->sb, v);
+}
+
+static void jw_uint(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	put_u64(w->sb, v);
+}
+
+static void jw_int_or_null(struct jw *w, const char *key, bool have,
+			   int64_t v)
+{
+	if (have)
+		jw_int(w, key, v);
+	else
+		jw_null(w, key);
+}
+
+static void jw_uint_or_null(struct jw *w, const char *key, bool have,
+			    uint64_t v)
+{
+	if (have)
+		jw_uint(w, key, v);
+	else
+		jw_null(w, key);
+}
+
+static void jw_time(struct jw *w, const char *key, time_t t)
 {
 	char buf[32];
 
 	if (!t || !fmt_iso_time(buf, sizeof(buf), t))
-		return cJSON_CreateNull();
-	return cJSON_CreateString(buf);
+		jw_null(w, key);
+	else
+		jw_str(w, key, buf);
 }
 
-static cJSON *name_or_null(const char *name)
+static void put_times(struct jw *w, const struct obj *o)
 {
-	return name ? cJSON_CreateString(name) : cJSON_CreateNull();
-}
-
-static cJSON *times_of(const struct obj *o)
-{
-	cJSON *t = cJSON_CreateObject();
-
+	jw_open(w, "times", '{');
 	switch (o->kind) {
 	case KIND_SHM:
-		cJSON_AddItemToObject(t, "changed", time_or_null(o->t_change));
-		cJSON_AddItemToObject(t, "attached", time_or_null(o->t_attach));
-		cJSON_AddItemToObject(t, "detached", time_or_null(o->t_detach));
+		jw_time(w, "changed", o->t_change);
+		jw_time(w, "attached", o->t_attach);
+		jw_time(w, "detached", o->t_detach);
 		break;
 	case KIND_SEM:
-		cJSON_AddItemToObject(t, "changed", time_or_null(o->t_change));
-		cJSON_AddItemToObject(t, "operated", time_or_null(o->t_op));
+		jw_time(w, "changed", o->t_change);
+		jw_time(w, "operated", o->t_op);
 		break;
 	case KIND_MSG:
-		cJSON_AddItemToObject(t, "changed", time_or_null(o->t_change));
-		cJSON_AddItemToObject(t, "sent", time_or_null(o->t_send));
-		cJSON_AddItemToObject(t, "received", time_or_null(o->t_recv));
+		jw_time(w, "changed", o->t_change);
+		jw_time(w, "sent", o->t_send);
+		jw_time(w, "received", o->t_recv);
 		break;
 	case KIND_UNIX:
 		break;
 	default:
-		cJSON_AddItemToObject(t, "changed", time_or_null(o->t_change));
-		cJSON_AddItemToObject(t, "modified", time_or_null(o->t_modify));
+		jw_time(w, "changed", o->t_change);
+		jw_time(w, "modified", o->t_modify);
 		break;
 	}
-	return t;
+	jw_close(w, '}');
 }
 
-static cJSON *creator_of(const struct obj *o, const struct render_env *env)
+static void put_creator(struct jw *w, const struct obj *o,
+			const struct render_env *env)
 {
-	cJSON *c;
-
-	if (!kind_is_sysv(o->kind))
-		return cJSON_CreateNull();
-	c = cJSON_CreateObject();
-	add_uint(c, "uid", o->cuid);
-	cJSON_AddItemToObject(c, "user", name_or_null(user_name(o->cuid)));
-	if (o->kind == KIND_SHM && o->cpid > 0) {
-		add_int(c, "pid", o->cpid);
-		cJSON_AddBoolToObject(c, "alive",
-				      pid_alive_at(&env->ctx->procs, o->cpid,
-						   o->t_change));
-	} else {
-		cJSON_AddNullToObject(c, "pid");
-		cJSON_AddNullToObject(c, "alive");
+	if (!kind_is_sysv(o->kind)) {
+		jw_null(w, "creator");
+		return;
 	}
-	return c;
+	jw_open(w, "creator", '{');
+	jw_uint(w, "uid", o->cuid);
+	jw_str(w, "user", user_name(o->cuid));
+	if (o->kind == KIND_SHM && o->cpid > 0) {
+		jw_int(w, "pid", o->cpid);
+		jw_bool(w, "alive", pid_alive_at(&env->ctx->procs, o->cpid,
+						 o->t_change));
+	} else {
+		jw_null(w, "pid");
+		jw_null(w, "alive");
+	}
+	jw_close(w, '}');
 }
 
-static cJSON *holders_of(const struct obj *o, const struct render_env *env)
+static void put_holders(struct jw *w, const struct obj *o,
+			const struct render_env *env)
 {
-	cJSON *a = cJSON_CreateArray();
-
+	jw_open(w, "holders", '[');
 	for (unsigned i = 0; i < o->nholders; i++) {
 		const struct holder *h = &o->holders[i];
 		const struct proc *p = proctab_find(&env->ctx->procs, h->pid);
-		cJSON *j = cJSON_CreateObject();
 
-		add_int(j, "pid", h->pid);
-		cJSON_AddItemToObject(j, "comm", p ? json_bytes(p->comm)
-						   : cJSON_CreateNull());
-		cJSON_AddItemToObject(j, "uid", unum_or_null(p, p ? p->euid : 0));
-		cJSON_AddStringToObject(j, "via", via_name(h->via));
-		cJSON_AddItemToArray(a, j);
+		jw_open(w, NULL, '{');
+		jw_int(w, "pid", h->pid);
+		jw_str(w, "comm", p ? p->comm : NULL);
+		jw_uint_or_null(w, "uid", p, p ? p->euid : 0);
+		jw_str(w, "via", via_name(h->via));
+		jw_close(w, '}');
 	}
-	return a;
+	jw_close(w, ']');
 }
 
 static const char *unix_state_name(int st)
@@ -186,57 +348,55 @@ static const char *unix_type_name(int t)
 	}
 }
 
-static cJSON *detail_of(const struct obj *o)
+static void put_detail(struct jw *w, const struct obj *o)
 {
-	cJSON *d = cJSON_CreateObject();
-
+	jw_open(w, kind_table[o->kind].name, '{');
 	switch (o->kind) {
 	case KIND_SHM:
-		add_uint(d, "nattch", o->u.shm.nattch);
-		add_int(d, "cpid", o->cpid);
-		add_int(d, "lpid", o->u.shm.lpid);
-		add_uint(d, "rss", o->u.shm.rss);
-		add_uint(d, "swap", o->u.shm.swap);
-		cJSON_AddBoolToObject(d, "dest", o->u.shm.dest);
-		cJSON_AddBoolToObject(d, "locked", o->u.shm.locked);
+		jw_uint(w, "nattch", o->u.shm.nattch);
+		jw_int(w, "cpid", o->cpid);
+		jw_int(w, "lpid", o->u.shm.lpid);
+		jw_uint(w, "rss", o->u.shm.rss);
+		jw_uint(w, "swap", o->u.shm.swap);
+		jw_bool(w, "dest", o->u.shm.dest);
+		jw_bool(w, "locked", o->u.shm.locked);
 		break;
-	case KIND_SEM: {
-		cJSON *pids;
-
-		add_int(d, "nsems", o->u.sem.nsems);
+	case KIND_SEM:
+		jw_int(w, "nsems", o->u.sem.nsems);
 		if (o->u.sem.pids_read && o->u.sem.pids) {
-			pids = cJSON_CreateArray();
-			for (unsigned i = 0; i < o->u.sem.nsems; i++)
-				cJSON_AddItemToArray(pids, json_int(o->u.sem.pids[i]));
+			jw_open(w, "pids", '[');
+			for (unsigned i = 0; i < o->u.sem.nsems; i++) {
+				if (i)
+					sb_putc(w->sb, ',');
+				put_i64(w->sb, o->u.sem.pids[i]);
+			}
+			jw_close(w, ']');
 		} else {
-			pids = cJSON_CreateNull();
+			jw_null(w, "pids");
 		}
-		cJSON_AddItemToObject(d, "pids", pids);
-		add_int(d, "waiters", o->u.sem.waiters);
+		jw_int(w, "waiters", o->u.sem.waiters);
 		break;
-	}
 	case KIND_MSG:
-		add_uint(d, "qnum", o->u.msg.qnum);
-		add_uint(d, "cbytes", o->u.msg.cbytes);
-		add_int(d, "lspid", o->u.msg.lspid);
-		add_int(d, "lrpid", o->u.msg.lrpid);
+		jw_uint(w, "qnum", o->u.msg.qnum);
+		jw_uint(w, "cbytes", o->u.msg.cbytes);
+		jw_int(w, "lspid", o->u.msg.lspid);
+		jw_int(w, "lrpid", o->u.msg.lrpid);
 		break;
 	case KIND_MQUEUE:
-		add_uint(d, "qsize", o->u.mq.qsize);
-		cJSON_AddItemToObject(d, "maxmsg", num_or_null(o->u.mq.maxmsg >= 0,
-							      (int64_t)o->u.mq.maxmsg));
-		cJSON_AddItemToObject(d, "msgsize", num_or_null(o->u.mq.msgsize >= 0,
-							       (int64_t)o->u.mq.msgsize));
-		cJSON_AddItemToObject(d, "notify_pid", num_or_null(o->u.mq.notify_pid > 0,
-								  o->u.mq.notify_pid));
+		jw_uint(w, "qsize", o->u.mq.qsize);
+		jw_int_or_null(w, "maxmsg", o->u.mq.maxmsg >= 0,
+			       (int64_t)o->u.mq.maxmsg);
+		jw_int_or_null(w, "msgsize", o->u.mq.msgsize >= 0,
+			       (int64_t)o->u.mq.msgsize);
+		jw_int_or_null(w, "notify_pid", o->u.mq.notify_pid > 0,
+			       o->u.mq.notify_pid);
 		break;
 	case KIND_UNIX:
-		cJSON_AddStringToObject(d, "type", unix_type_name(o->u.ux.type));
-		cJSON_AddStringToObject(d, "state", unix_state_name(o->u.ux.state));
-		cJSON_AddItemToObject(d, "path", json_bytes(o->u.ux.addr));
-		cJSON_AddItemToObject(d, "peer", unum_or_null(o->u.ux.peer,
-							     o->u.ux.peer));
-		cJSON_AddBoolToObject(d, "listening", o->u.ux.listening);
+		jw_str(w, "type", unix_type_name(o->u.ux.type));
+		jw_str(w, "state", unix_state_name(o->u.ux.state));
+		jw_str(w, "path", o->u.ux.addr);
+		jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
+		jw_bool(w, "listening", o->u.ux.listening);
 		break;
 	default:
 		break;
@@ -245,48 +405,50 @@ static cJSON *detail_of(const struct obj *o)
 		char dev[32];
 
 		snprintf(dev, sizeof(dev), "%u:%u", major(o->dev), minor(o->dev));
-		cJSON_AddStringToObject(d, "dev", dev);
-		add_uint(d, "ino", o->ino);
+		jw_str(w, "dev", dev);
+		jw_uint(w, "ino", o->ino);
 	}
-	return d;
+	jw_close(w, '}');
 }
 
-cJSON *json_object_of(const struct obj *o, const struct render_env *env)
+void json_write_object(struct strbuf *sb, const struct obj *o,
+		       const struct render_env *env)
 {
-	cJSON *j = cJSON_CreateObject(), *owner = cJSON_CreateObject();
+	struct jw w = { .sb = sb };
 	char buf[32];
 	int64_t age = obj_age(o, env->ctx->now);
 
-	cJSON_AddStringToObject(j, "kind", kind_table[o->kind].name);
-	cJSON_AddItemToObject(j, "id", num_or_null(o->id >= 0, o->id));
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "kind", kind_table[o->kind].name);
+	jw_int_or_null(&w, "id", o->id >= 0, o->id);
 	if (kind_is_sysv(o->kind)) {
 		snprintf(buf, sizeof(buf), "0x%08x", o->key);
-		cJSON_AddStringToObject(j, "key", buf);
+		jw_str(&w, "key", buf);
 	} else {
-		cJSON_AddNullToObject(j, "key");
+		jw_null(&w, "key");
 	}
-	cJSON_AddItemToObject(j, "name", json_bytes(o->name));
-	cJSON_AddItemToObject(j, "path", json_bytes(o->path));
-	cJSON_AddItemToObject(j, "inode", unum_or_null(o->inode, o->inode));
+	jw_str(&w, "name", o->name);
+	jw_str(&w, "path", o->path);
+	jw_uint_or_null(&w, "inode", o->inode, o->inode);
 
-	add_uint(owner, "uid", o->uid);
-	cJSON_AddItemToObject(owner, "user", name_or_null(user_name(o->uid)));
-	add_uint(owner, "gid", o->gid);
-	cJSON_AddItemToObject(owner, "group", name_or_null(group_name(o->gid)));
-	cJSON_AddItemToObject(j, "owner", owner);
-	cJSON_AddItemToObject(j, "creator", creator_of(o, env));
+	jw_open(&w, "owner", '{');
+	jw_uint(&w, "uid", o->uid);
+	jw_str(&w, "user", user_name(o->uid));
+	jw_uint(&w, "gid", o->gid);
+	jw_str(&w, "group", group_name(o->gid));
+	jw_close(&w, '}');
+	put_creator(&w, o, env);
 
 	snprintf(buf, sizeof(buf), "%04o", (unsigned)(o->mode & 07777));
-	cJSON_AddStringToObject(j, "mode", buf);
-	cJSON_AddItemToObject(j, "size", unum_or_null(obj_has_size(o),
-						     o->size));
-	cJSON_AddItemToObject(j, "age", num_or_null(age >= 0, (int64_t)age));
-	cJSON_AddItemToObject(j, "times", times_of(o));
-	cJSON_AddItemToObject(j, "holders", holders_of(o, env));
-	cJSON_AddStringToObject(j, "state", state_name(o->state));
-	cJSON_AddItemToObject(j, "reason", json_bytes(o->reason));
-	cJSON_AddItemToObject(j, kind_table[o->kind].name, detail_of(o));
-	return j;
+	jw_str(&w, "mode", buf);
+	jw_uint_or_null(&w, "size", obj_has_size(o), o->size);
+	jw_int_or_null(&w, "age", age >= 0, (int64_t)age);
+	put_times(&w, o);
+	put_holders(&w, o, env);
+	jw_str(&w, "state", state_name(o->state));
+	jw_str(&w, "reason", o->reason);
+	put_detail(&w, o);
+	jw_close(&w, '}');
 }
 
 cJSON *json_doc_header(const struct scan_ctx *ctx)
@@ -296,7 +458,7 @@ cJSON *json_doc_header(const struct scan_ctx *ctx)
 
 	gethostname(host, sizeof(host) - 1);
 	fmt_iso_time(when, sizeof(when), ctx->now);
-	add_int(doc, "schema", IPCSCAN_SCHEMA);
+	cJSON_AddItemToObject(doc, "schema", json_int(IPCSCAN_SCHEMA));
 	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
 	cJSON_AddItemToObject(doc, "host", json_bytes(host));
 	cJSON_AddStringToObject(doc, "time", when);
@@ -307,41 +469,39 @@ cJSON *json_doc_header(const struct scan_ctx *ctx)
 	return doc;
 }
 
-/* Print @item into the reusable buffer *buf (grown as needed). */
-static const char *print_into(cJSON *item, char **buf, size_t *cap)
-{
-	while (!cJSON_PrintPreallocated(item, *buf, (int)*cap, 0)) {
-		*cap = *cap ? *cap * 2 : 4096;
-		*buf = xrealloc(*buf, *cap);
-	}
-	return *buf;
-}
-
 int json_list_print(FILE *out, struct obj *const *objs, size_t n,
 		    const struct render_env *env)
 {
 	cJSON *doc = json_doc_header(env->ctx);
-	size_t cap = 4096, len;
-	char *buf = xmalloc(cap);
+	struct strbuf sb = { 0 };
+	char *head = cJSON_PrintUnformatted(doc);
 	int r = 0;
 
-	/* Stream one object at a time: memory stays that of one object,
-	 * however many there are. The header is printed without its
-	 * closing brace and the array follows, one object per line. */
-	print_into(doc, &buf, &cap);
 	cJSON_Delete(doc);
-	len = strlen(buf);
-	buf[len - 1] = '\0';
-	fprintf(out, "%s,\"objects\":[", buf);
+	if (!head)
+		return -ENOMEM;
+	/* Stream: the header without its closing brace, then the array,
+	 * one object per line, written out in pieces of about 64 KiB, so
+	 * memory stays that of a few objects however many there are. */
+	head[strlen(head) - 1] = '\0';
+	sb_puts(&sb, head);
+	free(head);
+	sb_puts(&sb, ",\"objects\":[");
 	for (size_t i = 0; i < n; i++) {
-		cJSON *o = json_object_of(objs[i], env);
-
-		fprintf(out, "%s\n%s", i ? "," : "", print_into(o, &buf, &cap));
-		cJSON_Delete(o);
+		if (i)
+			sb_putc(&sb, ',');
+		sb_putc(&sb, '\n');
+		json_write_object(&sb, objs[i], env);
+		if (sb.len >= 65536) {
+			if (fwrite(sb.buf, 1, sb.len, out) != sb.len)
+				r = -EIO;
+			sb.len = 0;
+		}
 	}
-	if (fputs("\n]}\n", out) == EOF || ferror(out))
+	sb_puts(&sb, "\n]}\n");
+	if (fwrite(sb.buf, 1, sb.len, out) != sb.len || ferror(out))
 		r = -EIO;
-	free(buf);
+	sb_free(&sb);
 	return r;
 }
 

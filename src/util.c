@@ -265,7 +265,7 @@ ssize_t read_file(const char *path, char **out)
 	return read_file_at(AT_FDCWD, path, out);
 }
 
-static void sb_grow(struct strbuf *sb, size_t more)
+void sb_grow(struct strbuf *sb, size_t more)
 {
 	if (sb->len + more + 1 <= sb->cap)
 		return;
@@ -274,23 +274,6 @@ static void sb_grow(struct strbuf *sb, size_t more)
 	sb->buf = xrealloc(sb->buf, sb->cap);
 }
 
-void sb_putn(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_grow(sb, n);
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void sb_putc(struct strbuf *sb, char c)
-{
-	sb_putn(sb, &c, 1);
-}
-
-void sb_puts(struct strbuf *sb, const char *s)
-{
-	sb_putn(sb, s, strlen(s));
-}
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* fuzz_escape.c - libFuzzer target: escaping of hostile names for tables
- * and JSON (sb_put_escaped, utf8_valid, json_bytes). */
+ * and JSON (sb_put_escaped, utf8_valid, json_bytes, json_put_bytes). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +55,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!doc || !utf8_valid(doc, strlen(doc)))
 		abort();
 	free(doc);
+
+	/* The list writer spells it the same way, as valid JSON text. */
+	json_put_bytes(&sb, s);
+	if (!sb.buf || !utf8_valid(sb.buf, sb.len) || memchr(sb.buf, '\n', sb.len))
+		abort();
+	{
+		cJSON *back = cJSON_Parse(sb.buf);
+
+		if (!back || !cJSON_IsString(back) ||
+		    strcmp(back->valuestring, j->valuestring))
+			abort();
+		cJSON_Delete(back);
+	}
+	sb_free(&sb);
 	cJSON_Delete(j);
 	free(s);
 	return 0;

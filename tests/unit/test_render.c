@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 
 #include "columns.h"
+#include "procs.h"
 #include "render.h"
 #include "stats.h"
 
@@ -60,6 +62,133 @@ static void test_json_int(void **state)
 	assert_string_equal(s, "[-5,9223372036854775807,18446744073709551615]");
 	free(s);
 	cJSON_Delete(a);
+}
+
+/* Write @o with json_write_object and parse the text back. */
+static cJSON *write_parse(const struct obj *o, const struct scan_ctx *ctx)
+{
+	struct render_env env = { .ctx = ctx };
+	struct strbuf sb = { 0 };
+	cJSON *j;
+
+	json_write_object(&sb, o, &env);
+	assert_non_null(sb.buf);
+	/* compact: one object is one line, whatever its names hold */
+	assert_null(strchr(sb.buf, '\n'));
+	assert_true(utf8_valid(sb.buf, sb.len));
+	j = cJSON_Parse(sb.buf);
+	assert_non_null(j);
+	sb_free(&sb);
+	return j;
+}
+
+static const char *str_at(const cJSON *j, const char *k1, const char *k2)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
+
+	if (k2)
+		v = cJSON_GetObjectItemCaseSensitive(v, k2);
+	assert_true(cJSON_IsString(v));
+	return v->valuestring;
+}
+
+static double num_at(const cJSON *j, const char *k1, const char *k2)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
+
+	if (k2)
+		v = cJSON_GetObjectItemCaseSensitive(v, k2);
+	assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+static bool null_at(const cJSON *j, const char *k1, const char *k2)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
+
+	if (k2)
+		v = cJSON_GetObjectItemCaseSensitive(v, k2);
+	return cJSON_IsNull(v);
+}
+
+static void test_json_object(void **state)
+{
+	struct proc pv[] = {
+		{ .pid = 42, .euid = 7, .start = 998000, .comm = "pg\"w\\x" },
+	};
+	struct scan_ctx ctx = { .now = 1000000 };
+	struct obj shm = { .kind = KIND_SHM, .state = STATE_INUSE, .id = 7,
+			   .key = 0x1234, .mode = 0600, .size = 4096,
+			   .t_change = 999000, .cpid = 42 };
+	struct obj pshm = { .kind = KIND_PSHM, .state = STATE_ORPHAN, .id = -1,
+			    .mode = 0644, .size = 10, .t_change = 999990,
+			    .t_modify = 999990, .dev = makedev(0, 26),
+			    .ino = 99 };
+	pid_t pids[] = { 0, 42 };
+	struct obj sem = { .kind = KIND_SEM, .state = STATE_UNKNOWN, .id = 0,
+			   .key = 0, .u.sem = { .nsems = 2, .pids = pids,
+						.pids_read = true } };
+	const cJSON *h, *a;
+	cJSON *j;
+
+	(void)state;
+	ctx.procs.v = pv;
+	ctx.procs.n = 1;
+	snprintf(shm.reason, sizeof(shm.reason), "attached by 1");
+	shm.u.shm.nattch = 1;
+	assert_int_equal(obj_add_holder(&shm, 42, VIA_ATTACH), 0);
+	j = write_parse(&shm, &ctx);
+	assert_string_equal(str_at(j, "kind", NULL), "shm");
+	assert_true(num_at(j, "id", NULL) == 7);
+	assert_string_equal(str_at(j, "key", NULL), "0x00001234");
+	assert_true(null_at(j, "name", NULL) && null_at(j, "path", NULL));
+	assert_true(num_at(j, "creator", "pid") == 42);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "creator"), "alive")));
+	assert_string_equal(str_at(j, "mode", NULL), "0600");
+	assert_true(num_at(j, "size", NULL) == 4096);
+	assert_true(num_at(j, "age", NULL) == 1000);
+	assert_string_equal(str_at(j, "times", "changed"),
+			    "1970-01-12T13:30:00Z");
+	assert_true(null_at(j, "times", "attached"));
+	h = cJSON_GetObjectItemCaseSensitive(j, "holders");
+	assert_int_equal(cJSON_GetArraySize(h), 1);
+	h = cJSON_GetArrayItem(h, 0);
+	assert_true(num_at(h, "pid", NULL) == 42);
+	assert_string_equal(str_at(h, "comm", NULL), "pg\"w\\x");
+	assert_true(num_at(h, "uid", NULL) == 7);
+	assert_string_equal(str_at(h, "via", NULL), "attach");
+	assert_string_equal(str_at(j, "state", NULL), "in-use");
+	assert_string_equal(str_at(j, "reason", NULL), "attached by 1");
+	assert_true(num_at(j, "shm", "nattch") == 1);
+	cJSON_Delete(j);
+	obj_free(&shm);
+
+	/* hostile name: the same spelling as json_bytes */
+	pshm.name = "a\\b\xff\n\x01";
+	pshm.path = "/dev/shm/a\\b\xff\n\x01";
+	j = write_parse(&pshm, &ctx);
+	assert_string_equal(str_at(j, "name", NULL), "a\\\\b\\xff\n\x01");
+	assert_string_equal(str_at(j, "path", NULL),
+			    "/dev/shm/a\\\\b\\xff\n\x01");
+	assert_true(null_at(j, "key", NULL) && null_at(j, "id", NULL));
+	assert_true(null_at(j, "creator", NULL));
+	assert_string_equal(str_at(j, "pshm", "dev"), "0:26");
+	assert_true(num_at(j, "pshm", "ino") == 99);
+	assert_true(num_at(j, "age", NULL) == 10);
+	assert_int_equal(cJSON_GetArraySize(
+		cJSON_GetObjectItemCaseSensitive(j, "holders")), 0);
+	cJSON_Delete(j);
+
+	j = write_parse(&sem, &ctx);
+	assert_true(null_at(j, "size", NULL));
+	assert_true(null_at(j, "creator", "pid"));
+	a = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "sem"), "pids");
+	assert_int_equal(cJSON_GetArraySize(a), 2);
+	assert_true(cJSON_GetArrayItem(a, 1)->valuedouble == 42);
+	assert_string_equal(str_at(j, "state", NULL), "unknown");
+	cJSON_Delete(j);
 }
 
 static void test_prom_escape(void **state)
@@ -149,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test(test_json_int),
+		cmocka_unit_test(test_json_object),
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_columns_parse),
