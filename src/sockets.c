@@ -654,33 +654,24 @@ int sockets_bound_set(struct scan_ctx *ctx, struct pairmap *bound,
 
 enum probe { PROBE_STALE, PROBE_ALIVE, PROBE_UNKNOWN, PROBE_CHANGED };
 
-/* connect() a fresh non-blocking socket of @type; 0 or the errno. */
-static int try_connect(int type, const struct sockaddr_un *sun)
-{
-	int s = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int e;
-
-	if (s < 0)
-		return errno ? errno : EIO;
-	e = connect(s, (const struct sockaddr *)sun, sizeof(*sun)) ? errno : 0;
-	close(s);
-	return e;
-}
-
 /*
  * Is any socket, in any netns, bound to this file? Pathname lookup of a
  * unix socket ignores netns, so connect() answers for all of them. The
  * file is opened O_PATH|O_NOFOLLOW and reached through /proc/self/fd, so
  * a symlink swapped in cannot redirect us.
  *
- * First SEQPACKET (a stream connect would leave a dead entry in a
- * listener's backlog): success, EAGAIN (backlog full) or EPROTOTYPE (a
- * socket of another type) mean bound. ECONNREFUSED means "no socket" or
- * "a SEQPACKET socket that is not listening"; a DGRAM connect tells them
- * apart (EPROTOTYPE vs ECONNREFUSED) and cannot disturb a seqpacket one.
+ * The probe is a SOCK_DGRAM connect, which sends nothing and queues
+ * nothing: ECONNREFUSED means no socket has the file; success (a dgram
+ * socket), EPROTOTYPE (a socket of another type, listening or not) and
+ * EPERM (a dgram socket connected elsewhere, or a security module) all
+ * mean one does. A stream or seqpacket connect would put a connection
+ * into a listener's backlog.
+ *
+ * @sock is a dgram socket kept across probes (-1: make one): a refused
+ * connect leaves it unconnected and reusable.
  */
-static enum probe probe_at(int dfd, const char *name, const struct stat *want,
-			   int *err)
+static enum probe probe_at(int *sock, int dfd, const char *name,
+			   const struct stat *want, int *err)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct stat st;
@@ -697,12 +688,24 @@ static enum probe probe_at(int dfd, const char *name, const struct stat *want,
 		close(fd);
 		return PROBE_CHANGED;
 	}
+	if (*sock < 0)
+		*sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK |
+			       SOCK_CLOEXEC, 0);
+	if (*sock < 0) {
+		*err = errno;
+		close(fd);
+		return PROBE_UNKNOWN;
+	}
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "/proc/self/fd/%d", fd);
-	e = try_connect(SOCK_SEQPACKET, &sun);
-	if (e == ECONNREFUSED)
-		e = try_connect(SOCK_DGRAM, &sun);
+	e = connect(*sock, (const struct sockaddr *)&sun, sizeof(sun)) ?
+		    errno : 0;
 	close(fd);
-	if (!e || e == EPROTOTYPE || e == EAGAIN || e == EINPROGRESS)
+	if (e != ECONNREFUSED) {
+		/* connected, or in a state we do not reuse */
+		close(*sock);
+		*sock = -1;
+	}
+	if (!e || e == EPROTOTYPE || e == EPERM)
 		return PROBE_ALIVE;
 	if (e == ECONNREFUSED)
 		return PROBE_STALE;
@@ -875,20 +878,19 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 
 /* --- the walk ----------------------------------------------------------- */
 
-struct cand {
-	char *path;
-	struct stat st;
-};
-
 struct walk {
 	struct scan_ctx *ctx;
 	struct own_net *on;
 	bool want_fifo, want_sock, match_sock;
 	struct pairmap seen;	/* directories visited: (dev_key, ino) */
 	struct strbuf path;	/* logical path of the entry at hand */
-	struct cand *cands;
-	size_t ncands, capcands;
 	unsigned unreadable;
+	/* socket files bound in no socket of the own netns */
+	struct pairmap others;	/* bound in the other netns */
+	bool others_read;
+	int probe_sock;		/* reused by the probes, -1 if none */
+	unsigned unknown;	/* could not be probed */
+	int err;		/* -ENOMEM: stop */
 };
 
 static void walk_dir(struct walk *w, int fd, const struct stat *dst,
@@ -911,20 +913,48 @@ static void add_file_obj(struct scan_ctx *ctx, enum kind kind,
 	o->binding_unknown = binding_unknown;
 }
 
-static void found_sock(struct walk *w, const struct stat *st)
+/*
+ * A socket file that no socket of the own netns has: bound in another
+ * netns (their lists spare it the probe), alive by the connect probe, or
+ * stale. It is probed right here, through the walk's directory fd, which
+ * the walk reached without following a symlink or entering a foreign
+ * mount.
+ */
+static void found_sock(struct walk *w, int dfd, const char *name,
+		       const struct stat *st)
 {
-	struct cand *c;
+	struct scan_ctx *ctx = w->ctx;
+	bool incomplete = false;
+	enum probe pr;
+	int r, e;
 
 	if (!w->match_sock || own_match(w->on, w->path.buf, st) ||
-	    !w->want_sock)
+	    !w->want_sock || w->err)
 		return;
-	if (w->ncands == w->capcands) {
-		w->capcands = w->capcands ? 2 * w->capcands : 16;
-		w->cands = xrealloc(w->cands, w->capcands * sizeof(*w->cands));
+	if (!ctx->live) {
+		/* a fixture has no live sockets to ask */
+		add_file_obj(ctx, KIND_SOCKFILE, w->path.buf, st, true);
+		return;
 	}
-	c = &w->cands[w->ncands++];
-	c->path = xstrdup(w->path.buf);
-	c->st = *st;
+	if (!w->others_read) {
+		/* A netns that cannot be listed is not fatal: the probe
+		 * asks the kernel about every netns at once. */
+		w->others_read = true;
+		r = bound_set(ctx, &w->others, &incomplete, false);
+		if (r < 0) {
+			w->err = r;
+			return;
+		}
+	}
+	if (pairmap_has(&w->others, dev_key_of(st->st_dev),
+			(uint32_t)st->st_ino))
+		return;
+	pr = probe_at(&w->probe_sock, dfd, name, st, &e);
+	if (pr == PROBE_UNKNOWN)
+		w->unknown++;
+	if (pr == PROBE_STALE || pr == PROBE_UNKNOWN)
+		add_file_obj(ctx, KIND_SOCKFILE, w->path.buf, st,
+			     pr == PROBE_UNKNOWN);
 }
 
 static void enter_dir(struct walk *w, int dfd, const char *name,
@@ -985,7 +1015,7 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 			add_file_obj(w->ctx, KIND_FIFO, w->path.buf, &st,
 				     false);
 		else if (S_ISSOCK(st.st_mode))
-			found_sock(w, &st);
+			found_sock(w, dirfd(d), name, &st);
 		w->path.len = mark;
 		w->path.buf[mark] = '\0';
 	}
@@ -1023,66 +1053,6 @@ static void walk_sockdir(struct walk *w, const char *dir)
 	walk_dir(w, fd, &st, 1);
 }
 
-/* Decide each candidate: bound in another netns, alive by probe, or
- * stale. Only called when there are candidates. */
-static int resolve_cands(struct walk *w)
-{
-	struct scan_ctx *ctx = w->ctx;
-	struct pairmap others = { 0 };
-	bool incomplete = false;
-	unsigned unknown = 0;
-	int r;
-
-	if (!ctx->live) {
-		/* a fixture has no live sockets to ask */
-		for (size_t i = 0; i < w->ncands; i++)
-			add_file_obj(ctx, KIND_SOCKFILE, w->cands[i].path,
-				     &w->cands[i].st, true);
-		return 0;
-	}
-	/* A netns that cannot be listed is not fatal: the probe below asks
-	 * the kernel about every netns at once. The lists spare live
-	 * sockets the probe. */
-	r = bound_set(ctx, &others, &incomplete, false);
-	if (r < 0) {
-		pairmap_free(&others);
-		return r;
-	}
-	for (size_t i = 0; i < w->ncands; i++) {
-		struct cand *c = &w->cands[i];
-		char why[128];
-		const char *base;
-		struct stat dst;
-		int dfd, e;
-		enum probe pr;
-
-		if (pairmap_has(&others, dev_key_of(c->st.st_dev),
-				(uint32_t)c->st.st_ino))
-			continue;
-		r = open_parent(ctx, c->path, &dfd, &dst, &base, why,
-				sizeof(why));
-		if (r == REAP_SKIP || r == -ENOENT)
-			continue;	/* moved or vanished since the walk */
-		if (r < 0) {
-			pr = PROBE_UNKNOWN;
-		} else {
-			pr = probe_at(dfd, base, &c->st, &e);
-			close(dfd);
-		}
-		if (pr == PROBE_UNKNOWN)
-			unknown++;
-		if (pr == PROBE_STALE || pr == PROBE_UNKNOWN)
-			add_file_obj(ctx, KIND_SOCKFILE, c->path, &c->st,
-				     pr == PROBE_UNKNOWN);
-	}
-	pairmap_free(&others);
-	if (unknown)
-		scan_warn(ctx, "socket files: %u could not be probed (%s)",
-			  unknown, ctx->privileged ? "connect failed" :
-			  "not root");
-	return 0;
-}
-
 int sockets_collect(struct scan_ctx *ctx)
 {
 	bool want_unix = ctx->kinds & KMASK(KIND_UNIX);
@@ -1104,6 +1074,7 @@ int sockets_collect(struct scan_ctx *ctx)
 
 	w.ctx = ctx;
 	w.on = &on;
+	w.probe_sock = -1;
 	w.want_fifo = want_fifo;
 	w.want_sock = want_sock;
 	w.match_sock = want_unix || want_sock;
@@ -1114,12 +1085,14 @@ int sockets_collect(struct scan_ctx *ctx)
 	if (w.unreadable)
 		scan_warn(ctx, "socket dirs: %u directories could not be "
 			  "read", w.unreadable);
-	if (w.ncands)
-		r = resolve_cands(&w);
-
-	for (size_t i = 0; i < w.ncands; i++)
-		free(w.cands[i].path);
-	free(w.cands);
+	if (w.unknown)
+		scan_warn(ctx, "socket files: %u could not be probed (%s)",
+			  w.unknown, ctx->privileged ? "connect failed" :
+			  "not root");
+	r = w.err;
+	if (w.probe_sock >= 0)
+		close(w.probe_sock);
+	pairmap_free(&w.others);
 	sb_free(&w.path);
 	pairmap_free(&w.seen);
 out:
@@ -1144,7 +1117,7 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 	struct pairmap bound = { 0 };
 	bool incomplete = false;
 	enum probe pr;
-	int r, e;
+	int r, e, sock = -1;
 
 	/* A netns that could not be listed (incomplete) does not stop us:
 	 * the probe below asks the kernel about every netns at once. */
@@ -1161,7 +1134,9 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 		snprintf(why, whylen, "socket is bound again");
 		return REAP_SKIP;
 	}
-	pr = probe_at(dfd, base, st, &e);
+	pr = probe_at(&sock, dfd, base, st, &e);
+	if (sock >= 0)
+		close(sock);
 	switch (pr) {
 	case PROBE_STALE:
 		return REAP_DONE;

@@ -32,7 +32,12 @@
  *                 notify: register with mq_notify (SIGEV_NONE).
  *   unix:PATH     unix socket bound to PATH ("@name" = abstract);
  *                 type=stream|dgram|seqpacket (stream, listening);
- *                 netns=new: bound by a child in a new network namespace.
+ *                 netns=new: bound by a child in a new network namespace;
+ *                 netns=hidden: bound in a new network namespace that
+ *                 no process is in (we bind there and return), so only a
+ *                 connect probe can tell that the file is bound;
+ *                 selfpeer: a dgram socket connected to itself (others
+ *                 then get EPERM from connect).
  *                 leak: bind, listen, exit: a stale socket file remains.
  *   unixpair      a connected socketpair (hold only).
  *   fifo:PATH     mkfifo PATH; hold opens it O_RDWR unless open=no;
@@ -107,6 +112,7 @@ struct spec {
 	unsigned value;
 	mode_t mode;
 	bool op_none, wait, existing, creator_dead, notify, netns_new;
+	bool netns_hidden, selfpeer;
 	bool no_attach, no_open;
 	enum via via;
 	int socktype;
@@ -251,6 +257,10 @@ static void parse_option(struct spec *sp, char *opt)
 		sp->notify = true;
 	} else if (!strcmp(opt, "netns") && val && !strcmp(val, "new")) {
 		sp->netns_new = true;
+	} else if (!strcmp(opt, "netns") && val && !strcmp(val, "hidden")) {
+		sp->netns_hidden = true;
+	} else if (!strcmp(opt, "selfpeer") && !val) {
+		sp->selfpeer = true;
 	} else if (!strcmp(opt, "attach") && val && !strcmp(val, "no")) {
 		sp->no_attach = true;
 	} else if (!strcmp(opt, "open") && val && !strcmp(val, "no")) {
@@ -338,12 +348,15 @@ static void parse_spec(struct spec *sp, const char *text, unsigned index)
 			    sp->kind <= K_MQ ? "NAME" : "PATH");
 	if (sp->wait && sp->kind != K_SEM && sp->kind != K_MSG)
 		usage_error(sp, "wait is for sem and msg");
-	if (sp->netns_new && sp->kind != K_UNIX)
-		usage_error(sp, "netns=new is for unix");
+	if ((sp->netns_new || sp->netns_hidden) && sp->kind != K_UNIX)
+		usage_error(sp, "netns= is for unix");
+	if (sp->selfpeer && (sp->kind != K_UNIX || sp->socktype != SOCK_DGRAM))
+		usage_error(sp, "selfpeer is for unix,type=dgram");
 	if (sp->creator_dead &&
 	    (sp->kind == K_UNIX || sp->kind == K_UPAIR || sp->existing))
 		usage_error(sp, "creator=dead does not go with this");
-	if (!hold_mode && (sp->wait || sp->netns_new || sp->kind == K_UPAIR ||
+	if (!hold_mode && (sp->wait || sp->netns_new || sp->netns_hidden ||
+			   sp->kind == K_UPAIR ||
 			   sp->creator_dead))
 		usage_error(sp, "only 'hold' can do this");
 }
@@ -827,6 +840,7 @@ static void do_unix(struct spec *sp)
 	struct sockaddr_un sun;
 	socklen_t len;
 	struct stat st;
+	int old_ns = -1;
 
 	if (sp->netns_new) {
 		const char *argv[3] = { "__netns", sp->text, NULL };
@@ -835,6 +849,13 @@ static void do_unix(struct spec *sp)
 		return;
 	}
 	fill_sun(sp, &sun, &len);
+	if (sp->netns_hidden) {
+		old_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (old_ns < 0)
+			fail(sp, "open /proc/self/ns/net");
+		if (unshare(CLONE_NEWNET) < 0)
+			fail(sp, "unshare(CLONE_NEWNET)");
+	}
 	sp->fd = socket(AF_UNIX, sp->socktype | SOCK_CLOEXEC, 0);
 	if (sp->fd < 0)
 		fail(sp, "socket");
@@ -843,6 +864,14 @@ static void do_unix(struct spec *sp)
 	sp->created = sp->arg[0] != '@';
 	if (sp->socktype != SOCK_DGRAM && listen(sp->fd, 16) < 0)
 		fail(sp, "listen");
+	if (sp->selfpeer && connect(sp->fd, (struct sockaddr *)&sun, len) < 0)
+		fail(sp, "connect to itself");
+	if (old_ns >= 0) {
+		/* the socket alone keeps that namespace alive */
+		if (setns(old_ns, CLONE_NEWNET) < 0)
+			fail(sp, "setns back");
+		close(old_ns);
+	}
 	if (fstat(sp->fd, &st) < 0)
 		fail(sp, "fstat");
 	fact(sp, "inode", "%llu", (unsigned long long)st.st_ino);

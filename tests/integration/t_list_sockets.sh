@@ -8,7 +8,11 @@ ns_enter "$@"
 mkdir -p /run/app/sub /var/tmp/deep/a/b/c/d
 hold h unix,as=lst:/tmp/listen.sock unix,type=dgram,as=dg:/run/dgram.sock \
 	unix,type=seqpacket,as=abs:@abstract-name unixpair,as=pair \
-	fifo,as=fifoh:/tmp/held.fifo unix,netns=new,as=nsl:/tmp/netns.sock
+	fifo,as=fifoh:/tmp/held.fifo unix,netns=new,as=nsl:/tmp/netns.sock \
+	unix,netns=hidden,as=hst:/tmp/hid-stream.sock \
+	unix,netns=hidden,type=seqpacket,as=hsq:/tmp/hid-seqpacket.sock \
+	unix,netns=hidden,type=dgram,as=hdg:/tmp/hid-dgram.sock \
+	unix,netns=hidden,type=dgram,selfpeer,as=hdp:/tmp/hid-peered.sock
 leak l unix,as=stale:/tmp/stale.sock unix,as=stale2:/run/app/sub/stale2.sock \
 	unix,as=deep:/var/tmp/deep/a/b/c/d/too-deep.sock \
 	fifo,as=fifon:/var/tmp/nobody.fifo
@@ -67,6 +71,15 @@ obj_none "a listener in another netns: its file is not a sockfile" \
 obj_none "a listener in another netns: nothing about it is an orphan" \
 	'.state == "orphan" and (.path == "/tmp/netns.sock" or
 	 (.unix.path? // "") == "/tmp/netns.sock")'
+
+# Bound in a network namespace that no process is in: no socket table we
+# can read shows them, only the connect probe (EPROTOTYPE for stream and
+# seqpacket listeners, success for a dgram socket, EPERM for a dgram
+# socket connected elsewhere) proves them alive.
+for s in stream seqpacket dgram peered; do
+	obj_none "bound in a netns without processes ($s): not a sockfile" \
+		".kind == \"sockfile\" and .path == \"/tmp/hid-$s.sock\""
+done
 
 find_path fifo /tmp/held.fifo
 o_state in-use "FIFO opened by a process"
