@@ -133,6 +133,8 @@ struct objset {
  * The pointer is valid until the next objset_add. */
 struct obj *objset_add(struct objset *set, enum kind kind);
 void objset_free(struct objset *set);
+/* Append every object of @src to @dst (in order) and empty @src. */
+void objset_move(struct objset *dst, struct objset *src);
 void obj_free(struct obj *o);
 int obj_add_holder(struct obj *o, pid_t pid, enum via via);
 

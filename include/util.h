@@ -55,6 +55,24 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/*
+ * A directory read with raw getdents64 into the caller's buffer: no
+ * allocation, so a forked child of a threaded process may use it, and
+ * none of the fstat and fcntl calls fdopendir() adds. The fd's offset
+ * moves; *at() calls on it are unaffected.
+ */
+struct dirwalk {
+	int fd;
+	char *buf;
+	size_t size;
+	long len, off;
+};
+
+void dir_start(struct dirwalk *w, int fd, char *buf, size_t size);
+/* Next name other than "." and ".."; NULL at the end, or on an error,
+ * which goes to *err as -errno. */
+const char *dir_next(struct dirwalk *w, int *err);
+
 /* Growable string buffer. */
 struct strbuf {
 	char *buf;

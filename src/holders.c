@@ -43,26 +43,8 @@ struct rbuf {
 	size_t cap;
 };
 
-/*
- * Directories are read with raw getdents64 into one buffer per worker:
- * fdopendir() would add an fstat and two fcntl calls per directory, and
- * there are two directories per process.
- */
+/* Each worker reads directories into a buffer of this size. */
 #define DENTS_SIZE 65536
-
-struct dent64 {		/* the kernel's struct linux_dirent64 */
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-struct dirwalk {
-	int fd;
-	char *buf;		/* DENTS_SIZE bytes, the worker's */
-	long len, off;
-};
 
 /* One holder found by a worker; added to its object after the walk. */
 struct hrec {
@@ -190,39 +172,6 @@ static void lookup_free(struct lookup *lk)
 	strset_free(&lk->names);
 }
 
-
-static void dir_start(struct dirwalk *w, int fd, char *buf)
-{
-	w->fd = fd;
-	w->buf = buf;
-	w->len = 0;
-	w->off = 0;
-}
-
-/* Next name other than "." and ".."; NULL at the end, or on an error,
- * which goes to *err as -errno. */
-static const char *dir_next(struct dirwalk *w, int *err)
-{
-	for (;;) {
-		struct dent64 *d;
-
-		if (w->off >= w->len) {
-			w->len = getdents64(w->fd, w->buf, DENTS_SIZE);
-			w->off = 0;
-			if (w->len <= 0) {
-				if (w->len < 0)
-					*err = -errno;
-				return NULL;
-			}
-		}
-		d = (struct dent64 *)(void *)(w->buf + w->off);
-		w->off += d->d_reclen;
-		if (d->d_name[0] == '.' && (!d->d_name[1] ||
-		    (d->d_name[1] == '.' && !d->d_name[2])))
-			continue;
-		return d->d_name;
-	}
-}
 
 /*
  * Whole file into the shared buffer; returns length or -errno. With
@@ -394,7 +343,7 @@ static void scan_fds(struct worker *w, struct pstate *ps, int *err)
 		*err = -errno;
 		return;
 	}
-	dir_start(&dw, fdd, w->dents);
+	dir_start(&dw, fdd, w->dents, DENTS_SIZE);
 	while ((ent = dir_next(&dw, err))) {
 		ssize_t n;
 
@@ -537,7 +486,7 @@ static void scan_waits(struct worker *w, const struct proc *p,
 	tfd = openat(ps->piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0)
 		return;		/* a fixture tree without task/ */
-	dir_start(&dw, tfd, w->dents);
+	dir_start(&dw, tfd, w->dents, DENTS_SIZE);
 	while ((ent = dir_next(&dw, &derr))) {
 		char rel[32];
 		uint64_t tid;

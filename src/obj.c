@@ -131,6 +131,29 @@ void objset_free(struct objset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+void objset_move(struct objset *dst, struct objset *src)
+{
+	if (!src->n) {
+		objset_free(src);
+		return;
+	}
+	if (!dst->n) {
+		/* take the array as it is: no copy, no fresh pages */
+		objset_free(dst);
+		*dst = *src;
+		memset(src, 0, sizeof(*src));
+		return;
+	}
+	if (dst->n + src->n > dst->cap) {
+		dst->cap = dst->n + src->n;
+		dst->v = xrealloc(dst->v, dst->cap * sizeof(*dst->v));
+	}
+	memcpy(dst->v + dst->n, src->v, src->n * sizeof(*src->v));
+	dst->n += src->n;
+	free(src->v);
+	memset(src, 0, sizeof(*src));
+}
+
 int obj_add_holder(struct obj *o, pid_t pid, enum via via)
 {
 	/* The holder pass visits one process at a time, so a duplicate can

@@ -67,38 +67,25 @@ static void warn_entry(struct scan_ctx *ctx, const char *dir,
 }
 
 /* Call @fn for every entry of @dfd but "." and "..". Stops at the first
- * negative return of @fn and returns it; -errno if readdir fails. */
+ * negative return of @fn and returns it; -errno if reading fails. Uses
+ * no heap: the private-mount child runs it (see mq_private_run). */
 static int dir_each(int dfd, int (*fn)(int dfd, const char *name, void *arg),
 		    void *arg)
 {
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
+	char buf[8192] __attribute__((aligned(8)));
+	struct dirwalk dw;
+	const char *name;
+	int r = 0, err = 0;
 
-	if (fd < 0)
+	if (lseek(dfd, 0, SEEK_SET) < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	for (;;) {
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			r = errno ? -errno : 0;
-			break;
-		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		r = fn(dfd, de->d_name, arg);
+	dir_start(&dw, dfd, buf, sizeof(buf));
+	while ((name = dir_next(&dw, &err))) {
+		r = fn(dfd, name, arg);
 		if (r < 0)
-			break;
+			return r;
 	}
-	closedir(d);
-	return r;
+	return err;
 }
 
 /* A directory, never through a symlink (-ELOOP if it is one). */

@@ -84,59 +84,81 @@ struct jw {
 	bool comma;		/* a member or element precedes at this level */
 };
 
-/* @s (valid UTF-8, @n bytes) as a JSON string: the escapes cJSON uses. */
-static void put_quoted(struct strbuf *sb, const char *s, size_t n)
+/* The JSON escape of a control character, quote or backslash @c. */
+static void put_escape(struct strbuf *sb, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t run = 0;
+	char e[6] = { '\\', 0, '0', '0', 0, 0 };
+	size_t el = 2;
 
-	sb_putc(sb, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char e[6] = { '\\', 0, '0', '0', 0, 0 };
-		size_t el = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		sb_putn(sb, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': e[1] = '"'; break;
-		case '\\': e[1] = '\\'; break;
-		case '\b': e[1] = 'b'; break;
-		case '\f': e[1] = 'f'; break;
-		case '\n': e[1] = 'n'; break;
-		case '\r': e[1] = 'r'; break;
-		case '\t': e[1] = 't'; break;
-		default:
-			e[1] = 'u';
-			e[4] = hex[c >> 4];
-			e[5] = hex[c & 15];
-			el = 6;
-			break;
-		}
-		sb_putn(sb, e, el);
+	switch (c) {
+	case '"': e[1] = '"'; break;
+	case '\\': e[1] = '\\'; break;
+	case '\b': e[1] = 'b'; break;
+	case '\f': e[1] = 'f'; break;
+	case '\n': e[1] = 'n'; break;
+	case '\r': e[1] = 'r'; break;
+	case '\t': e[1] = 't'; break;
+	default:
+		e[1] = 'u';
+		e[4] = hex[c >> 4];
+		e[5] = hex[c & 15];
+		el = 6;
+		break;
 	}
-	sb_putn(sb, s + run, n - run);
+	sb_putn(sb, e, el);
+}
+
+/*
+ * @s as a JSON string with the escapes cJSON uses, checking in the same
+ * pass that it is valid UTF-8. Returns false, with @sb as it was, if it
+ * is not.
+ */
+static bool put_quoted(struct strbuf *sb, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t mark = sb->len, run = 0, i = 0;
+
 	sb_putc(sb, '"');
+	while (u[i]) {
+		unsigned char c = u[i];
+		size_t l;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			l = utf8_seq(u + i, strnlen(s + i, 4));
+			if (!l) {
+				sb->len = mark;
+				sb->buf[mark] = '\0';
+				return false;
+			}
+			i += l;
+			continue;
+		}
+		sb_putn(sb, s + run, i - run);
+		put_escape(sb, c);
+		run = ++i;
+	}
+	sb_putn(sb, s + run, i - run);
+	sb_putc(sb, '"');
+	return true;
 }
 
 void json_put_bytes(struct strbuf *sb, const char *s)
 {
 	struct strbuf sp = { 0 };
-	size_t n;
 
 	if (!s) {
 		sb_putn(sb, "null", 4);
 		return;
 	}
-	n = strlen(s);
-	if (utf8_valid(s, n)) {
-		put_quoted(sb, s, n);
+	if (put_quoted(sb, s))
 		return;
-	}
-	spell_bytes(&sp, s, n);
-	put_quoted(sb, sp.buf, sp.len);
+	spell_bytes(&sp, s, strlen(s));
+	put_quoted(sb, sp.buf);	/* the spelling is valid UTF-8 */
 	sb_free(&sp);
 }
 
@@ -206,6 +228,20 @@ static void jw_str(struct jw *w, const char *key, const char *s)
 	json_put_bytes(w->sb, s);
 }
 
+/* A string known to need no escaping (our own names and numbers). */
+static void jw_lit(struct jw *w, const char *key, const char *s)
+{
+	size_t n = strlen(s);
+
+	jw_key(w, key);
+	sb_reserve(w->sb, n + 2);
+	w->sb->buf[w->sb->len++] = '"';
+	memcpy(w->sb->buf + w->sb->len, s, n);
+	w->sb->len += n;
+	w->sb->buf[w->sb->len++] = '"';
+	w->sb->buf[w->sb->len] = '\0';
+}
+
 static void jw_null(struct jw *w, const char *key)
 {
 	jw_key(w, key);
@@ -255,7 +291,7 @@ static void jw_time(struct jw *w, const char *key, time_t t)
 	if (!t || !fmt_iso_time(buf, sizeof(buf), t))
 		jw_null(w, key);
 	else
-		jw_str(w, key, buf);
+		jw_lit(w, key, buf);
 }
 
 static void put_times(struct jw *w, const struct obj *o)
@@ -319,7 +355,7 @@ static void put_holders(struct jw *w, const struct obj *o,
 		jw_int(w, "pid", h->pid);
 		jw_str(w, "comm", p ? p->comm : NULL);
 		jw_uint_or_null(w, "uid", p, p ? p->euid : 0);
-		jw_str(w, "via", via_name(h->via));
+		jw_lit(w, "via", via_name(h->via));
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
@@ -392,8 +428,8 @@ static void put_detail(struct jw *w, const struct obj *o)
 			       o->u.mq.notify_pid);
 		break;
 	case KIND_UNIX:
-		jw_str(w, "type", unix_type_name(o->u.ux.type));
-		jw_str(w, "state", unix_state_name(o->u.ux.state));
+		jw_lit(w, "type", unix_type_name(o->u.ux.type));
+		jw_lit(w, "state", unix_state_name(o->u.ux.state));
 		jw_str(w, "path", o->u.ux.addr);
 		jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
 		jw_bool(w, "listening", o->u.ux.listening);
@@ -402,10 +438,12 @@ static void put_detail(struct jw *w, const struct obj *o)
 		break;
 	}
 	if (kind_is_file(o->kind)) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "%u:%u", major(o->dev), minor(o->dev));
-		jw_str(w, "dev", dev);
+		jw_key(w, "dev");
+		sb_putc(w->sb, '"');
+		put_u64(w->sb, major(o->dev));
+		sb_putc(w->sb, ':');
+		put_u64(w->sb, minor(o->dev));
+		sb_putc(w->sb, '"');
 		jw_uint(w, "ino", o->ino);
 	}
 	jw_close(w, '}');
@@ -414,16 +452,22 @@ static void put_detail(struct jw *w, const struct obj *o)
 void json_write_object(struct strbuf *sb, const struct obj *o,
 		       const struct render_env *env)
 {
+	static const char hex[] = "0123456789abcdef";
 	struct jw w = { .sb = sb };
-	char buf[32];
+	char buf[16];
 	int64_t age = obj_age(o, env->ctx->now);
 
 	jw_open(&w, NULL, '{');
-	jw_str(&w, "kind", kind_table[o->kind].name);
+	jw_lit(&w, "kind", kind_table[o->kind].name);
 	jw_int_or_null(&w, "id", o->id >= 0, o->id);
 	if (kind_is_sysv(o->kind)) {
-		snprintf(buf, sizeof(buf), "0x%08x", o->key);
-		jw_str(&w, "key", buf);
+		/* "0x%08x", without printf's cost on every object */
+		buf[0] = '0';
+		buf[1] = 'x';
+		for (int i = 0; i < 8; i++)
+			buf[2 + i] = hex[(o->key >> (28 - 4 * i)) & 15];
+		buf[10] = '\0';
+		jw_lit(&w, "key", buf);
 	} else {
 		jw_null(&w, "key");
 	}
@@ -439,13 +483,15 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	jw_close(&w, '}');
 	put_creator(&w, o, env);
 
-	snprintf(buf, sizeof(buf), "%04o", (unsigned)(o->mode & 07777));
-	jw_str(&w, "mode", buf);
+	for (int i = 0; i < 4; i++)	/* "%04o" */
+		buf[i] = (char)('0' + ((o->mode >> (9 - 3 * i)) & 7));
+	buf[4] = '\0';
+	jw_lit(&w, "mode", buf);
 	jw_uint_or_null(&w, "size", obj_has_size(o), o->size);
 	jw_int_or_null(&w, "age", age >= 0, (int64_t)age);
 	put_times(&w, o);
 	put_holders(&w, o, env);
-	jw_str(&w, "state", state_name(o->state));
+	jw_lit(&w, "state", state_name(o->state));
 	jw_str(&w, "reason", o->reason);
 	put_detail(&w, o);
 	jw_close(&w, '}');

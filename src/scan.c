@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scan.c - the pipeline: processes -> collectors -> holders -> classify. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,95 @@ static void warn_unparsable(struct scan_ctx *ctx)
 	sb_free(&sb);
 }
 
+/*
+ * The collectors run in two lanes: a thread reads SysV and POSIX objects
+ * while the calling thread reads the process list and then the sockets
+ * (whose netns list comes from the processes). Each lane fills a context
+ * of its own, which is merged afterwards in the fixed order SysV, POSIX,
+ * sockets, so the result does not depend on which lane finishes first.
+ */
+struct lane {
+	struct scan_ctx c;	/* the settings of the scan, its own results */
+	int r;			/* 0 or a fatal -errno */
+};
+
+static void lane_init(struct lane *l, const struct scan_ctx *ctx)
+{
+	l->c = *ctx;
+	memset(&l->c.objs, 0, sizeof(l->c.objs));
+	memset(&l->c.procs, 0, sizeof(l->c.procs));
+	l->c.complete = true;
+	l->c.warnings = NULL;
+	l->c.nwarnings = 0;
+	l->r = 0;
+}
+
+/* Move the lane's objects and warnings into @ctx. */
+static void lane_merge(struct scan_ctx *ctx, struct lane *l)
+{
+	objset_move(&ctx->objs, &l->c.objs);
+	if (l->c.nwarnings) {
+		ctx->warnings = xrealloc(ctx->warnings,
+					 (ctx->nwarnings + l->c.nwarnings) *
+					 sizeof(*ctx->warnings));
+		memcpy(ctx->warnings + ctx->nwarnings, l->c.warnings,
+		       l->c.nwarnings * sizeof(*ctx->warnings));
+		ctx->nwarnings += l->c.nwarnings;
+	}
+	free(l->c.warnings);
+	l->c.warnings = NULL;
+	l->c.nwarnings = 0;
+	if (!l->c.complete)
+		ctx->complete = false;
+}
+
+static void *ipc_lane(void *arg)
+{
+	struct lane *l = arg;
+
+	if (l->c.kinds & KMASK_SYSV)
+		l->r = sysv_collect(&l->c);
+	if (!l->r && (l->c.kinds & KMASK_POSIX))
+		l->r = posix_collect(&l->c);
+	return NULL;
+}
+
+static int collect(struct scan_ctx *ctx)
+{
+	struct lane ipc, sock;
+	pthread_t th;
+	bool threaded;
+	int r;
+
+	lane_init(&ipc, ctx);
+	threaded = (ctx->kinds & (KMASK_SYSV | KMASK_POSIX)) &&
+		   !pthread_create(&th, NULL, ipc_lane, &ipc);
+
+	/* Processes first: the socket collector needs their netns, and the
+	 * holder pass walks them. */
+	r = proctab_read(ctx->root, &ctx->procs);
+	if (r < 0) {
+		scan_warn(ctx, "cannot read the process list: %s",
+			  strerror(-r));
+		ctx->complete = false;
+	}
+	if (ctx->procs.unparsable)
+		warn_unparsable(ctx);
+	lane_init(&sock, ctx);
+	sock.c.procs = ctx->procs;	/* read only */
+	if (ctx->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO)))
+		sock.r = sockets_collect(&sock.c);
+	memset(&sock.c.procs, 0, sizeof(sock.c.procs));
+
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		ipc_lane(&ipc);	/* no thread: the same work in line */
+	lane_merge(ctx, &ipc);
+	lane_merge(ctx, &sock);
+	return ipc.r < 0 ? ipc.r : sock.r;
+}
+
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 {
 	double t0 = now_mono();
@@ -97,31 +187,9 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	ctx->own_netns = own_ns(ctx->root, "net");
 	ctx->own_mntns = own_ns(ctx->root, "mnt");
 
-	/* Processes first: the socket collector needs their netns, and the
-	 * holder pass walks them. */
-	r = proctab_read(ctx->root, &ctx->procs);
-	if (r < 0) {
-		scan_warn(ctx, "cannot read the process list: %s",
-			  strerror(-r));
-		ctx->complete = false;
-	}
-	if (ctx->procs.unparsable)
-		warn_unparsable(ctx);
-	if (ctx->kinds & KMASK_SYSV) {
-		r = sysv_collect(ctx);
-		if (r < 0)
-			return r;
-	}
-	if (ctx->kinds & KMASK_POSIX) {
-		r = posix_collect(ctx);
-		if (r < 0)
-			return r;
-	}
-	if (ctx->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO))) {
-		r = sockets_collect(ctx);
-		if (r < 0)
-			return r;
-	}
+	r = collect(ctx);
+	if (r < 0)
+		return r;
 	r = holders_scan(ctx);
 	if (r < 0)
 		return r;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* util.c - checked parsing, root-prefixed paths, buffers, escaping. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -265,6 +266,46 @@ ssize_t read_file(const char *path, char **out)
 	return read_file_at(AT_FDCWD, path, out);
 }
 
+struct dent64 {		/* the kernel's struct linux_dirent64 */
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+void dir_start(struct dirwalk *w, int fd, char *buf, size_t size)
+{
+	w->fd = fd;
+	w->buf = buf;
+	w->size = size;
+	w->len = 0;
+	w->off = 0;
+}
+
+const char *dir_next(struct dirwalk *w, int *err)
+{
+	for (;;) {
+		struct dent64 *d;
+
+		if (w->off >= w->len) {
+			w->len = getdents64(w->fd, w->buf, w->size);
+			w->off = 0;
+			if (w->len <= 0) {
+				if (w->len < 0)
+					*err = -errno;
+				return NULL;
+			}
+		}
+		d = (struct dent64 *)(void *)(w->buf + w->off);
+		w->off += d->d_reclen;
+		if (d->d_name[0] == '.' && (!d->d_name[1] ||
+		    (d->d_name[1] == '.' && !d->d_name[2])))
+			continue;
+		return d->d_name;
+	}
+}
+
 void sb_grow(struct strbuf *sb, size_t more)
 {
 	if (sb->len + more + 1 <= sb->cap)
@@ -340,8 +381,12 @@ bool utf8_valid(const char *s, size_t len)
 	for (size_t i = 0; i < len;) {
 		size_t l;
 
-		if (!u[i])
-			return false;
+		if (u[i] < 0x80) {	/* the common case: ASCII */
+			if (!u[i])
+				return false;
+			i++;
+			continue;
+		}
 		l = utf8_seq(u + i, len - i);
 		if (!l)
 			return false;
@@ -397,12 +442,29 @@ bool fmt_iso_time(char *buf, size_t len, time_t t)
 {
 	struct tm tm;
 
-	buf[0] = '\0';
-	/* garbage from a malformed source: no ISO 8601 for it */
-	if (t < 0 || !gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 ||
-	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+	int f[6], w[6] = { 4, 2, 2, 2, 2, 2 };
+	const char sep[6] = { '-', '-', 'T', ':', ':', 'Z' };
+	char *p = buf;
+
+	if (len)
 		buf[0] = '\0';
+	/* garbage from a malformed source: no ISO 8601 for it */
+	if (len < 21 || t < 0 || !gmtime_r(&t, &tm) ||
+	    tm.tm_year + 1900 > 9999)
 		return false;
+	/* YYYY-MM-DDTHH:MM:SSZ, digit by digit: strftime costs more */
+	f[0] = tm.tm_year + 1900;
+	f[1] = tm.tm_mon + 1;
+	f[2] = tm.tm_mday;
+	f[3] = tm.tm_hour;
+	f[4] = tm.tm_min;
+	f[5] = tm.tm_sec;
+	for (int i = 0; i < 6; i++) {
+		for (int d = w[i] - 1, v = f[i]; d >= 0; d--, v /= 10)
+			p[d] = (char)('0' + v % 10);
+		p += w[i];
+		*p++ = sep[i];
 	}
+	*p = '\0';
 	return true;
 }

@@ -191,6 +191,30 @@ static void test_json_object(void **state)
 	cJSON_Delete(j);
 }
 
+/* The hand-made ISO 8601 formatter against strftime. */
+static void test_iso_time(void **state)
+{
+	static const time_t ts[] = { 1, 59, 951782400 /* 2000-02-29 */,
+				     1700000000, 4102444799 /* 2099-12-31 */,
+				     253402300799 /* 9999-12-31T23:59:59 */ };
+	char buf[32], want[32];
+	struct tm tm;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(ts) / sizeof(ts[0]); i++) {
+		assert_true(fmt_iso_time(buf, sizeof(buf), ts[i]));
+		gmtime_r(&ts[i], &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		assert_string_equal(buf, want);
+	}
+	/* year 10000, before the epoch, a buffer too small: nothing */
+	assert_false(fmt_iso_time(buf, sizeof(buf), 253402300800));
+	assert_string_equal(buf, "");
+	assert_false(fmt_iso_time(buf, sizeof(buf), -1));
+	assert_false(fmt_iso_time(buf, 20, 1));
+	assert_string_equal(buf, "");
+}
+
 static void test_prom_escape(void **state)
 {
 	struct strbuf sb = { 0 };
@@ -279,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_json_bytes),
 		cmocka_unit_test(test_json_int),
 		cmocka_unit_test(test_json_object),
+		cmocka_unit_test(test_iso_time),
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_columns_parse),
