@@ -9,10 +9,11 @@
  * (only when a message queue exists or a semaphore set may have waiters)
  * syscall file; add holders to the matching objects in ctx->objs; mark
  * procs that could not be inspected. Also adds mqueue NOTIFY_PID holders.
- * The walk may be shared by a few threads, joined before it returns; the
- * result, holder order included, is that of one walk in pid order.
- * Returns 0 or -errno (ENOMEM). */
-int holders_scan(struct scan_ctx *ctx);
+ * The walk may be shared by a few threads, @helper (may be NULL) among
+ * them, all done before it returns; the result, holder order included,
+ * is that of one walk in pid order. Returns 0 or -errno (ENOMEM). */
+struct helper;
+int holders_scan(struct scan_ctx *ctx, struct helper *helper);
 
 /* One /proc/PID/maps line. */
 struct maps_entry {

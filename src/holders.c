@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "helper.h"
 #include "holders.h"
 #include "util.h"
 
@@ -590,6 +591,11 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static void worker_job(void *arg)
+{
+	run_chunks(arg);
+}
+
 /*
  * How many threads walk /proc: nearly all of the pass is the kernel
  * producing fd links and maps, which runs in parallel on separate
@@ -651,7 +657,7 @@ static int open_proc(const struct scan_ctx *ctx)
  * (holder order included) is the same as one walk in pid order.
  */
 static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
-		      unsigned *bad, unsigned *nowait)
+		      struct helper *helper, unsigned *bad, unsigned *nowait)
 {
 	struct pass pass = {
 		.ctx = ctx,
@@ -661,6 +667,7 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	};
 	struct worker *w;
 	unsigned nw, started = 1;
+	bool helped = false;
 	int r = 0;
 
 	pass.nchunks = (pass.nprocs + CHUNK - 1) / CHUNK;
@@ -674,14 +681,22 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 		w[i].lk = lk;
 		w[i].dents = xmalloc(DENTS_SIZE);
 	}
-	/* A thread that cannot be started leaves its share to the rest. */
+	/* The helper, when there is one, is the second worker. A thread
+	 * that cannot be started leaves its share to the rest. */
 	for (unsigned i = 1; i < nw; i++) {
-		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]))
+		if (i == 1 && helper) {
+			helper_run(helper, worker_job, &w[1]);
+			helped = true;
+		} else if (pthread_create(&w[i].thread, NULL, worker_main,
+					  &w[i])) {
 			break;
+		}
 		started++;
 	}
 	run_chunks(&w[0]);
-	for (unsigned i = 1; i < started; i++)
+	if (helped)
+		helper_wait(helper);
+	for (unsigned i = helped ? 2 : 1; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	if (pass.procfd >= 0)
 		close(pass.procfd);
@@ -705,7 +720,7 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	return r;
 }
 
-int holders_scan(struct scan_ctx *ctx)
+int holders_scan(struct scan_ctx *ctx, struct helper *helper)
 {
 	struct lookup lk = { 0 };
 	unsigned bad = 0, nowait = 0;
@@ -713,7 +728,7 @@ int holders_scan(struct scan_ctx *ctx)
 
 	r = lookup_build(&lk, &ctx->objs);
 	if (!r && ctx->procs.n)
-		r = walk_procs(ctx, &lk, &bad, &nowait);
+		r = walk_procs(ctx, &lk, helper, &bad, &nowait);
 	lookup_free(&lk);
 	if (!r)
 		r = add_notify_holders(ctx);

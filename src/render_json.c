@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* render_json.c - schema 1 JSON documents, built with cJSON. */
+/* render_json.c - schema 1 JSON: documents built with cJSON; the objects
+ * of "list --json" written directly as text (see json_write_object). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scan.c - the pipeline: processes -> collectors -> holders -> classify. */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "helper.h"
 #include "holders.h"
 #include "posix.h"
 #include "scan.h"
@@ -117,7 +117,7 @@ static void lane_merge(struct scan_ctx *ctx, struct lane *l)
 		ctx->complete = false;
 }
 
-static void *ipc_lane(void *arg)
+static void ipc_lane(void *arg)
 {
 	struct lane *l = arg;
 
@@ -125,19 +125,18 @@ static void *ipc_lane(void *arg)
 		l->r = sysv_collect(&l->c);
 	if (!l->r && (l->c.kinds & KMASK_POSIX))
 		l->r = posix_collect(&l->c);
-	return NULL;
 }
 
-static int collect(struct scan_ctx *ctx)
+static int collect(struct scan_ctx *ctx, struct helper *helper)
 {
 	struct lane ipc, sock;
-	pthread_t th;
 	bool threaded;
 	int r;
 
 	lane_init(&ipc, ctx);
-	threaded = (ctx->kinds & (KMASK_SYSV | KMASK_POSIX)) &&
-		   !pthread_create(&th, NULL, ipc_lane, &ipc);
+	threaded = helper && (ctx->kinds & (KMASK_SYSV | KMASK_POSIX));
+	if (threaded)
+		helper_run(helper, ipc_lane, &ipc);
 
 	/* Processes first: the socket collector needs their netns, and the
 	 * holder pass walks them. */
@@ -156,7 +155,7 @@ static int collect(struct scan_ctx *ctx)
 	memset(&sock.c.procs, 0, sizeof(sock.c.procs));
 
 	if (threaded)
-		pthread_join(th, NULL);
+		helper_wait(helper);
 	else
 		ipc_lane(&ipc);	/* no thread: the same work in line */
 	lane_merge(ctx, &ipc);
@@ -167,6 +166,7 @@ static int collect(struct scan_ctx *ctx)
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 {
 	double t0 = now_mono();
+	struct helper *helper;
 	int r;
 
 	memset(ctx, 0, sizeof(*ctx));
@@ -187,10 +187,12 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	ctx->own_netns = own_ns(ctx->root, "net");
 	ctx->own_mntns = own_ns(ctx->root, "mnt");
 
-	r = collect(ctx);
-	if (r < 0)
-		return r;
-	r = holders_scan(ctx);
+	/* A second thread for the collectors and then the holder pass. */
+	helper = helper_start();
+	r = collect(ctx, helper);
+	if (r >= 0)
+		r = holders_scan(ctx, helper);
+	helper_stop(helper);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ctx->objs.n; i++)
@@ -209,7 +211,7 @@ int scan_recheck(struct scan_ctx *ctx)
 		return r;
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		ctx->objs.v[i].nholders = 0;
-	r = holders_scan(ctx);
+	r = holders_scan(ctx, NULL);
 	if (r < 0)
 		return r;
 	ctx->now = time(NULL);
