@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -79,6 +81,7 @@ struct pass {
 	struct proc *procs;
 	size_t nprocs;
 	int procfd;		/* @root/proc, or -errno */
+	bool fd_count;		/* a real procfs: fd dirs have a count */
 	struct chunk *chunks;
 	size_t nchunks;
 	atomic_size_t next;	/* the next chunk to take */
@@ -332,11 +335,85 @@ static void match_fd(struct worker *w, struct pstate *ps, int fdd,
 	}
 }
 
-static void scan_fds(struct worker *w, struct pstate *ps, int *err)
+/* Read and match the link of fd @ent. 1: done; 0: no such fd (closed
+ * meanwhile); -1: the links cannot be read (*err set), stop. */
+static int read_fd(struct worker *w, struct pstate *ps, int fdd,
+		   const char *ent, int *err)
 {
 	char link[PATH_MAX + 1];
+	ssize_t n = readlinkat(fdd, ent, link, sizeof(link) - 1);
+
+	if (n < 0 && (errno == EACCES || errno == EPERM)) {
+		/* The dir opened but its links are the process's own
+		 * business: no fd of it can be seen. */
+		*err = -errno;
+		return -1;
+	}
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	match_fd(w, ps, fdd, ent, link, (size_t)n,
+		 (size_t)n == sizeof(link) - 1);
+	return 1;
+}
+
+/* Decimal @v into @buf (12 bytes). */
+static void fd_name(char *buf, unsigned v)
+{
+	char tmp[12], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+}
+
+/* Numbers tried past a gap before the directory is listed instead. */
+#define FD_GAP_MAX 16
+
+/*
+ * Linux 6.2 and later report the number of open descriptors as the size
+ * of /proc/PID/fd. With it, links are read by number from 0 up, which
+ * spares the kernel listing the directory (a tenth of the cost of each
+ * descriptor). A sparse table, or descriptors closed meanwhile, end that
+ * after FD_GAP_MAX misses, and the listing takes over past the numbers
+ * already read. A descriptor opened meanwhile may be missed either way.
+ * Returns the first number not yet read.
+ */
+static unsigned scan_fds_counted(struct worker *w, struct pstate *ps,
+				 int fdd, int *err)
+{
+	unsigned k, miss = 0;
+	struct stat st;
+	off_t found = 0;
+
+	if (!w->pass->fd_count || fstat(fdd, &st) || st.st_size <= 0)
+		return 0;
+	for (k = 0; found < st.st_size && miss < FD_GAP_MAX; k++) {
+		char ent[12];
+		int r;
+
+		fd_name(ent, k);
+		r = read_fd(w, ps, fdd, ent, err);
+		if (r < 0)
+			return UINT_MAX;
+		if (r)
+			found++;
+		else
+			miss++;
+	}
+	return found >= st.st_size ? UINT_MAX : k;
+}
+
+static void scan_fds(struct worker *w, struct pstate *ps, int *err)
+{
 	struct dirwalk dw;
 	const char *ent;
+	unsigned from;
 	int fdd;
 
 	fdd = openat(ps->piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -344,22 +421,19 @@ static void scan_fds(struct worker *w, struct pstate *ps, int *err)
 		*err = -errno;
 		return;
 	}
+	from = scan_fds_counted(w, ps, fdd, err);
+	if (from == UINT_MAX) {
+		close(fdd);
+		return;
+	}
 	dir_start(&dw, fdd, w->dents, DENTS_SIZE);
 	while ((ent = dir_next(&dw, err))) {
-		ssize_t n;
+		uint64_t v;
 
-		n = readlinkat(fdd, ent, link, sizeof(link) - 1);
-		if (n < 0 && (errno == EACCES || errno == EPERM)) {
-			/* The dir opened but its links are the process's
-			 * own business: no fd of it can be seen. */
-			*err = -errno;
+		if (from && !parse_u64(ent, &v) && v < from)
+			continue;	/* read already */
+		if (read_fd(w, ps, fdd, ent, err) < 0)
 			break;
-		}
-		if (n <= 0)
-			continue;	/* closed since getdents */
-		link[n] = '\0';
-		match_fd(w, ps, fdd, ent, link, (size_t)n,
-			 (size_t)n == sizeof(link) - 1);
 	}
 	close(fdd);
 }
@@ -639,6 +713,13 @@ static void mark_incomplete(struct scan_ctx *ctx, kindmask_t kinds)
 			ctx->objs.v[i].holders_incomplete = true;
 }
 
+static bool is_procfs(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && (unsigned long)sfs.f_type == PROC_SUPER_MAGIC;
+}
+
 /* @root/proc as a directory fd, or -errno. */
 static int open_proc(const struct scan_ctx *ctx)
 {
@@ -674,6 +755,7 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
 	atomic_init(&pass.next, 0);
 	pass.procfd = open_proc(ctx);
+	pass.fd_count = ctx->live && pass.procfd >= 0 && is_procfs(pass.procfd);
 	nw = worker_count(pass.nchunks);
 	w = xcalloc(nw, sizeof(*w));
 	for (unsigned i = 0; i < nw; i++) {

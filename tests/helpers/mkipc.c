@@ -45,6 +45,8 @@
  *
  * Options for every kind: as=LABEL (fact prefix, default oN for the Nth
  * SPEC), mode=OCTAL (0600), existing (open, do not create),
+ * fdnum=N (hold: move the object's descriptor to number N, leaving a
+ * gap in the descriptor table),
  * creator=dead (the object is created and used by a child that exits and
  * is reaped before this process opens it; prints LABEL.cpid).
  *
@@ -113,6 +115,7 @@ struct spec {
 	mode_t mode;
 	bool op_none, wait, existing, creator_dead, notify, netns_new;
 	bool netns_hidden, selfpeer;
+	int fdnum;		/* 0: leave the descriptor where it is */
 	bool no_attach, no_open;
 	enum via via;
 	int socktype;
@@ -259,6 +262,8 @@ static void parse_option(struct spec *sp, char *opt)
 		sp->netns_new = true;
 	} else if (!strcmp(opt, "netns") && val && !strcmp(val, "hidden")) {
 		sp->netns_hidden = true;
+	} else if (!strcmp(opt, "fdnum") && val) {
+		sp->fdnum = (int)opt_num(sp, opt, val, 10, 65535);
 	} else if (!strcmp(opt, "selfpeer") && !val) {
 		sp->selfpeer = true;
 	} else if (!strcmp(opt, "attach") && val && !strcmp(val, "no")) {
@@ -926,6 +931,12 @@ static void make(struct spec *sp)
 	case K_UNIX: do_unix(sp); break;
 	case K_UPAIR: do_upair(sp); break;
 	case K_FIFO: do_fifo(sp); break;
+	}
+	if (sp->fdnum && sp->fd >= 0 && sp->fd != sp->fdnum) {
+		if (dup3(sp->fd, sp->fdnum, O_CLOEXEC) < 0)
+			fail(sp, "dup3 to fdnum");
+		close(sp->fd);
+		sp->fd = sp->fdnum;
 	}
 }
 

@@ -92,4 +92,18 @@ t_jq "after the holder exits every POSIX object is an orphan" \
 	'[.objects[] | .state] | length == 9 and all(. == "orphan")'
 t_jq "and none has a holder" 'all(.objects[]; .holders == [])'
 
+# Descriptors past gaps in the table. On Linux 6.2 and later the fd
+# directory's size is its number of entries and links are read by number
+# from 0; past a gap that must give way to the directory listing.
+hold hg pshm,fdnum=40,as=gap1:gap-low mq,fdnum=700,as=gap2:gap-high \
+	fifo,fdnum=701,as=gap3:/tmp/gap.fifo
+HG=${F[hg.pid]}
+list_json || t_done
+find_name pshm gap-low
+o_holders "$HG:fd" "an fd past a gap in the table (40): holder via fd"
+find_name mqueue gap-high
+o_holders "$HG:fd" "an fd far past a gap (700): holder via fd"
+find_path fifo /tmp/gap.fifo
+o_holders "$HG:fd" "the fd right after it (701): holder via fd"
+
 t_done
