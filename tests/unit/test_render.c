@@ -82,33 +82,29 @@ static cJSON *write_parse(const struct obj *o, const struct scan_ctx *ctx)
 	return j;
 }
 
-static const char *str_at(const cJSON *j, const char *k1, const char *k2)
+/* Member @k1 of @j, or member @k2 of that when @k2 is given. */
+static const cJSON *at(const cJSON *j, const char *k1, const char *k2)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
 
-	if (k2)
-		v = cJSON_GetObjectItemCaseSensitive(v, k2);
-	assert_true(cJSON_IsString(v));
-	return v->valuestring;
+	return k2 ? cJSON_GetObjectItemCaseSensitive(v, k2) : v;
+}
+
+static const char *str_at(const cJSON *j, const char *k1, const char *k2)
+{
+	assert_true(cJSON_IsString(at(j, k1, k2)));
+	return at(j, k1, k2)->valuestring;
 }
 
 static double num_at(const cJSON *j, const char *k1, const char *k2)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
-
-	if (k2)
-		v = cJSON_GetObjectItemCaseSensitive(v, k2);
-	assert_true(cJSON_IsNumber(v));
-	return v->valuedouble;
+	assert_true(cJSON_IsNumber(at(j, k1, k2)));
+	return at(j, k1, k2)->valuedouble;
 }
 
 static bool null_at(const cJSON *j, const char *k1, const char *k2)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, k1);
-
-	if (k2)
-		v = cJSON_GetObjectItemCaseSensitive(v, k2);
-	return cJSON_IsNull(v);
+	return cJSON_IsNull(at(j, k1, k2));
 }
 
 static void test_json_object(void **state)
@@ -143,8 +139,7 @@ static void test_json_object(void **state)
 	assert_string_equal(str_at(j, "key", NULL), "0x00001234");
 	assert_true(null_at(j, "name", NULL) && null_at(j, "path", NULL));
 	assert_true(num_at(j, "creator", "pid") == 42);
-	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(j, "creator"), "alive")));
+	assert_true(cJSON_IsTrue(at(j, "creator", "alive")));
 	assert_string_equal(str_at(j, "mode", NULL), "0600");
 	assert_true(num_at(j, "size", NULL) == 4096);
 	assert_true(num_at(j, "age", NULL) == 1000);
@@ -183,8 +178,7 @@ static void test_json_object(void **state)
 	j = write_parse(&sem, &ctx);
 	assert_true(null_at(j, "size", NULL));
 	assert_true(null_at(j, "creator", "pid"));
-	a = cJSON_GetObjectItemCaseSensitive(
-		cJSON_GetObjectItemCaseSensitive(j, "sem"), "pids");
+	a = at(j, "sem", "pids");
 	assert_int_equal(cJSON_GetArraySize(a), 2);
 	assert_true(cJSON_GetArrayItem(a, 1)->valuedouble == 42);
 	assert_string_equal(str_at(j, "state", NULL), "unknown");
