@@ -6,6 +6,8 @@
 #include "ipcscan.h"
 #include "procs.h"
 
+struct pairmap;
+
 struct scan_opts {
 	const char *root;	/* "" = live system; else a fixture tree prefix */
 	kindmask_t kinds;
@@ -27,6 +29,10 @@ struct scan_ctx {
 
 	struct objset objs;
 	struct proctab procs;
+
+	/* gc: (dev_key, ino) of every socket file bound in any netns, read
+	 * once before the first socket file is removed (sockets.c) */
+	struct pairmap *sock_bound;
 
 	bool complete;		/* false when some process/source could not be read */
 	char **warnings;

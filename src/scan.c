@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "hash.h"
 #include "helper.h"
 #include "holders.h"
 #include "posix.h"
@@ -222,6 +223,11 @@ int scan_recheck(struct scan_ctx *ctx)
 
 void scan_free(struct scan_ctx *ctx)
 {
+	if (ctx->sock_bound) {
+		pairmap_free(ctx->sock_bound);
+		free(ctx->sock_bound);
+		ctx->sock_bound = NULL;
+	}
 	objset_free(&ctx->objs);
 	proctab_free(&ctx->procs);
 	for (size_t i = 0; i < ctx->nwarnings; i++)

@@ -1114,23 +1114,29 @@ static bool same_file(const struct stat *st, const struct obj *o,
 static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 			   const struct stat *st, char *why, size_t whylen)
 {
-	struct pairmap bound = { 0 };
 	bool incomplete = false;
 	enum probe pr;
 	int r, e, sock = -1;
 
-	/* A netns that could not be listed (incomplete) does not stop us:
-	 * the probe below asks the kernel about every netns at once. */
-	r = sockets_bound_set(ctx, &bound, &incomplete);
-	if (r < 0) {
-		pairmap_free(&bound);
-		snprintf(why, whylen, "cannot read socket bindings: %s",
-			 strerror(-r));
-		return REAP_SKIP;
+	/* The bindings of every netns are read once per run, right before
+	 * the first socket file goes (one dump per file would make a run
+	 * quadratic); the probe below is fresh for each file and asks the
+	 * kernel about every netns at once, so a netns that could not be
+	 * listed (incomplete) does not stop us either. */
+	if (!ctx->sock_bound) {
+		ctx->sock_bound = xcalloc(1, sizeof(*ctx->sock_bound));
+		r = sockets_bound_set(ctx, ctx->sock_bound, &incomplete);
+		if (r < 0) {
+			pairmap_free(ctx->sock_bound);
+			free(ctx->sock_bound);
+			ctx->sock_bound = NULL;
+			snprintf(why, whylen, "cannot read socket bindings: %s",
+				 strerror(-r));
+			return REAP_SKIP;
+		}
 	}
-	r = pairmap_has(&bound, dev_key_of(st->st_dev), (uint32_t)st->st_ino);
-	pairmap_free(&bound);
-	if (r) {
+	if (pairmap_has(ctx->sock_bound, dev_key_of(st->st_dev),
+			(uint32_t)st->st_ino)) {
 		snprintf(why, whylen, "socket is bound again");
 		return REAP_SKIP;
 	}
