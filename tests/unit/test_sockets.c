@@ -50,10 +50,7 @@ static void ctx_init(struct scan_ctx *ctx, const char *root,
 
 static void ctx_fini(struct scan_ctx *ctx)
 {
-	objset_free(&ctx->objs);
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		free(ctx->warnings[i]);
-	free(ctx->warnings);
+	scan_free(ctx);
 	memset(ctx, 0, sizeof(*ctx));
 }
 
