@@ -48,6 +48,9 @@ void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
 /* Run the whole pipeline. Returns 0 or -errno (only for fatal failures,
  * e.g. ENOMEM); partial failures become warnings and complete = false. */
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx);
+/* The settings part of scan_run: an empty context for @opts (the
+ * collectors can then be run on it one by one). */
+void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts);
 /*
  * Right before gc removes anything: read the process list and the holders
  * once more and classify every object again with the same rules, since a

@@ -164,12 +164,8 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 	return ipc.r < 0 ? ipc.r : sock.r;
 }
 
-int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
+void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 {
-	double t0 = now_mono();
-	struct helper *helper;
-	int r;
-
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = opts->root ? opts->root : "";
 	ctx->live = !*ctx->root;
@@ -187,7 +183,15 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	ctx->own_ipcns = own_ns(ctx->root, "ipc");
 	ctx->own_netns = own_ns(ctx->root, "net");
 	ctx->own_mntns = own_ns(ctx->root, "mnt");
+}
 
+int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
+{
+	double t0 = now_mono();
+	struct helper *helper;
+	int r;
+
+	scan_init(ctx, opts);
 	/* A second thread for the collectors and then the holder pass. */
 	helper = helper_start();
 	r = collect(ctx, helper);

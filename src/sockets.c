@@ -399,19 +399,6 @@ static uint64_t str_hash64(const char *s)
 	return h;
 }
 
-static uint64_t own_netns(struct scan_ctx *ctx)
-{
-	char path[PATH_MAX];
-	struct stat st;
-
-	if (ctx->own_netns)
-		return ctx->own_netns;
-	if (root_path(path, sizeof(path), ctx->root, "/proc/self/ns/net") ||
-	    stat(path, &st))
-		return 0;
-	return st.st_ino;
-}
-
 static int own_diag_cb(const void *msg, size_t len, void *arg)
 {
 	struct own_net *on = arg;
@@ -522,7 +509,7 @@ static int own_collect(struct scan_ctx *ctx, struct own_net *on,
 	int r = -EOPNOTSUPP;
 
 	on->set = want_unix ? &ctx->objs : &on->local;
-	on->netns = own_netns(ctx);
+	on->netns = ctx->own_netns;
 	if (ctx->live) {
 		size_t mark = on->set->n;
 

@@ -159,23 +159,14 @@ struct fixture {
 
 static void ctx_init(struct scan_ctx *ctx, const char *root, kindmask_t kinds)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->root = root;
-	ctx->live = !*root;
-	ctx->privileged = geteuid() == 0;
-	ctx->kinds = kinds;
-	ctx->complete = true;
-	ctx->now = time(NULL);
+	struct scan_opts so = { .root = root, .kinds = kinds };
+
+	scan_init(ctx, &so);
 }
 
 static void ctx_fini(struct scan_ctx *ctx)
 {
-	objset_free(&ctx->objs);
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		free(ctx->warnings[i]);
-	free(ctx->warnings);
-	ctx->warnings = NULL;
-	ctx->nwarnings = 0;
+	scan_free(ctx);
 }
 
 static const struct obj *find_obj(const struct scan_ctx *ctx, enum kind k,

@@ -37,15 +37,10 @@
 static void ctx_init(struct scan_ctx *ctx, const char *root,
 		     const char *const *dirs, size_t ndirs, kindmask_t kinds)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->root = root;
-	ctx->live = !*root;
-	ctx->privileged = geteuid() == 0;
-	ctx->kinds = kinds;
-	ctx->sockdirs = dirs;
-	ctx->nsockdirs = ndirs;
-	ctx->now = time(NULL);
-	ctx->complete = true;
+	struct scan_opts so = { .root = root, .kinds = kinds,
+				.sockdirs = dirs, .nsockdirs = ndirs };
+
+	scan_init(ctx, &so);
 }
 
 static void ctx_fini(struct scan_ctx *ctx)

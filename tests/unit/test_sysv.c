@@ -298,11 +298,9 @@ static void test_parse_rejects(void **state)
 
 static void ctx_init(struct scan_ctx *ctx, const char *root, kindmask_t kinds)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	ctx->root = root;
-	ctx->live = !*root;
-	ctx->kinds = kinds;
-	ctx->complete = true;
+	struct scan_opts so = { .root = root, .kinds = kinds };
+
+	scan_init(ctx, &so);
 }
 
 static struct obj *find_obj(struct scan_ctx *ctx, enum kind k, int id)
