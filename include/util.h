@@ -47,6 +47,12 @@ int root_path(char *buf, size_t len, const char *root, const char *path);
 /* Read a whole (small or /proc) file into a malloc'd NUL-terminated buffer.
  * Returns length or -errno. */
 ssize_t read_file_at(int dirfd, const char *path, char **out);
+/* The same into a reused buffer *buf of *cap bytes (grown as needed).
+ * With @one_line, a read that ends in a newline is taken as the whole
+ * file (true of single-record files like /proc/PID/syscall), saving the
+ * read that would only return 0. */
+ssize_t read_open_file(int dirfd, const char *path, char **buf,
+		       size_t *cap, bool one_line);
 ssize_t read_file(const char *path, char **out);
 
 void *xmalloc(size_t n);
@@ -54,6 +60,16 @@ void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* Write all of @buf: bytes written or -errno (-EIO if write returns 0). */
+ssize_t write_full(int fd, const void *buf, size_t len);
+/* Read up to @len bytes: bytes read (short only at end of file) or -errno.
+ * Both retry on EINTR and use no heap (forked children call them). */
+ssize_t read_full(int fd, void *buf, size_t len);
+
+/* @v in decimal, NUL-terminated, into @buf (at least 21 bytes); returns
+ * the number of digits. */
+size_t fmt_u64(char *buf, uint64_t v);
 
 /*
  * A directory read with raw getdents64 into the caller's buffer: no

@@ -177,48 +177,13 @@ static void lookup_free(struct lookup *lk)
 }
 
 
-/*
- * Whole file into the shared buffer; returns length or -errno. With
- * @one_line, a read that ends in a newline is taken as the whole file
- * (true of single-record files like syscall), saving the read that
- * would only return 0.
- */
+/* Whole file into the worker's buffer; returns length or -errno.
+ * @one_line for single-record files like syscall. */
 static ssize_t read_into(int dirfd, const char *name, struct rbuf *rb,
 			 bool one_line)
 {
-	size_t len = 0;
-	int fd;
-
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (rb->cap - len < 2) {
-			rb->cap = rb->cap ? rb->cap * 2 : 65536;
-			rb->buf = xrealloc(rb->buf, rb->cap);
-		}
-		n = read(fd, rb->buf + len, rb->cap - len - 1);
-		if (n < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (one_line && rb->buf[len - 1] == '\n')
-			break;
-	}
-	close(fd);
-	rb->buf[len] = '\0';
-	return (ssize_t)len;
+	return read_open_file(dirfd, name, &rb->buf, &rb->cap, one_line);
 }
-
 
 static bool is_gone(int err)
 {
@@ -357,21 +322,6 @@ static int read_fd(struct worker *w, struct pstate *ps, int fdd,
 	return 1;
 }
 
-/* Decimal @v into @buf (12 bytes). */
-static void fd_name(char *buf, unsigned v)
-{
-	char tmp[12], *p = tmp + sizeof(tmp);
-	size_t n;
-
-	*--p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(buf, p, n);
-}
-
 /* Numbers tried past a gap before the directory is listed instead. */
 #define FD_GAP_MAX 16
 
@@ -394,10 +344,10 @@ static unsigned scan_fds_counted(struct worker *w, struct pstate *ps,
 	if (!w->pass->fd_count || fstat(fdd, &st) || st.st_size <= 0)
 		return 0;
 	for (k = 0; found < st.st_size && miss < FD_GAP_MAX; k++) {
-		char ent[12];
+		char ent[21];
 		int r;
 
-		fd_name(ent, k);
+		fmt_u64(ent, k);
 		r = read_fd(w, ps, fdd, ent, err);
 		if (r < 0)
 			return UINT_MAX;

@@ -32,30 +32,13 @@ struct netns_out {
  * the parent never touches it. */
 static struct netns_out child_out;
 
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-
-	while (len) {
-		ssize_t w = write(fd, c, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static int out_flush(struct netns_out *out)
 {
-	int r = write_all(out->fd, out->rec, out->n * sizeof(out->rec[0]));
+	ssize_t r = write_full(out->fd, out->rec,
+			       out->n * sizeof(out->rec[0]));
 
 	out->n = 0;
-	return r;
+	return r < 0 ? (int)r : 0;
 }
 
 int netns_emit(struct netns_out *out, uint64_t a, uint64_t b)

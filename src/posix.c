@@ -122,42 +122,6 @@ static int open_mq_dir(const char *path)
 	return dfd;
 }
 
-static ssize_t write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, p + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
-/* Bytes read (short only at end of file) or -errno. */
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, p + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
 
 /* ---- mqueue status text ----------------------------------------------- */
 

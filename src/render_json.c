@@ -58,19 +58,20 @@ cJSON *json_bytes(const char *s)
 
 cJSON *json_int(int64_t v)
 {
-	char buf[24];
+	char buf[22];
 
 	/* Raw text: cJSON would format every number with "%1.15g" and
 	 * parse it back, which costs more than the rest of the output. */
-	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	buf[0] = '-';
+	fmt_u64(buf + (v < 0), v < 0 ? -(uint64_t)v : (uint64_t)v);
 	return cJSON_CreateRaw(buf);
 }
 
 cJSON *json_uint(uint64_t v)
 {
-	char buf[24];
+	char buf[21];
 
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	fmt_u64(buf, v);
 	return cJSON_CreateRaw(buf);
 }
 
@@ -165,13 +166,9 @@ void json_put_bytes(struct strbuf *sb, const char *s)
 
 static void put_u64(struct strbuf *sb, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	char buf[21];
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_putn(sb, p, (size_t)(buf + sizeof(buf) - p));
+	sb_putn(sb, buf, fmt_u64(buf, v));
 }
 
 static void put_i64(struct strbuf *sb, int64_t v)

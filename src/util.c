@@ -225,40 +225,53 @@ int root_path(char *buf, size_t len, const char *root, const char *path)
 	return 0;
 }
 
-ssize_t read_file_at(int dirfd, const char *path, char **out)
+ssize_t read_open_file(int dirfd, const char *path, char **buf,
+		       size_t *cap, bool one_line)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = 0, cap = 4096;
-	char *buf;
+	size_t len = 0;
 
 	if (fd < 0)
 		return -errno;
-	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
 
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = xrealloc(buf, cap);
+		if (*cap - len < 2) {
+			*cap = *cap ? *cap * 2 : 4096;
+			*buf = xrealloc(*buf, *cap);
 		}
-		r = read(fd, buf + len, cap - len - 1);
+		r = read(fd, *buf + len, *cap - len - 1);
 		if (r < 0) {
 			int e = errno;
 
 			if (e == EINTR)
 				continue;
-			free(buf);
 			close(fd);
 			return -e;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		if (one_line && (*buf)[len - 1] == '\n')
+			break;
 	}
 	close(fd);
-	buf[len] = '\0';
-	*out = buf;
+	(*buf)[len] = '\0';
 	return (ssize_t)len;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char **out)
+{
+	size_t cap = 0;
+	ssize_t n;
+
+	*out = NULL;
+	n = read_open_file(dirfd, path, out, &cap, false);
+	if (n < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return n;
 }
 
 ssize_t read_file(const char *path, char **out)
@@ -273,6 +286,57 @@ struct dent64 {		/* the kernel's struct linux_dirent64 */
 	unsigned char d_type;
 	char d_name[];
 };
+
+ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+size_t fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[20], *p = tmp + sizeof(tmp);
+	size_t n;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
 
 void dir_start(struct dirwalk *w, int fd, char *buf, size_t size)
 {
