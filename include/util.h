@@ -61,6 +61,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Is @fd on a file system of type @magic (linux/magic.h)? */
+bool fd_on_fs(int fd, unsigned long magic);
+
 /* Write all of @buf: bytes written or -errno (-EIO if write returns 0). */
 ssize_t write_full(int fd, const void *buf, size_t len);
 /* Read up to @len bytes: bytes read (short only at end of file) or -errno.

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -663,13 +662,6 @@ static void mark_incomplete(struct scan_ctx *ctx, kindmask_t kinds)
 			ctx->objs.v[i].holders_incomplete = true;
 }
 
-static bool is_procfs(int fd)
-{
-	struct statfs sfs;
-
-	return !fstatfs(fd, &sfs) && (unsigned long)sfs.f_type == PROC_SUPER_MAGIC;
-}
-
 /* @root/proc as a directory fd, or -errno. */
 static int open_proc(const struct scan_ctx *ctx)
 {
@@ -705,7 +697,7 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
 	atomic_init(&pass.next, 0);
 	pass.procfd = open_proc(ctx);
-	pass.fd_count = ctx->live && pass.procfd >= 0 && is_procfs(pass.procfd);
+	pass.fd_count = ctx->live && pass.procfd >= 0 && fd_on_fs(pass.procfd, PROC_SUPER_MAGIC);
 	nw = worker_count(pass.nchunks);
 	w = xcalloc(nw, sizeof(*w));
 	for (unsigned i = 0; i < nw; i++) {

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,12 +137,10 @@ struct ns_walk {
  * Returns 0 or a fatal -errno from the record callback. */
 static int ns_visit(struct ns_walk *nw, int fd)
 {
-	struct statfs sfs;
 	struct stat st;
 	int r;
 
-	if (fstat(fd, &st) || fstatfs(fd, &sfs) ||
-	    (unsigned long)sfs.f_type != NSFS_MAGIC) {
+	if (fstat(fd, &st) || !fd_on_fs(fd, NSFS_MAGIC)) {
 		nw->incomplete = true;
 		return 0;
 	}

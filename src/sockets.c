@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -736,13 +735,6 @@ static int sockdir_path(char *buf, size_t len, const char *root,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static bool is_tmpfs(int fd)
-{
-	struct statfs sfs;
-
-	return !fstatfs(fd, &sfs) && (unsigned long)sfs.f_type == TMPFS_MAGIC;
-}
-
 /* A directory on another st_dev than its parent is a mount point; only a
  * tmpfs is entered. Checked through an O_PATH fd so that an autofs mount
  * point is not triggered. */
@@ -753,7 +745,7 @@ static bool mount_ok(int dfd, const char *name)
 
 	if (fd < 0)
 		return false;
-	ok = is_tmpfs(fd);
+	ok = fd_on_fs(fd, TMPFS_MAGIC);
 	close(fd);
 	return ok;
 }
@@ -846,7 +838,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 			close(fd);
 			return e;
 		}
-		if (st.st_dev != dst->st_dev && !is_tmpfs(nfd)) {
+		if (st.st_dev != dst->st_dev && !fd_on_fs(nfd, TMPFS_MAGIC)) {
 			close(nfd);
 			close(fd);
 			snprintf(why, whylen, "path crosses into another "

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -336,6 +337,13 @@ size_t fmt_u64(char *buf, uint64_t v)
 	memcpy(buf, p, n);
 	buf[n] = '\0';
 	return n;
+}
+
+bool fd_on_fs(int fd, unsigned long magic)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && (unsigned long)sfs.f_type == magic;
 }
 
 void dir_start(struct dirwalk *w, int fd, char *buf, size_t size)
