@@ -82,7 +82,9 @@ completions: $(BUILD)/ipcscan
 
 install: $(BUILD)/ipcscan
 	install -D -m 0755 $(BUILD)/ipcscan $(DESTDIR)$(SBINDIR)/ipcscan
-	install -D -m 0644 man/ipcscan.8 $(DESTDIR)$(MANDIR)/man8/ipcscan.8
+	sed 's|/usr/local/sbin/ipcscan|$(SBINDIR)/ipcscan|g' man/ipcscan.8 \
+		> $(BUILD)/ipcscan.8
+	install -D -m 0644 $(BUILD)/ipcscan.8 $(DESTDIR)$(MANDIR)/man8/ipcscan.8
 	install -D -m 0644 completions/ipcscan.bash \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/ipcscan
 	install -D -m 0644 completions/_ipcscan \

@@ -53,7 +53,18 @@ same() {
 	fi
 }
 same "$BIN" usr/sbin/ipcscan "the installed binary is the tested build"
-same "$T_TOP/man/ipcscan.8" usr/share/man/man8/ipcscan.8 "man page ipcscan(8)"
+# The examples name the installed binary: /usr/local/sbin in the tree
+# (the default PREFIX), the SBINDIR of this install in the installed page.
+t_is "$(sed 's|/usr/local/sbin/ipcscan|/usr/sbin/ipcscan|g' \
+	"$T_TOP/man/ipcscan.8" | cmp - "$dest/usr/share/man/man8/ipcscan.8" &&
+	echo same)" same "man page ipcscan(8), with SBINDIR in its examples"
+t_is "$(grep -c '/usr/local/sbin' "$dest/usr/share/man/man8/ipcscan.8")" 0 \
+	"the installed man page names no /usr/local/sbin"
+t_like "$(grep -F 'root /usr/sbin/ipcscan gc' \
+	"$dest/usr/share/man/man8/ipcscan.8")" "/usr/sbin/ipcscan gc" \
+	"the installed man page's cron example runs /usr/sbin/ipcscan"
+t_is "$(grep -E '(^|[^/a-z])/usr/s?bin/ipcscan' "$T_TOP/man/ipcscan.8")" "" \
+	"the man page in the tree names the default /usr/local/sbin only"
 same "$T_TOP/completions/ipcscan.bash" \
 	usr/share/bash-completion/completions/ipcscan "bash completion"
 same "$T_TOP/completions/_ipcscan" usr/share/zsh/site-functions/_ipcscan \
