@@ -148,10 +148,16 @@ static inline bool kind_is_file(enum kind k)
 	return (KMASK(k) & KMASK_FILES) != 0;
 }
 
-/* Semaphore sets and live sockets have no byte size. */
+/* Semaphore sets and live sockets have no byte size: their SIZE is
+ * blank, their size and bytes null, everywhere (list, gc, stats). */
+static inline bool kind_has_size(enum kind k)
+{
+	return k != KIND_SEM && k != KIND_UNIX;
+}
+
 static inline bool obj_has_size(const struct obj *o)
 {
-	return o->kind != KIND_SEM && o->kind != KIND_UNIX;
+	return kind_has_size(o->kind);
 }
 
 /* Newest recorded use time, 0 if none. */

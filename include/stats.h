@@ -21,12 +21,14 @@ enum limit_id {
 struct limit_stat {
 	const char *resource;
 	const char *help;
+	kindmask_t kinds;	/* the kinds whose objects use it */
 	bool have_limit;
 	uint64_t limit;
 	uint64_t used;
 };
 
 struct stats {
+	kindmask_t kinds;	/* the kinds selected (-t): only these are shown */
 	struct kind_stats kind[KIND_COUNT];
 	struct limit_stat lim[LIM_COUNT];
 	bool complete;
@@ -38,6 +40,15 @@ struct stats {
  * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
 void stats_limits(const char *root, const struct objset *objs,
 		  struct stats *st);
+
+/* Is the limit relevant to the kinds shown? */
+static inline bool stats_show_limit(const struct stats *st, enum limit_id l)
+{
+	return (st->lim[l].kinds & st->kinds) != 0;
+}
+
+/* Seconds rounded to microseconds, as text ("0.007837"). */
+void fmt_seconds(char *buf, size_t len, double secs);
 
 /* Prometheus text exposition format. Returns 0 or -errno. */
 int render_prometheus(FILE *out, const struct stats *st);

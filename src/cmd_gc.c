@@ -270,8 +270,9 @@ static int gc_table(const struct gc_result *res, size_t n,
 			sb_puts(&cell, o->path ? o->path : o->name);
 		scols_line_set_data(ln, 2, cell.buf);
 		cell.len = 0;
-		fmt_size(&cell, o->size, false);
-		scols_line_set_data(ln, 3, cell.buf);
+		if (obj_has_size(o))	/* blank for sem, as in list */
+			fmt_size(&cell, o->size, false);
+		scols_line_set_data(ln, 3, cell.len ? cell.buf : NULL);
 		scols_line_set_data(ln, 4, res[i].error[0] ? res[i].error
 							  : o->reason);
 	}

@@ -17,19 +17,33 @@
 
 static const struct {
 	const char *resource, *help;
+	kindmask_t kinds;
 } limit_names[LIM_COUNT] = {
-	[LIM_SHMMNI] = { "shmmni", "SysV shm segments (kernel.shmmni)" },
+	[LIM_SHMMNI] = { "shmmni", "SysV shm segments (kernel.shmmni)",
+			 KMASK(KIND_SHM) },
 	[LIM_SHMALL] = { "shmall_bytes",
-			 "SysV shm bytes (kernel.shmall x page size)" },
+			 "SysV shm bytes (kernel.shmall x page size)",
+			 KMASK(KIND_SHM) },
 	[LIM_SHMMAX] = { "shmmax_bytes",
-			 "largest SysV shm segment (kernel.shmmax)" },
-	[LIM_MSGMNI] = { "msgmni", "SysV message queues (kernel.msgmni)" },
-	[LIM_SEMMNI] = { "semmni", "SysV semaphore sets (kernel.sem 4th)" },
-	[LIM_SEMMNS] = { "semmns", "SysV semaphores (kernel.sem 2nd)" },
+			 "largest SysV shm segment (kernel.shmmax)",
+			 KMASK(KIND_SHM) },
+	[LIM_MSGMNI] = { "msgmni", "SysV message queues (kernel.msgmni)",
+			 KMASK(KIND_MSG) },
+	[LIM_SEMMNI] = { "semmni", "SysV semaphore sets (kernel.sem 4th)",
+			 KMASK(KIND_SEM) },
+	[LIM_SEMMNS] = { "semmns", "SysV semaphores (kernel.sem 2nd)",
+			 KMASK(KIND_SEM) },
 	[LIM_MQUEUES] = { "mqueue_queues",
-			  "POSIX queues (fs.mqueue.queues_max)" },
-	[LIM_DEVSHM] = { "devshm_bytes", "/dev/shm size (statvfs)" },
+			  "POSIX queues (fs.mqueue.queues_max)",
+			  KMASK(KIND_MQUEUE) },
+	[LIM_DEVSHM] = { "devshm_bytes", "/dev/shm size (statvfs)",
+			 KMASK(KIND_PSHM) | KMASK(KIND_PSEM) },
 };
+
+void fmt_seconds(char *buf, size_t len, double secs)
+{
+	snprintf(buf, len, "%.6f", secs < 0 ? 0.0 : secs);
+}
 
 /* Read one or more numbers from a /proc/sys file. */
 static int read_sysctl(const char *root, const char *rel, uint64_t *v, int max)
@@ -82,6 +96,7 @@ void stats_limits(const char *root, const struct objset *objs,
 	for (int l = 0; l < LIM_COUNT; l++) {
 		st->lim[l].resource = limit_names[l].resource;
 		st->lim[l].help = limit_names[l].help;
+		st->lim[l].kinds = limit_names[l].kinds;
 	}
 	for (size_t i = 0; i < objs->n; i++) {
 		const struct obj *o = &objs->v[i];
@@ -143,26 +158,39 @@ static void add_int(cJSON *obj, const char *key, uint64_t v)
 static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
 {
 	cJSON *doc = json_doc_header(ctx), *kinds, *lims;
+	char dur[32];
 
-	cJSON_AddNumberToObject(doc, "scan_duration", st->duration);
+	fmt_seconds(dur, sizeof(dur), st->duration);
+	cJSON_AddItemToObject(doc, "scan_duration", cJSON_CreateRaw(dur));
 	kinds = cJSON_AddObjectToObject(doc, "kinds");
 	for (int k = 0; k < KIND_COUNT; k++) {
 		const struct kind_stats *ks = &st->kind[k];
-		cJSON *j = cJSON_AddObjectToObject(kinds, kind_table[k].name);
+		cJSON *j;
 		uint64_t total, bytes;
 
+		if (!(st->kinds & KMASK(k)))
+			continue;
+		j = cJSON_AddObjectToObject(kinds, kind_table[k].name);
 		kind_totals(ks, &total, &bytes);
 		add_int(j, "count", total);
 		add_int(j, "in_use", ks->count[STATE_INUSE]);
 		add_int(j, "orphan", ks->count[STATE_ORPHAN]);
 		add_int(j, "unknown", ks->count[STATE_UNKNOWN]);
-		add_int(j, "bytes", bytes);
-		add_int(j, "orphan_bytes", ks->bytes[STATE_ORPHAN]);
+		if (kind_has_size((enum kind)k)) {
+			add_int(j, "bytes", bytes);
+			add_int(j, "orphan_bytes", ks->bytes[STATE_ORPHAN]);
+		} else {
+			cJSON_AddNullToObject(j, "bytes");
+			cJSON_AddNullToObject(j, "orphan_bytes");
+		}
 	}
 	lims = cJSON_AddObjectToObject(doc, "limits");
 	for (int l = 0; l < LIM_COUNT; l++) {
-		cJSON *j = cJSON_AddObjectToObject(lims, st->lim[l].resource);
+		cJSON *j;
 
+		if (!stats_show_limit(st, (enum limit_id)l))
+			continue;
+		j = cJSON_AddObjectToObject(lims, st->lim[l].resource);
 		if (st->lim[l].have_limit)
 			add_int(j, "limit", st->lim[l].limit);
 		else
@@ -180,6 +208,7 @@ static int stats_table(FILE *out, const struct stats *st)
 					  "UNKNOWN", "BYTES", "ORPHAN-BYTES" };
 	static const char *const lh[] = { "RESOURCE", "LIMIT", "USED", "USE%" };
 	struct strbuf c = { 0 };
+	bool any_limit = false;
 	int r = 0;
 
 	if (!tb || !lt) {
@@ -194,10 +223,13 @@ static int stats_table(FILE *out, const struct stats *st)
 	for (int i = 0; i < 4; i++)
 		scols_table_new_column(lt, lh[i], 0, i ? SCOLS_FL_RIGHT : 0);
 	for (int k = 0; k < KIND_COUNT; k++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln;
 		const struct kind_stats *ks = &st->kind[k];
 		uint64_t total, bytes, v[6];
 
+		if (!(st->kinds & KMASK(k)))
+			continue;
+		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			break;
 		kind_totals(ks, &total, &bytes);
@@ -210,6 +242,8 @@ static int stats_table(FILE *out, const struct stats *st)
 		scols_line_set_data(ln, 0, kind_table[k].name);
 		for (int i = 0; i < 6; i++) {
 			c.len = 0;
+			if (i >= 4 && !kind_has_size((enum kind)k))
+				continue;	/* blank, as in list */
 			if (i >= 4)
 				fmt_size(&c, v[i], false);
 			else
@@ -219,9 +253,13 @@ static int stats_table(FILE *out, const struct stats *st)
 	}
 	for (int l = 0; l < LIM_COUNT; l++) {
 		const struct limit_stat *ls = &st->lim[l];
-		struct libscols_line *ln = scols_table_new_line(lt, NULL);
+		struct libscols_line *ln;
 		bool bytes = strstr(ls->resource, "bytes") != NULL;
 
+		if (!stats_show_limit(st, (enum limit_id)l))
+			continue;
+		any_limit = true;
+		ln = scols_table_new_line(lt, NULL);
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, ls->resource);
@@ -247,8 +285,8 @@ static int stats_table(FILE *out, const struct stats *st)
 			sb_puts(&c, "-");
 		scols_line_set_data(ln, 3, c.buf);
 	}
-	if (scols_print_table(tb) || fputc('\n', out) == EOF ||
-	    scols_print_table(lt))
+	if (scols_print_table(tb) ||
+	    (any_limit && (fputc('\n', out) == EOF || scols_print_table(lt))))
 		r = -EIO;
 	sb_free(&c);
 	scols_unref_table(tb);
@@ -309,6 +347,7 @@ int cmd_stats(const struct cli *cli)
 		*b = sat_add(*b, o->size);
 	}
 	stats_limits(ctx.root, &ctx.objs, &st);
+	st.kinds = cli->kinds;
 	st.complete = ctx.complete;
 	st.duration = ctx.duration;
 	st.now = ctx.now;

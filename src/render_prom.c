@@ -37,19 +37,23 @@ int render_prometheus(FILE *out, const struct stats *st)
 	struct strbuf sb = { 0 };
 	int r = 0;
 
+	char dur[32];
+
 	family(&sb, "ipcscan_objects", "IPC objects by kind and state.");
 	for (int k = 0; k < KIND_COUNT; k++)
-		for (int s = 0; s < STATE_COUNT; s++) {
+		for (int s = 0; s < STATE_COUNT && (st->kinds & KMASK(k)); s++) {
 			sb_puts(&sb, "ipcscan_objects");
 			label(&sb, "kind", kind_table[k].name, true);
 			label(&sb, "state", state_name((enum state)s), false);
 			sb_printf(&sb, "} %llu\n",
 				  (unsigned long long)st->kind[k].count[s]);
 		}
+	/* no series for a kind that has no byte size (sem, unix) */
 	family(&sb, "ipcscan_bytes",
 	       "Bytes held by IPC objects by kind and state.");
 	for (int k = 0; k < KIND_COUNT; k++)
-		for (int s = 0; s < STATE_COUNT; s++) {
+		for (int s = 0; s < STATE_COUNT && (st->kinds & KMASK(k)) &&
+			     kind_has_size((enum kind)k); s++) {
 			sb_puts(&sb, "ipcscan_bytes");
 			label(&sb, "kind", kind_table[k].name, true);
 			label(&sb, "state", state_name((enum state)s), false);
@@ -58,7 +62,8 @@ int render_prometheus(FILE *out, const struct stats *st)
 		}
 	family(&sb, "ipcscan_limit", "Kernel limit of an IPC resource.");
 	for (int l = 0; l < LIM_COUNT; l++) {
-		if (!st->lim[l].have_limit)
+		if (!st->lim[l].have_limit ||
+		    !stats_show_limit(st, (enum limit_id)l))
 			continue;
 		sb_puts(&sb, "ipcscan_limit");
 		label(&sb, "resource", st->lim[l].resource, true);
@@ -67,13 +72,16 @@ int render_prometheus(FILE *out, const struct stats *st)
 	}
 	family(&sb, "ipcscan_used", "Current use of an IPC resource.");
 	for (int l = 0; l < LIM_COUNT; l++) {
+		if (!stats_show_limit(st, (enum limit_id)l))
+			continue;
 		sb_puts(&sb, "ipcscan_used");
 		label(&sb, "resource", st->lim[l].resource, true);
 		sb_printf(&sb, "} %llu\n", (unsigned long long)st->lim[l].used);
 	}
 	family(&sb, "ipcscan_scan_duration_seconds",
 	       "Wall time the scan took.");
-	sb_printf(&sb, "ipcscan_scan_duration_seconds %.6f\n", st->duration);
+	fmt_seconds(dur, sizeof(dur), st->duration);
+	sb_printf(&sb, "ipcscan_scan_duration_seconds %s\n", dur);
 	family(&sb, "ipcscan_scan_complete",
 	       "1 if every process and source could be inspected, else 0.");
 	sb_printf(&sb, "ipcscan_scan_complete %d\n", st->complete ? 1 : 0);

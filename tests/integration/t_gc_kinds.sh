@@ -65,6 +65,16 @@ t_gjq "gc from a nested pid ns: creator pid 0 is unknown, no shm removed" \
 t_ok "shm 0x4001 (creator not visible from there) still exists" \
 	grep -qE "^ *16385 +${F[shmc.id]} " /proc/sysvipc/shm
 
+# One size convention everywhere: a semaphore set has no byte size, so its
+# SIZE cell is blank in the gc table as in list (and null in JSON).
+out=$(ipcscan gc --dry-run --min-age 0 -t sem,shm 2>&1)
+t_like "$(grep -E '^would-remove +sem ' <<<"$out")" "^would-remove +sem " \
+	"gc --dry-run table: the orphaned semaphore set is listed"
+t_is "$(grep -E '^would-remove +sem ' <<<"$out" | grep -cE ' [0-9.]+[BKMG] ')" \
+	0 "gc table: a semaphore set's SIZE is blank, not 0B"
+t_like "$(grep -E '^would-remove +shm .* 8\.0K ' <<<"$out")" "shm" \
+	"gc table: the segment's SIZE is shown (8.0K)"
+
 gc_json --min-age 0
 for o in "${orphans[@]}"; do
 	t_gjq "$o: removed" \

@@ -68,17 +68,28 @@ if stats_json "$S"; then
 	t_jq_s() { local T_JSON=$S; t_jq "$@"; }
 	t_jq_s "complete is true as root" '.complete == true'
 	kind_is "$S" shm "4 3 1 0 44576 20000" "all"
-	kind_is "$S" sem "2 1 1 0 0 0" "all"
+	# semaphore sets and live sockets have no byte size: null
+	t_is "$(jq -c '[.kinds.sem.bytes, .kinds.sem.orphan_bytes,
+		.kinds.unix.bytes, .kinds.unix.orphan_bytes]' "$S")" \
+		"[null,null,null,null]" "sem and unix bytes are null"
+	kind_is "$S" sem "2 1 1 0 null null" "all"
 	kind_is "$S" msg "3 1 1 1 10 5" "all"
 	kind_is "$S" pshm "4 2 2 0 16111 8111" "all"
 	kind_is "$S" mqueue "2 1 1 0 5 5" "all"
-	kind_is "$S" unix "1 1 0 0 0 0" "all"
+	kind_is "$S" unix "1 1 0 0 null null" "all"
 	kind_is "$S" sockfile "1 0 1 0 0 0" "all"
 	kind_is "$S" fifo "2 1 0 1 0 0" "all"
 	t_jq_s "every kind has a row, and count = in_use + orphan + unknown" \
 		'(.kinds | keys | sort) == ["fifo","mqueue","msg","psem","pshm",
 		 "sem","shm","sockfile","unix"] and all(.kinds[]; .count ==
-		 .in_use + .orphan + .unknown and .orphan_bytes <= .bytes)'
+		 .in_use + .orphan + .unknown and
+		 (.bytes == null or .orphan_bytes <= .bytes))'
+	t_jq_s "scan_duration is rounded to microseconds" \
+		'.scan_duration >= 0 and
+		 (.scan_duration * 1000000 | . == floor)'
+	t_like "$(grep -o '"scan_duration":[^,]*' "$S")" \
+		'^"scan_duration":[0-9]+\.[0-9]{6}$' \
+		"scan_duration has six decimals in the text"
 
 	# The limits we set inside this IPC namespace, and their use.
 	limit_is "$S" shmmni 1234 4
@@ -107,23 +118,41 @@ print(min(int(open("/proc/sys/kernel/shmall").read()) * int(sys.argv[1]),
 		--argjson u "$(df -B1 --output=used /dev/shm | tail -1)"
 fi
 
-# -t and -u count only what they select; limits stay whole-namespace.
+# -t shows only the kinds it selects, and the limits those kinds use;
+# -u counts only what it selects; "used" stays whole-namespace.
 S2=$T_WORK/stats-t.json
 if stats_json "$S2" -t shm,pshm; then
 	kind_is "$S2" shm "4 3 1 0 44576 20000" "-t shm,pshm"
 	kind_is "$S2" pshm "4 2 2 0 16111 8111" "-t shm,pshm"
-	t_is "$(jq -c '[.kinds | to_entries[] | select(.key != "shm" and
-		.key != "pshm") | .value.count] | add' "$S2")" 0 \
-		"-t shm,pshm: every other kind counts 0"
+	t_is "$(jq -c '.kinds | keys' "$S2")" '["pshm","shm"]' \
+		"-t shm,pshm: only shm and pshm are in kinds"
+	t_is "$(jq -c '.limits | keys' "$S2")" \
+		'["devshm_bytes","shmall_bytes","shmmax_bytes","shmmni"]' \
+		"-t shm,pshm: only the shm and /dev/shm limits"
 	# stats.h: "used" counts every object, whatever the filters
-	limit_is "$S2" msgmni 567 3
-	limit_is "$S2" semmns 64000 5
+	limit_is "$S2" shmmni 1234 4
 fi
 if stats_json "$S2" -t sysv; then
 	kind_is "$S2" msg "3 1 1 1 10 5" "-t sysv"
-	t_is "$(jq '.kinds.pshm.count + .kinds.unix.count' "$S2")" 0 \
-		"-t sysv: POSIX and socket kinds count 0"
+	t_is "$(jq -c '[(.kinds | keys), (.limits | keys)]' "$S2")" \
+		'[["msg","sem","shm"],["msgmni","semmni","semmns","shmall_bytes","shmmax_bytes","shmmni"]]' \
+		"-t sysv: the SysV kinds and their limits only"
+	limit_is "$S2" semmns 64000 5
 fi
+if stats_json "$S2" -t fifo; then
+	t_is "$(jq -c '[(.kinds | keys), .limits]' "$S2")" '[["fifo"],{}]' \
+		"-t fifo: one kind, no kernel limit applies"
+fi
+out=$(ipcscan stats -t shm 2>&1)
+t_is "$(awk 'NF && $1 != "KIND" && $1 != "RESOURCE" { print $1 }' <<<"$out" | tr '\n' ' ')" \
+	"shm shmmni shmall_bytes shmmax_bytes " \
+	"stats -t shm: the shm row and the shm limits, nothing else"
+out=$(ipcscan stats -t sem,unix,shm 2>&1)
+t_is "$(awk '$1 == "sem" || $1 == "unix" { print NF }' <<<"$out" |
+	tr '\n' ' ')" "5 5 " \
+	"stats table: sem and unix have blank BYTES and ORPHAN-BYTES"
+t_like "$(awk '$1 == "shm" && NF == 7 { print $6 }' <<<"$out")" '^44K$' \
+	"stats table: shm BYTES shown"
 if stats_json "$S2" -u nobody; then
 	kind_is "$S2" shm "1 1 0 0 4096 0" "-u nobody"
 	kind_is "$S2" pshm "1 1 0 0 3000 0" "-u nobody"
@@ -233,11 +262,20 @@ for k in $(jq -r '.kinds | keys[]' "$S"); do
 	done
 done
 t_is "$mism" "" "every ipcscan_objects sample equals the JSON count"
+t_is "$(grep -c 'ipcscan_bytes{kind="\(sem\|unix\)"' "$P")" 0 \
+	"prometheus: no bytes series for sem and unix (no byte size)"
+t_like "$(prom_val "$P" ipcscan_scan_duration_seconds)" '^[0-9]+\.[0-9]{6}$' \
+	"ipcscan_scan_duration_seconds has six decimals"
 ipcscan stats --prometheus -t pshm >"$T_WORK/t.prom" 2>/dev/null
 t_is "$(prom_val "$T_WORK/t.prom" \
-	'ipcscan_objects{kind="shm",state="orphan"}') $(prom_val \
-	"$T_WORK/t.prom" 'ipcscan_objects{kind="pshm",state="orphan"}')" \
-	"0 2" "--prometheus -t pshm: shm counts 0, pshm orphans 2"
+	'ipcscan_objects{kind="pshm",state="orphan"}')" \
+	"2" "--prometheus -t pshm: pshm orphans 2"
+t_is "$(grep -v '^#' "$T_WORK/t.prom" | grep -o '{kind="[a-z]*"' |
+	sort -u | tr '\n' ' ')" '{kind="pshm" ' \
+	"--prometheus -t pshm: series for pshm only"
+t_is "$(grep -o '{resource="[a-z_]*"' "$T_WORK/t.prom" | sort -u |
+	tr '\n' ' ')" '{resource="devshm_bytes" ' \
+	"--prometheus -t pshm: only the /dev/shm limit"
 
 # As nobody some processes cannot be inspected: complete is 0.
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
