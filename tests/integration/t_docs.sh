@@ -199,4 +199,25 @@ rc=$?
 t_is "$rc" 2 "--completion with an unknown shell is a usage error (2)"
 t_like "$out" "tcsh" "the usage error names the unknown shell"
 
+# ------------------------------------------------------ README quick start
+
+# The README's two quick-start commands are what a new user types first:
+# they install from the package lists CI uses, as root without sudo, and
+# the test command is exactly what .ci/run runs.
+mapfile -t QS < <(awk '/^## Quick start/ { q = 1 } q && /^```sh/ { c = 1;
+	next } c && /^```/ { exit } c' "$T_TOP/README.md")
+t_is "${#QS[@]}" 2 "README quick start: two commands"
+t_like "${QS[0]:-}" '^apt-get update && apt-get install -y --no-install-recommends \$\(cat \.ci/packages-build\) && make && build/ipcscan list$' \
+	"README quick start: build deps from .ci/packages-build, make, list"
+t_like "${QS[1]:-}" '^apt-get install -y --no-install-recommends \$\(cat \.ci/packages-test\) && make check$' \
+	"README quick start: test deps from .ci/packages-test, make check"
+t_ok "README quick start: the test command is what .ci/run runs" \
+	grep -qxF -- "${QS[1]:-no command}" "$T_TOP/.ci/run"
+missing=()
+for f in packages-build packages-test; do
+	[ -s "$T_TOP/.ci/$f" ] && grep -q -- "\.ci/$f" "$T_TOP/.ci/run" ||
+		missing+=(".ci/$f")
+done
+report "both package lists exist and .ci/run installs them" "${missing[@]}"
+
 t_done
