@@ -34,14 +34,30 @@ int proctab_read(const char *root, struct proctab *pt);
 void proctab_free(struct proctab *pt);
 struct proc *proctab_find(const struct proctab *pt, pid_t pid);
 
+/* Has @p exited? A zombie (state Z, or X) with one thread has: nothing it
+ * recorded is alive. A Z leader whose other threads still run (nlwp > 1,
+ * its main thread called pthread_exit) is alive, and so is a process whose
+ * thread count is unknown (nlwp 0). */
+bool proc_exited(const struct proc *p);
+
 /* Is @pid a live process that did not start after @t (the kernel's record
  * of that pid's action)? One second of tolerance covers the rounding of
  * boot time and start ticks: a process that started within a second after
- * @t still counts as alive, so a doubtful reading never makes an orphan. */
+ * @t still counts as alive, so a doubtful reading never makes an orphan.
+ * A process that exited (proc_exited: an unreaped zombie) is dead. */
 bool pid_alive_at(const struct proctab *pt, pid_t pid, time_t t);
 
-/* Parse the fields we use out of a /proc/PID/stat line: comm, start ticks.
- * Returns 0 or -EINVAL. comm is copied (truncated to 15 bytes). */
-int parse_proc_stat(const char *line, char comm[16], unsigned long long *start_ticks);
+/* The fields we use out of a /proc/PID/stat line. */
+struct proc_stat {
+	char comm[16];		/* truncated to 15 bytes, NUL-terminated */
+	char state;		/* field 3: one letter */
+	unsigned num_threads;	/* field 20 */
+	unsigned long long start_ticks;	/* field 22 */
+};
+
+/* Parse a /proc/PID/stat line. Returns 0 or -EINVAL (a state that is not
+ * one letter, a thread count or start time that is not a number); on
+ * failure *out is left alone. */
+int parse_proc_stat(const char *line, struct proc_stat *out);
 
 #endif

@@ -265,9 +265,12 @@ static void classify_posix(struct obj *o, const struct proctab *pt,
 	/* A registration outlives nothing but its process: if we cannot see
 	 * that process, we cannot say it is gone. */
 	if (o->kind == KIND_MQUEUE && o->u.mq.notify_pid > 0) {
-		set(o, STATE_UNKNOWN,
-		    "registered for notification by %d, not visible",
-		    (int)o->u.mq.notify_pid);
+		const struct proc *p = proctab_find(pt, o->u.mq.notify_pid);
+
+		set(o, STATE_UNKNOWN, "registered for notification by %d, %s",
+		    (int)o->u.mq.notify_pid, p && proc_exited(p) ?
+		    "a zombie (the kernel drops it on reaping)" :
+		    "not visible");
 		return;
 	}
 	if (o->holders_incomplete) {

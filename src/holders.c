@@ -527,6 +527,90 @@ static void scan_waits(struct worker *w, const struct proc *p,
 	close(tfd);
 }
 
+/* The fds and maps of the task whose /proc directory is ps->piddir.
+ * Returns false if it is gone. */
+static bool scan_files(struct worker *w, struct pstate *ps, bool need_fd,
+		       bool need_maps, bool *uninspected)
+{
+	int err = 0;
+
+	if (need_fd)
+		scan_fds(w, ps, &err);
+	if (is_gone(err))
+		return false;
+	if (err)
+		*uninspected = true;
+	if (need_maps) {
+		err = 0;
+		scan_maps(w, ps, &err);
+		if (is_gone(err))
+			return false;
+		if (err)
+			*uninspected = true;
+	}
+	return true;
+}
+
+/*
+ * A main thread that called pthread_exit() is a zombie while the other
+ * threads run: /proc/PID/fd and maps are empty, since it let go of the fd
+ * table and the address space that the others still use. Read them through
+ * each other thread (threads need not share the fd table: all are read;
+ * holders are kept once per pid and way of use).
+ */
+static void scan_zombie_leader(struct worker *w, struct pstate *ps,
+			       bool need_fd, bool need_maps,
+			       bool *uninspected)
+{
+	int leader = ps->piddir, tfd, derr = 0;
+	struct dirwalk dw;
+	const char *ent;
+	char *names;
+	size_t len = 0, cap = 0;
+
+	tfd = openat(leader, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0) {
+		/* cannot reach the threads: they may hold anything */
+		if (!is_gone(-errno))
+			*uninspected = true;
+		return;
+	}
+	/* w->dents is reused by scan_fds: collect the thread ids first */
+	names = NULL;
+	dir_start(&dw, tfd, w->dents, DENTS_SIZE);
+	while ((ent = dir_next(&dw, &derr))) {
+		size_t n = strlen(ent) + 1;
+		uint64_t tid;
+
+		if (parse_u64(ent, &tid) || tid == (uint64_t)ps->pid)
+			continue;
+		if (len + n > cap) {
+			cap = (len + n) * 2;
+			names = xrealloc(names, cap);
+		}
+		memcpy(names + len, ent, n);
+		len += n;
+	}
+	if (derr && !is_gone(derr))
+		*uninspected = true;
+	for (size_t off = 0; off < len; off += strlen(names + off) + 1) {
+		int td = openat(tfd, names + off,
+				O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (td < 0) {
+			if (!is_gone(-errno))
+				*uninspected = true;
+			continue;
+		}
+		ps->piddir = td;
+		scan_files(w, ps, need_fd, need_maps, uninspected);
+		close(td);
+	}
+	ps->piddir = leader;
+	free(names);
+	close(tfd);
+}
+
 /* Walk one process. Sets *uninspected / *waits_unseen on read failures
  * other than the process having exited. */
 static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
@@ -554,19 +638,13 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 		*uninspected = !is_gone(err);
 		return;
 	}
-	if (need_fd)
-		scan_fds(w, &ps, &err);
-	if (is_gone(err))
+	if (p->state == 'Z' || p->state == 'X') {
+		/* a zombie main thread has no fd table or maps of its own */
+		if (!proc_exited(p))
+			scan_zombie_leader(w, &ps, need_fd, need_maps,
+					   uninspected);
+	} else if (!scan_files(w, &ps, need_fd, need_maps, uninspected)) {
 		goto out;
-	if (err)
-		*uninspected = true;
-	if (need_maps) {
-		err = 0;
-		scan_maps(w, &ps, &err);
-		if (is_gone(err))
-			goto out;
-		if (err)
-			*uninspected = true;
 	}
 	if (need_wait) {
 		err = 0;
@@ -643,10 +721,15 @@ static int add_notify_holders(struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		struct obj *o = &ctx->objs.v[i];
+		const struct proc *p;
 		int r;
 
-		if (o->kind != KIND_MQUEUE || o->u.mq.notify_pid <= 0 ||
-		    !proctab_find(&ctx->procs, o->u.mq.notify_pid))
+		if (o->kind != KIND_MQUEUE || o->u.mq.notify_pid <= 0)
+			continue;
+		/* an exited zombie holds nothing (the classifier says why
+		 * the registration still proves nothing) */
+		p = proctab_find(&ctx->procs, o->u.mq.notify_pid);
+		if (!p || proc_exited(p))
 			continue;
 		r = obj_add_holder(o, o->u.mq.notify_pid, VIA_NOTIFY);
 		if (r < 0)

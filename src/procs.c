@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* procs.c - the process table: pid, euid, comm, start time (libproc2). */
+/* procs.c - the process table: pid, euid, comm, start time, state, threads
+ * (libproc2). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,11 +37,11 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-int parse_proc_stat(const char *line, char comm[16],
-		    unsigned long long *start_ticks)
+int parse_proc_stat(const char *line, struct proc_stat *out)
 {
 	const char *open, *close, *p;
-	uint64_t ticks;
+	uint64_t ticks = 0, threads = 0;
+	char state = 0;
 	size_t n;
 	int field;
 
@@ -51,10 +52,12 @@ int parse_proc_stat(const char *line, char comm[16],
 	if (!open || !close || close < open)
 		return -EINVAL;
 
-	/* Field 3 (state) follows ")"; the start time is field 22. */
+	/* Field 3 (state) follows ")"; num_threads is field 20, the start
+	 * time field 22. */
 	p = close + 1;
 	for (field = 3; ; field++) {
 		const char *tok;
+		size_t len;
 
 		while (is_blank(*p))
 			p++;
@@ -63,8 +66,19 @@ int parse_proc_stat(const char *line, char comm[16],
 		tok = p;
 		while (*p && !is_blank(*p))
 			p++;
-		if (field == 22) {
-			if (parse_u64n(tok, (size_t)(p - tok), &ticks))
+		len = (size_t)(p - tok);
+		if (field == 3) {
+			/* one letter: R S D Z T t X I ... */
+			if (len != 1 || !((*tok >= 'A' && *tok <= 'Z') ||
+					  (*tok >= 'a' && *tok <= 'z')))
+				return -EINVAL;
+			state = *tok;
+		} else if (field == 20) {
+			if (parse_u64n(tok, len, &threads) ||
+			    threads > UINT32_MAX)
+				return -EINVAL;
+		} else if (field == 22) {
+			if (parse_u64n(tok, len, &ticks))
 				return -EINVAL;
 			break;
 		}
@@ -73,9 +87,11 @@ int parse_proc_stat(const char *line, char comm[16],
 	n = (size_t)(close - open - 1);
 	if (n > 15)
 		n = 15;
-	memcpy(comm, open + 1, n);
-	comm[n] = '\0';
-	*start_ticks = ticks;
+	memcpy(out->comm, open + 1, n);
+	out->comm[n] = '\0';
+	out->state = state;
+	out->num_threads = (unsigned)threads;
+	out->start_ticks = ticks;
 	return 0;
 }
 
@@ -213,7 +229,7 @@ static bool read_fixture_proc(int procfd, const char *name, time_t btime,
 			      long hz, struct proc *p, unsigned *unparsable)
 {
 	char rel[64], *buf;
-	unsigned long long ticks;
+	struct proc_stat st;
 	uint64_t pid;
 	ssize_t n;
 	int r;
@@ -224,7 +240,7 @@ static bool read_fixture_proc(int procfd, const char *name, time_t btime,
 	n = read_file_at(procfd, rel, &buf);
 	if (n == -ENOENT || n == -ESRCH)
 		return false;	/* exited meanwhile */
-	r = n < 0 ? (int)n : parse_proc_stat(buf, p->comm, &ticks);
+	r = n < 0 ? (int)n : parse_proc_stat(buf, &st);
 	if (n >= 0)
 		free(buf);
 	p->pid = (pid_t)pid;
@@ -235,7 +251,12 @@ static bool read_fixture_proc(int procfd, const char *name, time_t btime,
 		p->start = 0;
 		(*unparsable)++;
 	} else {
-		p->start = start_of(btime, ticks, hz);
+		/* state and threads as libproc2 gives them on a live system,
+		 * so zombies are judged alike in both */
+		memcpy(p->comm, st.comm, sizeof(p->comm));
+		p->state = st.state;
+		p->nlwp = st.num_threads;
+		p->start = start_of(btime, st.start_ticks, hz);
 	}
 	p->inspected = true;
 	/* No status: keep the process (it may still hold things) with an
@@ -366,6 +387,13 @@ struct proc *proctab_find(const struct proctab *pt, pid_t pid)
 	return NULL;
 }
 
+bool proc_exited(const struct proc *p)
+{
+	/* A leader that called pthread_exit() shows Z too while its other
+	 * threads run: then num_threads counts them. Unknown (0): alive. */
+	return (p->state == 'Z' || p->state == 'X') && p->nlwp == 1;
+}
+
 bool pid_alive_at(const struct proctab *pt, pid_t pid, time_t t)
 {
 	const struct proc *p;
@@ -373,7 +401,7 @@ bool pid_alive_at(const struct proctab *pt, pid_t pid, time_t t)
 	if (pid <= 0)
 		return false;
 	p = proctab_find(pt, pid);
-	if (!p)
+	if (!p || proc_exited(p))
 		return false;
 	/* No recorded time, or no known start: presence is all we can go
 	 * on, and presence counts as alive. */

@@ -2,12 +2,14 @@
 /* mkipc - create real IPC objects of every kind for the integration tests. */
 
 /*
- * Usage: mkipc [-c] hold|leak SPEC...
+ * Usage: mkipc [-c] [-z] hold|leak SPEC...
  *
  *   hold  create the objects, keep them in use, print facts and a final
  *         "ready" line, then sleep until SIGTERM/SIGINT/SIGHUP.  With -c
  *         the objects are removed on the way out; without it nothing is
- *         cleaned up, on purpose.
+ *         cleaned up, on purpose.  With -z the main thread then calls
+ *         pthread_exit() and a second thread holds on: the process shows
+ *         state Z in /proc/PID/stat, with 2 threads, and is alive.
  *   leak  create the objects, use them, let go of them and exit 0,
  *         leaving them behind for a scanner to find.
  *
@@ -60,6 +62,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -135,6 +138,7 @@ struct spec {
 
 static bool hold_mode;
 static bool cleanup_on_exit;
+static bool leader_exits;	/* -z */
 static bool in_child_role;	/* __creator or __netns */
 static pid_t children[256];
 static unsigned nchildren;
@@ -993,12 +997,14 @@ static void kill_children(void)
 }
 
 static void __attribute__((noreturn))
-hold_forever(struct spec *specs, int n, const sigset_t *set)
+hold_forever(struct spec *specs, int n, const sigset_t *set, bool say_ready)
 {
 	int i, sig;
 
-	puts("ready");
-	fflush(stdout);
+	if (say_ready) {
+		puts("ready");
+		fflush(stdout);
+	}
 	for (;;) {
 		sig = sigwaitinfo(set, NULL);
 		if (sig < 0 && errno == EINTR)
@@ -1019,6 +1025,37 @@ hold_forever(struct spec *specs, int n, const sigset_t *set)
 		for (i = 0; i < n; i++)
 			remove_created(&specs[i]);
 	exit(0);
+}
+
+/* -z: the holding goes on in a second thread (signals stay blocked in
+ * both: the holder takes them with sigwaitinfo). */
+static struct {
+	struct spec *specs;
+	int n;
+	sigset_t set;
+} holder_args;
+
+static void *holder_thread(void *arg)
+{
+	(void)arg;
+	hold_forever(holder_args.specs, holder_args.n, &holder_args.set,
+		     false);
+}
+
+static void __attribute__((noreturn))
+leader_exit(struct spec *specs, int n, const sigset_t *set)
+{
+	pthread_t t;
+
+	holder_args.specs = specs;
+	holder_args.n = n;
+	holder_args.set = *set;
+	/* ready first: the waiting test sees it before the leader is Z */
+	puts("ready");
+	fflush(stdout);
+	if (pthread_create(&t, NULL, holder_thread, NULL))
+		fail(NULL, "pthread_create");
+	pthread_exit(NULL);
 }
 
 /* Internal: block in semop / msgrcv on an existing object. */
@@ -1103,13 +1140,15 @@ int main(int argc, char **argv)
 			fail(&sp, "unshare(CLONE_NEWNET)");
 		printf("pid=%d\n", (int)getpid());
 		make(&sp);
-		hold_forever(&sp, 1, &set);
+		hold_forever(&sp, 1, &set, true);
 	}
 
 	first = 1;
 	while (first < argc && argv[first][0] == '-') {
 		if (!strcmp(argv[first], "-c"))
 			cleanup_on_exit = true;
+		else if (!strcmp(argv[first], "-z"))
+			leader_exits = true;
 		else if (!strcmp(argv[first], "--"))
 			break;
 		else
@@ -1119,7 +1158,7 @@ int main(int argc, char **argv)
 	if (first < argc && !strcmp(argv[first], "--"))
 		first++;
 	if (first >= argc)
-		usage_error(NULL, "usage: mkipc [-c] hold|leak SPEC...");
+		usage_error(NULL, "usage: mkipc [-c] [-z] hold|leak SPEC...");
 	if (!strcmp(argv[first], "hold"))
 		hold_mode = true;
 	else if (!strcmp(argv[first], "leak"))
@@ -1143,8 +1182,10 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	for (i = 0; i < nspecs; i++)
 		make(&specs[i]);
+	if (hold_mode && leader_exits)
+		leader_exit(specs, nspecs, &set);
 	if (hold_mode)
-		hold_forever(specs, nspecs, &set);
+		hold_forever(specs, nspecs, &set, true);
 	fflush(stdout);
 	free(specs);
 	return 0;

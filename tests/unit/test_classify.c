@@ -18,15 +18,21 @@
 /*
  * Synthetic processes: 100 started long before T, 200 started in the same
  * second as T, 300 started 5 s after T (a pid reused by a newer process).
- * 999 and 555 do not exist.
+ * 400 is an unreaped zombie, 401 a process whose main thread exited while
+ * another runs (state Z too, 2 threads). 999 and 555 do not exist.
  */
 static struct proc procs[] = {
 	{ .pid = 100, .start = T - 1000, .comm = "old" },
 	{ .pid = 200, .start = T, .comm = "same" },
 	{ .pid = 300, .start = T + 5, .comm = "newer" },
+	{ .pid = 400, .start = T - 1000, .comm = "zombie", .state = 'Z',
+	  .nlwp = 1 },
+	{ .pid = 401, .start = T - 1000, .comm = "leader", .state = 'Z',
+	  .nlwp = 2 },
 };
-static const struct proctab pt_all = { procs, 3, 0 };
-static const struct proctab pt_bad = { procs, 3, 2 };
+#define NPROCS (sizeof(procs) / sizeof(procs[0]))
+static const struct proctab pt_all = { procs, NPROCS, 0 };
+static const struct proctab pt_bad = { procs, NPROCS, 2 };
 
 struct ccase {
 	const char *name;
@@ -198,6 +204,35 @@ static const struct ccase cases[] = {
 	  .phrase = "could not be inspected" },
 	{ "fifo open", KIND_FIFO, .holders = { H(200, VIA_FD), H(100, VIA_FD) },
 	  .nholders = 2, .want = STATE_INUSE, .phrase = "open in 2 processes" },
+
+	/* zombies: dead for every recorded pid; a Z leader with threads
+	 * is alive */
+	{ "shm creator is a zombie", KIND_SHM, .t_change = T, .cpid = 400,
+	  .want = STATE_ORPHAN, .phrase = "creator 400 gone" },
+	{ "shm last user is a zombie", KIND_SHM, .t_change = T - 100,
+	  .t_attach = T, .cpid = 999, .lpid = 400, .want = STATE_ORPHAN,
+	  .phrase = "last user 400 gone" },
+	{ "shm creator is a Z leader with a live thread", KIND_SHM,
+	  .t_change = T, .cpid = 401, .want = STATE_INUSE,
+	  .phrase = "creator 401 alive" },
+	{ "sem last op by a zombie", KIND_SEM, .t_op = T,
+	  .sempids = { 400 }, .nsems = 1, .want = STATE_ORPHAN,
+	  .phrase = "every recorded pid gone (400)" },
+	{ "sem last op by a Z leader with a live thread", KIND_SEM,
+	  .t_op = T, .sempids = { 400, 401 }, .nsems = 2,
+	  .want = STATE_INUSE, .phrase = "last operation by 401, alive" },
+	{ "msg last sender is a zombie", KIND_MSG, .t_send = T,
+	  .lspid = 400, .want = STATE_ORPHAN,
+	  .phrase = "last sender 400 gone" },
+	{ "msg last receiver is a zombie", KIND_MSG, .t_recv = T,
+	  .lrpid = 400, .want = STATE_ORPHAN,
+	  .phrase = "last receiver 400 gone" },
+	{ "msg last sender is a Z leader with a live thread", KIND_MSG,
+	  .t_send = T, .lspid = 401, .want = STATE_INUSE,
+	  .phrase = "last sender 401 alive" },
+	{ "mqueue registration by a zombie proves nothing", KIND_MQUEUE,
+	  .notify_pid = 400, .want = STATE_UNKNOWN,
+	  .phrase = "registered for notification by 400" },
 
 	/* socket files */
 	{ "sockfile binding unknown", KIND_SOCKFILE, .t_modify = T,

@@ -22,84 +22,121 @@
 
 static void test_stat_plain(void **state)
 {
-	unsigned long long ticks = 0;
-	char comm[16];
+	struct proc_stat st;
 
 	(void)state;
-	assert_int_equal(parse_proc_stat("42 (bash)" STAT_TAIL, comm, &ticks),
-			 0);
-	assert_string_equal(comm, "bash");
-	assert_int_equal(ticks, 360050);
+	assert_int_equal(parse_proc_stat("42 (bash)" STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "bash");
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.num_threads, 1);
+	assert_int_equal(st.start_ticks, 360050);
+}
+
+/* State (field 3) and num_threads (field 20) as the zombie rule needs
+ * them: a dead zombie, and a leader that called pthread_exit() while two
+ * threads run. */
+static void test_stat_state_threads(void **state)
+{
+	struct proc_stat st;
+
+	(void)state;
+	assert_int_equal(parse_proc_stat("9 (z) Z 1 9 9 0 -1 4194564 100 0 0 0 "
+					 "0 0 0 0 20 0 1 0 7 0 0", &st), 0);
+	assert_int_equal(st.state, 'Z');
+	assert_int_equal(st.num_threads, 1);
+	assert_int_equal(st.start_ticks, 7);
+	assert_int_equal(parse_proc_stat("9 (a b) Z 1 9 9 0 -1 4194564 100 0 0 0"
+					 " 0 0 0 0 20 0 3 0 8 0 0", &st), 0);
+	assert_string_equal(st.comm, "a b");
+	assert_int_equal(st.state, 'Z');
+	assert_int_equal(st.num_threads, 3);
+	assert_int_equal(parse_proc_stat("9 (k) I 2 0 0 0 -1 0 0 0 0 0 0 0 0 0 "
+					 "20 0 4294967295 0 8 0", &st), 0);
+	assert_int_equal(st.state, 'I');
+	assert_int_equal(st.num_threads, 4294967295u);
 }
 
 static void test_stat_hostile_comm(void **state)
 {
-	unsigned long long ticks = 0;
-	char comm[16];
+	struct proc_stat st;
 
 	(void)state;
 	/* comm ends at the LAST ')', even if it holds ") (" itself. */
-	assert_int_equal(parse_proc_stat("42 (a) (b)" STAT_TAIL, comm, &ticks),
-			 0);
-	assert_string_equal(comm, "a) (b");
-	assert_int_equal(ticks, 360050);
+	assert_int_equal(parse_proc_stat("42 (a) (b)" STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "a) (b");
+	assert_int_equal(st.start_ticks, 360050);
 
-	assert_int_equal(parse_proc_stat("7 (my prog 2)" STAT_TAIL, comm,
-					 &ticks), 0);
-	assert_string_equal(comm, "my prog 2");
+	assert_int_equal(parse_proc_stat("7 (my prog 2)" STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "my prog 2");
 
-	/* A comm that looks like more fields must not shift field 22. */
-	assert_int_equal(parse_proc_stat("7 () S 1 2 3 4 5 6 7 8 9 0 1 2 3 4 "
-					 "5 6 7 8 9)" STAT_TAIL, comm, &ticks),
-			 0);
-	assert_int_equal(ticks, 360050);
+	/* A comm that looks like more fields must not shift the fields
+	 * (Z and 9 inside it are not the state and thread count). */
+	assert_int_equal(parse_proc_stat("7 () Z 1 2 3 4 5 6 7 8 9 0 1 2 3 4 "
+					 "5 6 7 8 9)" STAT_TAIL, &st), 0);
+	assert_int_equal(st.start_ticks, 360050);
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.num_threads, 1);
 
-	assert_int_equal(parse_proc_stat("7 (new\nline)" STAT_TAIL, comm,
-					 &ticks), 0);
-	assert_string_equal(comm, "new\nline");
+	assert_int_equal(parse_proc_stat("7 (new\nline)" STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "new\nline");
 
-	assert_int_equal(parse_proc_stat("7 ()" STAT_TAIL, comm, &ticks), 0);
-	assert_string_equal(comm, "");
+	assert_int_equal(parse_proc_stat("7 ()" STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "");
 }
 
 static void test_stat_long_comm_truncated(void **state)
 {
-	unsigned long long ticks = 0;
-	char comm[16];
+	struct proc_stat st;
 
 	(void)state;
-	memset(comm, 'X', sizeof(comm));
+	memset(st.comm, 'X', sizeof(st.comm));
 	assert_int_equal(parse_proc_stat("9 (abcdefghijklmnopqrstuvwxyz)"
-					 STAT_TAIL, comm, &ticks), 0);
-	assert_string_equal(comm, "abcdefghijklmno");
+					 STAT_TAIL, &st), 0);
+	assert_string_equal(st.comm, "abcdefghijklmno");
 }
 
 static void test_stat_malformed(void **state)
 {
-	unsigned long long ticks = 77;
-	char comm[16] = "keep";
+	struct proc_stat st = { .comm = "keep", .state = 'k',
+				.num_threads = 5, .start_ticks = 77 };
 
 	(void)state;
-	assert_int_equal(parse_proc_stat("", comm, &ticks), -EINVAL);
-	assert_int_equal(parse_proc_stat("42 bash S 1", comm, &ticks),
-			 -EINVAL);
-	assert_int_equal(parse_proc_stat("42 (bash S 1 2 3", comm, &ticks),
-			 -EINVAL);
-	assert_int_equal(parse_proc_stat("42 )bash( S 1", comm, &ticks),
-			 -EINVAL);
+	assert_int_equal(parse_proc_stat("", &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 bash S 1", &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 (bash S 1 2 3", &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 )bash( S 1", &st), -EINVAL);
 	/* truncated before field 22 */
 	assert_int_equal(parse_proc_stat("42 (bash) S 1 42 42 0 -1 4194560",
-					 comm, &ticks), -EINVAL);
+					 &st), -EINVAL);
 	/* field 22 not a number */
 	assert_int_equal(parse_proc_stat("42 (bash) S 1 42 42 0 -1 4194560 "
 					 "100 0 0 0 0 0 0 0 20 0 1 0 12x45 1",
-					 comm, &ticks), -EINVAL);
+					 &st), -EINVAL);
 	assert_int_equal(parse_proc_stat("42 (bash) S 1 42 42 0 -1 4194560 "
 					 "100 0 0 0 0 0 0 0 20 0 1 0 -5 1",
-					 comm, &ticks), -EINVAL);
+					 &st), -EINVAL);
+	/* state not one letter */
+	assert_int_equal(parse_proc_stat("42 (bash) SZ 1 42 42 0 -1 4194560 "
+					 "100 0 0 0 0 0 0 0 20 0 1 0 5 1",
+					 &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 (bash) 1 42 42 0 -1 4194560 "
+					 "100 0 0 0 0 0 0 0 20 0 1 0 5 1 2",
+					 &st), -EINVAL);
+	/* num_threads not a number, or out of range */
+	assert_int_equal(parse_proc_stat("42 (bash) Z 1 42 42 0 -1 4194560 "
+					 "100 0 0 0 0 0 0 0 20 0 one 0 5 1",
+					 &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 (bash) Z 1 42 42 0 -1 4194560 "
+					 "100 0 0 0 0 0 0 0 20 0 -1 0 5 1",
+					 &st), -EINVAL);
+	assert_int_equal(parse_proc_stat("42 (bash) Z 1 42 42 0 -1 4194560 "
+					 "100 0 0 0 0 0 0 0 20 0 4294967296 0 "
+					 "5 1", &st), -EINVAL);
 	/* failures leave the outputs alone */
-	assert_int_equal(ticks, 77);
-	assert_string_equal(comm, "keep");
+	assert_int_equal(st.start_ticks, 77);
+	assert_int_equal(st.state, 'k');
+	assert_int_equal(st.num_threads, 5);
+	assert_string_equal(st.comm, "keep");
 }
 
 static void test_proctab_fixture(void **state)
@@ -112,11 +149,13 @@ static void test_proctab_fixture(void **state)
 	assert_int_equal(proctab_read(ROOT, &pt), 0);
 	/* "notapid" and "0123" are not pids; 77's stat is truncated: it
 	 * exists, so it stays, with an unknown start */
-	assert_int_equal(pt.n, 4);
+	assert_int_equal(pt.n, 6);
 	assert_int_equal(pt.v[0].pid, 1);
 	assert_int_equal(pt.v[1].pid, 42);
 	assert_int_equal(pt.v[2].pid, 77);
 	assert_int_equal(pt.v[3].pid, 300);
+	assert_int_equal(pt.v[4].pid, 500);
+	assert_int_equal(pt.v[5].pid, 501);
 	assert_int_equal(pt.uninspected, 0);
 	assert_int_equal(pt.unparsable, 1);
 
@@ -138,12 +177,32 @@ static void test_proctab_fixture(void **state)
 	assert_non_null(p);
 	assert_int_equal(p->euid, (uid_t)-1);
 	assert_int_equal(p->start, BTIME + 199 / hz);	/* floored */
+	assert_int_equal(p->state, 'S');
+	assert_int_equal(p->nlwp, 1);
+
+	/* the fixture reader fills state and threads as libproc2 does: an
+	 * unreaped zombie is dead, a Z leader with live threads is not */
+	p = proctab_find(&pt, 500);
+	assert_non_null(p);
+	assert_int_equal(p->state, 'Z');
+	assert_int_equal(p->nlwp, 1);
+	assert_true(proc_exited(p));
+	assert_false(pid_alive_at(&pt, 500, BTIME + 10));
+	assert_false(pid_alive_at(&pt, 500, 0));
+	p = proctab_find(&pt, 501);
+	assert_non_null(p);
+	assert_int_equal(p->state, 'Z');
+	assert_int_equal(p->nlwp, 3);
+	assert_false(proc_exited(p));
+	assert_true(pid_alive_at(&pt, 501, BTIME + 10));
 
 	/* unknown start: alive whatever the recorded time */
 	p = proctab_find(&pt, 77);
 	assert_non_null(p);
 	assert_int_equal(p->start, 0);
 	assert_true(pid_alive_at(&pt, 77, 1));
+	assert_int_equal(p->state, 0);	/* unknown: not a zombie */
+	assert_false(proc_exited(p));
 	assert_null(proctab_find(&pt, 5));
 	assert_null(proctab_find(&pt, 123));
 	assert_null(proctab_find(&pt, 0));
@@ -211,10 +270,43 @@ static void test_alive_edges(void **state)
 	assert_true(pid_alive_at(&pt, 20, 1999));
 }
 
+/* Zombies: dead for every recorded-pid check, whatever the times say;
+ * a Z leader with other threads (or an unknown thread count) is alive. */
+static void test_alive_zombies(void **state)
+{
+	static const struct {
+		char st;
+		unsigned nlwp;
+		bool alive;
+	} cases[] = {
+		{ 'Z', 1, false }, { 'X', 1, false }, { 'Z', 2, true },
+		{ 'Z', 40, true }, { 'Z', 0, true }, { 'S', 1, true },
+		{ 'D', 1, true }, { 'R', 3, true }, { 0, 0, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct proc v[] = { { .pid = 10, .start = 1000,
+				      .state = cases[i].st,
+				      .nlwp = cases[i].nlwp } };
+		struct proctab pt = { .v = v, .n = 1 };
+
+		if (pid_alive_at(&pt, 10, 1000) != cases[i].alive ||
+		    pid_alive_at(&pt, 10, 0) != cases[i].alive ||
+		    pid_alive_at(&pt, 10, 5000) != cases[i].alive ||
+		    proc_exited(&v[0]) == cases[i].alive)
+			fail_msg("state '%c' nlwp %u: want %s",
+				 cases[i].st ? cases[i].st : '0',
+				 cases[i].nlwp,
+				 cases[i].alive ? "alive" : "dead");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_plain),
+		cmocka_unit_test(test_stat_state_threads),
 		cmocka_unit_test(test_stat_hostile_comm),
 		cmocka_unit_test(test_stat_long_comm_truncated),
 		cmocka_unit_test(test_stat_malformed),
@@ -222,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_proctab_missing_root),
 		cmocka_unit_test(test_proctab_live),
 		cmocka_unit_test(test_alive_edges),
+		cmocka_unit_test(test_alive_zombies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
