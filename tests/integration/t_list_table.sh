@@ -39,11 +39,16 @@ reasons_of() {
 		if (head ~ /^ *$/ && n) { r[n] = r[n] " " cell; next }
 		r[++n] = cell
 	}
-	END { for (i = 1; i <= n; i++) print r[i] }'
+	END { for (i = 1; i <= n; i++) print r[i] }' | norm
+}
+
+# Reasons name ages ("unused for 3s"), which move on between two scans.
+norm() {
+	sed -E 's/unused for [0-9]+[smhdw]/unused for T/'
 }
 
 list_json || t_done
-want=$(jq -r '.objects[].reason' "$T_JSON" | LC_ALL=C sort)
+want=$(jq -r '.objects[].reason' "$T_JSON" | norm | LC_ALL=C sort)
 nobj=$(jq '.objects | length' "$T_JSON")
 maxw() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
 
