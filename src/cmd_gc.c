@@ -125,6 +125,21 @@ static void audit(const struct obj *o, const struct gc_result *res)
 	sb_free(&why);
 }
 
+/* One line on stderr for every failed removal, whatever the output mode:
+ * cron throws stdout away and mails only what reaches stderr. */
+static void report_failure(const struct obj *o, const struct gc_result *res)
+{
+	struct strbuf id = { 0 }, err = { 0 };
+
+	identity(&id, o);
+	sb_put_escaped(&err, res->error);
+	fprintf(stderr, "ipcscan: failed to remove %s %s: %s\n",
+		kind_table[o->kind].name, id.buf ? id.buf : "",
+		err.buf ? err.buf : "");
+	sb_free(&id);
+	sb_free(&err);
+}
+
 static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 		     struct gc_result *res)
 {
@@ -158,6 +173,8 @@ static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 	}
 	if (res->act == ACT_REMOVED || res->act == ACT_FAILED)
 		audit(o, res);
+	if (res->act == ACT_FAILED)
+		report_failure(o, res);
 }
 
 #ifdef IPCSCAN_TEST_HOOKS
@@ -176,11 +193,38 @@ static void test_hook(void)
 }
 #endif
 
-/* A candidate the fresh holder pass no longer calls an orphan is skipped. */
+/*
+ * Keep only the warnings from index @from on that say something new: the
+ * re-check repeats many of the scan's (the same uninspectable processes),
+ * and those were printed already.
+ */
+static void drop_repeated_warnings(struct scan_ctx *ctx, size_t from)
+{
+	size_t n = from;
+
+	for (size_t i = from; i < ctx->nwarnings; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(ctx->warnings[j], ctx->warnings[i]);
+		if (seen)
+			free(ctx->warnings[i]);
+		else
+			ctx->warnings[n++] = ctx->warnings[i];
+	}
+	ctx->nwarnings = n;
+}
+
+/* A candidate the fresh holder pass no longer calls an orphan is skipped.
+ * What the re-check could not see is printed like the scan's warnings
+ * and kept in ctx for the JSON document. */
 static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 {
+	size_t before = ctx->nwarnings;
 	int r = scan_recheck(ctx);
 
+	drop_repeated_warnings(ctx, before);
+	cli_print_warnings_from(ctx, before);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {
@@ -194,14 +238,20 @@ static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 	return 0;
 }
 
-static cJSON *gc_json(const struct cli *cli, const struct gc_result *res,
-		      size_t n, const unsigned *count, uint64_t freed)
+static cJSON *gc_json(const struct cli *cli, const struct scan_ctx *ctx,
+		      const struct gc_result *res, size_t n,
+		      const unsigned *count, uint64_t freed)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr;
 
 	cJSON_AddNumberToObject(doc, "schema", IPCSCAN_SCHEMA);
 	cJSON_AddBoolToObject(doc, "dry_run", cli->dry_run);
 	cJSON_AddNumberToObject(doc, "min_age", (double)cli->min_age);
+	/* as in list: the scan's and the re-check's */
+	cJSON_AddBoolToObject(doc, "complete", ctx->complete);
+	arr = cJSON_AddArrayToObject(doc, "warnings");
+	for (size_t i = 0; i < ctx->nwarnings; i++)
+		cJSON_AddItemToArray(arr, json_bytes(ctx->warnings[i]));
 	arr = cJSON_AddArrayToObject(doc, "actions");
 	for (size_t i = 0; i < n; i++) {
 		const struct obj *o = res[i].o;
@@ -342,7 +392,7 @@ int cmd_gc(const struct cli *cli)
 	}
 	closelog();
 	if (cli->json)
-		r = json_print(stdout, gc_json(cli, res, n, count, freed));
+		r = json_print(stdout, gc_json(cli, &ctx, res, n, count, freed));
 	else
 		r = gc_table(res, n, count, freed);
 	free(res);

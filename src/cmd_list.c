@@ -30,7 +30,12 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 
 void cli_print_warnings(const struct scan_ctx *ctx)
 {
-	for (size_t i = 0; i < ctx->nwarnings; i++) {
+	cli_print_warnings_from(ctx, 0);
+}
+
+void cli_print_warnings_from(const struct scan_ctx *ctx, size_t from)
+{
+	for (size_t i = from; i < ctx->nwarnings; i++) {
 		struct strbuf sb = { 0 };
 
 		sb_put_escaped(&sb, ctx->warnings[i]);

@@ -495,9 +495,12 @@ GC_IDENT='def ident: if .id != null then "\(.kind) id=\(.id) key=\(.key)"
 	else "\(.kind) \(.path)" end;'
 
 # The invariants of every gc document: counts agree with the actions,
-# bytes_freed is the size of what went (or would go in a dry run), and
-# exactly the skipped and failed actions carry an error.
+# bytes_freed is the size of what went (or would go in a dry run),
+# exactly the skipped and failed actions carry an error, and complete and
+# warnings are there as in list's.
 GC_CONSISTENT='
+(.complete | type) == "boolean" and (.warnings | type) == "array" and
+all(.warnings[]; type == "string") and
 def n(a): [.actions[] | select(.action == a)] | length;
 def sz: [.actions[] | select(.action == "removed" or
 	.action == "would-remove") | .size // 0] | add // 0;
@@ -534,13 +537,16 @@ gc_json() {
 		return 1
 	fi
 	t_pass "$desc: exit 0, valid UTF-8 JSON, schema 1"
+	desc="$desc: counts and bytes_freed agree with actions; complete and"
+	desc="$desc warnings are there"
 	if [ "$(jq "$GC_CONSISTENT" "$T_GC" 2>&1)" = true ]; then
-		t_pass "$desc: counts and bytes_freed agree with actions"
+		t_pass "$desc"
 	else
-		t_fail "$desc: counts and bytes_freed agree with actions" \
+		t_fail "$desc" \
 			"$(jq -c '{removed, would_remove, skipped, failed,
-			bytes_freed, actions: [.actions[] | {kind, action,
-			size, error}]}' "$T_GC" 2>&1 | head -c 2000)"
+			bytes_freed, complete, warnings, actions: [.actions[] |
+			{kind, action, size, error}]}' "$T_GC" 2>&1 |
+			head -c 2000)"
 	fi
 	return 0
 }

@@ -91,6 +91,8 @@ for w in enoent_keep /tmp/enoent_keep.sock "shm:${F[s2.id]}"; do
 done
 t_is "$(jq -c '[.removed, .skipped, .failed]' "$GC")" "[3,3,0]" \
 	"ENOENT: 3 removed, 3 skipped, 0 failed"
+t_is "$(grep -c 'failed to remove' "$T_WORK/gc.err")" 0 \
+	"ENOENT: a skipped removal prints no failure line on stderr"
 clean ENOENT
 
 # ------------------------------------------------------------- EPERM
@@ -193,14 +195,24 @@ t_is "$(jq -c '[.removed, .skipped, .failed]' "$GC")" "[4,0,2]" \
 	"EBUSY: 4 removed, 0 skipped, 2 failed"
 t_ok "EBUSY: the mount points are still there" \
 	test -f /dev/shm/ebusy_mnt -a -S /tmp/ebusy_mnt.sock
+# Cron drops stdout: every failure is also one line on stderr, in JSON
+# mode as in table mode, and nothing else is said there about removals.
+EBUSY_ERR="ipcscan: failed to remove pshm /dev/shm/ebusy_mnt: Device or \
+resource busy
+ipcscan: failed to remove sockfile /tmp/ebusy_mnt.sock: Device or resource \
+busy"
+t_is "$(grep -v ': warning: ' "$T_WORK/gc.err" | sort)" "$EBUSY_ERR" \
+	"EBUSY (JSON): one line on stderr per failed removal, with the error"
 # The table says the same, and so does the exit status.
 IPCSCAN_TEST_BEFORE_REAP=true timeout 60 "$IPCSCAN" gc --min-age 0 \
-	>"$T_WORK/gc.txt" 2>&1
+	>"$T_WORK/gc.txt" 2>"$T_WORK/gc.err"
 t_is "$?" 1 "EBUSY (table): exit 1"
 t_like "$(tail -1 "$T_WORK/gc.txt")" '0 removed.* 2 failed' \
 	"EBUSY (table): the summary counts 2 failed"
 t_like "$(grep ebusy_mnt "$T_WORK/gc.txt")" '^failed .*busy' \
 	"EBUSY (table): the row says failed and why"
+t_is "$(grep -v ': warning: ' "$T_WORK/gc.err" | sort)" "$EBUSY_ERR" \
+	"EBUSY (table): one line on stderr per failed removal, with the error"
 umount /dev/shm/ebusy_mnt /tmp/ebusy_mnt.sock
 clean EBUSY
 
