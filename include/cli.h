@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "ipcscan.h"
@@ -33,12 +34,19 @@ extern const struct option_desc option_table[];	/* lname == NULL ends */
 extern const char *const command_names[CMD_COUNT];
 extern const char *const command_help[CMD_COUNT];
 
+/* What --help, --version and --completion ask for instead of a command. */
+enum early { EARLY_NONE, EARLY_HELP, EARLY_VERSION, EARLY_COMPLETION };
+
 struct cli {
 	enum command cmd;
+	enum early early;
+	int help_cmd;		/* --help of this command; -1: of them all */
+	const char *shell;	/* --completion */
 	kindmask_t kinds;
-	bool have_user;
-	uid_t user;
-	pid_t pid;		/* 0: no -p */
+	uid_t *users;		/* -u, repeatable: any of them */
+	size_t nusers;
+	pid_t *pids;		/* -p, repeatable: any of them */
+	size_t npids;
 	bool json;
 	const char **sockdirs;
 	size_t nsockdirs;
@@ -46,7 +54,7 @@ struct cli {
 
 	/* list */
 	bool orphans, list_columns, noheadings, raw, bytes;
-	const char *output;
+	char *output;		/* the whole column list (-o, repeatable) */
 	const char *sort;
 
 	/* gc */
@@ -70,6 +78,10 @@ void cli_print_warnings(const struct scan_ctx *ctx);
 void cli_print_warnings_from(const struct scan_ctx *ctx, size_t from);
 /* Run the scan with the common options; prints its own error. */
 int cli_scan(const struct cli *cli, struct scan_ctx *ctx);
+
+/* The end of a command's output to @f (@r: the renderer's result): 0, or
+ * EXIT_RUNTIME after saying why, with the errno of the failed write. */
+int cli_finish_output(FILE *f, int r, const char *path);
 
 int cmd_list(const struct cli *cli);
 int cmd_gc(const struct cli *cli);

@@ -34,7 +34,9 @@ int parse_hex_u64n(const char *s, size_t len, uint64_t *out);
 /* A user name, or a uid as a decimal number -> uid. -EINVAL if neither. */
 int parse_user(const char *s, uid_t *uid);
 
-/* Duration "90", "90s", "15m", "1h", "2d" -> seconds. -EINVAL / -ERANGE. */
+/* Duration -> seconds: a bare number of seconds ("90"), or numbers with
+ * units w d h m s, each at most once and largest first ("15m", "1h30m",
+ * "1w2d"). -EINVAL for bad syntax, -ERANGE beyond about 1088 years. */
 int parse_duration(const char *s, uint64_t *secs);
 
 /* Split @line on blanks into at most @max fields (in place: NULs are

@@ -398,9 +398,7 @@ int cmd_gc(const struct cli *cli)
 	free(res);
 	scan_free(&ctx);
 	close(lock);
-	if (r < 0 || fflush(stdout)) {
-		fprintf(stderr, "ipcscan: cannot write output\n");
+	if (cli_finish_output(stdout, r, NULL))
 		return EXIT_RUNTIME;
-	}
 	return count[ACT_FAILED] ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -6,26 +6,46 @@
 #include <string.h>
 
 #include "cli.h"
+#include "outstream.h"
 #include "render.h"
 #include "scan.h"
 
 bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 		const struct obj *o)
 {
+	bool hit = !cli->nusers;
+
 	(void)ctx;
 	if (!(cli->kinds & KMASK(o->kind)))
 		return false;
-	if (cli->have_user && o->uid != cli->user)
+	for (size_t u = 0; u < cli->nusers && !hit; u++)
+		hit = o->uid == cli->users[u];
+	if (!hit)
 		return false;
-	if (cli->pid) {
-		bool hit = o->kind == KIND_SHM && o->cpid == cli->pid;
+	/* -p PID -p PID: an object of any of them */
+	hit = !cli->npids;
+	for (size_t p = 0; p < cli->npids && !hit; p++) {
+		pid_t pid = cli->pids[p];
 
+		hit = o->kind == KIND_SHM && o->cpid == pid;
 		for (unsigned i = 0; i < o->nholders && !hit; i++)
-			hit = o->holders[i].pid == cli->pid;
-		if (!hit)
-			return false;
+			hit = o->holders[i].pid == pid;
 	}
-	return true;
+	return hit;
+}
+
+int cli_finish_output(FILE *f, int r, const char *path)
+{
+	/* the errno of the failed write beats a renderer's -EIO */
+	int e = outstream_flush(f);
+
+	if (!e)
+		e = r < 0 ? r : 0;
+	if (!e)
+		return EXIT_OK;
+	fprintf(stderr, "ipcscan: cannot write output%s%s: %s\n",
+		path ? " to " : "", path ? path : "", strerror(-e));
+	return EXIT_RUNTIME;
 }
 
 void cli_print_warnings(const struct scan_ctx *ctx)
@@ -61,7 +81,7 @@ static int list_columns(const struct cli *cli)
 			cJSON_AddStringToObject(c, "help", columns[i].help);
 			cJSON_AddItemToArray(arr, c);
 		}
-		return json_print(stdout, arr) ? EXIT_RUNTIME : EXIT_OK;
+		return cli_finish_output(stdout, json_print(stdout, arr), NULL);
 	}
 	for (size_t i = 0; i < ncolumns; i++) {
 		if (cli->raw || cli->noheadings)
@@ -69,7 +89,7 @@ static int list_columns(const struct cli *cli)
 		else
 			printf("%-10s %s\n", columns[i].name, columns[i].help);
 	}
-	return EXIT_OK;
+	return cli_finish_output(stdout, 0, NULL);
 }
 
 /* Scan with the options every command shares. Prints the error itself. */
@@ -124,13 +144,7 @@ int cmd_list(const struct cli *cli)
 					.noheadings = cli->noheadings,
 					.raw = cli->raw };
 
-		if (!cli->output)
-			sb_puts(&list, default_columns);
-		else if (cli->output[0] == '+')
-			sb_printf(&list, "%s,%s", default_columns,
-				  cli->output + 1);
-		else
-			sb_puts(&list, cli->output);
+		sb_puts(&list, cli->output ? cli->output : default_columns);
 		ncols = columns_parse(list.buf, cols, 64, &bad);
 		sb_free(&list);
 		t.ncols = ncols;
@@ -138,10 +152,5 @@ int cmd_list(const struct cli *cli)
 	}
 	free(sel);
 	scan_free(&ctx);
-	if (r < 0 || fflush(stdout)) {
-		fprintf(stderr, "ipcscan: cannot write output: %s\n",
-			strerror(r < 0 ? -r : errno));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return cli_finish_output(stdout, r, NULL);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outstream.h"
 #include "render.h"
 #include "stats.h"
 
@@ -295,29 +296,25 @@ static int stats_table(FILE *out, const struct stats *st)
 }
 
 /* Write to a temp file beside @path, then rename: a textfile collector
- * never reads a half-written file. */
-static FILE *open_atomic(const char *path, char **tmp)
+ * never reads a half-written file. Returns the fd, or -1 with errno. */
+static int open_atomic(const char *path, char **tmp)
 {
 	char *copy = xstrdup(path);
 	int fd;
-	FILE *f;
 
 	*tmp = NULL;
 	if (asprintf(tmp, "%s/.%s.XXXXXX", dirname(copy),
 		     basename((char *)path)) < 0) {
 		free(copy);
 		*tmp = NULL;
-		return NULL;
+		errno = ENOMEM;
+		return -1;
 	}
 	free(copy);
-	fd = mkstemp(*tmp);
-	if (fd < 0)
-		return NULL;
-	fchmod(fd, 0644);
-	f = fdopen(fd, "w");
-	if (!f)
-		close(fd);
-	return f;
+	fd = mkostemp(*tmp, O_CLOEXEC);
+	if (fd >= 0)
+		fchmod(fd, 0644);
+	return fd;
 }
 
 int cmd_stats(const struct cli *cli)
@@ -326,7 +323,7 @@ int cmd_stats(const struct cli *cli)
 	struct stats st = { 0 };
 	FILE *out = stdout;
 	char *tmp = NULL;
-	int r;
+	int fd = -1, r, e;
 
 	struct cli all = *cli;
 
@@ -353,8 +350,13 @@ int cmd_stats(const struct cli *cli)
 	st.now = ctx.now;
 
 	if (cli->output_file) {
-		out = open_atomic(cli->output_file, &tmp);
+		fd = open_atomic(cli->output_file, &tmp);
+		out = fd < 0 ? NULL : outstream_open(fd);
 		if (!out) {
+			if (fd >= 0) {
+				unlink(tmp);
+				close(fd);
+			}
 			fprintf(stderr, "ipcscan: cannot create a temp file for "
 				"'%s': %s\n", cli->output_file, strerror(errno));
 			free(tmp);
@@ -369,24 +371,21 @@ int cmd_stats(const struct cli *cli)
 	else
 		r = stats_table(out, &st);
 	scan_free(&ctx);
-	if (fflush(out) && !r)
+	if (!cli->output_file)
+		return cli_finish_output(stdout, r, NULL);
+	/* the errno of a failed write beats a renderer's -EIO */
+	e = outstream_flush(out);
+	if (e || r)
+		r = e ? e : r;
+	else if (fsync(fd))
 		r = -errno;
-	if (cli->output_file) {
-		if (fsync(fileno(out)) && !r)
-			r = -errno;
-		if (fclose(out) && !r)
-			r = -errno;
-		if (!r && rename(tmp, cli->output_file))
-			r = -errno;
-		if (r)
-			unlink(tmp);
-		free(tmp);
-	}
-	if (r) {
-		fprintf(stderr, "ipcscan: cannot write output%s%s: %s\n",
-			cli->output_file ? " to " : "",
-			cli->output_file ? cli->output_file : "", strerror(-r));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	e = outstream_close(out);	/* closes fd */
+	if (!r && e)
+		r = e;
+	if (!r && rename(tmp, cli->output_file))
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	free(tmp);
+	return cli_finish_output(stdout, r, r ? cli->output_file : NULL);
 }

@@ -12,49 +12,95 @@
 #include "cli.h"
 #include "columns.h"
 #include "excludes.h"
+#include "outstream.h"
 #include "scan.h"
 #include "util.h"
 
+#define HELP_WIDTH 80
 
-static void usage(FILE *out)
+/* Help lines stay within 80 columns: text past @col wraps to @col. */
+static void put_wrapped(FILE *out, const char *left, int col, const char *text)
 {
-	fprintf(out, "Usage:\n"
-		     " ipcscan [list] [options]\n"
-		     " ipcscan gc [options]\n"
-		     " ipcscan stats [options]\n\n"
-		     "Find System V and POSIX IPC objects, sockets and FIFOs, "
-		     "who holds them,\nand remove proven orphans.\n\n"
-		     "Commands:\n");
-	for (int c = 0; c < CMD_COUNT; c++)
-		fprintf(out, " %-6s %s\n", command_names[c], command_help[c]);
-	for (int c = -1; c < CMD_COUNT; c++) {
-		fprintf(out, "\n%s%s:\n", c < 0 ? "Common options" : "Options for ",
-			c < 0 ? "" : command_names[c]);
-		for (const struct option_desc *o = option_table; o->lname; o++) {
-			char left[64];
-			bool common = o->cmds == ALLCMDS;
+	int pos = fprintf(out, " %-*s ", col - 2, left);
+	const char *p = text;
 
-			if (o->hidden || (c < 0) != common ||
-			    (c >= 0 && !(o->cmds & CMDBIT(c))))
-				continue;
-			snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
-				 o->sname ? "-" : "   ",
-				 o->sname ? o->sname : ' ',
-				 o->sname ? ", " : "", o->lname,
-				 o->argname ? " " : "",
-				 o->argname ? o->argname : "");
-			fprintf(out, " %-26s %s\n", left, o->help);
-		}
+	if (pos > col) {	/* a left part too wide: the text goes below */
+		fprintf(out, "\n%*s", col, "");
+		pos = col;
 	}
+	while (*p) {
+		const char *w = p;
+		int len;
+
+		while (*w && *w != ' ')
+			w++;
+		len = (int)(w - p);
+		if (pos > col && pos + 1 + len > HELP_WIDTH) {
+			fprintf(out, "\n%*s", col, "");
+			pos = col;
+		} else if (pos > col) {
+			fputc(' ', out);
+			pos++;
+		}
+		fprintf(out, "%.*s", len, p);
+		pos += len;
+		p = *w ? w + 1 : w;
+	}
+	fputc('\n', out);
+}
+
+static void usage_options(FILE *out, int c)
+{
+	fprintf(out, "\n%s%s:\n", c < 0 ? "Common options" : "Options for ",
+		c < 0 ? "" : command_names[c]);
+	for (const struct option_desc *o = option_table; o->lname; o++) {
+		char left[64];
+		bool common = o->cmds == ALLCMDS;
+
+		if (o->hidden || (c < 0) != common ||
+		    (c >= 0 && !(o->cmds & CMDBIT(c))))
+			continue;
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s",
+			 o->sname ? "-" : "   ", o->sname ? o->sname : ' ',
+			 o->sname ? ", " : "", o->lname, o->argname ? " " : "",
+			 o->argname ? o->argname : "");
+		put_wrapped(out, left, 28, o->help);
+	}
+}
+
+/* @cmd < 0: the whole tool (ipcscan --help); else that command only. */
+static void usage(FILE *out, int cmd)
+{
+	if (cmd < 0)
+		fprintf(out, "Usage:\n"
+			     " ipcscan [list] [options]\n"
+			     " ipcscan gc [options]\n"
+			     " ipcscan stats [options]\n\n"
+			     "Find System V and POSIX IPC objects, sockets and "
+			     "FIFOs, who holds them,\nand remove proven "
+			     "orphans.\n\nCommands:\n");
+	else
+		fprintf(out, "Usage:\n ipcscan %s [options]\n\n%c%s.\n",
+			command_names[cmd], command_help[cmd][0] - 'a' + 'A',
+			command_help[cmd] + 1);
+	for (int c = 0; cmd < 0 && c < CMD_COUNT; c++)
+		fprintf(out, " %-6s %s\n", command_names[c], command_help[c]);
+	for (int c = 0; c < CMD_COUNT; c++)
+		if (cmd < 0 || c == cmd)
+			usage_options(out, c);
+	usage_options(out, -1);
 	fprintf(out, "\nKinds:");
 	for (int k = 0; k < KIND_COUNT; k++)
 		fprintf(out, " %s", kind_table[k].name);
 	fprintf(out, "\nGroups:");
 	for (int g = 0; kind_groups[g].name; g++)
 		fprintf(out, " %s", kind_groups[g].name);
-	fprintf(out, "\n\nColumns (list -o, --sort):\n");
-	for (size_t i = 0; i < ncolumns; i++)
-		fprintf(out, " %-10s %s\n", columns[i].name, columns[i].help);
+	fputc('\n', out);
+	if (cmd < 0 || cmd == CMD_LIST) {
+		fprintf(out, "\nColumns (list -o, --sort):\n");
+		for (size_t i = 0; i < ncolumns; i++)
+			put_wrapped(out, columns[i].name, 12, columns[i].help);
+	}
 	fprintf(out, "\nStates: in-use, orphan, unknown.  Exit status: 0 ok, "
 		     "1 runtime failure or\nfailed removal or gc lock held, "
 		     "2 bad usage.  See ipcscan(8).\n");
@@ -94,12 +140,103 @@ static void read_excludes(struct cli *cli, const char *file)
 	free(buf);
 }
 
+/* The first word of @argv past the options that names a command, when the
+ * command was not given first: the likely cause of a usage error. */
+static const char *late_command(int argc, char **argv, int first)
+{
+	if (first != 1)
+		return NULL;
+	for (int i = 1; i < argc; i++)
+		for (int c = 0; c < CMD_COUNT; c++)
+			if (!strcmp(argv[i], command_names[c]))
+				return argv[i];
+	return NULL;
+}
+
+/* The option @arg ("-n", "--dry-run", "--min-age=5") names, whatever the
+ * command; NULL if none. */
+static const struct option_desc *option_named(const char *arg)
+{
+	size_t len;
+
+	if (arg[0] == '-' && arg[1] && arg[1] != '-') {
+		for (const struct option_desc *o = option_table; o->lname; o++)
+			if (o->sname == arg[1] && !o->hidden)
+				return o;
+		return NULL;
+	}
+	if (strncmp(arg, "--", 2))
+		return NULL;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (const struct option_desc *o = option_table; o->lname; o++)
+		if (strlen(o->lname) == len && !strncmp(o->lname, arg, len) &&
+		    !o->hidden)
+			return o;
+	return NULL;
+}
+
+static void die_unknown_option(const char *arg, enum command cmd, int argc,
+			       char **argv, int first)
+{
+	const char *late = late_command(argc, argv, first);
+	const struct option_desc *o = option_named(arg);
+
+	if (late)
+		die_usage("unknown option '%s' before '%s': the command comes "
+			  "first ('ipcscan %s [options]')", arg, late, late);
+	if (o) {
+		int c = 0;
+		char alias[64] = "";
+
+		while (!(o->cmds & CMDBIT(c)))
+			c++;
+		if (arg[1] != '-')
+			snprintf(alias, sizeof(alias), " (--%s)", o->lname);
+		die_usage("option '%s'%s is for %s, not %s%s", arg, alias,
+			  command_names[c], command_names[cmd],
+			  cmd == CMD_LIST && o->sname == 'n'
+			  ? "; no header line: --noheadings" : "");
+	}
+	die_usage("unknown option '%s'", arg);
+}
+
+/* A comma list with an empty item is refused, for every list the same
+ * way (-t, -o, --sort): the message names the item's position. */
+static void check_list(const char *what, const char *list, const char *arg)
+{
+	size_t pos = 1;
+
+	for (const char *p = list;; p++) {
+		if (*p == ',' || !*p) {
+			if (p == list || p[-1] == ',')
+				die_usage("empty %s at position %zu of '%s'",
+					  what, pos, arg);
+			if (!*p)
+				break;
+			pos++;
+		}
+	}
+}
+
+/* The one value of an option that does not accumulate. */
+static void once(const char **slot, const char *lname, const char *arg)
+{
+	if (*slot)
+		die_usage("--%s given twice ('%s', then '%s'): give it once",
+			  lname, *slot, arg);
+	*slot = arg;
+}
+
 static void parse_args(int argc, char **argv, struct cli *cli)
 {
 	struct option lopts[64];
 	char sopts[64];
 	int nl = 0, ns = 0, c, idx;
 	int first = 1;
+	bool kinds_given = false;
+	const char *min_age = NULL;
+	struct strbuf cols = { 0 };
 
 	memset(cli, 0, sizeof(*cli));
 	cli->cmd = CMD_LIST;
@@ -117,6 +254,7 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		cli->cmd = (enum command)k;
 		first = 2;
 	}
+	cli->help_cmd = first == 2 ? (int)cli->cmd : -1;
 	sopts[ns++] = ':';
 	for (const struct option_desc *o = option_table; o->lname; o++) {
 		if (!(o->cmds & CMDBIT(cli->cmd)))
@@ -139,11 +277,13 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		const struct option_desc *o = NULL;
 		const char *bad;
 		uint64_t v;
+		int r;
 
 		if (c == '?') {
-			if (optopt)
-				die_usage("unknown option '-%c'", optopt);
-			die_usage("unknown option '%s'", argv[optind - 1]);
+			char s[3] = { '-', (char)optopt, '\0' };
+
+			die_unknown_option(optopt ? s : argv[optind - 1],
+					   cli->cmd, argc, argv, first);
 		}
 		if (c == ':')
 			die_usage("option '%s' needs an argument",
@@ -156,16 +296,28 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 					break;
 		}
 		if (!strcmp(o->lname, "type")) {
-			if (kinds_parse(optarg, &cli->kinds, &bad))
+			kindmask_t m;
+
+			check_list("kind", optarg, optarg);
+			if (kinds_parse(optarg, &m, &bad))
 				die_usage("unknown kind '%s'", bad);
+			/* repeated: the union, as ps -p and lsof do */
+			cli->kinds = kinds_given ? cli->kinds | m : m;
+			kinds_given = true;
 		} else if (!strcmp(o->lname, "user")) {
-			if (parse_user(optarg, &cli->user))
+			uid_t u;
+
+			if (parse_user(optarg, &u))
 				die_usage("unknown user '%s'", optarg);
-			cli->have_user = true;
+			cli->users = xrealloc(cli->users, (cli->nusers + 1) *
+					      sizeof(*cli->users));
+			cli->users[cli->nusers++] = u;
 		} else if (!strcmp(o->lname, "pid")) {
 			if (parse_u64(optarg, &v) || !v || v > 0x3fffffff)
 				die_usage("bad pid '%s'", optarg);
-			cli->pid = (pid_t)v;
+			cli->pids = xrealloc(cli->pids, (cli->npids + 1) *
+					     sizeof(*cli->pids));
+			cli->pids[cli->npids++] = (pid_t)v;
 		} else if (!strcmp(o->lname, "json")) {
 			cli->json = true;
 		} else if (!strcmp(o->lname, "socket-dir")) {
@@ -178,7 +330,16 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		} else if (!strcmp(o->lname, "orphans")) {
 			cli->orphans = true;
 		} else if (!strcmp(o->lname, "output")) {
-			cli->output = optarg;
+			const char *list = optarg[0] == '+' ? optarg + 1 : optarg;
+
+			check_list("column", list, optarg);
+			/* repeated: each list adds to the columns so far; a
+			 * first list with '+' starts from the default set */
+			if (cols.len)
+				sb_putc(&cols, ',');
+			else if (optarg[0] == '+')
+				sb_printf(&cols, "%s,", default_columns);
+			sb_puts(&cols, list);
 		} else if (!strcmp(o->lname, "list-columns")) {
 			cli->list_columns = true;
 		} else if (!strcmp(o->lname, "noheadings")) {
@@ -188,15 +349,20 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		} else if (!strcmp(o->lname, "bytes")) {
 			cli->bytes = true;
 		} else if (!strcmp(o->lname, "sort")) {
+			check_list("column", optarg, optarg);
 			if (column_find(optarg) < 0)
 				die_usage("unknown column '%s'", optarg);
-			cli->sort = optarg;
+			once(&cli->sort, o->lname, optarg);
 		} else if (!strcmp(o->lname, "dry-run")) {
 			cli->dry_run = true;
 		} else if (!strcmp(o->lname, "min-age")) {
-			if (parse_duration(optarg, &cli->min_age))
-				die_usage("bad duration '%s' (use e.g. 90s, 15m, 1h, 2d)",
-					  optarg);
+			once(&min_age, o->lname, optarg);
+			r = parse_duration(optarg, &cli->min_age);
+			if (r == -ERANGE)
+				die_usage("duration '%s' is too large", optarg);
+			if (r)
+				die_usage("bad duration '%s' (use e.g. 90s, 15m, "
+					  "1h30m, 2d, 1w)", optarg);
 		} else if (!strcmp(o->lname, "exclude")) {
 			add_exclude(cli, optarg);
 		} else if (!strcmp(o->lname, "exclude-from")) {
@@ -204,57 +370,105 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		} else if (!strcmp(o->lname, "prometheus")) {
 			cli->prometheus = true;
 		} else if (!strcmp(o->lname, "output-file")) {
-			cli->output_file = optarg;
+			once(&cli->output_file, o->lname, optarg);
 		} else if (!strcmp(o->lname, "help")) {
-			usage(stdout);
-			exit(EXIT_OK);
+			cli->early = EARLY_HELP;
 		} else if (!strcmp(o->lname, "version")) {
-			printf("ipcscan %s\n", IPCSCAN_VERSION);
-			exit(EXIT_OK);
+			cli->early = EARLY_VERSION;
 		} else if (!strcmp(o->lname, "completion")) {
-			if (print_completion(optarg))
+			if (strcmp(optarg, "bash") && strcmp(optarg, "zsh") &&
+			    strcmp(optarg, "fish"))
 				die_usage("unknown shell '%s'", optarg);
-			exit(EXIT_OK);
+			cli->early = EARLY_COMPLETION;
+			cli->shell = optarg;
 		} else if (!strcmp(o->lname, "root")) {
 			cli->root = optarg;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
+		const char *late = late_command(argc, argv, first);
+
+		if (late && !strcmp(late, argv[optind]))
+			die_usage("unexpected argument '%s': the command comes "
+				  "first ('ipcscan %s [options]')", late, late);
 		die_usage("unexpected argument '%s'", argv[optind]);
-	if (cli->output) {
+	}
+	if (cols.len) {
 		int idxs[64];
 		const char *bad;
-		const char *list = cli->output[0] == '+' ? cli->output + 1
-							 : cli->output;
 
-		if (columns_parse(list, idxs, 64, &bad) < 0)
+		if (columns_parse(cols.buf, idxs, 64, &bad) < 0)
 			die_usage("unknown column '%s'", bad);
+		cli->output = cols.buf;
 	}
+}
+
+/* --help, --version, --completion: after every argument was checked. */
+static int early_exit(const struct cli *cli)
+{
+	switch (cli->early) {
+	case EARLY_HELP:
+		usage(stdout, cli->help_cmd);
+		break;
+	case EARLY_VERSION:
+		printf("ipcscan %s\n", IPCSCAN_VERSION);
+		break;
+	default:
+		print_completion(cli->shell);
+		break;
+	}
+	return cli_finish_output(stdout, 0, NULL);
 }
 
 int main(int argc, char **argv)
 {
+	FILE *std = stdout;
 	struct cli cli;
-	int r;
+	int r, e;
 
 	/* Character classes only: table cells show UTF-8 names as they are.
 	 * Numbers (Prometheus!) keep the C locale's decimal point. */
 	setlocale(LC_CTYPE, "");
+	/* glibc lets stdout be replaced: every output path (printf,
+	 * libsmartcols, JSON) then keeps the real errno of a failed write */
+	stdout = outstream_open(STDOUT_FILENO);
+	if (!stdout) {
+		stdout = std;
+	} else if (isatty(STDOUT_FILENO)) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	}
 	parse_args(argc, argv, &cli);
-	switch (cli.cmd) {
-	case CMD_GC:
-		r = cmd_gc(&cli);
-		break;
-	case CMD_STATS:
-		r = cmd_stats(&cli);
-		break;
-	default:
-		r = cmd_list(&cli);
-		break;
+	if (cli.early) {
+		r = early_exit(&cli);
+	} else {
+		switch (cli.cmd) {
+		case CMD_GC:
+			r = cmd_gc(&cli);
+			break;
+		case CMD_STATS:
+			r = cmd_stats(&cli);
+			break;
+		default:
+			r = cmd_list(&cli);
+			break;
+		}
 	}
 	for (size_t i = 0; i < cli.nexcludes; i++)
 		free(cli.excludes[i]);
 	free(cli.excludes);
 	free(cli.sockdirs);
+	free(cli.users);
+	free(cli.pids);
+	free(cli.output);
+	if (stdout != std) {
+		e = outstream_close(stdout);
+		stdout = std;
+		/* a command that failed has said why already */
+		if (e && r == EXIT_OK) {
+			fprintf(stderr, "ipcscan: cannot write output: %s\n",
+				strerror(-e));
+			r = EXIT_RUNTIME;
+		}
+	}
 	return r;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ipcscan.h"
 #include "util.h"
@@ -64,11 +65,11 @@ int kinds_parse(const char *list, kindmask_t *mask, const char **bad)
 
 		for (int k = 0; k < KIND_COUNT && !one; k++)
 			if (strlen(kind_table[k].name) == len &&
-			    !memcmp(kind_table[k].name, p, len))
+			    !strncasecmp(kind_table[k].name, p, len))
 				one = KMASK(k);
 		for (int g = 0; kind_groups[g].name && !one; g++)
 			if (strlen(kind_groups[g].name) == len &&
-			    !memcmp(kind_groups[g].name, p, len))
+			    !strncasecmp(kind_groups[g].name, p, len))
 				one = kind_groups[g].mask;
 		if (!one) {
 			if (len >= sizeof(badbuf))

@@ -17,28 +17,31 @@ const char *const command_help[CMD_COUNT] = {
  * completions all come from it. */
 const struct option_desc option_table[] = {
 	{ "type", 't', ARG_KINDS, "KINDS", ALLCMDS,
-	  "only these kinds or groups (comma list)" },
+	  "only these kinds or groups (comma list; repeatable)" },
 	{ "user", 'u', ARG_USER, "USER", ALLCMDS,
-	  "only objects owned by USER (name or uid)" },
+	  "only objects owned by USER (name or uid; repeatable)" },
 	{ "pid", 'p', ARG_PID, "PID", ALLCMDS,
-	  "only objects PID holds or created" },
+	  "only objects PID holds or created (repeatable)" },
 	{ "json", 'J', ARG_NONE, NULL, ALLCMDS, "JSON output (schema 1)" },
 	{ "socket-dir", 0, ARG_DIR, "DIR", ALLCMDS,
 	  "look for socket files and FIFOs here (repeatable; replaces "
 	  "/run /tmp /var/tmp /dev/shm)" },
 	{ "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
 	{ "output", 'o', ARG_COLUMNS, "COLS", L,
-	  "columns to show (comma list; +COLS adds to the default)" },
+	  "columns to show (comma list; +COLS adds to the default; "
+	  "repeatable)" },
 	{ "list-columns", 0, ARG_NONE, NULL, L,
 	  "list the available columns and exit" },
-	{ "noheadings", 'n', ARG_NONE, NULL, L, "no header line" },
+	/* no -n: that is gc's --dry-run, one letter one meaning */
+	{ "noheadings", 0, ARG_NONE, NULL, L, "no header line" },
 	{ "raw", 'r', ARG_NONE, NULL, L, "raw output: no column alignment" },
 	{ "bytes", 'b', ARG_NONE, NULL, L, "sizes in bytes" },
 	{ "sort", 0, ARG_COLUMN, "COL", L, "sort by column" },
 	{ "dry-run", 'n', ARG_NONE, NULL, G,
 	  "show what would be removed, change nothing" },
 	{ "min-age", 0, ARG_DURATION, "DURATION", G,
-	  "only objects unused for this long (default 1h; s m h d; 0 allowed)" },
+	  "only objects unused for this long (default 1h; units w d h m s, "
+	  "as in 1h30m; 0 allowed)" },
 	{ "exclude", 0, ARG_GLOB, "GLOB", G,
 	  "never remove a match of name, path or key (repeatable)" },
 	{ "exclude-from", 0, ARG_FILE, "FILE", G,

@@ -170,29 +170,58 @@ int parse_user(const char *s, uid_t *uid)
 	return -EINVAL;
 }
 
+/* Keep a duration representable as a (signed, 32-bit based) time
+ * difference: about 1088 years. */
+#define DURATION_MAX ((uint64_t)INT32_MAX * 16)
+
 int parse_duration(const char *s, uint64_t *secs)
 {
-	size_t len = strlen(s);
-	uint64_t mult = 1, v;
-	int r;
+	static const struct {
+		char unit;
+		uint64_t mult;
+	} units[] = { { 'w', 604800 }, { 'd', 86400 }, { 'h', 3600 },
+		      { 'm', 60 }, { 's', 1 } };
+	const size_t nunits = sizeof(units) / sizeof(units[0]);
+	uint64_t total = 0;
+	size_t next = 0;	/* units go from large to small, each once */
+	bool range = false;
 
-	if (!len)
+	if (!*s)
 		return -EINVAL;
-	switch (s[len - 1]) {
-	case 's': mult = 1; len--; break;
-	case 'm': mult = 60; len--; break;
-	case 'h': mult = 3600; len--; break;
-	case 'd': mult = 86400; len--; break;
-	default:
-		break;
+	while (*s) {
+		size_t len = strspn(s, "0123456789"), u;
+		uint64_t v;
+		int r = parse_u64n(s, len, &v);
+
+		if (r == -ERANGE)
+			range = true;
+		else if (r)
+			return r;
+		s += len;
+		if (!*s) {
+			/* a bare number is seconds, but only on its own:
+			 * "1h30" could mean minutes */
+			if (next)
+				return -EINVAL;
+			u = nunits - 1;
+		} else {
+			for (u = next; u < nunits && units[u].unit != *s; u++)
+				;
+			if (u == nunits)
+				return -EINVAL;
+			s++;
+		}
+		next = u + 1;
+		if (range || v > DURATION_MAX / units[u].mult ||
+		    total + v * units[u].mult > DURATION_MAX)
+			range = true;
+		else
+			total += v * units[u].mult;
 	}
-	r = parse_u64n(s, len, &v);
-	if (r)
-		return r;
-	/* Keep it representable as a (signed) time difference. */
-	if (v > (uint64_t)INT32_MAX * 16 / mult)
+	/* the syntax is checked to the end before "too large" */
+	if (range)
 		return -ERANGE;
-	*secs = v * mult;
+	*secs = total;
 	return 0;
 }
 

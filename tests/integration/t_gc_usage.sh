@@ -22,8 +22,9 @@ t_like "$(cat "$T_WORK/out")" '^0 removed, .*0 failed' \
 	"empty, table output: a summary line with zero counts"
 t_is "$(cat "$T_WORK/err")" "" "empty: nothing on stderr"
 
-# Durations: units s m h d, 0 allowed.
-for d in 0:0 0s:0 90s:90 90:90 15m:900 2h:7200 2d:172800; do
+# Durations: units w d h m s, concatenated largest first, 0 allowed.
+for d in 0:0 0s:0 90s:90 90:90 15m:900 2h:7200 2d:172800 1w:604800 \
+	1h30m:5400 1w2d3h4m5s:788645 2d12h:216000 0h0m:0; do
 	gc_json --min-age "${d%%:*}"
 	t_gjq "--min-age ${d%%:*} is ${d#*:} seconds" '.min_age == $s' \
 		--argjson s "${d#*:}"
@@ -54,11 +55,21 @@ usage "--min-age -5" -5 gc --json --min-age -5
 usage "--min-age=-5" -5 gc --json --min-age=-5
 usage "--frobnicate" --frobnicate gc --json --frobnicate
 usage "--min-age 5x" 5x gc --min-age 5x
-usage "--min-age 1h30m" 1h30m gc --min-age 1h30m
+usage "--min-age 1h30 (a bare number after a unit)" "'1h30'" \
+	gc --min-age 1h30
+usage "--min-age 30m1h (units out of order)" 30m1h gc --min-age 30m1h
+usage "--min-age 1h1h (a unit twice)" 1h1h gc --min-age 1h1h
+usage "--min-age 1y" "'1y'" gc --min-age 1y
+usage "--min-age 1h-5m" 1h-5m gc --min-age 1h-5m
 usage "--min-age h" "'h'" gc --min-age h
 usage "--min-age with a space" "' 5'" gc --min-age ' 5'
-usage "--min-age 99999999999999999999d (overflow)" 99999999999999999999d \
+usage "--min-age 99999999999999999999d (overflow)" \
+	"duration '99999999999999999999d' is too large" \
 	gc --min-age 99999999999999999999d
+usage "--min-age 60000w (past the limit)" "duration '60000w' is too large" \
+	gc --min-age 60000w
+usage "--min-age 56000w99999999999d (the sum overflows)" "too large" \
+	gc --min-age 56000w99999999999d
 usage "--min-age 0x10" 0x10 gc --min-age 0x10
 usage "-t bogus" bogus gc --min-age 0 -t bogus
 usage "-u nosuchuser" nosuchuser gc --min-age 0 -u nosuchuser

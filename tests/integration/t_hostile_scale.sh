@@ -80,7 +80,7 @@ t_is "$(jqo '[.objects[] | select(.kind == "sockfile") | .path] |
 	"500 stale sockets found two levels down"
 t_schema_all
 
-timed "list -r -n, 10,000 objects" ipcscan list -r -n \
+timed "list -r --noheadings, 10,000 objects" ipcscan list -r --noheadings \
 	>"$T_WORK/table.raw" 2>"$T_WORK/table.err"
 rc=$?
 t_is "$rc" 0 "list -r -n: exit 0"

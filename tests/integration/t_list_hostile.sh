@@ -83,12 +83,12 @@ t_is "$(jqo -r '[.objects[] | select(.kind == "pshm")] | length')" 8 \
 
 # One object, one table row, whatever the names hold.
 count=$(jqo '.objects | length')
-ipcscan list -r -n >"$T_WORK/table.raw" 2>"$T_WORK/table.err"
+ipcscan list -r --noheadings >"$T_WORK/table.raw" 2>"$T_WORK/table.err"
 rc=$?
 t_is "$rc" 0 "list -r -n: exit 0"
 t_is "$(wc -l <"$T_WORK/table.raw")" "$count" \
 	"list -r -n: one line per object ($count)"
-ipcscan list -n >"$T_WORK/table.txt" 2>/dev/null
+ipcscan list --noheadings >"$T_WORK/table.txt" 2>/dev/null
 t_is "$(wc -l <"$T_WORK/table.txt")" "$count" \
 	"list -n: one line per object ($count)"
 t_ok "list -r -n: no raw tab from a name" \

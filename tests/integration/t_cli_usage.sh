@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_cli_usage.sh - the command line: one meaning per short letter (-n is
+# --dry-run), repeated options accumulate or are refused, hints when the
+# command is not first, one rule for empty list items, every output path
+# reports the real errno of a failed write, help within 80 columns and per
+# command.
+# shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+
+# usage_err DESC WANT ARGS... : exit 2, one line on stderr containing
+# WANT, nothing on stdout.
+usage_err() {
+	local desc=$1 want=$2 rc
+	shift 2
+	ipcscan "$@" >"$T_WORK/out" 2>"$T_WORK/err"
+	rc=$?
+	t_is "$rc" 2 "$desc: exit 2"
+	t_is "$(wc -l <"$T_WORK/err")" 1 "$desc: one line on stderr"
+	if grep -qF -- "$want" "$T_WORK/err"; then
+		t_pass "$desc: the message says '$want'"
+	else
+		t_fail "$desc: the message says '$want'" \
+			"stderr: $(head -c 500 "$T_WORK/err")"
+	fi
+	t_is "$(wc -c <"$T_WORK/out")" 0 "$desc: nothing on stdout"
+}
+
+hold a shm,as=ashm:0x5001 pshm,as=apshm:afile
+hold_as nobody n pshm,as=npshm:nfile shm,as=nshm:0x7001
+leak l pshm,as=lpshm:lfile shm,as=lshm:0x8001
+A=${F[a.pid]}
+N=${F[n.pid]}
+
+# ------------------------------------------------------- -n: one meaning
+
+usage_err "list -n" "--noheadings" list -n
+usage_err "-n without a command (list)" "--noheadings" -n
+usage_err "stats -n" "is for gc" stats -n
+gc_json -n --min-age 0
+t_gjq "gc -n is --dry-run" '.dry_run == true and .removed == 0 and
+	.would_remove == 2'
+t_ok "gc -n removed nothing" test -f /dev/shm/lfile
+ipcscan list --noheadings -o KIND -t shm >"$T_WORK/out" 2>&1
+t_is "$(sort -u "$T_WORK/out")" shm "list --noheadings: no header line"
+
+# ------------------------------------------- the command comes first
+
+usage_err "-J stats" "the command comes first ('ipcscan stats" -J stats
+usage_err "--dry-run gc" "the command comes first ('ipcscan gc" --dry-run gc
+usage_err "--orphans with gc" "is for list, not gc" gc --orphans
+usage_err "--version extra" "'extra'" --version extra
+usage_err "--help extra" "'extra'" --help extra
+
+# ------------------------------------------------- one rule for lists
+
+usage_err "-t shm," "empty kind at position 2 of 'shm,'" -t shm,
+usage_err "-t ,shm" "empty kind at position 1 of ',shm'" -t ,shm
+usage_err "-o KIND,,ID" "empty column at position 2 of 'KIND,,ID'" \
+	-o KIND,,ID
+usage_err "-o +" "empty column at position 1 of '+'" -o +
+usage_err "-o KIND," "empty column at position 2 of 'KIND,'" -o KIND,
+usage_err "--sort ''" "empty column at position 1" --sort ''
+usage_err "gc -t sem,,shm" "empty kind at position 2" gc -t sem,,shm
+
+list_json -t shm,pshm || t_done
+cp "$T_JSON" "$T_WORK/lower.json"
+list_json -t SHM,PShm || t_done
+t_is "$(jqo -c '[.objects[] | [.kind, .name, .id]] | sort')" \
+	"$(jq -c '[.objects[] | [.kind, .name, .id]] | sort' "$T_WORK/lower.json")" \
+	"-t SHM,PShm is -t shm,pshm (kinds are case-insensitive)"
+list_json -t SysV || t_done
+t_jq "-t SysV: the group, case-insensitive" \
+	'[.objects[].kind] | unique == ["shm"]'
+
+# --------------------------------------------------- repeated options
+
+IDS='[.objects[] | "\(.kind) \(.id) \(.name)"] | sort'
+list_json -t shm -t pshm || t_done
+t_is "$(jqo -c "$IDS")" "$(jq -c "$IDS" "$T_WORK/lower.json")" \
+	"-t shm -t pshm: the union, as -t shm,pshm"
+list_json -t pshm -u root -u nobody || t_done
+t_is "$(jqo -r '[.objects[].name] | sort | join(" ")')" "afile lfile nfile" \
+	"-u root -u nobody: the objects of both"
+list_json -t pshm -p "$A" -p "$N" || t_done
+t_is "$(jqo -r '[.objects[].name] | sort | join(" ")')" "afile nfile" \
+	"-p A -p N: the objects of both processes"
+list_json -p "$A" || t_done
+t_is "$(jqo -r '[.objects[] | .name // .key] | sort | join(" ")')" \
+	"0x00005001 afile" "-p A alone: A's objects only"
+
+ipcscan list -t shm -o KIND -o KEY >"$T_WORK/out" 2>&1
+t_like "$(head -1 "$T_WORK/out")" '^KIND +KEY$' \
+	"-o KIND -o KEY: both lists, in order"
+ipcscan list -t shm -o +KEY -o STATE >"$T_WORK/out" 2>&1
+t_like "$(head -1 "$T_WORK/out")" '^KIND +ID/NAME .* AGE +KEY +STATE$' \
+	"-o +KEY -o STATE: the default set, then KEY, then STATE"
+usage_err "--sort twice" "--sort given twice ('SIZE', then 'KIND')" \
+	list --sort SIZE --sort KIND
+usage_err "--min-age twice" "--min-age given twice" \
+	gc --min-age 1h --min-age 2h
+usage_err "--output-file twice" "--output-file given twice" \
+	stats --output-file /tmp/a --output-file /tmp/b
+
+# ----------------------------------------------------------- help
+
+for h in "--help" "list --help" "gc --help" "stats --help"; do
+	# shellcheck disable=SC2086
+	ipcscan $h >"$T_WORK/help" 2>&1
+	t_is "$?" 0 "ipcscan $h: exit 0"
+	t_is "$(awk 'length($0) > 80' "$T_WORK/help")" "" \
+		"ipcscan $h: no line wider than 80 columns"
+done
+ipcscan gc --help >"$T_WORK/help"
+t_ok "gc --help: gc's options" grep -qE -- '--min-age|--dry-run' "$T_WORK/help"
+t_ok "gc --help: the common options" grep -qF -- '--type' "$T_WORK/help"
+t_ok "gc --help: gc's usage line" grep -qx ' ipcscan gc \[options\]' \
+	"$T_WORK/help"
+t_is "$(grep -cE -- '--orphans|--prometheus|--sort|^Columns|ipcscan stats' \
+	"$T_WORK/help")" 0 "gc --help: nothing of list or stats"
+ipcscan stats --help >"$T_WORK/help"
+t_is "$(grep -cE -- '--orphans|--dry-run|^Columns' "$T_WORK/help")" 0 \
+	"stats --help: nothing of list or gc"
+ipcscan list --help >"$T_WORK/help"
+t_ok "list --help: the columns" grep -q '^Columns' "$T_WORK/help"
+ipcscan --help >"$T_WORK/help"
+t_is "$(grep -c '^Options for ' "$T_WORK/help")" 3 \
+	"ipcscan --help: the options of every command"
+
+# --------------------------------------------------------- write errors
+
+# full DESC ARGS... : stdout on /dev/full: exit 1, the real reason.
+full() {
+	local desc=$1 rc
+	shift
+	ipcscan "$@" >/dev/full 2>"$T_WORK/err"
+	rc=$?
+	t_is "$rc" 1 "$desc >/dev/full: exit 1"
+	if grep -qx 'ipcscan: cannot write output: No space left on device' \
+		"$T_WORK/err"; then
+		t_pass "$desc >/dev/full: says ENOSPC"
+	else
+		t_fail "$desc >/dev/full: says ENOSPC" "$(cat "$T_WORK/err")"
+	fi
+}
+full "list" list
+full "list -J" list -J
+full "list -r" list -r
+full "list --list-columns" list --list-columns
+full "list --list-columns -J" list --list-columns -J
+full "gc -n" gc -n --min-age 0
+full "gc -n -J" gc -n -J --min-age 0
+full "stats" stats
+full "stats -J" stats -J
+full "stats --prometheus" stats --prometheus
+full "--help" --help
+full "gc --help" gc --help
+full "--version" --version
+full "--completion bash" --completion bash
+t_ok "the write errors removed nothing" test -f /dev/shm/lfile
+
+# --output-file on a file system that is full: ENOSPC, named, no file.
+mkdir -p /tmp/small && mount -t tmpfs -o size=4k tmpfs /tmp/small ||
+	t_bail "cannot mount a small tmpfs"
+head -c 4096 /dev/zero >/tmp/small/fill 2>/dev/null
+ipcscan stats --prometheus --output-file /tmp/small/ipcscan.prom \
+	>"$T_WORK/out" 2>"$T_WORK/err"
+t_is "$?" 1 "stats --output-file on a full file system: exit 1"
+t_like "$(cat "$T_WORK/err")" \
+	"cannot write output to /tmp/small/ipcscan.prom: No space left on device" \
+	"stats --output-file on a full file system: says ENOSPC and the path"
+t_is "$(ls -A /tmp/small)" fill \
+	"stats --output-file on a full file system: no file, no temp file"
+umount /tmp/small
+
+t_done
