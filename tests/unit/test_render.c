@@ -269,6 +269,9 @@ static void test_kinds_parse(void **state)
 	assert_string_equal(bad, "bogus");
 	assert_int_equal(kinds_parse("shm,", &m, &bad), -EINVAL);
 	assert_string_equal(bad, "");
+	/* case-insensitive, like the columns */
+	assert_int_equal(kinds_parse("SHM,Posix", &m, &bad), 0);
+	assert_int_equal(m, KMASK(KIND_SHM) | KMASK_POSIX);
 }
 
 static void test_duration(void **state)
@@ -285,10 +288,25 @@ static void test_duration(void **state)
 	assert_int_equal(parse_duration("2d", &s), 0);
 	assert_int_equal(s, 172800);
 	assert_int_equal(parse_duration("-5", &s), -EINVAL);
-	assert_int_equal(parse_duration("1h30m", &s), -EINVAL);
+	assert_int_equal(parse_duration("1h30m", &s), 0);
+	assert_int_equal(s, 5400);
+	assert_int_equal(parse_duration("1w", &s), 0);
+	assert_int_equal(s, 604800);
+	assert_int_equal(parse_duration("1w2d3h4m5s", &s), 0);
+	assert_int_equal(s, 604800 + 2 * 86400 + 3 * 3600 + 4 * 60 + 5);
+	/* failures leave *s alone */
+	s = 7;
+	assert_int_equal(parse_duration("1h30", &s), -EINVAL);
+	assert_int_equal(parse_duration("30m1h", &s), -EINVAL);
+	assert_int_equal(parse_duration("1m1m", &s), -EINVAL);
+	assert_int_equal(parse_duration("1y", &s), -EINVAL);
 	assert_int_equal(parse_duration("h", &s), -EINVAL);
 	assert_int_equal(parse_duration("", &s), -EINVAL);
 	assert_int_equal(parse_duration("99999999999999999999", &s), -ERANGE);
+	assert_int_equal(parse_duration("60000w", &s), -ERANGE);
+	/* the syntax is checked before the size */
+	assert_int_equal(parse_duration("99999999999999999999x", &s), -EINVAL);
+	assert_int_equal(s, 7);
 }
 
 int main(void)
