@@ -12,6 +12,8 @@
  * errno of its first failed write(2).
  */
 FILE *outstream_open(int fd);
+/* The fd below @f: fileno(3) knows none for such a stream. */
+int outstream_fileno(FILE *f);
 /* Flush @f: 0, or -errno of the first failed write since it was opened
  * (-EIO for a stream not from outstream_open whose error flag is set). */
 int outstream_flush(FILE *f);

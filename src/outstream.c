@@ -56,6 +56,13 @@ static struct ostream *find(FILE *f)
 	return NULL;
 }
 
+int outstream_fileno(FILE *f)
+{
+	struct ostream *os = find(f);
+
+	return os ? os->fd : fileno(f);
+}
+
 int outstream_flush(FILE *f)
 {
 	struct ostream *os = find(f);

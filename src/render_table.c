@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "outstream.h"
 #include "render.h"
 
 /*
@@ -125,7 +126,7 @@ static size_t term_width(FILE *out)
 		if (!*end && v > 0 && v <= 100000)
 			return (size_t)v;
 	}
-	if (!ioctl(fileno(out), TIOCGWINSZ, &ws) && ws.ws_col)
+	if (!ioctl(outstream_fileno(out), TIOCGWINSZ, &ws) && ws.ws_col)
 		return ws.ws_col;
 	return 80;
 }
@@ -169,7 +170,7 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 				widths[j] = w;
 		}
 	}
-	if (reason >= 0 && !topts->raw && isatty(fileno(out))) {
+	if (reason >= 0 && !topts->raw && isatty(outstream_fileno(out))) {
 		width = term_width(out);
 		for (int j = 0; j < topts->ncols; j++)
 			used += j == reason ? 0 : widths[j] + 1;
