@@ -38,7 +38,7 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 
 .PHONY: all check check-sanitize tests install uninstall clean bench fuzz \
-	completions
+	completions golden-update
 all: $(BUILD)/ipcscan
 
 $(BUILD)/ipcscan: $(OBJS)
@@ -69,6 +69,12 @@ check:
 check-sanitize:
 	$(MAKE) BUILD=build/asan SANITIZE=1 TEST_HOOKS=1 tests
 	tests/run-tests --build build/asan
+
+# The golden outputs (tests/integration/t_golden.sh) are rewritten from a
+# test build's output; review them with git diff before committing.
+golden-update:
+	$(MAKE) BUILD=build/hooks TEST_HOOKS=1 tests
+	tests/golden/run --update --build build/hooks
 
 COMPLETIONS := completions/ipcscan.bash completions/_ipcscan \
 	completions/ipcscan.fish
