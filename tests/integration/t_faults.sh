@@ -7,6 +7,7 @@
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
+need_hooks
 
 # gc_hook HOOK [PREFIX...]: "gc --min-age 0 --json" with HOOK run between
 # scan and removals, under PREFIX (e.g. setpriv); sets GC_RC, output in

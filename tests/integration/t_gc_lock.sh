@@ -5,6 +5,7 @@
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
+need_hooks
 
 LOCK=/run/ipcscan.lock
 command -v flock >/dev/null || t_skip_all "needs flock(1)"

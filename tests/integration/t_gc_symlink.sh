@@ -6,6 +6,7 @@
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
+need_hooks
 
 # /mnt is outside every socket dir and /dev/shm: a tmpfs of our own.
 mount -t tmpfs -o mode=0755 tmpfs /mnt || t_bail "cannot mount /mnt"

@@ -6,6 +6,7 @@
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
+need_hooks
 
 command -v python3 >/dev/null || t_skip_all "needs python3 for the listener"
 python3 -c 'import socket' 2>/dev/null || t_skip_all "python3 does not run"
