@@ -280,25 +280,36 @@ static int shm_restat(int id, unsigned nsems_hint, struct obj *now)
 }
 
 /*
- * The pids first, then IPC_STAT: otime is then at least as new as every
+ * IPC_STAT for the size of the set the id names now (not of the one the
+ * scan saw: a smaller set under a reused id would fail GETPID past its
+ * end, EINVAL, which reads as "already gone" where it is "replaced"), then
+ * the pids, then IPC_STAT again: otime is then at least as new as every
  * recorded pid, so checking a pid against it can only err towards "alive".
- * A set replaced with a different size shows in the IPC_STAT that follows.
+ * A set replaced with a different size shows in the sizes; one replaced
+ * while its pids were read is read again.
  */
 #define SEM_MAX_NSEMS (1u << 20)
+#define SEM_RESTAT_TRIES 3
 
-static int sem_restat(int id, unsigned nsems, struct obj *now)
+static int sem_restat(int id, unsigned nsems_hint, struct obj *now)
 {
 	struct semid_ds ds;
 	union semun arg = { .buf = &ds };
-	unsigned waiters = 0;
-	pid_t *pids;
-	int r = 0;
+	unsigned nsems, waiters;
+	pid_t *pids = NULL;
+	int r = 0, tries = 0;
 
+	(void)nsems_hint;
+again:
+	if (semctl(id, 0, IPC_STAT, arg) < 0)
+		return -errno;
+	nsems = (unsigned)ds.sem_nsems;
 	/* Default SEMMSL is 32000 and each semaphore costs three calls:
 	 * a larger set is not worth reading. */
 	if (nsems > SEM_MAX_NSEMS)
 		return -E2BIG;
 	pids = nsems ? xcalloc(nsems, sizeof(*pids)) : NULL;
+	waiters = 0;
 	for (unsigned i = 0; i < nsems; i++) {
 		int pid = semctl(id, (int)i, GETPID);
 		int ncnt = pid < 0 ? -1 : semctl(id, (int)i, GETNCNT);
@@ -315,10 +326,17 @@ static int sem_restat(int id, unsigned nsems, struct obj *now)
 		r = -errno;
 		goto fail;
 	}
+	if ((unsigned)ds.sem_nsems != nsems) {
+		free(pids);
+		pids = NULL;
+		if (++tries < SEM_RESTAT_TRIES)
+			goto again;
+		return -EAGAIN;
+	}
 	perm_to_obj(&ds.sem_perm, now);
 	now->t_op = ds.sem_otime;
 	now->t_change = ds.sem_ctime;
-	now->u.sem.nsems = (unsigned)ds.sem_nsems;
+	now->u.sem.nsems = nsems;
 	now->u.sem.pids = pids;
 	now->u.sem.waiters = waiters;
 	now->u.sem.pids_read = true;
