@@ -2,7 +2,6 @@
 /* cmd_stats.c - stats: scan -> count -> render (table, JSON, Prometheus). */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <libsmartcols.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,22 +294,30 @@ static int stats_table(FILE *out, const struct stats *st)
 	return r;
 }
 
-/* Write to a temp file beside @path, then rename: a textfile collector
- * never reads a half-written file. Returns the fd, or -1 with errno. */
+/*
+ * Write to a temp file beside @path, then rename: a textfile collector
+ * never reads a half-written file. @path is only read (it is the user's
+ * argument, renamed to as given), and must name a file: a trailing slash,
+ * "." or ".." as its last part is EISDIR. Returns the fd, or -1 with errno.
+ */
 static int open_atomic(const char *path, char **tmp)
 {
-	char *copy = xstrdup(path);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dirlen = slash ? (int)(slash - path) + 1 : 0;
 	int fd;
 
 	*tmp = NULL;
-	if (asprintf(tmp, "%s/.%s.XXXXXX", dirname(copy),
-		     basename((char *)path)) < 0) {
-		free(copy);
+	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		errno = EISDIR;
+		return -1;
+	}
+	/* the directory part as given, slash included ("" for none) */
+	if (asprintf(tmp, "%.*s.%s.XXXXXX", dirlen, path, base) < 0) {
 		*tmp = NULL;
 		errno = ENOMEM;
 		return -1;
 	}
-	free(copy);
 	fd = mkostemp(*tmp, O_CLOEXEC);
 	if (fd >= 0)
 		fchmod(fd, 0644);

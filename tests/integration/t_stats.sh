@@ -342,6 +342,27 @@ t_is "$?" 1 "--output-file in a missing dir: exit 1"
 t_like "$(cat "$T_WORK/bad.err")" 'nonexistent' \
 	"--output-file in a missing dir: the message names the path"
 
+# The path is used as given: relative to the working directory, and a
+# name ending in a slash (or . or ..) names no file and writes none (a
+# POSIX basename() of it cut the slash off the argument itself, and the
+# rename then made the file "new.prom").
+(cd "$D" && timeout 60 "$IPCSCAN" stats --prometheus --output-file rel.prom \
+	>/dev/null 2>"$T_WORK/rel.err")
+t_is "$?" 0 "--output-file relative to the working directory: exit 0"
+prom_check "$D/rel.prom"
+for bad in "$D/new.prom/" "$D/." "$D/.."; do
+	ipcscan stats --prometheus --output-file "$bad" >/dev/null \
+		2>"$T_WORK/bad.err"
+	t_is "$?" 1 "--output-file '$bad': exit 1"
+	t_is "$(cat "$T_WORK/bad.err")" \
+		"ipcscan: cannot create a temp file for '$bad': Is a directory" \
+		"--output-file '$bad': one line naming the path as given"
+done
+t_is "$(ls -A "$D" | paste -sd' ')" "ipcscan.prom rel.prom stats.json" \
+	"--output-file: no new.prom, no temp file left by the refused paths"
+t_is "$(ls -A "$T_WORK" | grep -c '^\.')" 0 \
+	"--output-file: no temp file beside the directory either"
+
 # ------------------------------------------------------------- table
 
 ipcscan stats >"$T_WORK/stats.txt" 2>"$T_WORK/stats-t.err"
