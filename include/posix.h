@@ -10,9 +10,11 @@
 int parse_mq_status(const char *buf, size_t len, struct mq_info *mq);
 
 /* Top-level regular files of @root/dev/shm (sem.NAME -> psem, else pshm),
- * and the queues of the caller's IPC namespace: from @root/dev/mqueue when
- * mounted, else (live, root) through a private mqueue mount in a forked
- * child; when neither works, a warning and complete = false. */
+ * and the queues of the caller's IPC namespace, from an mqueue instance
+ * proven to be that namespace's (live: a detached fsmount, else
+ * /dev/mqueue once a probe queue shows it is ours, else as root a private
+ * mount in a forked child; a fixture: @root/dev/mqueue if it is an mqueue
+ * mount); when none works, a warning and complete = false. */
 int posix_collect(struct scan_ctx *ctx);
 
 #endif

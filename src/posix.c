@@ -13,10 +13,13 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "posix.h"
 #include "reap.h"
@@ -550,25 +553,243 @@ static void mq_list_rec(const struct mq_rec *r, const char *text, void *arg)
 		mq_add_warn(arg, r->err, text);
 }
 
+/* ---- which mqueue instance -------------------------------------------- */
+
+/*
+ * Each IPC namespace has one mqueue superblock, and every mount of it has
+ * its st_dev. A mounted /dev/mqueue may be another namespace's (a
+ * container, or a process that unshared only its IPC namespace, inherits
+ * the mount), so the queues are read only from an instance proven to be
+ * that of the IPC namespace we run in:
+ *
+ * 1. a detached mount made with fsopen("mqueue")/fsmount(): the kernel
+ *    keys the superblock by the caller's IPC namespace, so it is ours by
+ *    construction; nothing appears in any mount table and no process is
+ *    forked (needs CAP_SYS_ADMIN, Linux 5.2);
+ * 2. else the mounted /dev/mqueue, if a probe queue created in our
+ *    namespace (mq_open keys by namespace too, whatever is mounted) shows
+ *    up in it with the same device and inode;
+ * 3. else, as root, a forked child's private mount (mq_private_run);
+ * 4. else nothing: the queues are not listed, and not removed.
+ */
+#define MQ_PROBE_PREFIX "/.ipcscan-probe-"
+
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+
+/* The queue directory of our IPC namespace's mqueue superblock through a
+ * detached mount, or -errno (-ENOSYS without fsopen). */
+static int mq_own_mount(void)
+{
+#if defined(SYS_fsopen) && defined(SYS_fsconfig) && defined(SYS_fsmount)
+	int fs, mnt, dfd, r;
+
+#ifdef IPCSCAN_TEST_HOOKS
+	/* lets the tests take the paths an older kernel would */
+	if (getenv("IPCSCAN_TEST_NO_FSMOUNT"))
+		return -ENOSYS;
+#endif
+	fs = (int)syscall(SYS_fsopen, "mqueue", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
+		r = -errno;
+		close(fs);
+		return r;
+	}
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			   MOUNT_ATTR_NOEXEC);
+	r = mnt < 0 ? -errno : 0;
+	close(fs);
+	if (r)
+		return r;
+	/* the mount fd is O_PATH-like: a directory to read needs openat;
+	 * the open directory keeps the detached mount alive */
+	dfd = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = dfd < 0 ? -errno : 0;
+	close(mnt);
+	if (r)
+		return r;
+	if (!fd_on_fs(dfd, MQUEUE_MAGIC)) {
+		close(dfd);
+		return -ENODEV;
+	}
+	return dfd;
+#else
+	return -ENOSYS;
+#endif
+}
+
+static uint64_t probe_nonce(void)
+{
+	struct timespec ts;
+	uint64_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == (ssize_t)sizeof(v))
+		return v;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec << 30) ^ (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Is the mqueue directory @dfd our IPC namespace's? A probe queue is
+ * created in our namespace under a fresh name and looked up in @dfd:
+ * the same device and inode prove it. The probe is unlinked before
+ * returning, whatever happened; *@left is set if that failed.
+ * Returns 1 (ours), 0 (another namespace's) or -errno (no probe).
+ */
+static int mq_prove(int dfd, bool *left)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 1 };
+	struct stat qst, est;
+	char name[64];
+	mqd_t q = (mqd_t)-1;
+	int r;
+
+	*left = false;
+	for (int tries = 0; tries < 8; tries++) {
+		snprintf(name, sizeof(name), MQ_PROBE_PREFIX "%d-%016llx",
+			 (int)getpid(), (unsigned long long)probe_nonce());
+		q = mq_open(name, O_CREAT | O_EXCL | O_RDONLY | O_CLOEXEC,
+			    0600, &attr);
+		if (q != (mqd_t)-1 || errno != EEXIST)
+			break;
+	}
+	if (q == (mqd_t)-1)
+		return -errno;
+	/* an mqd_t is a file descriptor on Linux */
+	if (fstat(q, &qst))
+		r = -errno;
+	else if (fstatat(dfd, name + 1, &est, AT_SYMLINK_NOFOLLOW))
+		r = errno == ENOENT ? 0 : -errno;
+	else
+		r = est.st_dev == qst.st_dev && est.st_ino == qst.st_ino;
+	if (mq_unlink(name) && errno != ENOENT)
+		*left = true;
+	mq_close(q);
+	return r;
+}
+
+/* How the queues of our IPC namespace are reached. */
+struct mq_where {
+	int dfd;		/* a proven instance, or -1 */
+	bool child;		/* else through the private-mount child */
+	char why[192];		/* neither: why not */
+	bool probe_left;	/* a probe queue could not be unlinked */
+};
+
+/*
+ * Find the instance (see above); @dir is @root/dev/mqueue. Returns 0 with
+ * w->dfd or w->child set, else -errno with w->why. A fixture tree (not
+ * live) has nothing to prove: its directory is used if it is an mqueue
+ * mount.
+ */
+static int mq_locate(const struct scan_ctx *ctx, const char *dir,
+		     struct mq_where *w)
+{
+	const char *need = "and reading them needs root";
+	int dfd, r;
+
+	w->dfd = -1;
+	w->child = false;
+	w->why[0] = '\0';
+	w->probe_left = false;
+	if (!ctx->live) {
+		dfd = open_mq_dir(dir);
+		if (dfd >= 0) {
+			w->dfd = dfd;
+			return 0;
+		}
+		if (dfd == -ENOENT || dfd == -ENODEV)
+			snprintf(w->why, sizeof(w->why),
+				 "%s is not an mqueue mount", dir);
+		else
+			snprintf(w->why, sizeof(w->why), "%s: %s", dir,
+				 strerror(-dfd));
+		return dfd;
+	}
+	dfd = mq_own_mount();
+	if (dfd >= 0) {
+		w->dfd = dfd;
+		return 0;
+	}
+	dfd = open_mq_dir(dir);
+	if (dfd >= 0) {
+		r = mq_prove(dfd, &w->probe_left);
+		if (r == 1) {
+			w->dfd = dfd;
+			return 0;
+		}
+		close(dfd);
+		if (r == 0)
+			snprintf(w->why, sizeof(w->why), "%s is the mqueue of "
+				 "another IPC namespace %s", dir, need);
+		else
+			snprintf(w->why, sizeof(w->why), "cannot prove that %s "
+				 "is this IPC namespace's (probe queue: %s) %s",
+				 dir, strerror(-r), need);
+		r = r ? r : -EXDEV;
+	} else if (dfd == -ENOENT || dfd == -ENODEV) {
+		snprintf(w->why, sizeof(w->why), "%s is not mounted %s", dir,
+			 need);
+		r = dfd;
+	} else {
+		snprintf(w->why, sizeof(w->why), "%s: %s", dir,
+			 strerror(-dfd));
+		r = dfd;
+	}
+	if (geteuid() == 0) {
+		w->child = true;
+		return 0;
+	}
+	return r;
+}
+
 /* ---- collection ------------------------------------------------------- */
 
 static int mq_collect(struct scan_ctx *ctx)
 {
 	struct mq_tally t = { .ctx = ctx };
 	struct mq_sink sink = { mq_add_entry, mq_add_warn, &t };
+	struct mq_where w;
 	char dir[PATH_MAX], step[128];
-	int dfd, r;
+	int r;
 
 	r = root_path(dir, sizeof(dir), ctx->root, MQ_DIR);
-	dfd = r ? r : open_mq_dir(dir);
-	if (dfd >= 0) {
-		r = mq_read_dir(dfd, &sink);
-		close(dfd);
+	if (r) {
+		scan_warn(ctx, "POSIX message queues not listed: %s%s: %s",
+			  ctx->root, MQ_DIR, strerror(-r));
+		ctx->complete = false;
+		return 0;
+	}
+	r = mq_locate(ctx, dir, &w);
+	if (w.probe_left)
+		scan_warn(ctx, "a probe queue %s%d-* of ipcscan could not be "
+			  "removed", MQ_PROBE_PREFIX, (int)getpid());
+	if (r < 0) {
+		scan_warn(ctx, "POSIX message queues not listed: %s", w.why);
+		ctx->complete = false;
+	} else if (w.dfd >= 0) {
+		r = mq_read_dir(w.dfd, &sink);
+		close(w.dfd);
 		if (r < 0) {
 			scan_warn(ctx, "%s: %s", dir, strerror(-r));
 			ctx->complete = false;
 		}
-	} else if (ctx->live && geteuid() == 0) {
+	} else {
 		r = mq_private_run(mq_child_list, NULL, mq_list_rec, &t,
 				   step, sizeof(step));
 		if (r < 0) {
@@ -577,18 +798,6 @@ static int mq_collect(struct scan_ctx *ctx)
 				  strerror(-r));
 			ctx->complete = false;
 		}
-	} else if (dfd != -ENOENT && dfd != -ENODEV) {
-		scan_warn(ctx, "POSIX message queues not listed: %s: %s",
-			  dir, strerror(-dfd));
-		ctx->complete = false;
-	} else if (!ctx->live) {
-		scan_warn(ctx, "POSIX message queues not listed: "
-			  "%s is not an mqueue mount", dir);
-		ctx->complete = false;
-	} else {
-		scan_warn(ctx, "POSIX message queues not listed: /dev/mqueue "
-			  "is not mounted and reading them needs root");
-		ctx->complete = false;
 	}
 	mq_tally_finish(&t);
 	return 0;
@@ -888,8 +1097,15 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	if (o->kind != KIND_MQUEUE) {
 		dfd = open_dir(dir);
 	} else {
-		dfd = open_mq_dir(dir);
-		if (dfd < 0 && ctx->live && euid == 0) {
+		/* the instance is proven again: nothing is removed from a
+		 * namespace we were not proven to scan */
+		struct mq_where w;
+
+		if (mq_locate(ctx, dir, &w) < 0) {
+			snprintf(why, whylen, "queue not reachable: %s", w.why);
+			return REAP_SKIP;
+		}
+		if (w.child) {
 			struct mq_reap_args a = {
 				.entry = entry, .o = o, .dry_run = dry_run,
 			};
@@ -905,11 +1121,7 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 				copy_str(why, whylen, a.why);
 			return a.rc;
 		}
-		if (dfd == -ENOENT || dfd == -ENODEV) {
-			snprintf(why, whylen, "/dev/mqueue is not mounted and "
-				 "reaching the queue needs root");
-			return REAP_SKIP;
-		}
+		dfd = w.dfd;
 	}
 	if (dfd < 0)
 		return dfd;

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -23,6 +24,7 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -749,11 +751,13 @@ static void test_mqueue_live(void **state)
 	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
 	struct sigevent sev = { .sigev_notify = SIGEV_NONE };
 	bool had_mount = host_has_mqueue_mount();
-	char name[128], why[160];
+	char name[128], why[160], ready_c = 0;
 	struct scan_ctx ctx;
 	const struct obj *po;
 	struct obj o;
 	struct stat st;
+	int ready[2], status;
+	pid_t notifier;
 	mqd_t q;
 
 	(void)state;
@@ -764,8 +768,25 @@ static void test_mqueue_live(void **state)
 	assert_true(q != (mqd_t)-1);
 	/* a message first: one arriving later would fire the notification */
 	assert_int_equal(mq_send(q, "hello", 5, 0), 0);
-	assert_int_equal(mq_notify(q, &sev), 0);
 	assert_int_equal(fstat(q, &st), 0);
+	/* The registration is a child's: closing any descriptor of the queue
+	 * drops the closing process's own registration, and the scan, which
+	 * opens the queue in this process, would drop ours. */
+	assert_int_equal(pipe(ready), 0);
+	notifier = fork();
+	assert_true(notifier >= 0);
+	if (notifier == 0) {
+		char c = mq_notify(q, &sev) ? 'n' : 'y';
+
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &ready_c, 1), 1);
+	close(ready[0]);
+	assert_int_equal(ready_c, 'y');
 
 	ctx_init(&ctx, "", KMASK(KIND_MQUEUE));
 	assert_int_equal(posix_collect(&ctx), 0);
@@ -784,7 +805,7 @@ static void test_mqueue_live(void **state)
 	assert_int_equal(o.size, 5);
 	assert_int_equal(o.u.mq.maxmsg, 4);
 	assert_int_equal(o.u.mq.msgsize, 64);
-	assert_int_equal(o.u.mq.notify_pid, getpid());
+	assert_int_equal(o.u.mq.notify_pid, notifier);
 	assert_false(o.holders_incomplete);
 	{
 		char path[160];
@@ -797,7 +818,9 @@ static void test_mqueue_live(void **state)
 	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "notification"));
-	assert_int_equal(mq_notify(q, NULL), 0);
+	/* its registration goes with it */
+	assert_int_equal(kill(notifier, SIGKILL), 0);
+	assert_int_equal(waitpid(notifier, &status, 0), notifier);
 
 	assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
 			 REAP_DONE);
@@ -904,6 +927,143 @@ static void test_mqueue_mounted_and_mountpoint(void **state)
 	ctx_fini(&ctx);
 }
 
+/* Names in the mqueue directory @dfd that ipcscan's probes use. */
+static unsigned probes_in(int dfd)
+{
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d = fdopendir(dup(dfd));
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, ".ipcscan-probe-", 15);
+	closedir(d);
+	return n;
+}
+
+static const struct obj *collect_mq(struct scan_ctx *ctx, const char *name)
+{
+	ctx_init(ctx, "", KMASK(KIND_MQUEUE));
+	assert_int_equal(posix_collect(ctx), 0);
+	return find_obj(ctx, KIND_MQUEUE, name);
+}
+
+/*
+ * A new IPC namespace under the old one's /dev/mqueue mount: that mount
+ * is never read or written through. Root reaches its own namespace's
+ * queues anyway; without root, a probe queue tells the mount is foreign
+ * (and is unlinked), and nothing is listed or removed. Once the mount is
+ * of our namespace, the probe proves it and it is used. Moves this
+ * process into namespaces of its own: the last test.
+ */
+static void test_mqueue_foreign_mount(void **state)
+{
+	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
+	char name[128], why[160];
+	struct scan_ctx ctx;
+	const struct obj *po;
+	struct obj o;
+	struct stat st;
+	int outer;
+	mqd_t q;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	/* a /dev of our own, with the outer namespace's mqueue on it */
+	assert_int_equal(unshare(CLONE_NEWNS), 0);
+	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
+			 0);
+	assert_int_equal(mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755"), 0);
+	assert_int_equal(mkdir("/dev/mqueue", 0755), 0);
+	assert_int_equal(mount("mqueue", "/dev/mqueue", "mqueue", 0, NULL), 0);
+	outer = open("/dev/mqueue", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(outer >= 0);
+	assert_int_equal(unshare(CLONE_NEWIPC), 0);
+
+	/* a queue of nobody's in the new namespace */
+	mq_name(name, sizeof(name), "foreign");
+	assert_int_equal(seteuid(NOBODY), 0);
+	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, &attr);
+	assert_int_equal(seteuid(0), 0);
+	assert_true(q != (mqd_t)-1);
+	assert_int_equal(fstat(q, &st), 0);
+
+	/* root: the new namespace's queue, by fsmount or by a child */
+	po = collect_mq(&ctx, name + 1);
+	assert_non_null(po);
+	assert_true(po->dev == st.st_dev && po->ino == st.st_ino);
+	assert_int_equal(ctx.nwarnings, 0);
+	ctx_fini(&ctx);
+#ifdef IPCSCAN_TEST_HOOKS
+	setenv("IPCSCAN_TEST_NO_FSMOUNT", "1", 1);
+	po = collect_mq(&ctx, name + 1);
+	assert_non_null(po);
+	assert_true(po->dev == st.st_dev && po->ino == st.st_ino);
+	assert_int_equal(ctx.nwarnings, 0);
+	ctx_fini(&ctx);
+	unsetenv("IPCSCAN_TEST_NO_FSMOUNT");
+#endif
+
+	/* nobody: not listed, said so, and not removed either */
+	assert_int_equal(seteuid(NOBODY), 0);
+	ctx_init(&ctx, "", KMASK(KIND_MQUEUE));
+	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(seteuid(0), 0);
+	assert_int_equal(ctx.objs.n, 0);
+	assert_false(ctx.complete);
+	assert_int_equal(ctx.nwarnings, 1);
+	assert_string_equal(ctx.warnings[0],
+			    "POSIX message queues not listed: /dev/mqueue is "
+			    "the mqueue of another IPC namespace and reading "
+			    "them needs root");
+	ctx_fini(&ctx);
+	assert_int_equal(probes_in(outer), 0);
+
+	po = collect_mq(&ctx, name + 1);	/* as root, for the object */
+	assert_non_null(po);
+	o = *po;
+	assert_int_equal(seteuid(NOBODY), 0);
+	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+			 REAP_SKIP);
+	assert_int_equal(seteuid(0), 0);
+	assert_non_null(strstr(why, "another IPC namespace"));
+	assert_true(mq_open(name, O_RDONLY | O_CLOEXEC) != (mqd_t)-1);
+
+	/* our own namespace's mqueue over it: proven, used, removed from */
+	assert_int_equal(mount("mqueue", "/dev/mqueue", "mqueue", 0, NULL), 0);
+	assert_int_equal(seteuid(NOBODY), 0);
+	{
+		struct scan_ctx c2;
+		const struct obj *p2 = collect_mq(&c2, name + 1);
+
+		assert_non_null(p2);
+		assert_true(p2->dev == st.st_dev && p2->ino == st.st_ino);
+		assert_int_equal(c2.nwarnings, 0);
+		assert_true(c2.complete);
+		ctx_fini(&c2);
+	}
+	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+			 REAP_DONE);
+	assert_int_equal(seteuid(0), 0);
+	errno = 0;
+	assert_true(mq_open(name, O_RDONLY | O_CLOEXEC) == (mqd_t)-1);
+	assert_int_equal(errno, ENOENT);
+	{
+		int own = open("/dev/mqueue", O_RDONLY | O_DIRECTORY |
+			       O_CLOEXEC);
+
+		assert_true(own >= 0);
+		assert_int_equal(probes_in(own), 0);
+		close(own);
+	}
+	assert_int_equal(probes_in(outer), 0);
+	mq_close(q);
+	close(outer);
+	ctx_fini(&ctx);
+	test_mq[0] = '\0';	/* gone, and in a namespace of its own */
+}
+
 int main(void)
 {
 #define FX(t) cmocka_unit_test_setup_teardown(t, fixture_setup, \
@@ -935,6 +1095,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_mqueue_mounted_and_mountpoint, fixture_setup,
 			mq_teardown),
+		/* after that: it also takes a new IPC namespace */
+		cmocka_unit_test_teardown(test_mqueue_foreign_mount,
+					  mq_teardown),
 	};
 #undef FX
 	return cmocka_run_group_tests(tests, NULL, NULL);
