@@ -43,6 +43,7 @@ struct cli {
 	int help_cmd;		/* --help of this command; -1: of them all */
 	const char *shell;	/* --completion */
 	kindmask_t kinds;
+	bool kinds_set;		/* -t given (else list hides live unix sockets) */
 	uid_t *users;		/* -u, repeatable: any of them */
 	size_t nusers;
 	pid_t *pids;		/* -p, repeatable: any of them */
@@ -55,6 +56,9 @@ struct cli {
 	/* list */
 	bool orphans, list_columns, noheadings, raw, bytes;
 	char *output;		/* the whole column list (-o, repeatable) */
+	bool output_plus;	/* the first -o started with '+': output adds
+				 * to the default columns (list picks the set:
+				 * --orphans has its own) */
 	const char *sort;
 
 	/* gc */

@@ -33,6 +33,9 @@ struct column {
 extern const struct column columns[];
 extern const size_t ncolumns;
 extern const char *const default_columns;	/* comma list */
+/* list --orphans: HOLDERS is empty and STATE "orphan" on every row, so
+ * REASON takes their place. */
+extern const char *const orphan_columns;
 
 /* Look up a column by name (case-insensitive); -1 if unknown. */
 int column_find(const char *name);
@@ -46,7 +49,20 @@ const char *group_name(gid_t gid);
 void fmt_age(struct strbuf *sb, int64_t secs);	/* 45s 12m 3h 2d */
 void fmt_size(struct strbuf *sb, uint64_t bytes, bool exact);
 int64_t obj_age(const struct obj *o, time_t now);	/* -1 if unknown */
-/* Sort objects by the column (stable; absent values last). */
-void objs_sort(struct obj **v, size_t n, int col, const struct render_env *env);
+/* One --sort key: "SIZE" ascending, "-SIZE" descending. */
+struct sort_key {
+	int col;
+	bool desc;
+};
+/* Parse @spec into @k; -EINVAL (unknown column) otherwise. */
+int sort_key_parse(const char *spec, struct sort_key *k);
+/* The default order: by kind (in the kind table's order), then by SysV
+ * id, then by name, path and socket address (byte order), then inode. */
+int obj_cmp_default(const struct obj *a, const struct obj *b);
+/* Sort objects by the keys in turn (absent values last, whichever the
+ * direction), ties in the default order: deterministic. nkeys 0: the
+ * default order alone. */
+void objs_sort(struct obj **v, size_t n, const struct sort_key *keys,
+	       size_t nkeys, const struct render_env *env);
 
 #endif

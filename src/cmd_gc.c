@@ -339,6 +339,14 @@ static int gc_table(const struct gc_result *res, size_t n,
 	return r;
 }
 
+static int cmp_results(const void *a, const void *b)
+{
+	const struct gc_result *ra = a, *rb = b;
+	int r = obj_cmp_default(ra->o, rb->o);
+
+	return r ? r : (ra->o < rb->o ? -1 : ra->o > rb->o);
+}
+
 int cmd_gc(const struct cli *cli)
 {
 	struct scan_ctx ctx;
@@ -369,6 +377,8 @@ int cmd_gc(const struct cli *cli)
 			continue;
 		res[n++].o = o;
 	}
+	/* the order of list: by kind, then id or name */
+	qsort(res, n, sizeof(*res), cmp_results);
 	if (n) {
 		test_hook();
 		r = recheck(&ctx, res, n);

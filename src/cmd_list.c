@@ -110,12 +110,54 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 	return 0;
 }
 
+/*
+ * The table's default view leaves out live unix sockets: a real host has
+ * hundreds (every D-Bus and journal client), and they bury the few SysV
+ * and POSIX objects an audit is about, while they are never orphans. They
+ * are listed when asked for: -t naming them (unix, sockets, all), or -p
+ * (everything that process holds). JSON keeps every object: it is the
+ * inventory that feeds other programs, which filter for themselves.
+ */
+static bool list_hides(const struct cli *cli, const struct obj *o)
+{
+	return o->kind == KIND_UNIX && !cli->json && !cli->kinds_set &&
+	       !cli->npids;
+}
+
+/* The table's columns: -o, or the default set (another one for
+ * --orphans), or the default set and the columns of -o +COLS (a column
+ * already in the default set is not shown twice). Returns the count or
+ * -EINVAL. */
+static int table_columns(const struct cli *cli, int *cols, int max)
+{
+	const char *def = cli->orphans ? orphan_columns : default_columns;
+	const char *bad;
+	int n, extra[64], nextra, c;
+
+	if (cli->output && !cli->output_plus)
+		return columns_parse(cli->output, cols, max, &bad);
+	n = columns_parse(def, cols, max, &bad);
+	if (n < 0 || !cli->output)
+		return n;
+	nextra = columns_parse(cli->output, extra, 64, &bad);
+	if (nextra < 0)
+		return nextra;
+	for (int i = 0; i < nextra; i++) {
+		for (c = 0; c < n && cols[c] != extra[i]; c++)
+			;
+		if (c == n && n < max)
+			cols[n++] = extra[i];
+	}
+	return n;
+}
+
 int cmd_list(const struct cli *cli)
 {
 	struct scan_ctx ctx;
 	struct render_env env = { .ctx = &ctx, .bytes = cli->bytes };
+	struct sort_key key;
 	struct obj **sel;
-	size_t n = 0;
+	size_t n = 0, hidden = 0;
 	int cols[64], ncols, r;
 
 	if (cli->list_columns)
@@ -128,29 +170,38 @@ int cmd_list(const struct cli *cli)
 	for (size_t i = 0; i < ctx.objs.n; i++) {
 		struct obj *o = &ctx.objs.v[i];
 
-		if (cli_filter(cli, &ctx, o) &&
-		    (!cli->orphans || o->state == STATE_ORPHAN))
+		if (!cli_filter(cli, &ctx, o) ||
+		    (cli->orphans && o->state != STATE_ORPHAN))
+			continue;
+		if (list_hides(cli, o))
+			hidden++;
+		else
 			sel[n++] = o;
 	}
-	if (cli->sort)
-		objs_sort(sel, n, column_find(cli->sort), &env);
+	/* main() checked the column */
+	if (cli->sort && !sort_key_parse(cli->sort, &key))
+		objs_sort(sel, n, &key, 1, &env);
+	else
+		objs_sort(sel, n, NULL, 0, &env);
 	cli_print_warnings(&ctx);
 	if (cli->json) {
 		r = json_list_print(stdout, sel, n, &env);
 	} else {
-		const char *bad;
-		struct strbuf list = { 0 };
 		struct table_opts t = { .cols = cols,
 					.noheadings = cli->noheadings,
 					.raw = cli->raw };
 
-		sb_puts(&list, cli->output ? cli->output : default_columns);
-		ncols = columns_parse(list.buf, cols, 64, &bad);
-		sb_free(&list);
+		ncols = table_columns(cli, cols, 64);
 		t.ncols = ncols;
 		r = ncols < 0 ? ncols : render_table(stdout, sel, n, &t, &env);
 	}
 	free(sel);
 	scan_free(&ctx);
-	return cli_finish_output(stdout, r, NULL);
+	r = cli_finish_output(stdout, r, NULL);
+	/* after the table, so that it reads as its last line */
+	if (hidden && r == EXIT_OK)
+		fprintf(stderr, "ipcscan: %zu live unix socket%s not shown "
+			"(-t unix or -t all lists them)\n", hidden,
+			hidden == 1 ? "" : "s");
+	return r;
 }

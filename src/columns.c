@@ -297,7 +297,12 @@ static void g_age(struct strbuf *sb, const struct obj *o,
 {
 	int64_t a = obj_age(o, env->ctx->now);
 
-	if (a >= 0)
+	/* The kernel's times say when an object was last changed or
+	 * operated on, not whether it is idle: for one in use right now
+	 * that time is not an idle time, so none is shown. */
+	if (o->state == STATE_INUSE)
+		sb_putc(sb, '-');
+	else if (a >= 0)
 		fmt_age(sb, a);
 }
 
@@ -454,9 +459,13 @@ static bool n_used(const struct obj *o, int64_t *v)
 
 static bool n_age(const struct obj *o, int64_t *v)
 {
-	/* older = larger age = smaller last-used time */
+	/* older = larger age = smaller last-used time; in use = used now */
 	time_t t = obj_last_used(o);
 
+	if (o->state == STATE_INUSE) {
+		*v = INT64_MIN;
+		return true;
+	}
 	*v = -(int64_t)t;
 	return t != 0;
 }
@@ -515,7 +524,7 @@ const struct column columns[] = {
 	{ "NHOLDERS", "number of holding processes", COL_NUMBER, true, g_nholders, n_holders },
 	{ "STATE", "in-use, orphan or unknown", COL_STRING, false, g_state, n_state },
 	{ "REASON", "why it has that state", COL_STRING, false, g_reason, NULL },
-	{ "AGE", "time since last use", COL_STRING, true, g_age, n_age },
+	{ "AGE", "time since last use (- while in use)", COL_STRING, true, g_age, n_age },
 	{ "USED", "time of last use (UTC)", COL_TIME, false, g_used, n_used },
 	{ "CHANGED", "time of last change (UTC)", COL_TIME, false, g_changed, n_changed },
 	{ "CPID", "shm creator pid", COL_NUMBER, true, g_cpid, n_cpid },
@@ -530,6 +539,8 @@ const struct column columns[] = {
 const size_t ncolumns = sizeof(columns) / sizeof(columns[0]);
 const char *const default_columns =
 	"KIND,ID/NAME,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
+const char *const orphan_columns =
+	"KIND,ID/NAME,OWNER,PERMS,SIZE,AGE,REASON";
 
 int column_find(const char *name)
 {
@@ -566,14 +577,56 @@ int columns_parse(const char *list, int *idx, int max, const char **bad)
 	return n;
 }
 
-static const struct render_env *sort_env;
-static int sort_col;
-
-static int cmp_objs(const void *pa, const void *pb)
+int sort_key_parse(const char *spec, struct sort_key *k)
 {
-	const struct obj *a = *(struct obj *const *)pa;
-	const struct obj *b = *(struct obj *const *)pb;
-	const struct column *c = &columns[sort_col];
+	k->desc = spec[0] == '-';
+	k->col = column_find(spec + k->desc);
+	return k->col < 0 ? -EINVAL : 0;
+}
+
+/* Byte order (strcmp compares as unsigned char); absent last. */
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a != !b)
+		return a ? -1 : 1;
+	return a ? strcmp(a, b) : 0;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+int obj_cmp_default(const struct obj *a, const struct obj *b)
+{
+	int r;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((a->id >= 0) != (b->id >= 0))
+		return a->id >= 0 ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	if ((r = cmp_str(a->name, b->name)) || (r = cmp_str(a->path, b->path)))
+		return r;
+	if (a->kind == KIND_UNIX &&
+	    (r = cmp_str(a->u.ux.addr, b->u.ux.addr)))
+		return r;
+	if ((r = cmp_u64(a->inode, b->inode)))
+		return r;
+	return cmp_u64((uint64_t)a->ino, (uint64_t)b->ino);
+}
+
+static const struct render_env *sort_env;
+static const struct sort_key *sort_keys;
+static size_t sort_nkeys;
+
+/* One key: <0, 0, >0; absent values after present ones in both
+ * directions. */
+static int cmp_key(const struct obj *a, const struct obj *b,
+		   const struct sort_key *k)
+{
+	const struct column *c = &columns[k->col];
 	int r = 0;
 
 	if (c->num) {
@@ -581,29 +634,50 @@ static int cmp_objs(const void *pa, const void *pb)
 		bool ha = c->num(a, &va), hb = c->num(b, &vb);
 
 		if (ha != hb)
-			r = ha ? -1 : 1;
-		else if (ha)
+			return ha ? -1 : 1;
+		if (ha)
 			r = va < vb ? -1 : va > vb;
+	} else if (!strcmp(c->name, "ID/NAME") && a->id >= 0 && b->id >= 0) {
+		r = a->id < b->id ? -1 : a->id > b->id;	/* 9 before 10 */
 	} else {
 		struct strbuf sa = { 0 }, sb = { 0 };
+		bool absent;
 
 		c->get(&sa, a, sort_env);
 		c->get(&sb, b, sort_env);
-		if (!sa.len != !sb.len)
+		absent = !sa.len != !sb.len;
+		if (absent)
 			r = sa.len ? -1 : 1;
 		else if (sa.len)
 			r = strcmp(sa.buf, sb.buf);
 		sb_free(&sa);
 		sb_free(&sb);
+		if (absent)
+			return r;	/* absent last, not reversed */
 	}
-	if (!r)	/* stable: fall back to scan order */
+	return k->desc ? -r : r;
+}
+
+static int cmp_objs(const void *pa, const void *pb)
+{
+	const struct obj *a = *(struct obj *const *)pa;
+	const struct obj *b = *(struct obj *const *)pb;
+	int r = 0;
+
+	for (size_t i = 0; i < sort_nkeys && !r; i++)
+		r = cmp_key(a, b, &sort_keys[i]);
+	if (!r)
+		r = obj_cmp_default(a, b);
+	if (!r)	/* the same identity twice: keep scan order */
 		r = a < b ? -1 : a > b;
 	return r;
 }
 
-void objs_sort(struct obj **v, size_t n, int col, const struct render_env *env)
+void objs_sort(struct obj **v, size_t n, const struct sort_key *keys,
+	       size_t nkeys, const struct render_env *env)
 {
 	sort_env = env;
-	sort_col = col;
+	sort_keys = keys;
+	sort_nkeys = nkeys;
 	qsort(v, n, sizeof(*v), cmp_objs);
 }

@@ -304,6 +304,7 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			/* repeated: the union, as ps -p and lsof do */
 			cli->kinds = kinds_given ? cli->kinds | m : m;
 			kinds_given = true;
+			cli->kinds_set = true;
 		} else if (!strcmp(o->lname, "user")) {
 			uid_t u;
 
@@ -337,8 +338,8 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			 * first list with '+' starts from the default set */
 			if (cols.len)
 				sb_putc(&cols, ',');
-			else if (optarg[0] == '+')
-				sb_printf(&cols, "%s,", default_columns);
+			else
+				cli->output_plus = optarg[0] == '+';
 			sb_puts(&cols, list);
 		} else if (!strcmp(o->lname, "list-columns")) {
 			cli->list_columns = true;
@@ -349,9 +350,12 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		} else if (!strcmp(o->lname, "bytes")) {
 			cli->bytes = true;
 		} else if (!strcmp(o->lname, "sort")) {
+			struct sort_key k;
+
 			check_list("column", optarg, optarg);
-			if (column_find(optarg) < 0)
-				die_usage("unknown column '%s'", optarg);
+			if (sort_key_parse(optarg, &k))
+				die_usage("unknown column '%s'",
+					  optarg + (optarg[0] == '-'));
 			once(&cli->sort, o->lname, optarg);
 		} else if (!strcmp(o->lname, "dry-run")) {
 			cli->dry_run = true;

@@ -39,7 +39,7 @@ fx() {
 	else
 		t_pass "$CASE: list --json: exit 0, valid UTF-8 JSON"
 	fi
-	ipcscan list --noheadings --root "$ROOT" >"$T_WORK/fx.table" 2>/dev/null
+	ipcscan list -t all --noheadings --root "$ROOT" >"$T_WORK/fx.table" 2>/dev/null
 	rc=$?
 	t_is "$rc $(wc -l <"$T_WORK/fx.table")" "0 $(jqo '.objects | length')" \
 		"$CASE: table: exit 0, one row per object"

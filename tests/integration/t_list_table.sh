@@ -3,7 +3,9 @@
 # t_list_table.sh - the list table as a person reads it: on a narrow
 # terminal (a pty of fixed width through script(1), and COLUMNS) nothing is
 # cut and REASON wraps at word boundaries; into a pipe every row is one
-# line.
+# line. The order (by kind, then id or name; --sort COL and -COL), the
+# default view without live unix sockets (and the line saying so), AGE of
+# objects in use, and the --orphans columns.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
@@ -12,11 +14,17 @@ command -v script >/dev/null || t_bail "script(1) is required"
 
 hold h shm,as=s1,size=8192:0x61001 sem,as=m1,n=2:0x62001 \
 	pshm,as=p1,size=5000:held-segment mq,as=q1:held-queue \
-	unix,as=u1:/tmp/live.sock fifo,as=f1:/tmp/held.fifo
+	unix,as=u1:/tmp/live.sock unixpair fifo,as=f1:/tmp/held.fifo
 leak l shm,as=s2,size=20000:0x61002 sem,as=m2:0x62002 \
 	msg,as=g1:0x63001 msg,as=g2,op=none:0x63002 \
 	pshm,as=p2,size=7000:leaked-segment mq,as=q2:leaked-queue \
 	unix,as=x1:/tmp/stale.sock fifo,as=x2:/run/idle.fifo
+# Names created out of byte order; eleven more segments, so that ids 9
+# and 10 exist (numeric order is not text order).
+leak n pshm:zeta pshm:Alpha pshm:beta pshm:_x pshm:10 pshm:9
+for k in 1 2 3 4 5 6 7 8 9 10 11; do
+	leak "k$k" "shm,size=$((k * 4096)):$((0x64000 + k))"
+done
 
 # on_tty COLS CMD...: CMD's output on a pty COLS wide (CR stripped).
 on_tty() {
@@ -86,5 +94,112 @@ t_is "$(reasons_of STATE <<<"$out" | LC_ALL=C sort)" "$want" \
 	"into a pipe: every reason complete"
 out=$(COLUMNS=40 on_tty 40 "$IPCSCAN" list -r -t all -o KIND,REASON)
 t_is "$(wc -l <<<"$out")" $((nobj + 1)) "-r on a pty: one line per object"
+
+# ------------------------------------------------------------------ order
+
+# The default order, in JSON as in the table: kinds in the kind table's
+# order, then SysV ids numerically, then names and paths in byte order.
+kinds_order=$(jq -r '.objects[].kind' "$T_JSON" | uniq | tr '\n' ' ')
+t_is "$kinds_order" "shm sem msg pshm mqueue unix sockfile fifo " \
+	"JSON: each kind one run, kinds in the kind table's order"
+t_is "$(jq -c '[.objects[] | select(.kind == "shm") | .id]' "$T_JSON")" \
+	"$(jq -c '[.objects[] | select(.kind == "shm") | .id] | sort' "$T_JSON")" \
+	"JSON: shm ids ascending, numerically"
+t_like "$(jq -c '[.objects[] | select(.kind == "shm") | .id]' "$T_JSON")" \
+	',9,10[],]' "(the segments include ids 9 and 10, in that order)"
+t_is "$(jq -r '.objects[] | select(.kind == "pshm") | .name' "$T_JSON" |
+	tr '\n' ' ')" "10 9 Alpha _x beta held-segment leaked-segment zeta " \
+	"JSON: pshm names in byte order"
+tab=$(ipcscan list --raw --noheadings -o KIND,ID/NAME 2>/dev/null)
+t_is "$(awk '$1 == "pshm" { print $2 }' <<<"$tab" | tr '\n' ' ')" \
+	"10 9 Alpha _x beta held-segment leaked-segment zeta " \
+	"table: pshm names in byte order"
+t_is "$(awk '$1 == "shm" { print $2 }' <<<"$tab" | tr '\n' ' ')" \
+	"$(jq -r '.objects[] | select(.kind == "shm") | .id' "$T_JSON" |
+	tr '\n' ' ')" "table: shm in the same order as JSON"
+t_is "$(ipcscan list --raw -t all 2>&1 | md5sum)" \
+	"$(ipcscan list --raw -t all 2>&1 | md5sum)" \
+	"two runs print the same table"
+
+# --sort COL ascending, --sort -COL descending; objects with no value
+# (sem has no size) last either way; ties in the default order.
+sizes() { awk '{ print $1 ":" $3 }' | tr '\n' ' '; }
+up=$(ipcscan list --raw --noheadings -b -t shm,sem -o KIND,ID,SIZE \
+	--sort SIZE 2>/dev/null)
+down=$(ipcscan list --raw --noheadings -b -t shm,sem -o KIND,ID,SIZE \
+	--sort -SIZE 2>/dev/null)
+t_is "$(awk 'NF == 3 { print $3 }' <<<"$up" | tr '\n' ' ')" \
+	"$(awk 'NF == 3 { print $3 }' <<<"$up" | sort -n | tr '\n' ' ')" \
+	"--sort SIZE: ascending"
+t_is "$(awk 'NF == 3 { print $3 }' <<<"$down" | tr '\n' ' ')" \
+	"$(awk 'NF == 3 { print $3 }' <<<"$down" | sort -rn | tr '\n' ' ')" \
+	"--sort -SIZE: descending, biggest first"
+t_is "$(head -1 <<<"$down" | awk '{ print $3 }')" 45056 \
+	"--sort -SIZE: the biggest segment (11 x 4096) first"
+t_is "$(tail -2 <<<"$down" | awk '{ print $1 "/" NF }' | tr '\n' ' ')" \
+	"sem/2 sem/2 " "--sort -SIZE: the sets with no size last"
+t_is "$(tail -2 <<<"$up" | awk '{ print $1 "/" NF }' | tr '\n' ' ')" \
+	"sem/2 sem/2 " "--sort SIZE: the sets with no size last too"
+t_is "$(tail -2 <<<"$down" | awk '{ print $2 }' | tr '\n' ' ')" \
+	"$(tail -2 <<<"$up" | awk '{ print $2 }' | tr '\n' ' ')" \
+	"--sort -SIZE: ties keep the default order (not reversed)"
+out=$(ipcscan list --sort -bogus 2>&1 >/dev/null)
+t_is "$?" 2 "--sort -bogus: usage error"
+t_like "$out" "unknown column 'bogus'" "--sort -bogus: names the column"
+ipcscan list --sort -size >/dev/null 2>&1
+t_is "$?" 0 "--sort -size: column names in any case"
+
+# -------------------------------------------------- live unix sockets
+
+nunix=$(jq '[.objects[] | select(.kind == "unix")] | length' "$T_JSON")
+t_like "$nunix" '^[1-9]' "setup: live unix sockets exist ($nunix)"
+ipcscan list >"$T_WORK/def.out" 2>"$T_WORK/def.err"
+t_is "$?" 0 "list: exit 0"
+t_is "$(grep -c '^unix ' "$T_WORK/def.out")" 0 \
+	"list: the default table leaves out live unix sockets"
+t_is "$(cat "$T_WORK/def.err")" \
+	"ipcscan: $nunix live unix sockets not shown (-t unix or -t all lists them)" \
+	"list: one line on stderr says how many and how to see them"
+t_is "$(grep -c '^sockfile ' "$T_WORK/def.out")" 1 \
+	"list: stale socket files are still shown"
+for t in unix sockets all; do
+	ipcscan list -t "$t" >"$T_WORK/t.out" 2>"$T_WORK/t.err"
+	t_is "$(grep -c '^unix ' "$T_WORK/t.out") $(wc -c <"$T_WORK/t.err")" \
+		"$nunix 0" "list -t $t: every live unix socket, no note"
+done
+ipcscan list -p "${F[h.pid]}" >"$T_WORK/t.out" 2>"$T_WORK/t.err"
+t_is "$(grep -c '^unix ' "$T_WORK/t.out") $(wc -c <"$T_WORK/t.err")" \
+	"$(jq --argjson p "${F[h.pid]}" '[.objects[] | select(.kind == "unix"
+	 and any(.holders[]; .pid == $p))] | length' "$T_JSON") 0" \
+	"list -p PID: the sockets PID holds, no note"
+ipcscan list --orphans >/dev/null 2>"$T_WORK/t.err"
+t_is "$(wc -c <"$T_WORK/t.err")" 0 \
+	"list --orphans: no note (no unix socket is ever an orphan)"
+t_is "$(ipcscan list --json 2>/dev/null |
+	jq '[.objects[] | select(.kind == "unix")] | length')" "$nunix" \
+	"list --json: keeps every live unix socket"
+t_is "$(ipcscan stats --json 2>/dev/null | jq .kinds.unix.count)" \
+	"$nunix" "stats: counts every live unix socket"
+
+# ------------------------------------------------ AGE and --orphans
+
+ipcscan list -t all --raw -o KIND,STATE,AGE >"$T_WORK/age.out" 2>/dev/null
+t_is "$(awk '$2 == "in-use" && $3 != "-"' "$T_WORK/age.out")" "" \
+	"AGE of an object in use is '-', not a time since a kernel record"
+t_is "$(awk '$2 == "orphan" && $3 !~ /^[0-9]+[smhdw]$/' "$T_WORK/age.out")" "" \
+	"AGE of an orphan is its time since last use"
+t_jq "JSON age stays the time since the newest recorded use (SPEC)" \
+	'[.objects[] | select(.state == "in-use" and .kind == "shm") |
+	 .age | type] | unique == ["number"]'
+hdr=$(ipcscan list --orphans 2>/dev/null | head -1 | tr -s ' ')
+t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE AGE REASON" \
+	"--orphans: REASON instead of the always empty HOLDERS and STATE"
+hdr=$(ipcscan list --orphans -o +REASON,HOLDERS 2>/dev/null | head -1 |
+	tr -s ' ')
+t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE AGE REASON HOLDERS" \
+	"--orphans -o +REASON,HOLDERS: adds HOLDERS, REASON not twice"
+hdr=$(ipcscan list -o +REASON 2>/dev/null | head -1 | tr -s ' ')
+t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE REASON" \
+	"-o +REASON: the default columns, then REASON"
 
 t_done

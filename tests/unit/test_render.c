@@ -255,6 +255,56 @@ static void test_columns_parse(void **state)
 	assert_int_equal(columns_parse("", idx, 8, &bad), -EINVAL);
 }
 
+static void test_sort(void **state)
+{
+	struct scan_ctx ctx = { .now = 1000 };
+	struct render_env env = { .ctx = &ctx };
+	char a[] = "/run/a.sock", b[] = "@b";
+	struct obj o[] = {
+		{ .kind = KIND_UNIX, .id = -1, .inode = 9 },
+		{ .kind = KIND_PSHM, .id = -1, .name = "beta", .size = 5 },
+		{ .kind = KIND_SEM, .id = 3 },
+		{ .kind = KIND_UNIX, .id = -1, .inode = 7, .u.ux.addr = b },
+		{ .kind = KIND_SHM, .id = 10, .size = 5 },
+		{ .kind = KIND_PSHM, .id = -1, .name = "Zed", .size = 50 },
+		{ .kind = KIND_SHM, .id = 9, .size = 7 },
+		{ .kind = KIND_UNIX, .id = -1, .inode = 8, .u.ux.addr = a },
+		{ .kind = KIND_UNIX, .id = -1, .inode = 2 },
+	};
+	/* the default order */
+	static const int want[] = { 6, 4, 2, 5, 1, 7, 3, 8, 0 };
+	/* -SIZE: biggest first, equal sizes in the default order, the
+	 * kinds without a size (sem, unix) last, in the default order */
+	static const int want_size[] = { 5, 6, 4, 1, 2, 7, 3, 8, 0 };
+	struct obj *v[9];
+	struct sort_key k;
+
+	(void)state;
+	for (int i = 0; i < 9; i++)
+		v[i] = &o[8 - i];
+	objs_sort(v, 9, NULL, 0, &env);
+	for (int i = 0; i < 9; i++)
+		assert_ptr_equal(v[i], &o[want[i]]);
+	assert_int_equal(sort_key_parse("-size", &k), 0);
+	assert_true(k.desc);
+	assert_string_equal(columns[k.col].name, "SIZE");
+	objs_sort(v, 9, &k, 1, &env);
+	for (int i = 0; i < 9; i++)
+		assert_ptr_equal(v[i], &o[want_size[i]]);
+	/* ID/NAME: ids by number (9 before 10), not as text */
+	assert_int_equal(sort_key_parse("ID/NAME", &k), 0);
+	assert_false(k.desc);
+	assert_int_equal(sort_key_parse("-", &k), -EINVAL);
+	assert_int_equal(sort_key_parse("--SIZE", &k), -EINVAL);
+	assert_int_equal(sort_key_parse("+SIZE", &k), -EINVAL);
+	v[0] = &o[4];
+	v[1] = &o[6];
+	assert_int_equal(sort_key_parse("ID/NAME", &k), 0);
+	objs_sort(v, 2, &k, 1, &env);
+	assert_ptr_equal(v[0], &o[6]);
+	assert_ptr_equal(v[1], &o[4]);
+}
+
 static void test_kinds_parse(void **state)
 {
 	kindmask_t m = 0;
@@ -319,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_columns_parse),
+		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_kinds_parse),
 		cmocka_unit_test(test_duration),
 	};
