@@ -827,6 +827,29 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	return r;
 }
 
+/* The warning names the first few: pid and comm, as ps shows them. */
+#define NAMED_MAX 5
+
+static void warn_uninspected(struct scan_ctx *ctx, unsigned bad)
+{
+	struct strbuf sb = { 0 };
+	unsigned named = 0;
+
+	for (size_t i = 0; i < ctx->procs.n && named < NAMED_MAX; i++) {
+		const struct proc *p = &ctx->procs.v[i];
+
+		if (p->inspected)
+			continue;
+		sb_printf(&sb, "%s%d (%s)", named++ ? ", " : "", (int)p->pid,
+			  p->comm[0] ? p->comm : "?");
+	}
+	scan_warn(ctx, "%u process%s could not be inspected (fd or maps "
+		  "unreadable): %s%s; holders may be missing", bad,
+		  bad == 1 ? "" : "es", sb.buf ? sb.buf : "?",
+		  bad > named ? " ..." : "");
+	sb_free(&sb);
+}
+
 int holders_scan(struct scan_ctx *ctx, struct helper *helper)
 {
 	struct lookup lk = { 0 };
@@ -859,9 +882,7 @@ int holders_scan(struct scan_ctx *ctx, struct helper *helper)
 		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
 				KMASK(KIND_MSG));
 		ctx->complete = false;
-		scan_warn(ctx, "%u process%s could not be inspected "
-			  "(fd or maps unreadable); holders may be missing",
-			  bad, bad == 1 ? "" : "es");
+		warn_uninspected(ctx, bad);
 	}
 	if (nowait && lk.any_msg) {
 		/* A reader blocked on an empty queue shows only there. */

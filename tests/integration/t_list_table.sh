@@ -202,4 +202,27 @@ hdr=$(ipcscan list -o +REASON 2>/dev/null | head -1 | tr -s ' ')
 t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE REASON" \
 	"-o +REASON: the default columns, then REASON"
 
+# ------------------------------------------- who could not be inspected
+
+# As nobody, root's processes cannot be inspected: the warning names the
+# first five by pid and comm (ascending pid) and says there are more.
+sleeps=()
+for _ in 1 2 3 4 5 6; do
+	sleep 300 &
+	sleeps+=("$!")
+done
+err=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	timeout 60 "$IPCSCAN" list --json 2>&1 >/dev/null)
+kill "${sleeps[@]}" 2>/dev/null
+wait "${sleeps[@]}" 2>/dev/null
+line=$(grep 'could not be inspected' <<<"$err")
+t_like "$line" '^ipcscan: warning: [0-9]+ processes could not be inspected \(fd or maps unreadable\): [0-9]+ \([^)]+\)(, [0-9]+ \([^)]+\)){4} \.\.\.; holders may be missing$' \
+	"as nobody: the warning names five processes, pid (comm), then ..."
+named=$(grep -oE '[0-9]+ \([^)]+\)' <<<"$line" | awk '{ print $1 }')
+first=$(head -1 <<<"$named")
+t_is "$named" "$(sort -n <<<"$named")" "the named processes in pid order"
+t_is "$(cat "/proc/$first/comm" 2>&1)" \
+	"$(grep -oE "(^|: )$first \([^)]+\)" <<<"$line" | sed -E 's/.*\((.*)\)/\1/')" \
+	"the comm shown is the process's own"
+
 t_done

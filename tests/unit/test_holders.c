@@ -544,6 +544,8 @@ static void test_scan_fixture(void **state)
 	assert_false(ctx.complete);
 	assert_int_equal(ctx.nwarnings, 1);
 	assert_non_null(strstr(ctx.warnings[0], "1 process could not be"));
+	/* it is named, pid and comm, with nothing after it left out */
+	assert_non_null(strstr(ctx.warnings[0], "unreadable): 1004 (hidden); "));
 	for (int i = 0; i < O_COUNT; i++) {
 		bool want = v[i].kind == KIND_PSHM || v[i].kind == KIND_PSEM ||
 			    v[i].kind == KIND_MQUEUE ||
