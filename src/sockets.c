@@ -863,7 +863,9 @@ struct walk {
 	bool want_fifo, want_sock, match_sock;
 	struct pairmap seen;	/* directories visited: (dev_key, ino) */
 	struct strbuf path;	/* logical path of the entry at hand */
-	unsigned unreadable;
+	unsigned unreadable;	/* directories or entries not read */
+	char *first_bad;	/* the first of them, and why */
+	int first_err;
 	/* socket files bound in no socket of the own netns */
 	struct pairmap others;	/* bound in the other netns */
 	bool others_read;
@@ -874,6 +876,23 @@ struct walk {
 
 static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		     int depth);
+
+/* Something below a socket dir could not be read (w->path, or @name in
+ * it): what it holds is missing from the scan. */
+static void walk_missed(struct walk *w, const char *name, int err)
+{
+	if (!w->unreadable++) {
+		struct strbuf sb = { 0 };
+
+		sb_puts(&sb, w->path.buf ? w->path.buf : "");
+		if (name) {
+			sb_putc(&sb, '/');
+			sb_puts(&sb, name);
+		}
+		w->first_bad = sb.buf;
+		w->first_err = err;
+	}
+}
 
 static void add_file_obj(struct scan_ctx *ctx, enum kind kind,
 			 const char *path, const struct stat *st,
@@ -947,8 +966,9 @@ static void enter_dir(struct walk *w, int dfd, const char *name,
 		return;
 	fd = open_dir_at(dfd, name);
 	if (fd < 0) {
-		if (errno == EACCES || errno == EPERM)
-			w->unreadable++;
+		/* gone, or replaced since the fstatat: nothing missed */
+		if (errno != ENOENT && errno != ELOOP && errno != ENOTDIR)
+			walk_missed(w, NULL, errno);
 		return;
 	}
 	if (fstat(fd, &st2) || st2.st_dev != st->st_dev ||
@@ -969,14 +989,23 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 	DIR *d = fdopendir(fd);
 
 	if (!d) {
+		walk_missed(w, NULL, errno);
 		close(fd);
 		return;
 	}
-	while ((de = readdir(d))) {
-		const char *name = de->d_name;
+	for (;;) {
+		const char *name;
 		size_t mark = w->path.len;
 		struct stat st;
 
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno)
+				walk_missed(w, NULL, errno);
+			break;
+		}
+		name = de->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
 		/* d_type spares a stat for the common boring entries */
@@ -984,8 +1013,11 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		    de->d_type == DT_CHR || de->d_type == DT_BLK)
 			continue;
 		if (fstatat(dirfd(d), name, &st,
-			    AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
+			    AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT)) {
+			if (errno != ENOENT)
+				walk_missed(w, name, errno);
 			continue;
+		}
 		sb_putc(&w->path, '/');
 		sb_puts(&w->path, name);
 		if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH)
@@ -1009,16 +1041,28 @@ static void walk_sockdir(struct walk *w, const char *dir)
 	struct stat st;
 	int fd;
 
-	if (sockdir_path(buf, sizeof(buf), ctx->root, dir, l))
+	if (sockdir_path(buf, sizeof(buf), ctx->root, dir, l)) {
+		scan_warn(ctx, "socket dir %s: %s", dir,
+			  strerror(ENAMETOOLONG));
+		ctx->complete = false;
 		return;
+	}
 	fd = open_dir_at(AT_FDCWD, buf);
 	if (fd < 0) {
+		/* A default dir the system does not have holds nothing; one
+		 * the operator named is reported (the command layer decides
+		 * what else to make of it). */
+		if (errno == ENOENT && ctx->sockdirs == default_sockdirs)
+			return;
 		if (errno == ELOOP || errno == ENOTDIR)
 			scan_warn(ctx, "socket dir %s is a symlink or not a "
 				  "directory: skipped", dir);
-		else if (errno != ENOENT)
+		else if (errno == ENOENT)
+			scan_warn(ctx, "socket dir %s does not exist", dir);
+		else
 			scan_warn(ctx, "cannot open socket dir %s: %s", dir,
 				  strerror(errno));
+		ctx->complete = false;
 		return;
 	}
 	if (fstat(fd, &st) ||
@@ -1061,9 +1105,20 @@ int sockets_collect(struct scan_ctx *ctx)
 	for (size_t i = 0; i < ndirs; i++)
 		if (dirs[i])
 			walk_sockdir(&w, dirs[i]);
-	if (w.unreadable)
-		scan_warn(ctx, "socket dirs: %u directories could not be "
-			  "read", w.unreadable);
+	if (w.unreadable) {
+		struct strbuf sb = { 0 };
+
+		sb_put_escaped(&sb, w.first_bad ? w.first_bad : "");
+		scan_warn(ctx, "socket dirs: %u director%s or entr%s could not "
+			  "be read (%s: %s); socket files and FIFOs there are "
+			  "not listed", w.unreadable,
+			  w.unreadable == 1 ? "y" : "ies",
+			  w.unreadable == 1 ? "y" : "ies",
+			  sb.buf ? sb.buf : "", strerror(w.first_err));
+		sb_free(&sb);
+		ctx->complete = false;
+	}
+	free(w.first_bad);
 	if (w.unknown)
 		scan_warn(ctx, "socket files: %u could not be probed (%s)",
 			  w.unknown, ctx->privileged ? "connect failed" :

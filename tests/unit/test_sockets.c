@@ -267,12 +267,13 @@ static void test_proc_line_malformed(void **state)
 /* The fixture tree's /proc/net/unix through the collector. */
 static void test_proc_fixture_root(void **state)
 {
-	static const char *const dirs[] = { "/nonexistent" };
+	static const char *const dirs[] = { NULL };
 	struct scan_ctx ctx;
 	struct obj *o;
 
 	(void)state;
-	ctx_init(&ctx, FIXTURE_ROOT, dirs, 1, KMASK(KIND_UNIX));
+	/* no socket dir at all: /proc/net/unix alone */
+	ctx_init(&ctx, FIXTURE_ROOT, dirs, 0, KMASK(KIND_UNIX));
 	assert_int_equal(sockets_collect(&ctx), 0);
 	assert_int_equal(count_kind(&ctx, KIND_UNIX), 7);
 	assert_int_equal(ctx.objs.n, 7);
@@ -787,6 +788,122 @@ static void test_fixture_root_sockfiles(void **state)
 	free(t);
 }
 
+/* How many warnings of @ctx contain @s. */
+static size_t warned(const struct scan_ctx *ctx, const char *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ctx->nwarnings; i++)
+		n += strstr(ctx->warnings[i], s) != NULL;
+	return n;
+}
+
+/*
+ * A socket dir that cannot be walked makes the scan incomplete, with a
+ * warning: one that is a file or a symlink, one the operator named that
+ * does not exist, a directory or an entry below that cannot be read. A
+ * default dir the system lacks is no loss.
+ */
+static void test_walk_unwalkable(void **state)
+{
+	static const char *const dirs[] = { "/run", "/tmp", "/var/tmp",
+					    "/missing" };
+	char *t = mktemp_dir(), *p;
+	struct scan_ctx ctx;
+
+	(void)state;
+	mkdir_at(t, "proc");
+	mkdir_at(t, "proc/net");
+	p = join(t, "proc/net/unix");
+	close(open(p, O_CREAT | O_WRONLY, 0644));
+	free(p);
+	mkdir_at(t, "run");
+	mkdir_at(t, "run/app");
+	p = join(t, "run/app/stale.sock");
+	make_stale(p);
+	free(p);
+	p = join(t, "run/ok.sock");
+	make_stale(p);
+	free(p);
+	p = join(t, "tmp");
+	close(open(p, O_CREAT | O_WRONLY, 0644));	/* a file */
+	free(p);
+	mkdir_at(t, "var");
+	p = join(t, "var/tmp");
+	assert_int_equal(symlink("/tmp", p), 0);
+	free(p);
+
+	/* every one readable but /tmp, /var/tmp and /missing */
+	ctx_init(&ctx, t, dirs, 4, KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO));
+	ctx.live = false;
+	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_false(ctx.complete);
+	assert_int_equal(ctx.nwarnings, 3);
+	assert_int_equal(warned(&ctx, "socket dir /tmp is a symlink or not a "
+				"directory"), 1);
+	assert_int_equal(warned(&ctx, "socket dir /var/tmp is a symlink or "
+				"not a directory"), 1);
+	assert_int_equal(warned(&ctx, "socket dir /missing does not exist"),
+			 1);
+	assert_non_null(find_path(&ctx, KIND_SOCKFILE, "/run/app/stale.sock"));
+	ctx_fini(&ctx);
+
+	/* the defaults: missing ones are nothing to report */
+	ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
+	ctx.live = false;
+	p = join(t, "tmp");
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	p = join(t, "var/tmp");
+	assert_int_equal(unlink(p), 0);
+	free(p);
+	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_true(ctx.complete);
+	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(count_kind(&ctx, KIND_SOCKFILE), 2);
+	ctx_fini(&ctx);
+
+	/* a directory below that cannot be read (as nobody) */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(t, 0755), 0);
+		p = join(t, "run/app");
+		assert_int_equal(chmod(p, 0700), 0);
+		free(p);
+		ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
+		ctx.live = false;
+		assert_int_equal(seteuid(65534), 0);
+		assert_int_equal(sockets_collect(&ctx), 0);
+		assert_int_equal(seteuid(0), 0);
+		assert_false(ctx.complete);
+		assert_int_equal(ctx.nwarnings, 1);
+		assert_int_equal(warned(&ctx, "socket dirs: 1 directory or "
+					"entry could not be read (/run/app: "
+					"Permission denied)"), 1);
+		assert_non_null(find_path(&ctx, KIND_SOCKFILE, "/run/ok.sock"));
+		assert_null(find_path(&ctx, KIND_SOCKFILE,
+				      "/run/app/stale.sock"));
+		ctx_fini(&ctx);
+		/* readable but not searchable: it lists, but its entries
+		 * cannot be looked at */
+		p = join(t, "run/app");
+		assert_int_equal(chmod(p, 0744), 0);
+		free(p);
+		ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
+		ctx.live = false;
+		assert_int_equal(seteuid(65534), 0);
+		assert_int_equal(sockets_collect(&ctx), 0);
+		assert_int_equal(seteuid(0), 0);
+		assert_false(ctx.complete);
+		assert_int_equal(warned(&ctx, "socket dirs: 1 directory or "
+					"entry could not be read "
+					"(/run/app/stale.sock: Permission "
+					"denied)"), 1);
+		ctx_fini(&ctx);
+	}
+	rm_tree(t);
+	free(t);
+}
+
 /* The kernel never writes a NUL byte into /proc/net/unix: a line holding
  * one is malformed, neither cut at the NUL nor glued onto the name before
  * it, and the lines after it are still read. */
@@ -803,7 +920,7 @@ static void test_proc_nul_bytes(void **state)
 		"@abstract\n"
 		"0000000000000000: 00000002 00000000 00000000 0002 01 30006 "
 		"/run/last\0";
-	static const char *const dirs[] = { "/nonexistent" };
+	static const char *const dirs[] = { NULL };
 	char *t = mktemp_dir(), *p;
 	struct scan_ctx ctx;
 	struct obj *o;
@@ -820,7 +937,7 @@ static void test_proc_nul_bytes(void **state)
 	close(fd);
 	free(p);
 
-	ctx_init(&ctx, t, dirs, 1, KMASK(KIND_UNIX));
+	ctx_init(&ctx, t, dirs, 0, KMASK(KIND_UNIX));
 	ctx.live = false;
 	assert_int_equal(sockets_collect(&ctx), 0);
 	rm_tree(t);
@@ -1283,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_diag_bad_attrs),
 		cmocka_unit_test(test_walk_tree),
 		cmocka_unit_test(test_fixture_root_sockfiles),
+		cmocka_unit_test(test_walk_unwalkable),
 		cmocka_unit_test(test_proc_nul_bytes),
 		cmocka_unit_test(test_live_bound_not_sockfile),
 		cmocka_unit_test(test_live_stale_and_reap),

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_sockdir_walk.sh - a socket dir that cannot be walked makes the scan
+# incomplete, with a warning that names it: a socket dir that is a file or
+# a symlink, a directory below one that cannot be read. A default socket
+# dir the system does not have is no loss.
+# shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+
+command -v setpriv >/dev/null || t_skip_all "needs setpriv(1)"
+id nobody >/dev/null 2>&1 || t_skip_all "needs a user 'nobody'"
+TRUST=
+if "$IPCSCAN" --help 2>/dev/null | grep -q -- --trust-pidns; then
+	TRUST=--trust-pidns
+fi
+
+leak a unix,as=s1:/run/ok.sock
+# A complete view first: nothing in the default dirs is unreadable.
+list_json
+t_jq "default dirs, all readable: complete" '.complete == true'
+t_jq "default dirs: no warning" '.warnings == []'
+
+# A socket dir that is a file, and one that is a symlink.
+: >/run/afile
+ln -s /run /tmp/alink
+list_json --socket-dir /run --socket-dir /run/afile --socket-dir /tmp/alink
+t_jq "a socket dir that is a file or a symlink: complete is false" \
+	'.complete == false'
+t_jq "... the warnings name both" '(.warnings | sort) == [
+	"socket dir /run/afile is a symlink or not a directory: skipped",
+	"socket dir /tmp/alink is a symlink or not a directory: skipped"]'
+find_path sockfile /run/ok.sock
+o_state orphan "the stale socket file in the readable dir"
+gc_json --dry-run --min-age 0 --socket-dir /run --socket-dir /run/afile
+t_gjq "gc --json: complete is false there too" '.complete == false'
+t_gjq "gc --json: with the warning" '.warnings ==
+	["socket dir /run/afile is a symlink or not a directory: skipped"]'
+
+# A directory below a socket dir that cannot be read: root without
+# CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, in a pid namespace of its own
+# in which every process has the same capabilities (so that the processes
+# stay inspectable and only the directory is missed).
+mkdir -p /tmp/locked
+leak b unix,as=s2:/tmp/locked/hidden.sock
+chown nobody /tmp/locked
+chmod 0700 /tmp/locked
+NODAC=(setpriv --bounding-set=-dac_override,-dac_read_search
+	--inh-caps=-dac_override,-dac_read_search)
+run_nodac() {
+	unshare --pid --fork --mount --mount-proc "${NODAC[@]}" \
+		timeout 60 "$IPCSCAN" "$@"
+}
+run_nodac list --json $TRUST -t sockfile >"$T_JSON" 2>"$T_WORK/err"
+t_is "$?" 0 "unreadable directory below /tmp: exit 0"
+t_jq "unreadable directory below /tmp: complete is false" \
+	'.complete == false'
+t_jq "... one warning, naming it and saying what is missing" \
+	'.warnings == ["socket dirs: 1 directory or entry could not be read
+	 (/tmp/locked: Permission denied); socket files and FIFOs there are
+	 not listed" | gsub("\n\t "; " ")]'
+t_like "$(cat "$T_WORK/err")" 'warning: socket dirs: 1 directory' \
+	"... also on stderr"
+obj_none "the socket file in it is not listed" \
+	'.path == "/tmp/locked/hidden.sock"'
+find_path sockfile /run/ok.sock
+run_nodac gc --json $TRUST --min-age 0 -t sockfile >"$T_WORK/gc.json" \
+	2>"$T_WORK/err"
+T_GC=$T_WORK/gc.json
+t_gjq "gc: complete is false, with the warning" '.complete == false and
+	any(.warnings[]; startswith("socket dirs: 1 directory"))'
+t_gjq "gc: the readable dir's orphan is removed all the same" \
+	'[.actions[] | "\(.action) \(.path)"] == ["removed /run/ok.sock"]'
+t_ok "the socket file in the unreadable dir is still there" \
+	test -S /tmp/locked/hidden.sock
+
+t_done
