@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -46,24 +49,111 @@ static reap_fn reaper_of(enum kind k)
 	}
 }
 
-/* Take the gc lock; returns the fd (kept open for the run) or -1 after
- * printing why. */
-static int take_lock(void)
+/*
+ * The directory that holds the gc lock, opened (O_NOFOLLOW) and checked
+ * through the fd: a directory owned by @uid that no group or other user
+ * can write to (for @exact: mode exactly 0700, as tmux checks
+ * /tmp/tmux-UID). Returns the fd, or -1 with *why set.
+ */
+static int open_lockdir(const char *dir, uid_t uid, bool exact,
+			const char **why)
 {
-	char path[4096];
-	const char *dir = "/run";
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0) {
+		int e = errno;
+
+		/* say what is wrong with it rather than "Permission denied" */
+		if (lstat(dir, &st))
+			*why = strerror(e);
+		else if (S_ISLNK(st.st_mode))
+			*why = "a symbolic link";
+		else if (!S_ISDIR(st.st_mode))
+			*why = "not a directory";
+		else if (st.st_uid != uid)
+			*why = "owned by another user";
+		else
+			*why = strerror(e);
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		*why = strerror(errno);
+	} else if (st.st_uid != uid) {
+		*why = "owned by another user";
+	} else if (exact ? (st.st_mode & 07777) != 0700
+			 : (st.st_mode & 022) != 0) {
+		*why = exact ? "its mode is not 0700"
+			     : "writable by group or others";
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/*
+ * Where a gc of this user places its lock: /run for root; otherwise
+ * $XDG_RUNTIME_DIR, or without it (cron, su) /run/user/UID when that is the
+ * user's, or /tmp/ipcscan-UID, made 0700 if absent and refused unless it
+ * is the user's own 0700 directory: a path another user could plant is
+ * never used. Returns a directory fd, or -1 after printing why.
+ */
+static int lock_dir(char *path, size_t len)
+{
+	uid_t uid = geteuid();
+	const char *env = getenv("XDG_RUNTIME_DIR"), *why = NULL;
+	bool made = false;
 	int fd;
 
-	if (geteuid() != 0) {
-		dir = getenv("XDG_RUNTIME_DIR");
-		if (!dir || dir[0] != '/') {
-			fprintf(stderr, "ipcscan: XDG_RUNTIME_DIR is not set; "
-					"cannot place the gc lock\n");
+	if (uid == 0) {
+		/* as before: the system's /run, whatever its mode */
+		snprintf(path, len, "/run");
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		why = fd < 0 ? strerror(errno) : NULL;
+	} else if (env && *env) {
+		if (env[0] != '/') {
+			fprintf(stderr, "ipcscan: XDG_RUNTIME_DIR is not "
+				"absolute: '%s'; cannot place the gc lock\n",
+				env);
 			return -1;
 		}
+		snprintf(path, len, "%s", env);
+		fd = open_lockdir(path, uid, false, &why);
+	} else {
+		snprintf(path, len, "/run/user/%u", (unsigned)uid);
+		fd = open_lockdir(path, uid, false, &why);
+		if (fd >= 0)
+			return fd;
+		snprintf(path, len, "/tmp/ipcscan-%u", (unsigned)uid);
+		made = !mkdir(path, 0700);
+		fd = open_lockdir(path, uid, !made, &why);
+		/* ours, just made: only the umask can have changed it */
+		if (fd >= 0 && made && fchmod(fd, 0700)) {
+			why = strerror(errno);
+			close(fd);
+			fd = -1;
+		}
 	}
+	if (fd < 0)
+		fprintf(stderr, "ipcscan: cannot place the gc lock in '%s': "
+			"%s\n", path, why);
+	return fd;
+}
+
+/* Take the gc lock; returns the fd (kept open for the run) or -1 after
+ * printing why. A dry run takes none (see cmd_gc). */
+static int take_lock(void)
+{
+	char dir[4096], path[4200];
+	int dfd = lock_dir(dir, sizeof(dir)), fd;
+
+	if (dfd < 0)
+		return -1;
 	snprintf(path, sizeof(path), "%s/ipcscan.lock", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(dfd, "ipcscan.lock",
+		    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	close(dfd);
 	if (fd < 0) {
 		fprintf(stderr, "ipcscan: cannot open lock '%s': %s\n", path,
 			strerror(errno));
@@ -82,20 +172,46 @@ static int take_lock(void)
 	return fd;
 }
 
-static bool excluded(const struct cli *cli, const struct obj *o)
+/* Does exclude pattern @g match @o's name, path or (SysV) key? A key is
+ * a hex number: 0x0052E2C1 is 0x0052e2c1. */
+static bool exclude_matches(const char *g, const struct obj *o)
 {
 	char key[16];
 
+	if ((o->name && !fnmatch(g, o->name, 0)) ||
+	    (o->path && !fnmatch(g, o->path, 0)))
+		return true;
+	if (o->id < 0)
+		return false;
 	snprintf(key, sizeof(key), "0x%08x", o->key);
-	for (size_t i = 0; i < cli->nexcludes; i++) {
-		const char *g = cli->excludes[i];
+	return !fnmatch(g, key, FNM_CASEFOLD);
+}
 
-		if ((o->name && !fnmatch(g, o->name, 0)) ||
-		    (o->path && !fnmatch(g, o->path, 0)) ||
-		    (o->id >= 0 && !fnmatch(g, key, 0)))
+static bool excluded(const struct cli *cli, const struct obj *o)
+{
+	for (size_t i = 0; i < cli->nexcludes; i++)
+		if (exclude_matches(cli->excludes[i], o))
 			return true;
-	}
 	return false;
+}
+
+/* A pattern that matches no object the scan saw, in any state, is most
+ * likely a typo that protects nothing: one warning per pattern. */
+static void warn_unmatched_excludes(const struct cli *cli,
+				    struct scan_ctx *ctx)
+{
+	for (size_t i = 0; i < cli->nexcludes; i++) {
+		bool hit = false;
+
+		for (size_t j = 0; j < i && !hit; j++)
+			hit = !strcmp(cli->excludes[j], cli->excludes[i]);
+		for (size_t j = 0; j < ctx->objs.n && !hit; j++)
+			hit = exclude_matches(cli->excludes[i],
+					      &ctx->objs.v[j]);
+		if (!hit)
+			scan_warn(ctx, "--exclude '%s' matched no object",
+				  cli->excludes[i]);
+	}
 }
 
 /* A short printable identity for logs and the table. */
@@ -107,10 +223,49 @@ static void identity(struct strbuf *sb, const struct obj *o)
 		sb_put_escaped(sb, o->path ? o->path : o->name ? o->name : "?");
 }
 
-static void audit(const struct obj *o, const struct gc_result *res)
+/*
+ * syslog(3) reports nothing: without a listener on /dev/log every record
+ * is dropped in silence. Before the first record, connect to it as glibc
+ * does (a datagram socket, then a stream one); if neither connects, warn
+ * once, on stderr and in the JSON warnings.
+ */
+static void check_syslog(struct scan_ctx *ctx)
+{
+	static bool checked;
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t before = ctx->nwarnings;
+	int e = 0;
+
+	if (checked)
+		return;
+	checked = true;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", _PATH_LOG);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+
+		if (fd < 0) {
+			e = errno;
+			continue;
+		}
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			close(fd);
+			return;
+		}
+		e = errno;
+		close(fd);
+	}
+	scan_warn(ctx, "cannot reach the system log at %s (%s): removals "
+		  "are not recorded there", _PATH_LOG, strerror(e));
+	cli_print_warnings_from(ctx, before);
+}
+
+static void audit(struct scan_ctx *ctx, const struct obj *o,
+		  const struct gc_result *res)
 {
 	struct strbuf id = { 0 }, why = { 0 };
 
+	check_syslog(ctx);
 	identity(&id, o);
 	sb_put_escaped(&why, o->reason);
 	if (res->act == ACT_REMOVED)
@@ -172,7 +327,7 @@ static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 			 strerror(r < 0 ? -r : EIO));
 	}
 	if (res->act == ACT_REMOVED || res->act == ACT_FAILED)
-		audit(o, res);
+		audit(ctx, o, res);
 	if (res->act == ACT_FAILED)
 		report_failure(o, res);
 }
@@ -238,9 +393,17 @@ static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 	return 0;
 }
 
+/* What gc did and left, for the table's summary and the JSON counts. */
+struct gc_sum {
+	unsigned count[ACT_COUNT];
+	unsigned held_age;	/* orphans younger than --min-age */
+	unsigned held_exclude;	/* orphans an --exclude protects */
+	uint64_t freed;		/* in a dry run: what a real run would free */
+};
+
 static cJSON *gc_json(const struct cli *cli, const struct scan_ctx *ctx,
 		      const struct gc_result *res, size_t n,
-		      const unsigned *count, uint64_t freed)
+		      const struct gc_sum *sum)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr;
 
@@ -279,29 +442,34 @@ static cJSON *gc_json(const struct cli *cli, const struct scan_ctx *ctx,
 					      json_bytes(res[i].error));
 		cJSON_AddItemToArray(arr, a);
 	}
-	cJSON_AddNumberToObject(doc, "removed", count[ACT_REMOVED]);
-	cJSON_AddNumberToObject(doc, "would_remove", count[ACT_WOULD]);
-	cJSON_AddNumberToObject(doc, "skipped", count[ACT_SKIPPED]);
-	cJSON_AddNumberToObject(doc, "failed", count[ACT_FAILED]);
+	cJSON_AddNumberToObject(doc, "removed", sum->count[ACT_REMOVED]);
+	cJSON_AddNumberToObject(doc, "would_remove", sum->count[ACT_WOULD]);
+	cJSON_AddNumberToObject(doc, "skipped", sum->count[ACT_SKIPPED]);
+	cJSON_AddNumberToObject(doc, "failed", sum->count[ACT_FAILED]);
+	/* orphans that are not actions: too young, or excluded */
+	cJSON_AddNumberToObject(doc, "held_by_age", sum->held_age);
+	cJSON_AddNumberToObject(doc, "held_by_exclude", sum->held_exclude);
 	/* in a dry run: the bytes a real run would free */
-	cJSON_AddNumberToObject(doc, "bytes_freed", (double)freed);
+	cJSON_AddNumberToObject(doc, "bytes_freed", (double)sum->freed);
 	return doc;
 }
 
-static int gc_table(const struct gc_result *res, size_t n,
-		    const unsigned *count, uint64_t freed)
+static int gc_table(const struct cli *cli, const struct gc_result *res,
+		    size_t n, const struct gc_sum *sum)
 {
 	struct libscols_table *tb = scols_new_table();
-	static const char *const hdr[] = { "ACTION", "KIND", "ID/NAME",
+	/* KEY: what an --exclude of a SysV object matches */
+	static const char *const hdr[] = { "ACTION", "KIND", "ID/NAME", "KEY",
 					   "SIZE", "REASON" };
+	const unsigned *count = sum->count;
 	struct strbuf cell = { 0 };
 	int r = 0;
 
 	if (!tb)
 		return -ENOMEM;
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 6; i++)
 		if (!scols_table_new_column(tb, hdr[i], 0,
-					    i == 3 ? SCOLS_FL_RIGHT : 0))
+					    i == 4 ? SCOLS_FL_RIGHT : 0))
 			r = -ENOMEM;
 	for (size_t i = 0; i < n && !r; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -320,20 +488,26 @@ static int gc_table(const struct gc_result *res, size_t n,
 			sb_puts(&cell, o->path ? o->path : o->name);
 		scols_line_set_data(ln, 2, cell.buf);
 		cell.len = 0;
+		if (o->id >= 0)
+			sb_printf(&cell, "0x%08x", o->key);
+		scols_line_set_data(ln, 3, cell.len ? cell.buf : NULL);
+		cell.len = 0;
 		if (obj_has_size(o))	/* blank for sem, as in list */
 			fmt_size(&cell, o->size, false);
-		scols_line_set_data(ln, 3, cell.len ? cell.buf : NULL);
-		scols_line_set_data(ln, 4, res[i].error[0] ? res[i].error
+		scols_line_set_data(ln, 4, cell.len ? cell.buf : NULL);
+		scols_line_set_data(ln, 5, res[i].error[0] ? res[i].error
 							  : o->reason);
 	}
 	if (!r && n && scols_print_table(tb))
 		r = -EIO;
 	cell.len = 0;
-	fmt_size(&cell, freed, false);
+	fmt_size(&cell, sum->freed, false);
 	printf("%s%u removed, %u would be removed, %u skipped, %u failed, "
-	       "%s %s\n", n ? "\n" : "", count[ACT_REMOVED],
-	       count[ACT_WOULD], count[ACT_SKIPPED], count[ACT_FAILED],
-	       cell.buf, count[ACT_WOULD] ? "would be freed" : "freed");
+	       "%s %s; held back: %u by --min-age, %u by --exclude\n",
+	       n ? "\n" : "", count[ACT_REMOVED], count[ACT_WOULD],
+	       count[ACT_SKIPPED], count[ACT_FAILED], cell.buf,
+	       cli->dry_run ? "would be freed" : "freed", sum->held_age,
+	       sum->held_exclude);
 	sb_free(&cell);
 	scols_unref_table(tb);
 	return r;
@@ -351,19 +525,23 @@ int cmd_gc(const struct cli *cli)
 {
 	struct scan_ctx ctx;
 	struct gc_result *res;
-	unsigned count[ACT_COUNT] = { 0 };
-	uint64_t freed = 0;
+	struct gc_sum sum = { 0 };
 	size_t n = 0;
 	int lock, r;
 
-	lock = take_lock();
-	if (lock < 0)
+	/* A dry run changes nothing, so it needs no lock: it runs beside a
+	 * real gc, and where no lock could be placed (cron without
+	 * XDG_RUNTIME_DIR). */
+	lock = cli->dry_run ? -1 : take_lock();
+	if (lock < 0 && !cli->dry_run)
 		return EXIT_RUNTIME;
 	if (cli_scan(cli, &ctx)) {
 		scan_free(&ctx);
-		close(lock);
+		if (lock >= 0)
+			close(lock);
 		return EXIT_RUNTIME;
 	}
+	warn_unmatched_excludes(cli, &ctx);
 	cli_print_warnings(&ctx);
 	res = xcalloc(ctx.objs.n, sizeof(*res));
 	for (size_t i = 0; i < ctx.objs.n; i++) {
@@ -371,11 +549,16 @@ int cmd_gc(const struct cli *cli)
 		int64_t age = obj_age(o, ctx.now);
 
 		/* The same predicate as list's STATE column, plus the
-		 * operator's age threshold and excludes. */
-		if (o->state != STATE_ORPHAN || !cli_filter(cli, &ctx, o) ||
-		    age < 0 || (uint64_t)age < cli->min_age || excluded(cli, o))
+		 * operator's excludes and age threshold; an orphan they
+		 * hold back is counted once, under the exclude first. */
+		if (o->state != STATE_ORPHAN || !cli_filter(cli, &ctx, o))
 			continue;
-		res[n++].o = o;
+		if (excluded(cli, o))
+			sum.held_exclude++;
+		else if (age < 0 || (uint64_t)age < cli->min_age)
+			sum.held_age++;
+		else
+			res[n++].o = o;
 	}
 	/* the order of list: by kind, then id or name */
 	qsort(res, n, sizeof(*res), cmp_results);
@@ -387,7 +570,8 @@ int cmd_gc(const struct cli *cli)
 				strerror(-r));
 			free(res);
 			scan_free(&ctx);
-			close(lock);
+			if (lock >= 0)
+				close(lock);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -395,20 +579,21 @@ int cmd_gc(const struct cli *cli)
 	for (size_t i = 0; i < n; i++) {
 		if (!res[i].checked)
 			reap_one(&ctx, cli, &res[i]);
-		count[res[i].act]++;
+		sum.count[res[i].act]++;
 		/* dry runs free nothing; their table shows what would go */
 		if (res[i].act == ACT_REMOVED || res[i].act == ACT_WOULD)
-			freed += res[i].o->size;
+			sum.freed += res[i].o->size;
 	}
 	closelog();
 	if (cli->json)
-		r = json_print(stdout, gc_json(cli, &ctx, res, n, count, freed));
+		r = json_print(stdout, gc_json(cli, &ctx, res, n, &sum));
 	else
-		r = gc_table(res, n, count, freed);
+		r = gc_table(cli, res, n, &sum);
 	free(res);
 	scan_free(&ctx);
-	close(lock);
+	if (lock >= 0)
+		close(lock);
 	if (cli_finish_output(stdout, r, NULL))
 		return EXIT_RUNTIME;
-	return count[ACT_FAILED] ? EXIT_RUNTIME : EXIT_OK;
+	return sum.count[ACT_FAILED] ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -45,7 +45,14 @@ T_PIDS[flock]=$fpid
 wait_locked || t_bail "flock(1) did not take $LOCK"
 gc_blocked "lock held by flock(1)" --json
 gc_blocked "lock held, table output"
-gc_blocked "lock held, dry run" --dry-run --json
+# A dry run changes nothing and takes no lock: it runs beside a real gc.
+ipcscan gc --min-age 0 --dry-run --json >"$T_WORK/out" 2>"$T_WORK/err"
+t_is "$?" 0 "lock held, dry run: exit 0 (a dry run takes no lock)"
+t_is "$(jq -c '{dry_run, would_remove, removed}' "$T_WORK/out")" \
+	'{"dry_run":true,"would_remove":2,"removed":0}' \
+	"lock held, dry run: reports what a real run would remove"
+t_ok "lock held, dry run: the pshm orphan is still there" \
+	test -f /dev/shm/victim
 # flock(1) passes the locked descriptor on to its command: stop both.
 read -r -a kids <"/proc/$fpid/task/$fpid/children"
 kill -TERM "${kids[@]}" "$fpid" 2>/dev/null

@@ -78,13 +78,82 @@ for i in "shm id=${F[rshm.id]} key=0x00001001" \
 		--arg i "$i"
 done
 
-# Without a runtime dir nobody has no place for the lock.
-setpriv --reuid=nobody --regid="$NGID" --clear-groups env -u XDG_RUNTIME_DIR \
-	"$IPCSCAN" gc --min-age 0 --json >"$T_WORK/out" 2>"$T_WORK/err"
-t_is "$?" 1 "gc as nobody without XDG_RUNTIME_DIR: exit 1"
-t_is "$(wc -l <"$T_WORK/err")" 1 "... one line on stderr"
-t_like "$(cat "$T_WORK/err")" 'XDG_RUNTIME_DIR' "... naming XDG_RUNTIME_DIR"
-t_is "$(head -c 200 "$T_WORK/out")" "" "... nothing on stdout"
+# Without XDG_RUNTIME_DIR (cron, su): /run/user/UID when it is the user's,
+# else /tmp/ipcscan-UID (made 0700), never a directory another user could
+# have planted. -t fifo: these runs must find nothing to remove.
+TMPLOCK=/tmp/ipcscan-65534
+# nobody_gc ENV-ARGS... -- GC-ARGS... : gc as nobody, output in $T_WORK.
+nobody_gc() {
+	local envargs=()
+	while [ "$1" != -- ]; do
+		envargs+=("$1")
+		shift
+	done
+	shift
+	setpriv --reuid=nobody --regid="$NGID" --clear-groups \
+		env -u XDG_RUNTIME_DIR "${envargs[@]}" "$IPCSCAN" gc -t fifo \
+		--min-age 0 "$@" >"$T_WORK/out" 2>"$T_WORK/err"
+	NRC=$?
+}
+refused() {
+	t_is "$NRC" 1 "$1: exit 1"
+	t_is "$(wc -l <"$T_WORK/err")" 1 "$1: one line on stderr"
+	t_like "$(cat "$T_WORK/err")" "$2" "$1: says '$2'"
+	t_is "$(head -c 200 "$T_WORK/out")" "" "$1: nothing on stdout"
+}
+
+rm -f "$RUNDIR/ipcscan.lock"
+nobody_gc -- --json
+t_is "$NRC" 0 "no XDG_RUNTIME_DIR, /run/user/65534 is nobody's: exit 0"
+t_ok "... the lock is in /run/user/65534" test -f "$RUNDIR/ipcscan.lock"
+t_ok "... nothing made in /tmp" test ! -e "$TMPLOCK"
+rm -f "$RUNDIR/ipcscan.lock"
+nobody_gc XDG_RUNTIME_DIR= -- --json
+t_is "$NRC" 0 "an empty XDG_RUNTIME_DIR is no XDG_RUNTIME_DIR: exit 0"
+t_ok "... the lock is in /run/user/65534" test -f "$RUNDIR/ipcscan.lock"
+rm -f "$RUNDIR/ipcscan.lock"
+
+chown root "$RUNDIR"
+nobody_gc -- --json
+t_is "$NRC" 0 "/run/user/65534 owned by root: exit 0"
+t_ok "... the lock is in $TMPLOCK" test -f "$TMPLOCK/ipcscan.lock"
+t_is "$(stat -c '%U %a %F' "$TMPLOCK")" "nobody 700 directory" \
+	"... $TMPLOCK was made nobody's, mode 0700"
+chown nobody "$RUNDIR"
+chmod 0777 "$RUNDIR"
+rm -rf "$TMPLOCK"
+nobody_gc -- --json
+t_is "$NRC" 0 "/run/user/65534 writable by others: exit 0"
+t_ok "... not used: the lock is in $TMPLOCK" test -f "$TMPLOCK/ipcscan.lock"
+t_ok "... and not in /run/user/65534" test ! -e "$RUNDIR/ipcscan.lock"
+rm -rf "$RUNDIR" "$TMPLOCK"
+
+# Planted: another user's, a symlink, a mode other than 0700.
+mkdir -m 0700 "$TMPLOCK"
+nobody_gc -- --json
+refused "$TMPLOCK made by root" "owned by another user"
+t_ok "... no lock in it" test ! -e "$TMPLOCK/ipcscan.lock"
+nobody_gc -- --json --dry-run
+t_is "$NRC" 0 "... a dry run needs no lock: exit 0"
+t_is "$(jq -c '{dry_run, failed}' "$T_WORK/out")" \
+	'{"dry_run":true,"failed":0}' "... and reports as usual"
+rmdir "$TMPLOCK"
+mkdir -m 0700 /tmp/elsewhere && chown nobody /tmp/elsewhere
+ln -s /tmp/elsewhere "$TMPLOCK"
+nobody_gc -- --json
+refused "$TMPLOCK a symlink to nobody's directory" "symbolic link"
+t_ok "... nothing made through it" test ! -e /tmp/elsewhere/ipcscan.lock
+rm "$TMPLOCK"
+mkdir -m 0755 "$TMPLOCK" && chown nobody "$TMPLOCK"
+nobody_gc -- --json
+refused "$TMPLOCK nobody's but mode 0755" "mode is not 0700"
+rm -rf "$TMPLOCK"
+
+nobody_gc XDG_RUNTIME_DIR=relative/dir -- --json
+refused "a relative XDG_RUNTIME_DIR" \
+	"XDG_RUNTIME_DIR is not absolute: 'relative/dir'"
+nobody_gc XDG_RUNTIME_DIR=relative/dir -- --json -n
+t_is "$NRC" 0 "a relative XDG_RUNTIME_DIR, dry run (no lock): exit 0"
 
 # Root may remove everybody's orphans.
 gc_json --min-age 0

@@ -114,5 +114,32 @@ wait_lines 1
 t_jq_log "a failed removal: one <28> (daemon.warning) message naming it" \
 	'length == 1 and (.[0].msg |
 	 test("^<28>.*ipcscan\\[[0-9]+\\]: .*pshm /dev/shm/stuck"))'
+t_is "$(grep -c 'system log' "$T_GC.err")" 0 \
+	"with a listener on /dev/log: no syslog warning"
+
+# No listener: syslog(3) would drop every record in silence; gc warns once.
+# no_syslog DESC : two orphans removed, one warning (stderr and JSON).
+no_syslog() {
+	leak n pshm,as=n1:unlogged1 pshm,as=n2:unlogged2
+	gc_json --min-age 0 -t pshm
+	t_gjq "$1: both removed" '[.actions[] | select(.name // "" |
+		startswith("unlogged")) | .action] == ["removed", "removed"]'
+	t_is "$(grep -c 'ipcscan: warning: cannot reach the system log at /dev/log' \
+		"$T_GC.err")" 1 "$1: one warning on stderr, for two removals"
+	t_gjq "$1: the warning is in the JSON warnings" \
+		'[.warnings[] | select(test("cannot reach the system log"))] |
+		 length == 1'
+	ipcscan gc --min-age 0 -t pshm >"$T_WORK/out" 2>"$T_WORK/err"
+	t_is "$(grep -c 'system log' "$T_WORK/err")" 0 \
+		"$1: nothing removed, no warning"
+}
+stop listener
+no_syslog "/dev/log left by a dead listener"
+rm -f /dev/log
+no_syslog "no /dev/log"
+leak d pshm,as=d1:dry
+gc_json --min-age 0 --dry-run -t pshm
+t_is "$(grep -c 'system log' "$T_GC.err")" 0 \
+	"no /dev/log, dry run (nothing to record): no warning"
 
 t_done
