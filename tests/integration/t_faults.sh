@@ -66,7 +66,7 @@ t_jq_gc() {
 
 # clean: after each case, nothing is left for a gc to do.
 clean() {
-	ipcscan gc --min-age 0 --json >"$T_WORK/clean.json" 2>&1
+	ipcscan gc --min-age 0 --json >"$T_WORK/clean.json" 2>"$T_WORK/clean.err"
 	t_is "$? $(jq -c '[.failed, .skipped]' "$T_WORK/clean.json" 2>&1)" \
 		"0 [0,0]" \
 		"$1: afterwards a plain gc cleans up, exit 0"

@@ -139,7 +139,8 @@ obj_find "stale socket in a directory with a bad byte: listed once" \
 # Tables: one row per object, and no raw control byte reaches a terminal.
 count=$(jqo '.objects | length')
 ctl=$'[\x01-\x09\x0b-\x1f\x7f]'
-for args in "-r -n" "-n" "-n -o KIND,NAME,PATH,STATE,HOLDERS"; do
+for args in "-r --noheadings" "--noheadings" \
+	"--noheadings -o KIND,NAME,PATH,STATE,HOLDERS"; do
 	# shellcheck disable=SC2086
 	ipcscan list $args >"$T_WORK/t.out" 2>"$T_WORK/t.err"
 	rc=$?

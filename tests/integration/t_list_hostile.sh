@@ -86,13 +86,13 @@ t_is "$(jqo -r '[.objects[] | select(.kind == "pshm")] | length')" 8 \
 count=$(jqo '.objects | length')
 ipcscan list -t all -r --noheadings >"$T_WORK/table.raw" 2>"$T_WORK/table.err"
 rc=$?
-t_is "$rc" 0 "list -t all -r -n: exit 0"
+t_is "$rc" 0 "list -t all -r --noheadings: exit 0"
 t_is "$(wc -l <"$T_WORK/table.raw")" "$count" \
-	"list -t all -r -n: one line per object ($count)"
+	"list -t all -r --noheadings: one line per object ($count)"
 ipcscan list -t all --noheadings >"$T_WORK/table.txt" 2>/dev/null
 t_is "$(wc -l <"$T_WORK/table.txt")" "$count" \
-	"list -t all -n: one line per object ($count)"
-t_ok "list -r -n: no raw tab from a name" \
+	"list -t all --noheadings: one line per object ($count)"
+t_ok "list -r --noheadings: no raw tab from a name" \
 	bash -c "! grep -q \$'\\t' '$T_WORK/table.raw'"
 for t in raw txt; do
 	t_ok "table ($t): valid UTF-8" \
