@@ -93,9 +93,9 @@ t_is "$(jqo -r '[.objects[] | .name // .key] | sort | join(" ")')" \
 ipcscan list -t shm -o KIND -o KEY >"$T_WORK/out" 2>&1
 t_like "$(head -1 "$T_WORK/out")" '^KIND +KEY$' \
 	"-o KIND -o KEY: both lists, in order"
-ipcscan list -t shm -o +KEY -o STATE >"$T_WORK/out" 2>&1
-t_like "$(head -1 "$T_WORK/out")" '^KIND +ID/NAME .* AGE +KEY +STATE$' \
-	"-o +KEY -o STATE: the default set, then KEY, then STATE"
+ipcscan list -t shm -o +KEY -o INODE >"$T_WORK/out" 2>&1
+t_like "$(head -1 "$T_WORK/out")" '^KIND +ID/NAME .* AGE +KEY +INODE$' \
+	"-o +KEY -o INODE: the default set, then KEY, then INODE"
 usage_err "--sort twice" "--sort given twice ('SIZE', then 'KIND')" \
 	list --sort SIZE --sort KIND
 usage_err "--min-age twice" "--min-age given twice" \
