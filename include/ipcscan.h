@@ -80,6 +80,10 @@ struct unix_info {
 	uint64_t netns;		/* inode of the netns it was seen in, 0 unknown */
 };
 
+/* The reason, or its start, for a file kept because of its sticky bit
+ * (classify) and the remover's when the bit appeared after the scan. */
+#define STICKY_REASON "sticky bit set: kept by convention"
+
 struct obj {
 	enum kind kind;
 	enum state state;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "classify.h"
 #include "util.h"
@@ -281,6 +282,35 @@ static void classify_posix(struct obj *o, const struct proctab *pt,
 	set(o, STATE_ORPHAN, "no holder%s", age);
 }
 
+/*
+ * The sticky bit on a file in a socket dir (systemd-tmpfiles' and the XDG
+ * runtime dir's convention; /dev/shm, where POSIX shm and semaphores live,
+ * is one) says "keep me": such a file is never an orphan, whatever the
+ * evidence, and the reason says so before what the evidence said. Not for
+ * SysV kinds (there 01000 is SHM_DEST) nor queues (no such convention).
+ */
+static bool kept_by_sticky(const struct obj *o)
+{
+	switch (o->kind) {
+	case KIND_PSHM:
+	case KIND_PSEM:
+	case KIND_SOCKFILE:
+	case KIND_FIFO:
+		return o->mode & S_ISVTX;
+	default:
+		return false;
+	}
+}
+
+static void keep_sticky(struct obj *o)
+{
+	char was[sizeof(o->reason)];
+
+	memcpy(was, o->reason, sizeof(was));
+	set(o, STATE_UNKNOWN, STICKY_REASON "; %.*s",
+	    (int)(sizeof(o->reason) - sizeof(STICKY_REASON) - 2), was);
+}
+
 void classify(struct obj *o, const struct proctab *pt, time_t now)
 {
 	char age[48];
@@ -332,4 +362,7 @@ void classify(struct obj *o, const struct proctab *pt, time_t now)
 		set(o, STATE_UNKNOWN, "unknown kind");
 		break;
 	}
+	/* what is in use stays in-use: that is the stronger statement */
+	if (o->state != STATE_INUSE && kept_by_sticky(o))
+		keep_sticky(o);
 }

@@ -913,6 +913,9 @@ static bool same_file(const struct stat *st, const struct stat *dst,
 		msg = "replaced since scan (inode changed)";
 	else if (st->st_uid != o->uid)
 		msg = "owner changed since scan";
+	/* set since the scan (which would have kept the file) */
+	else if (o->kind != KIND_MQUEUE && (st->st_mode & S_ISVTX))
+		msg = STICKY_REASON;
 	else if (st->st_mtime != o->t_modify)
 		msg = "modified since scan";
 	/* reading a queue's status bumps its ctime: ours did */

@@ -1206,6 +1206,11 @@ static int still_same(int dfd, const char *base, const struct obj *o,
 		snprintf(why, whylen, "socket file was replaced");
 		return REAP_SKIP;
 	}
+	if (st->st_mode & S_ISVTX) {
+		/* set since the scan, which would have kept it */
+		snprintf(why, whylen, STICKY_REASON);
+		return REAP_SKIP;
+	}
 	return REAP_DONE;
 }
 

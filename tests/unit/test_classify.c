@@ -49,6 +49,7 @@ struct ccase {
 	struct holder holders[3];
 	unsigned nholders;
 	bool incomplete, binding_unknown, uninspected;
+	mode_t mode;
 	enum state want;
 	const char *phrase;
 };
@@ -241,6 +242,29 @@ static const struct ccase cases[] = {
 	{ "sockfile unbound", KIND_SOCKFILE, .t_modify = T,
 	  .want = STATE_ORPHAN,
 	  .phrase = "no socket bound to it in any network namespace" },
+
+	/* the sticky bit in a socket dir: kept, and the reason says why
+	 * before what the evidence said */
+	{ "sticky sockfile unbound", KIND_SOCKFILE, .t_modify = T,
+	  .mode = 01755, .want = STATE_UNKNOWN,
+	  .phrase = "sticky bit set: kept by convention; no socket bound to "
+	  "it in any network namespace; unused for 3h" },
+	{ "sticky pshm with no holder", KIND_PSHM, .t_modify = T,
+	  .mode = 01600, .want = STATE_UNKNOWN,
+	  .phrase = "sticky bit set: kept by convention; no holder" },
+	{ "sticky psem with no holder", KIND_PSEM, .t_modify = T,
+	  .mode = 01600, .want = STATE_UNKNOWN,
+	  .phrase = "sticky bit set: kept by convention; no holder" },
+	{ "sticky pshm mapped is in use", KIND_PSHM, .mode = 01600,
+	  .holders = { H(100, VIA_MAP) }, .nholders = 1,
+	  .want = STATE_INUSE, .phrase = "mapped by 1 process" },
+	{ "sticky fifo", KIND_FIFO, .mode = 01644, .want = STATE_UNKNOWN,
+	  .phrase = "sticky bit set: kept by convention; nobody has it open" },
+	{ "mqueue: the sticky bit means nothing", KIND_MQUEUE, .t_modify = T,
+	  .mode = 01600, .want = STATE_ORPHAN, .phrase = "no holder" },
+	{ "shm: 01000 is SHM_DEST, not sticky", KIND_SHM, .t_change = T,
+	  .cpid = 999, .mode = 01600, .want = STATE_ORPHAN,
+	  .phrase = "creator 999 gone" },
 };
 
 static void build(const struct ccase *c, struct obj *o, pid_t *pids,
@@ -257,6 +281,7 @@ static void build(const struct ccase *c, struct obj *o, pid_t *pids,
 	o->t_recv = c->t_recv;
 	o->t_modify = c->t_modify;
 	o->cpid = c->cpid;
+	o->mode = c->mode;
 	o->holders_incomplete = c->incomplete;
 	o->binding_unknown = c->binding_unknown;
 	memcpy(holders, c->holders, sizeof(c->holders));

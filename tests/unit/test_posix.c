@@ -592,6 +592,39 @@ static void test_reap_modified_since_scan(void **state)
 	ctx_fini(&ctx);
 }
 
+/* The sticky bit set after the scan (which would have kept the file):
+ * the remover keeps it too, for shm and semaphores alike. */
+static void test_reap_sticky_since_scan(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		enum kind k;
+		const char *name, *file;
+	} c[] = {
+		{ KIND_PSHM, "plain", "plain" },
+		{ KIND_PSEM, "jobs", "sem.jobs" },
+	};
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct scan_ctx ctx;
+		struct obj o = scan_one(f, c[i].k, c[i].name, &ctx);
+		char p[PATH_MAX], why[160];
+		struct stat st;
+
+		pjoin(p, sizeof(p), f->shm, c[i].file);
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(chmod(p, (st.st_mode & 07777) | S_ISVTX), 0);
+		assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
+				 REAP_SKIP);
+		assert_string_equal(why, STICKY_REASON);
+		assert_int_equal(posix_reap(&ctx, &o, false, why,
+					    sizeof(why)), REAP_SKIP);
+		assert_string_equal(why, STICKY_REASON);
+		assert_true(exists_at(f->shm, c[i].file, NULL));
+		ctx_fini(&ctx);
+	}
+}
+
 /* Like systemd-tmpfiles: a file somebody holds a flock on stays. */
 static void test_reap_locked_pshm(void **state)
 {
@@ -1085,6 +1118,7 @@ int main(void)
 		FX(test_reap_obj_ino_changed),
 		FX(test_reap_symlink_not_followed),
 		FX(test_reap_modified_since_scan),
+		FX(test_reap_sticky_since_scan),
 		FX(test_reap_locked_pshm),
 		FX(test_reap_bad_object),
 		FX(test_reap_shm_dir_symlink),
