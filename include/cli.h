@@ -80,6 +80,8 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 void cli_print_warnings(const struct scan_ctx *ctx);
 /* The same for the warnings from index @from on. */
 void cli_print_warnings_from(const struct scan_ctx *ctx, size_t from);
+/* Did a -p process or a --socket-dir of the last scan not exist? */
+bool cli_named_missing(void);
 /* Run the scan with the common options; prints its own error. */
 int cli_scan(const struct cli *cli, struct scan_ctx *ctx);
 

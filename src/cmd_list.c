@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cmd_list.c - list: scan -> filter -> render. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "outstream.h"
@@ -92,6 +94,51 @@ static int list_columns(const struct cli *cli)
 	return cli_finish_output(stdout, 0, NULL);
 }
 
+/* Something the command line named (a -p process, a --socket-dir) does
+ * not exist: as with ps -p and lsof, the exit status is 1. */
+static bool named_missing;
+
+bool cli_named_missing(void)
+{
+	return named_missing;
+}
+
+static bool pid_exists(const struct scan_ctx *ctx, pid_t pid)
+{
+	char rel[32], path[4096];
+	struct stat st;
+
+	if (proctab_find(&ctx->procs, pid))
+		return true;
+	if (ctx->live)	/* EPERM: it exists, it is another user's */
+		return !kill(pid, 0) || errno == EPERM;
+	snprintf(rel, sizeof(rel), "/proc/%d", (int)pid);
+	return !root_path(path, sizeof(path), ctx->root, rel) &&
+	       !stat(path, &st);
+}
+
+static void check_named(const struct cli *cli, struct scan_ctx *ctx)
+{
+	char path[4096];
+	struct stat st;
+
+	/* -p narrows: a pid that names no process matches nothing it
+	 * holds (only System V segments such a pid created) */
+	for (size_t i = 0; i < cli->npids; i++) {
+		if (pid_exists(ctx, cli->pids[i]))
+			continue;
+		scan_warn(ctx, "no process %d (-p)", (int)cli->pids[i]);
+		named_missing = true;
+	}
+	/* the socket walk says which one; only the status is set here */
+	if (!(ctx->kinds & (KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))))
+		return;
+	for (size_t i = 0; i < cli->nsockdirs; i++)
+		if (!root_path(path, sizeof(path), ctx->root, cli->sockdirs[i]) &&
+		    lstat(path, &st) && errno == ENOENT)
+			named_missing = true;
+}
+
 /* Scan with the options every command shares. Prints the error itself. */
 int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 {
@@ -107,6 +154,7 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 		fprintf(stderr, "ipcscan: scan failed: %s\n", strerror(-r));
 		return r;
 	}
+	check_named(cli, ctx);
 	return 0;
 }
 

@@ -102,7 +102,8 @@ static void usage(FILE *out, int cmd)
 			put_wrapped(out, columns[i].name, 12, columns[i].help);
 	}
 	fprintf(out, "\nStates: in-use, orphan, unknown.  Exit status: 0 ok, "
-		     "1 runtime failure or\nfailed removal or gc lock held, "
+		     "1 runtime failure, failed\nremoval, gc lock held, or a "
+		     "-p process or --socket-dir that does not exist,\n"
 		     "2 bad usage.  See ipcscan(8).\n");
 }
 
@@ -457,6 +458,9 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	/* the output of what exists is there; the status says what did not */
+	if (r == EXIT_OK && cli_named_missing())
+		r = EXIT_RUNTIME;
 	for (size_t i = 0; i < cli.nexcludes; i++)
 		free(cli.excludes[i]);
 	free(cli.excludes);

@@ -103,6 +103,41 @@ usage_err "--min-age twice" "--min-age given twice" \
 usage_err "--output-file twice" "--output-file given twice" \
 	stats --output-file /tmp/a --output-file /tmp/b
 
+# ------------------------------------- named things that do not exist
+
+NOPID=999999
+[ -e /proc/$NOPID ] && t_bail "pid $NOPID exists here"
+ipcscan list -J -t pshm -p "$A" -p $NOPID >"$T_JSON" 2>"$T_WORK/err"
+t_is "$?" 1 "list -p A -p NOPID: exit 1 (as ps -p and lsof)"
+t_is "$(cat "$T_WORK/err")" "ipcscan: warning: no process $NOPID (-p)" \
+	"list -p NOPID: says so on stderr"
+t_is "$(jqo -r '[.objects[].name] | join(" ")')" afile \
+	"list -p A -p NOPID: A's objects are still listed"
+t_jq "list -p NOPID: the warning is in the JSON" \
+	'any(.warnings[]; . == "no process 999999 (-p)")'
+ipcscan stats -p $NOPID >"$T_WORK/out" 2>"$T_WORK/err"
+t_is "$?" 1 "stats -p NOPID: exit 1"
+t_ok "stats -p NOPID: the table is printed" grep -q '^KIND' "$T_WORK/out"
+T_GC=$T_WORK/gc.json
+ipcscan gc --json --min-age 0 -p $NOPID >"$T_GC" 2>"$T_GC.err"
+t_is "$?" 1 "gc -p NOPID: exit 1"
+t_gjq "gc -p NOPID: nothing acted on" '.actions == [] and .removed == 0'
+t_ok "gc -p NOPID: the orphans are still there" test -f /dev/shm/lfile
+t_is "$(grep -c "no process $NOPID" "$T_GC.err")" 1 "gc -p NOPID: says so"
+
+mkdir -p /tmp/sd && "$MKIPC" leak unix,as=sd:/tmp/sd/x.sock >/dev/null ||
+	t_bail "cannot leak a socket file"
+ipcscan list -J -t sockfile --socket-dir /nonexistent --socket-dir /tmp/sd \
+	>"$T_JSON" 2>"$T_WORK/err"
+t_is "$?" 1 "--socket-dir /nonexistent: exit 1"
+t_like "$(cat "$T_WORK/err")" "/nonexistent does not exist" \
+	"--socket-dir /nonexistent: says so on stderr"
+t_is "$(jqo -r '[.objects[].path] | join(" ")')" /tmp/sd/x.sock \
+	"--socket-dir /nonexistent: the other directory is still walked"
+ipcscan list -t shm --socket-dir /nonexistent >/dev/null 2>"$T_WORK/err"
+t_is "$?:$(cat "$T_WORK/err")" "0:" \
+	"--socket-dir /nonexistent with -t shm (no walk): exit 0, silent"
+
 # ----------------------------------------------------------- help
 
 for h in "--help" "list --help" "gc --help" "stats --help"; do
