@@ -114,6 +114,13 @@ struct obj {
 	struct holder *holders;
 	unsigned nholders, holders_cap;
 
+	/* Values no source gave: a live unix socket has no group or mode in
+	 * sock_diag (only its bound file has, when the walk found that very
+	 * file), /proc/net/unix not even an owner. Blank in tables, null in
+	 * JSON, never shown as root or 0000. */
+	bool uid_unknown, gid_unknown, mode_unknown;
+	bool size_unknown;	/* the size could not be read */
+
 	/* evidence flags set by the scan, read by the classifier */
 	bool holders_incomplete;	/* some process relevant to it could not be inspected */
 	bool binding_unknown;		/* sockfile: some netns could not be checked */
@@ -161,7 +168,7 @@ static inline bool kind_has_size(enum kind k)
 
 static inline bool obj_has_size(const struct obj *o)
 {
-	return kind_has_size(o->kind);
+	return kind_has_size(o->kind) && !o->size_unknown;
 }
 
 /* Newest recorded use time, 0 if none. */

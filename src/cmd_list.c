@@ -20,8 +20,9 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 	(void)ctx;
 	if (!(cli->kinds & KMASK(o->kind)))
 		return false;
+	/* an owner nobody knows is nobody's */
 	for (size_t u = 0; u < cli->nusers && !hit; u++)
-		hit = o->uid == cli->users[u];
+		hit = !o->uid_unknown && o->uid == cli->users[u];
 	if (!hit)
 		return false;
 	/* -p PID -p PID: an object of any of them */

@@ -165,9 +165,12 @@ static void g_inode(struct strbuf *sb, const struct obj *o,
 static void g_owner(struct strbuf *sb, const struct obj *o,
 		    const struct render_env *env)
 {
-	const char *n = user_name(o->uid);
+	const char *n;
 
 	(void)env;
+	if (o->uid_unknown)
+		return;
+	n = user_name(o->uid);
 	if (n)
 		sb_puts(sb, n);
 	else
@@ -178,15 +181,19 @@ static void g_uid(struct strbuf *sb, const struct obj *o,
 		  const struct render_env *env)
 {
 	(void)env;
-	sb_printf(sb, "%u", (unsigned)o->uid);
+	if (!o->uid_unknown)
+		sb_printf(sb, "%u", (unsigned)o->uid);
 }
 
 static void g_group(struct strbuf *sb, const struct obj *o,
 		    const struct render_env *env)
 {
-	const char *n = group_name(o->gid);
+	const char *n;
 
 	(void)env;
+	if (o->gid_unknown)
+		return;
+	n = group_name(o->gid);
 	if (n)
 		sb_puts(sb, n);
 	else
@@ -199,7 +206,7 @@ static void g_perms(struct strbuf *sb, const struct obj *o,
 	static const char rwx[] = "rwxrwxrwx";
 
 	(void)env;
-	if (o->kind == KIND_UNIX)	/* sockets in sockfs have no useful mode */
+	if (o->mode_unknown)	/* sock_diag has no mode */
 		return;
 	for (int i = 0; i < 9; i++)
 		sb_putc(sb, (o->mode & (0400 >> i)) ? rwx[i] : '-');
@@ -209,7 +216,8 @@ static void g_mode(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
-	sb_printf(sb, "%04o", (unsigned)(o->mode & 07777));
+	if (!o->mode_unknown)
+		sb_printf(sb, "%04o", (unsigned)(o->mode & 07777));
 }
 
 static void g_size(struct strbuf *sb, const struct obj *o,
@@ -316,11 +324,19 @@ static void put_time(struct strbuf *sb, time_t t)
 	sb_puts(sb, buf);
 }
 
+/* A queue's ctime moves whenever its status is read (by every scan):
+ * it is not shown as a time of change. */
+static bool has_change_time(const struct obj *o)
+{
+	return o->t_change && o->kind != KIND_MQUEUE;
+}
+
 static void g_changed(struct strbuf *sb, const struct obj *o,
 		      const struct render_env *env)
 {
 	(void)env;
-	put_time(sb, o->t_change);
+	if (has_change_time(o))
+		put_time(sb, o->t_change);
 }
 
 static void g_used(struct strbuf *sb, const struct obj *o,
@@ -371,7 +387,7 @@ static void g_msgs(struct strbuf *sb, const struct obj *o,
 	(void)env;
 	if (o->kind == KIND_MSG)
 		sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
-	else if (o->kind == KIND_MQUEUE)
+	else if (o->kind == KIND_MQUEUE && !o->size_unknown)
 		sb_printf(sb, "%llu", (unsigned long long)o->u.mq.qsize);
 }
 
@@ -424,7 +440,7 @@ static bool n_inode(const struct obj *o, int64_t *v)
 static bool n_uid(const struct obj *o, int64_t *v)
 {
 	*v = o->uid;
-	return true;
+	return !o->uid_unknown;
 }
 
 static bool n_size(const struct obj *o, int64_t *v)
@@ -473,7 +489,7 @@ static bool n_age(const struct obj *o, int64_t *v)
 static bool n_changed(const struct obj *o, int64_t *v)
 {
 	*v = o->t_change;
-	return o->t_change != 0;
+	return has_change_time(o);
 }
 
 static bool n_cpid(const struct obj *o, int64_t *v)
@@ -497,7 +513,8 @@ static bool n_nsems(const struct obj *o, int64_t *v)
 static bool n_msgs(const struct obj *o, int64_t *v)
 {
 	*v = (int64_t)(o->kind == KIND_MSG ? o->u.msg.qnum : o->u.mq.qsize);
-	return o->kind == KIND_MSG || o->kind == KIND_MQUEUE;
+	return o->kind == KIND_MSG ||
+	       (o->kind == KIND_MQUEUE && !o->size_unknown);
 }
 
 static bool n_peer(const struct obj *o, int64_t *v)

@@ -308,8 +308,10 @@ static int mq_add_entry(void *arg, const struct mq_entry *e, const char *name)
 	o->u.mq.maxmsg = e->maxmsg;
 	o->u.mq.msgsize = e->msgsize;
 	if (e->status_err) {
-		/* a notification registration could hide there */
+		/* a notification registration could hide there; and its
+		 * size is not 0 but unknown */
 		o->holders_incomplete = true;
+		o->size_unknown = true;
 		if (!t->unreadable++) {
 			t->first_err = e->status_err;
 			t->first_name = xstrdup(name);

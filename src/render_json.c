@@ -312,6 +312,13 @@ static void put_times(struct jw *w, const struct obj *o)
 		break;
 	case KIND_UNIX:
 		break;
+	case KIND_MQUEUE:
+		/* Reading a queue's status, as every scan does (and any
+		 * reader of /dev/mqueue), sets its ctime: it is no time of
+		 * change anybody could act on. */
+		jw_null(w, "changed");
+		jw_time(w, "modified", o->t_modify);
+		break;
 	default:
 		jw_time(w, "changed", o->t_change);
 		jw_time(w, "modified", o->t_modify);
@@ -417,7 +424,7 @@ static void put_detail(struct jw *w, const struct obj *o)
 		jw_int(w, "lrpid", o->u.msg.lrpid);
 		break;
 	case KIND_MQUEUE:
-		jw_uint(w, "qsize", o->u.mq.qsize);
+		jw_uint_or_null(w, "qsize", !o->size_unknown, o->u.mq.qsize);
 		jw_int_or_null(w, "maxmsg", o->u.mq.maxmsg >= 0,
 			       (int64_t)o->u.mq.maxmsg);
 		jw_int_or_null(w, "msgsize", o->u.mq.msgsize >= 0,
@@ -474,17 +481,20 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	jw_uint_or_null(&w, "inode", o->inode, o->inode);
 
 	jw_open(&w, "owner", '{');
-	jw_uint(&w, "uid", o->uid);
-	jw_str(&w, "user", user_name(o->uid));
-	jw_uint(&w, "gid", o->gid);
-	jw_str(&w, "group", group_name(o->gid));
+	jw_uint_or_null(&w, "uid", !o->uid_unknown, o->uid);
+	jw_str(&w, "user", o->uid_unknown ? NULL : user_name(o->uid));
+	jw_uint_or_null(&w, "gid", !o->gid_unknown, o->gid);
+	jw_str(&w, "group", o->gid_unknown ? NULL : group_name(o->gid));
 	jw_close(&w, '}');
 	put_creator(&w, o, env);
 
 	for (int i = 0; i < 4; i++)	/* "%04o" */
 		buf[i] = (char)('0' + ((o->mode >> (9 - 3 * i)) & 7));
 	buf[4] = '\0';
-	jw_lit(&w, "mode", buf);
+	if (o->mode_unknown)
+		jw_null(&w, "mode");
+	else
+		jw_lit(&w, "mode", buf);
 	jw_uint_or_null(&w, "size", obj_has_size(o), o->size);
 	jw_int_or_null(&w, "age", age >= 0, (int64_t)age);
 	put_times(&w, o);

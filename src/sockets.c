@@ -112,6 +112,7 @@ int parse_proc_net_unix_line(const char *line, struct obj *o)
 	o->u.ux.state = state;
 	o->u.ux.listening = state == UX_LISTEN;
 	o->u.ux.addr = addrlen ? xstrndup(addr, addrlen) : NULL;
+	o->uid_unknown = o->gid_unknown = o->mode_unknown = true;
 	return 0;
 }
 
@@ -249,8 +250,9 @@ int parse_unix_diag_msg(const void *msg, size_t len, struct obj *o)
 		o->u.ux.vfs_ino = di.vfs.udiag_vfs_ino;
 		o->u.ux.vfs_dev = di.vfs.udiag_vfs_dev;
 	}
-	if (di.has_uid)
-		o->uid = di.uid;
+	o->uid = di.has_uid ? di.uid : 0;
+	o->uid_unknown = !di.has_uid;
+	o->gid_unknown = o->mode_unknown = true;	/* never in sock_diag */
 	return 0;
 }
 
@@ -574,6 +576,19 @@ static bool own_match(struct own_net *on, const char *path,
 		o->path = xstrdup(path);
 		o->dev = st->st_dev;
 		o->ino = st->st_ino;
+		/* Matched by the socket's own (dev, ino): this file is the
+		 * one it is bound to, so its group and mode are the
+		 * socket's. A match by path alone (/proc/net/unix) may be
+		 * another mount namespace's file: nothing is taken from it. */
+		if (on->vfs_ok) {
+			o->gid = st->st_gid;
+			o->mode = st->st_mode & 07777;
+			o->gid_unknown = o->mode_unknown = false;
+			if (o->uid_unknown) {
+				o->uid = st->st_uid;
+				o->uid_unknown = false;
+			}
+		}
 	}
 	return true;
 }

@@ -202,6 +202,67 @@ hdr=$(ipcscan list -o +REASON 2>/dev/null | head -1 | tr -s ' ')
 t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE REASON" \
 	"-o +REASON: the default columns, then REASON"
 
+# ------------------------------------------------ values nobody gave
+
+# sock_diag gives a socket's owner, never a group or mode: those come only
+# from the very file it is bound to (matched by dev/ino in the walk), and
+# are otherwise null, not root and 0000.
+chgrp nogroup /tmp/live.sock && chmod 0751 /tmp/live.sock ||
+	t_bail "cannot chgrp/chmod /tmp/live.sock"
+list_json -t unix
+obj_find "the bound listener is listed once" \
+	'.kind == "unix" and .unix.path == "/tmp/live.sock"'
+o_is '[.owner.uid, .owner.group, .mode] | map(tostring) | join(" ")' \
+	"0 nogroup 0751" "bound socket: group and mode of its own file"
+t_jq "unbound sockets (socketpair): group and mode null, owner from sock_diag" \
+	'[.objects[] | select(.kind == "unix" and .unix.path == null)] as $u |
+	 ($u | length) == 2 and all($u[]; .owner.gid == null and
+	 .owner.group == null and .mode == null and .owner.uid == 0 and
+	 .owner.user == "root")'
+tab=$(ipcscan list -t unix --raw -o INODE,OWNER,GROUP,MODE,PERMS 2>/dev/null)
+for i in "${F[o8.inode0]:-}" "${F[o8.inode1]:-}"; do
+	[ -n "$i" ] || continue
+	t_is "$(awk -v i="$i" '$1 == i { print NF }' <<<"$tab")" 2 \
+		"table: socketpair end $i has no GROUP, MODE or PERMS"
+done
+t_is "$(awk '$4 == "0000"' <<<"$tab")" "" "table: no unix socket shows 0000"
+
+# A queue's ctime moves whenever its status is read, by this very scan
+# too: it is no time of change, so JSON says null and CHANGED is blank.
+list_json -t mqueue
+t_jq "mqueue: times.changed is null, times.modified a time" \
+	'[.objects[] | select(.kind == "mqueue")] as $q | ($q | length) == 2 and
+	 all($q[]; .times.changed == null and (.times.modified | type) ==
+	 "string")'
+t_is "$(ipcscan list -t mqueue --raw --noheadings -o NAME,CHANGED 2>/dev/null |
+	awk 'NF != 1')" "" "mqueue: the CHANGED column is blank"
+t_like "$(ipcscan list -t pshm --raw --noheadings -o NAME,CHANGED 2>/dev/null |
+	awk 'NF == 2 { print $2 }' | head -1)" '^20[0-9]{2}-' \
+	"(pshm: CHANGED is shown)"
+
+# A queue whose status cannot be read has an unknown size: null, not 0.
+# Root without the DAC capabilities cannot open nobody's queue of mode
+# 0600 (it still mounts its own mqueue file system).
+hold_as nobody nq mq,mode=0600,send=1:nobody-queue
+setpriv --bounding-set=-dac_override,-dac_read_search \
+	--inh-caps=-dac_override,-dac_read_search \
+	timeout 60 "$IPCSCAN" list --json -t mqueue >"$T_JSON" 2>"$T_WORK/nq.err"
+t_jq "a queue whose status is unreadable: size and qsize null" \
+	'[.objects[] | select(.name == "nobody-queue")] as $q |
+	 ($q | length) == 1 and $q[0].size == null and
+	 $q[0].mqueue.qsize == null'
+t_jq "(a readable queue still has its size)" \
+	'[.objects[] | select(.name == "leaked-queue") | .size] == [5]'
+t_like "$(cat "$T_WORK/nq.err")" "status not readable" \
+	"the unreadable status is a warning"
+setpriv --bounding-set=-dac_override,-dac_read_search \
+	--inh-caps=-dac_override,-dac_read_search \
+	timeout 60 "$IPCSCAN" list --raw --noheadings -t mqueue \
+	-o NAME,SIZE,MSGS >"$T_WORK/nq.out" 2>/dev/null
+t_is "$(awk '$1 == "nobody-queue" { print NF }' "$T_WORK/nq.out")" 1 \
+	"table: the unreadable queue's SIZE and MSGS are blank"
+stop nq
+
 # ------------------------------------------- who could not be inspected
 
 # As nobody, root's processes cannot be inspected: the warning names the
