@@ -886,8 +886,13 @@ struct walk {
 	bool others_read;
 	int probe_sock;		/* reused by the probes, -1 if none */
 	unsigned unknown;	/* could not be probed */
+	unsigned too_deep;	/* directories the depth limit kept out */
+	struct strbuf deep;	/* the first few of them, escaped */
 	int err;		/* -ENOMEM: stop */
 };
+
+/* How many of the directories below the depth limit the warning names. */
+#define DEEP_NAMED 3
 
 static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		     int depth);
@@ -996,6 +1001,21 @@ static void enter_dir(struct walk *w, int dfd, const char *name,
 	walk_dir(w, fd, &st2, depth);
 }
 
+/* A directory the walk would have entered but for the depth limit (one
+ * on a file system it never enters does not count): counted, and the
+ * first few named, so that what was not searched is said. */
+static void too_deep(struct walk *w, int dfd, const char *name,
+		     const struct stat *st, const struct stat *pst)
+{
+	if (st->st_dev != pst->st_dev && !mount_ok(dfd, name))
+		return;
+	if (w->too_deep++ < DEEP_NAMED) {
+		if (w->deep.len)
+			sb_puts(&w->deep, ", ");
+		sb_put_escaped(&w->deep, w->path.buf);
+	}
+}
+
 /* @fd is consumed. Entries of this directory are at @depth. */
 static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		     int depth)
@@ -1037,6 +1057,8 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		sb_puts(&w->path, name);
 		if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH)
 			enter_dir(w, dirfd(d), name, &st, dst, depth + 1);
+		else if (S_ISDIR(st.st_mode))
+			too_deep(w, dirfd(d), name, &st, dst);
 		else if (S_ISFIFO(st.st_mode) && w->want_fifo)
 			add_file_obj(w->ctx, KIND_FIFO, w->path.buf, &st,
 				     false);
@@ -1134,6 +1156,16 @@ int sockets_collect(struct scan_ctx *ctx)
 		ctx->complete = false;
 	}
 	free(w.first_bad);
+	/* The limit is by design and proves nothing wrong about what was
+	 * found (a socket file's state never depends on the walk), so the
+	 * scan stays complete: only what is deeper is not listed. */
+	if (w.too_deep)
+		scan_warn(ctx, "socket dirs: %u director%s below depth %d not "
+			  "searched for socket files and FIFOs: %s%s",
+			  w.too_deep, w.too_deep == 1 ? "y" : "ies",
+			  WALK_MAXDEPTH, w.deep.buf ? w.deep.buf : "",
+			  w.too_deep > DEEP_NAMED ? " ..." : "");
+	sb_free(&w.deep);
 	if (w.unknown)
 		scan_warn(ctx, "socket files: %u could not be probed (%s)",
 			  w.unknown, ctx->privileged ? "connect failed" :

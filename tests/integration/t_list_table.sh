@@ -263,6 +263,33 @@ t_is "$(awk '$1 == "nobody-queue" { print NF }' "$T_WORK/nq.out")" 1 \
 	"table: the unreadable queue's SIZE and MSGS are blank"
 stop nq
 
+# ------------------------------------------------------ the depth limit
+
+# Socket dirs are walked to depth 4: what lies deeper is not listed, and a
+# warning counts and names the directories that were not searched. It is
+# by design and makes no listed object wrong: complete stays true.
+mkdir -p /run/deep/a/b/c/d /run/deep/a/b/e /run/deep/a/b/f/g /run/deep/a/b/h \
+	/run/deep/a/x
+leak dp unix:/run/deep/a/b/c/d/too-deep.sock unix:/run/deep/a/x/found.sock
+list_json -t sockfile
+t_jq "a socket file at depth 4 is listed" \
+	'any(.objects[]; .path == "/run/deep/a/x/found.sock")'
+t_jq "one deeper is not" \
+	'all(.objects[]; .path != "/run/deep/a/b/c/d/too-deep.sock")'
+t_jq "the depth limit leaves complete true" '.complete == true'
+# (in directory order, which is the file system's)
+t_jq "a warning counts the directories not searched and names the first three" \
+	'[.warnings[] | select(test("below depth"))] | length == 1 and
+	 (.[0] | test("^socket dirs: 4 directories below depth 4 not searched for socket files and FIFOs: (/run/deep/a/b/[cefh], ){2}/run/deep/a/b/[cefh] \\.\\.\\.$"))'
+t_like "$(ipcscan list -t fifo 2>&1 >/dev/null)" \
+	'^ipcscan: warning: socket dirs: 4 directories below depth 4 not searched' \
+	"the warning on stderr"
+list_json -t sockfile --socket-dir /run/deep/a/b
+t_jq "--socket-dir deeper down finds it" \
+	'any(.objects[]; .path == "/run/deep/a/b/c/d/too-deep.sock") and
+	 ([.warnings[] | select(test("below depth"))] | length) == 0'
+rm -rf /run/deep
+
 # ------------------------------------------- who could not be inspected
 
 # As nobody, root's processes cannot be inspected: the warning names the
