@@ -42,9 +42,9 @@ _ipcscan()
 		return ;;
 	esac
 	case $cmd in
-	list) opts="--type -t --user -u --pid -p --json -J --socket-dir --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
-	gc) opts="--type -t --user -u --pid -p --json -J --socket-dir --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
-	stats) opts="--type -t --user -u --pid -p --json -J --socket-dir --prometheus --output-file --help -h --version -V" ;;
+	list) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
+	gc) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
+	stats) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --prometheus --output-file --help -h --version -V" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -10,6 +10,7 @@ complete -c ipcscan -s u -l user -x -a '(__fish_complete_users)' -d 'only object
 complete -c ipcscan -s p -l pid -x -a '(__fish_complete_pids)' -d 'only objects PID holds or created (repeatable)'
 complete -c ipcscan -s J -l json -d 'JSON output (schema 1)'
 complete -c ipcscan -l socket-dir -x -a '(__fish_complete_directories)' -d 'look for socket files and FIFOs here (repeatable; replaces /run /tmp /var/tmp /dev/shm)'
+complete -c ipcscan -l trust-pidns -d 'in a child pid namespace: state that no process outside it uses this IPC namespace, /dev/shm, /dev/mqueue or the socket dirs'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l orphans -d 'only orphans'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s o -l output -x -a 'KIND ID/NAME ID KEY NAME PATH INODE OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE PEER' -d 'columns to show (comma list; +COLS adds to the default; repeatable)'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l list-columns -d 'list the available columns and exit'

@@ -1,14 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* classify.h - pure: (object, processes) -> state + reason. */
+/* classify.h - pure: (object, processes, policy) -> state + reason. */
 #ifndef IPCSCAN_CLASSIFY_H
 #define IPCSCAN_CLASSIFY_H
 
 #include "ipcscan.h"
 #include "procs.h"
 
+/*
+ * How much of the world the evidence covers: the one place where a partial
+ * view turns what would be proof into "unknown" (SPEC "What ipcscan can and
+ * cannot see"). The scan decides it (scan.c: set_policy) and passes it to
+ * every classify() call, the gc re-check included; the classifier looks at
+ * nothing else about where it runs. All false: the complete view of a root
+ * scan in the initial pid namespace.
+ */
+struct classify_policy {
+	/*
+	 * Processes outside our pid namespace may use the objects and are
+	 * invisible: ipcscan runs in a pid namespace other than the initial
+	 * one (or cannot tell which) and the operator did not say
+	 * --trust-pidns. Then "no holder" proves nothing: POSIX kinds, FIFOs,
+	 * socket files, sem and msg are unknown unless a visible holder or a
+	 * live pid makes them in-use; and a SysV pid of 0 means "not visible
+	 * here", never "not recorded" (a segment's lpid 0 after an attach or
+	 * detach is a last user out of sight).
+	 */
+	bool outside_unseen;
+	/*
+	 * The process table may lack live processes of our own namespace:
+	 * /proc has hidepid= and we are not root (proctab.hidden), or the
+	 * process list could not be read. A recorded pid that is not in the
+	 * table may be a hidden live process: whatever depends on it is
+	 * unknown.
+	 */
+	bool pids_hidden;
+	/*
+	 * /proc numbers processes in another pid namespace than the one the
+	 * kernel translates recorded pids into (a /proc from a parent pid
+	 * namespace): no recorded pid can be judged dead, only alive.
+	 */
+	bool pids_foreign;
+};
+
 /* Set o->state and o->reason from the object's own evidence (holders,
- * recorded pids and times, flags) and the process table. @now is used for
- * ages in reasons. Never touches anything but o->state and o->reason. */
-void classify(struct obj *o, const struct proctab *pt, time_t now);
+ * recorded pids and times, flags), the process table and @pol. @now is used
+ * for ages in reasons. Never touches anything but o->state and o->reason. */
+void classify(struct obj *o, const struct proctab *pt,
+	      const struct classify_policy *pol, time_t now);
 
 #endif

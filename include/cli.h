@@ -52,6 +52,7 @@ struct cli {
 	const char **sockdirs;
 	size_t nsockdirs;
 	const char *root;	/* test builds only: fixture root */
+	bool trust_pidns;
 
 	/* list */
 	bool orphans, list_columns, noheadings, raw, bytes;

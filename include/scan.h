@@ -3,6 +3,7 @@
 #ifndef IPCSCAN_SCAN_H
 #define IPCSCAN_SCAN_H
 
+#include "classify.h"
 #include "ipcscan.h"
 #include "procs.h"
 
@@ -13,6 +14,9 @@ struct scan_opts {
 	kindmask_t kinds;
 	const char *const *sockdirs;	/* NULL = defaults */
 	size_t nsockdirs;
+	/* --trust-pidns: nothing outside our pid namespace shares its IPC
+	 * namespace, /dev/shm, /dev/mqueue or socket dirs */
+	bool trust_pidns;
 };
 
 /* What collectors and passes share. Library code never prints: it adds
@@ -26,6 +30,16 @@ struct scan_ctx {
 	size_t nsockdirs;
 	time_t now;
 	uint64_t own_ipcns, own_netns, own_mntns;	/* inode of /proc/self/ns/... */
+
+	/* Where we run (scan_init), and what the classifier may take as
+	 * proven from it (set_policy in scan.c: scan_run, scan_recheck). */
+	bool trust_pidns;	/* scan_opts.trust_pidns */
+	bool pidns_child;	/* not the initial pid namespace, or unknown */
+	int pidns_err;		/* 0, or why the pid namespace is unknown */
+	uint64_t own_pidns;	/* inode of our pid namespace, 0 unknown */
+	bool procs_foreign;	/* /proc numbers pids in another pid ns */
+	bool procs_failed;	/* the process list could not be read */
+	struct classify_policy policy;
 
 	struct objset objs;
 	struct proctab procs;

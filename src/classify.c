@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* classify.c - pure: an object's evidence and the process table -> state. */
+/* classify.c - pure: an object's evidence, the process table and the policy
+ * (how much of the world they cover) -> state. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,11 +122,41 @@ static void unknown_uninspected(struct obj *o, const struct proctab *pt,
 		    prefix);
 }
 
-static void classify_shm(struct obj *o, const struct proctab *pt, time_t now)
+/* Why a partial view proves nothing (SPEC: a child pid namespace). */
+#define OUTSIDE "processes outside this pid namespace are invisible"
+
+enum pidv { PID_ALIVE, PID_DEAD, PID_UNSEEN };
+
+/* A recorded pid (> 0) recorded at @t: alive, dead, or not to be judged
+ * because the process table may not show it. */
+static enum pidv pid_verdict(const struct proctab *pt,
+			     const struct classify_policy *pol, pid_t pid,
+			     time_t t)
+{
+	if (pid_alive_at(pt, pid, t))
+		return PID_ALIVE;
+	if (pol->pids_foreign)
+		return PID_UNSEEN;
+	if (pol->pids_hidden && !proctab_find(pt, pid))
+		return PID_UNSEEN;
+	return PID_DEAD;
+}
+
+/* The tail of a reason for a PID_UNSEEN pid. */
+static const char *unseen_why(const struct classify_policy *pol)
+{
+	return pol->pids_foreign ?
+	       "/proc numbers pids in another pid namespace" :
+	       "may be a hidden live process";
+}
+
+static void classify_shm(struct obj *o, const struct proctab *pt,
+			 const struct classify_policy *pol, time_t now)
 {
 	const struct shm_detail *s = &o->u.shm;
 	time_t lpid_t = tmax(o->t_attach, o->t_detach);
 	char age[48], last[48] = "";
+	enum pidv cv, lv = PID_DEAD;
 
 	if (s->dest && s->nattch > 0) {
 		set(o, STATE_INUSE,
@@ -143,18 +174,39 @@ static void classify_shm(struct obj *o, const struct proctab *pt, time_t now)
 		inuse_by_holders(o);
 		return;
 	}
-	if (pid_alive_at(pt, o->cpid, o->t_change)) {
+	cv = o->cpid > 0 ? pid_verdict(pt, pol, o->cpid, o->t_change)
+			 : PID_UNSEEN;
+	if (cv == PID_ALIVE) {
 		set(o, STATE_INUSE, "not attached; creator %d alive",
 		    (int)o->cpid);
 		return;
 	}
-	if (pid_alive_at(pt, s->lpid, lpid_t)) {
+	if (s->lpid > 0)
+		lv = pid_verdict(pt, pol, s->lpid, lpid_t);
+	if (lv == PID_ALIVE) {
 		set(o, STATE_INUSE, "not attached; last user %d alive",
 		    (int)s->lpid);
 		return;
 	}
 	if (o->cpid <= 0) {
 		set(o, STATE_UNKNOWN, "not attached; creator pid not visible "
+		    "in this pid namespace");
+		return;
+	}
+	if (cv == PID_UNSEEN) {
+		set(o, STATE_UNKNOWN, "not attached; creator %d not visible, "
+		    "%s", (int)o->cpid, unseen_why(pol));
+		return;
+	}
+	if (lv == PID_UNSEEN) {
+		set(o, STATE_UNKNOWN, "not attached; last user %d not "
+		    "visible, %s", (int)s->lpid, unseen_why(pol));
+		return;
+	}
+	/* In a partial view an lpid of 0 after an attach or detach is a
+	 * last user outside this pid namespace, not "never attached". */
+	if (s->lpid <= 0 && pol->outside_unseen && lpid_t) {
+		set(o, STATE_UNKNOWN, "not attached; last user not visible "
 		    "in this pid namespace");
 		return;
 	}
@@ -166,7 +218,8 @@ static void classify_shm(struct obj *o, const struct proctab *pt, time_t now)
 	    last, age);
 }
 
-static void classify_sem(struct obj *o, const struct proctab *pt, time_t now)
+static void classify_sem(struct obj *o, const struct proctab *pt,
+			 const struct classify_policy *pol, time_t now)
 {
 	const struct sem_info *s = &o->u.sem;
 	/* semctl(SETVAL/SETALL) records a pid and moves ctime, not otime:
@@ -175,6 +228,7 @@ static void classify_sem(struct obj *o, const struct proctab *pt, time_t now)
 	unsigned long waiting = 0;
 	char age[48], gone[64] = "";
 	unsigned recorded = 0;
+	pid_t unseen = 0;
 
 	/* /proc/PID/syscall and GETNCNT/GETZCNT see the same waiters:
 	 * report the larger count, not the sum. */
@@ -197,17 +251,32 @@ static void classify_sem(struct obj *o, const struct proctab *pt, time_t now)
 	for (unsigned i = 0; i < s->nsems; i++) {
 		pid_t pid = s->pids[i];
 
+		enum pidv v;
+
 		if (pid <= 0)
 			continue;
-		if (pid_alive_at(pt, pid, t)) {
+		v = pid_verdict(pt, pol, pid, t);
+		if (v == PID_ALIVE) {
 			set(o, STATE_INUSE, "last operation by %d, alive",
 			    (int)pid);
 			return;
 		}
+		if (v == PID_UNSEEN && !unseen)
+			unseen = pid;
 		if (recorded < 3)
 			cat(gone, sizeof(gone), "%s%d", recorded ? ", " : "",
 			    (int)pid);
 		recorded++;
+	}
+	if (pol->outside_unseen) {
+		set(o, STATE_UNKNOWN, "no visible waiter or live pid; "
+		    OUTSIDE);
+		return;
+	}
+	if (unseen) {
+		set(o, STATE_UNKNOWN, "no waiter; last operation by %d not "
+		    "visible, %s", (int)unseen, unseen_why(pol));
+		return;
 	}
 	if (!recorded) {
 		set(o, STATE_UNKNOWN, "no operation ever recorded a pid");
@@ -220,21 +289,40 @@ static void classify_sem(struct obj *o, const struct proctab *pt, time_t now)
 	    age);
 }
 
-static void classify_msg(struct obj *o, const struct proctab *pt, time_t now)
+static void classify_msg(struct obj *o, const struct proctab *pt,
+			 const struct classify_policy *pol, time_t now)
 {
 	const struct msg_info *m = &o->u.msg;
+	enum pidv sv = PID_DEAD, rv = PID_DEAD;
 	char age[48], who[80] = "";
 
 	if (o->nholders) {
 		inuse_by_holders(o);
 		return;
 	}
-	if (pid_alive_at(pt, m->lspid, o->t_send)) {
+	if (m->lspid > 0)
+		sv = pid_verdict(pt, pol, m->lspid, o->t_send);
+	if (sv == PID_ALIVE) {
 		set(o, STATE_INUSE, "last sender %d alive", (int)m->lspid);
 		return;
 	}
-	if (pid_alive_at(pt, m->lrpid, o->t_recv)) {
+	if (m->lrpid > 0)
+		rv = pid_verdict(pt, pol, m->lrpid, o->t_recv);
+	if (rv == PID_ALIVE) {
 		set(o, STATE_INUSE, "last receiver %d alive", (int)m->lrpid);
+		return;
+	}
+	if (pol->outside_unseen) {
+		set(o, STATE_UNKNOWN, "no visible holder or live pid; "
+		    OUTSIDE);
+		return;
+	}
+	if (sv == PID_UNSEEN || rv == PID_UNSEEN) {
+		bool s = sv == PID_UNSEEN;
+
+		set(o, STATE_UNKNOWN, "last %s %d not visible, %s",
+		    s ? "sender" : "receiver",
+		    (int)(s ? m->lspid : m->lrpid), unseen_why(pol));
 		return;
 	}
 	if (o->holders_incomplete) {
@@ -255,7 +343,7 @@ static void classify_msg(struct obj *o, const struct proctab *pt, time_t now)
 }
 
 static void classify_posix(struct obj *o, const struct proctab *pt,
-			   time_t now)
+			   const struct classify_policy *pol, time_t now)
 {
 	char age[48];
 
@@ -276,6 +364,10 @@ static void classify_posix(struct obj *o, const struct proctab *pt,
 	}
 	if (o->holders_incomplete) {
 		unknown_uninspected(o, pt, "no visible holder; ");
+		return;
+	}
+	if (pol->outside_unseen) {
+		set(o, STATE_UNKNOWN, "no visible holder; " OUTSIDE);
 		return;
 	}
 	age_clause(o, now, age, sizeof(age));
@@ -311,24 +403,25 @@ static void keep_sticky(struct obj *o)
 	    (int)(sizeof(o->reason) - sizeof(STICKY_REASON) - 2), was);
 }
 
-void classify(struct obj *o, const struct proctab *pt, time_t now)
+void classify(struct obj *o, const struct proctab *pt,
+	      const struct classify_policy *pol, time_t now)
 {
 	char age[48];
 
 	switch (o->kind) {
 	case KIND_SHM:
-		classify_shm(o, pt, now);
+		classify_shm(o, pt, pol, now);
 		break;
 	case KIND_SEM:
-		classify_sem(o, pt, now);
+		classify_sem(o, pt, pol, now);
 		break;
 	case KIND_MSG:
-		classify_msg(o, pt, now);
+		classify_msg(o, pt, pol, now);
 		break;
 	case KIND_PSHM:
 	case KIND_PSEM:
 	case KIND_MQUEUE:
-		classify_posix(o, pt, now);
+		classify_posix(o, pt, pol, now);
 		break;
 	case KIND_UNIX:
 		/* A live socket is never an orphan, held or not. */
@@ -341,6 +434,9 @@ void classify(struct obj *o, const struct proctab *pt, time_t now)
 		if (o->binding_unknown) {
 			set(o, STATE_UNKNOWN, "could not be checked for a "
 			    "live socket bound to it (connect probe failed)");
+		} else if (pol->outside_unseen) {
+			set(o, STATE_UNKNOWN, "no socket bound to it now; "
+			    OUTSIDE);
 		} else {
 			age_clause(o, now, age, sizeof(age));
 			set(o, STATE_ORPHAN,
@@ -355,6 +451,8 @@ void classify(struct obj *o, const struct proctab *pt, time_t now)
 			inuse_by_holders(o);
 		else if (o->holders_incomplete)
 			unknown_uninspected(o, pt, "no visible holder; ");
+		else if (pol->outside_unseen)
+			set(o, STATE_UNKNOWN, "no visible holder; " OUTSIDE);
 		else
 			set(o, STATE_UNKNOWN, "nobody has it open");
 		break;

@@ -148,6 +148,7 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 		.kinds = cli->kinds,
 		.sockdirs = cli->sockdirs,
 		.nsockdirs = cli->nsockdirs,
+		.trust_pidns = cli->trust_pidns,
 	};
 	int r = scan_run(&so, ctx);
 

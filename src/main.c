@@ -329,6 +329,8 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			cli->sockdirs = xrealloc(cli->sockdirs,
 				(cli->nsockdirs + 1) * sizeof(*cli->sockdirs));
 			cli->sockdirs[cli->nsockdirs++] = optarg;
+		} else if (!strcmp(o->lname, "trust-pidns")) {
+			cli->trust_pidns = true;
 		} else if (!strcmp(o->lname, "orphans")) {
 			cli->orphans = true;
 		} else if (!strcmp(o->lname, "output")) {

@@ -26,6 +26,9 @@ const struct option_desc option_table[] = {
 	{ "socket-dir", 0, ARG_DIR, "DIR", ALLCMDS,
 	  "look for socket files and FIFOs here (repeatable; replaces "
 	  "/run /tmp /var/tmp /dev/shm)" },
+	{ "trust-pidns", 0, ARG_NONE, NULL, ALLCMDS,
+	  "in a child pid namespace: state that no process outside it uses "
+	  "this IPC namespace, /dev/shm, /dev/mqueue or the socket dirs" },
 	{ "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
 	{ "output", 'o', ARG_COLUMNS, "COLS", L,
 	  "columns to show (comma list; +COLS adds to the default; "

@@ -67,6 +67,100 @@ static time_t wall_clock(void)
 	return time(NULL);
 }
 
+/*
+ * The initial pid namespace has a fixed inode number (PROC_PID_INIT_INO in
+ * the kernel's include/linux/proc_ns.h), as the other initial namespaces do
+ * (systemd's namespace_is_init() compares with them). readlink works on a
+ * live /proc and on a fixture tree alike, where a symlink whose target is
+ * "pid:[4026531836]" says "initial".
+ */
+#define PIDNS_INIT_INO 0xEFFFFFFCull
+
+/*
+ * Are we in the initial pid namespace? 1 yes, 0 no, -errno if it cannot be
+ * told (no /proc/self, a link that does not read "pid:[N]"): the caller
+ * takes that as "no", since it must never make an orphan that a partial
+ * view could not prove.
+ */
+static int pidns_initial(const char *root, uint64_t *ino)
+{
+	char path[4096], link[64];
+	uint64_t v;
+	ssize_t n;
+
+	*ino = 0;
+	if (root_path(path, sizeof(path), root, "/proc/self/ns/pid"))
+		return -ENAMETOOLONG;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	if (n < 7 || strncmp(link, "pid:[", 5) || link[n - 1] != ']' ||
+	    parse_u64n(link + 5, (size_t)n - 6, &v))
+		return -EINVAL;
+	*ino = v;
+	return v == PIDNS_INIT_INO;
+}
+
+/*
+ * Live only: does /proc number processes as the kernel numbers them for
+ * us? A /proc mounted in a parent pid namespace shows other numbers
+ * (/proc/self is not our getpid()), while the kernel translates recorded
+ * SysV pids into ours. Unreadable: say no.
+ */
+static bool proc_numbering_foreign(void)
+{
+	char link[32];
+	uint64_t v;
+	ssize_t n = readlink("/proc/self", link, sizeof(link) - 1);
+
+	if (n <= 0)
+		return true;
+	return parse_u64n(link, (size_t)n, &v) || v != (uint64_t)getpid();
+}
+
+/* What the classifier may take as proven (classify.h). */
+static void set_policy(struct scan_ctx *ctx)
+{
+	ctx->policy.outside_unseen = ctx->pidns_child && !ctx->trust_pidns;
+	ctx->policy.pids_hidden = ctx->procs.hidden || ctx->procs_failed;
+	ctx->policy.pids_foreign = ctx->procs_foreign;
+}
+
+/* One warning for a view that a child pid namespace makes partial. */
+static void warn_view(struct scan_ctx *ctx)
+{
+	if (ctx->pidns_child && !ctx->trust_pidns) {
+		ctx->complete = false;
+		if (ctx->pidns_err)
+			scan_warn(ctx, "cannot tell whether this is the "
+				  "initial pid namespace (/proc/self/ns/pid: "
+				  "%s): taken as a child pid namespace, whose "
+				  "view is partial; objects without a visible "
+				  "holder or live pid are unknown, not "
+				  "orphans; --trust-pidns if nothing outside "
+				  "it shares the IPC namespace, /dev/shm, "
+				  "/dev/mqueue or the socket dirs",
+				  strerror(-ctx->pidns_err));
+		else
+			scan_warn(ctx, "running in a child pid namespace "
+				  "(pid:[%llu]): processes outside it are "
+				  "invisible, so objects without a visible "
+				  "holder or live pid are unknown, not "
+				  "orphans; run on the host, or pass "
+				  "--trust-pidns if nothing outside this pid "
+				  "namespace shares its IPC namespace, "
+				  "/dev/shm, /dev/mqueue or the socket dirs",
+				  (unsigned long long)ctx->own_pidns);
+	}
+	if (ctx->procs_foreign) {
+		ctx->complete = false;
+		scan_warn(ctx, "/proc belongs to another pid namespace "
+			  "(/proc/self is not pid %d): recorded pids cannot "
+			  "be judged dead", (int)getpid());
+	}
+}
+
 static double now_mono(void)
 {
 	struct timespec ts;
@@ -164,6 +258,7 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 		scan_warn(ctx, "cannot read the process list: %s",
 			  strerror(-r));
 		ctx->complete = false;
+		ctx->procs_failed = true;
 	}
 	if (ctx->procs.unparsable)
 		warn_unparsable(ctx);
@@ -184,6 +279,8 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 
 void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 {
+	int r;
+
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->root = opts->root ? opts->root : "";
 	ctx->live = !*ctx->root;
@@ -201,6 +298,23 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 	ctx->own_ipcns = own_ns(ctx->root, "ipc");
 	ctx->own_netns = own_ns(ctx->root, "net");
 	ctx->own_mntns = own_ns(ctx->root, "mnt");
+	ctx->trust_pidns = opts->trust_pidns;
+	r = pidns_initial(ctx->root, &ctx->own_pidns);
+	ctx->pidns_child = r <= 0;
+	ctx->pidns_err = r < 0 ? r : 0;
+	ctx->procs_foreign = ctx->live && proc_numbering_foreign();
+	set_policy(ctx);
+}
+
+/* No process list: nobody was seen holding anything, which proves
+ * nothing (shm has nattch, sem GETNCNT/GETZCNT; their recorded pids are
+ * judged by the policy's pids_hidden). */
+static void mark_unlisted(struct scan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->objs.n; i++)
+		if (KMASK(ctx->objs.v[i].kind) &
+		    (KMASK_POSIX | KMASK(KIND_FIFO) | KMASK(KIND_MSG)))
+			ctx->objs.v[i].holders_incomplete = true;
 }
 
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
@@ -210,6 +324,7 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	int r;
 
 	scan_init(ctx, opts);
+	warn_view(ctx);
 	/* A second thread for the collectors and then the holder pass. */
 	helper = helper_start();
 	r = collect(ctx, helper);
@@ -218,8 +333,12 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	helper_stop(helper);
 	if (r < 0)
 		return r;
+	if (ctx->procs_failed)
+		mark_unlisted(ctx);
+	set_policy(ctx);
 	for (size_t i = 0; i < ctx->objs.n; i++)
-		classify(&ctx->objs.v[i], &ctx->procs, ctx->now);
+		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
+			 ctx->now);
 	ctx->duration = now_mono() - t0;
 	return 0;
 }
@@ -238,8 +357,11 @@ int scan_recheck(struct scan_ctx *ctx)
 	if (r < 0)
 		return r;
 	ctx->now = wall_clock();
+	/* the same policy: only what hidepid hides may have changed */
+	set_policy(ctx);
 	for (size_t i = 0; i < ctx->objs.n; i++)
-		classify(&ctx->objs.v[i], &ctx->procs, ctx->now);
+		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
+			 ctx->now);
 	return 0;
 }
 

@@ -18,7 +18,9 @@
  * newlines or bytes that are not UTF-8.
  *
  *   shm:KEY       SysV segment; KEY is a number (0x.. allowed) or "private".
- *                 size=N (4096); attach=no: hold without attaching.
+ *                 size=N (4096); attach=no: hold without attaching;
+ *                 attach=detach: hold after attaching and detaching (a
+ *                 live last user, nattch 0).
  *                 leak: attach, write, detach, exit.
  *   sem:KEY       SysV semaphore set; n=N semaphores (1); hold and leak do
  *                 semop +1 on semaphore 0 unless op=none; wait: a child
@@ -119,7 +121,7 @@ struct spec {
 	bool op_none, wait, existing, creator_dead, notify, netns_new;
 	bool netns_hidden, selfpeer;
 	int fdnum;		/* 0: leave the descriptor where it is */
-	bool no_attach, no_open;
+	bool no_attach, no_open, detach;
 	enum via via;
 	int socktype;
 	long maxmsg, msgsize;
@@ -272,6 +274,8 @@ static void parse_option(struct spec *sp, char *opt)
 		sp->selfpeer = true;
 	} else if (!strcmp(opt, "attach") && val && !strcmp(val, "no")) {
 		sp->no_attach = true;
+	} else if (!strcmp(opt, "attach") && val && !strcmp(val, "detach")) {
+		sp->detach = true;
 	} else if (!strcmp(opt, "open") && val && !strcmp(val, "no")) {
 		sp->no_open = true;
 	} else if (!strcmp(opt, "via") && val) {
@@ -650,7 +654,7 @@ static void do_shm(struct spec *sp)
 		fail(sp, "shmat");
 	}
 	*(volatile char *)sp->map = 1;
-	if (!hold_mode) {
+	if (!hold_mode || sp->detach) {
 		if (shmdt(sp->map) < 0)
 			fail(sp, "shmdt");
 		sp->map = NULL;

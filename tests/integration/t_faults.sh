@@ -17,7 +17,7 @@ gc_hook() {
 	local hook=$1
 	shift
 	env IPCSCAN_TEST_BEFORE_REAP="$hook" "$@" timeout 60 "$IPCSCAN" gc \
-		--min-age 0 --json >"$GC" 2>"$T_WORK/gc.err"
+		--trust-pidns --min-age 0 --json >"$GC" 2>"$T_WORK/gc.err"
 	GC_RC=$?
 	if ! jq -e '.schema == 1' "$GC" >/dev/null 2>&1; then
 		t_fail "gc --json (hook: $hook): valid JSON" \
@@ -205,8 +205,8 @@ busy"
 t_is "$(grep -v ': warning: ' "$T_WORK/gc.err" | sort)" "$EBUSY_ERR" \
 	"EBUSY (JSON): one line on stderr per failed removal, with the error"
 # The table says the same, and so does the exit status.
-IPCSCAN_TEST_BEFORE_REAP=true timeout 60 "$IPCSCAN" gc --min-age 0 \
-	>"$T_WORK/gc.txt" 2>"$T_WORK/gc.err"
+IPCSCAN_TEST_BEFORE_REAP=true timeout 60 "$IPCSCAN" gc --trust-pidns \
+	--min-age 0 >"$T_WORK/gc.txt" 2>"$T_WORK/gc.err"
 t_is "$?" 1 "EBUSY (table): exit 1"
 t_like "$(tail -1 "$T_WORK/gc.txt")" '0 removed.* 2 failed' \
 	"EBUSY (table): the summary counts 2 failed"

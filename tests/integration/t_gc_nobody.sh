@@ -36,7 +36,7 @@ t_jq "setup: 5 of them belong to nobody" \
 	'[.objects[] | select(.owner.uid == 65534)] | length == 5'
 
 # What nobody sees: its list, then its gc.
-as_nobody "$IPCSCAN" list --json >"$T_JSON" 2>"$T_WORK/nl.err"
+as_nobody "$IPCSCAN" list --trust-pidns --json >"$T_JSON" 2>"$T_WORK/nl.err"
 t_is "$?" 0 "list as nobody: exit 0"
 t_jq "list as nobody: complete is false (root's processes are opaque)" \
 	'.complete == false'
@@ -45,7 +45,7 @@ t_jq "list as nobody: no POSIX object is an orphan (holders unprovable)" \
 	 .kind == "mqueue") and .state == "orphan")] == []'
 
 T_GC=$T_WORK/gc.json
-as_nobody "$IPCSCAN" gc --json --min-age 0 >"$T_GC" 2>"$T_GC.err"
+as_nobody "$IPCSCAN" gc --trust-pidns --json --min-age 0 >"$T_GC" 2>"$T_GC.err"
 t_is "$?" 0 "gc as nobody: exit 0"
 t_gjq "gc as nobody: nothing failed" '.failed == 0'
 t_gjq "gc as nobody: nothing of root's is removed" \
@@ -91,8 +91,8 @@ nobody_gc() {
 	done
 	shift
 	setpriv --reuid=nobody --regid="$NGID" --clear-groups \
-		env -u XDG_RUNTIME_DIR "${envargs[@]}" "$IPCSCAN" gc -t fifo \
-		--min-age 0 "$@" >"$T_WORK/out" 2>"$T_WORK/err"
+		env -u XDG_RUNTIME_DIR "${envargs[@]}" "$IPCSCAN" gc \
+		--trust-pidns -t fifo --min-age 0 "$@" >"$T_WORK/out" 2>"$T_WORK/err"
 	NRC=$?
 }
 refused() {

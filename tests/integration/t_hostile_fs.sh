@@ -130,7 +130,7 @@ T_PIDS[blocked]=$blocked
 mkfifo /dev/shm/shm.fifo
 sleep 0.2
 t0=${EPOCHREALTIME/[.,]/}
-timeout 10 "$IPCSCAN" list --json >"$T_JSON" 2>"$T_WORK/list.err"
+timeout 10 "$IPCSCAN" list --trust-pidns --json >"$T_JSON" 2>"$T_WORK/list.err"
 rc=$?
 t1=${EPOCHREALTIME/[.,]/}
 echo "# list with 500 idle FIFOs: $(( (t1 - t0) / 1000 )) ms wall"
@@ -142,7 +142,7 @@ t_is "$(jqo '[.objects[] | select(.kind == "fifo" and
 find_path fifo /dev/shm/shm.fifo
 obj_none "a FIFO in /dev/shm is no pshm" '.kind == "pshm" and
 	.path == "/dev/shm/shm.fifo"'
-timeout 10 "$IPCSCAN" gc --min-age 0 --json >"$T_WORK/gc.json" 2>&1
+timeout 10 "$IPCSCAN" gc --trust-pidns --min-age 0 --json >"$T_WORK/gc.json" 2>&1
 t_is "$?" 0 "idle FIFOs: gc finishes under timeout 10 with exit 0"
 t_is "$(find /var/tmp/fifos -type p | wc -l)" 500 "gc never removes a FIFO"
 stop blocked

@@ -279,7 +279,7 @@ t_is "$(grep -o '{resource="[a-z_]*"' "$T_WORK/t.prom" | sort -u |
 
 # As nobody some processes cannot be inspected: complete is 0.
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$IPCSCAN" stats --prometheus >"$T_WORK/nobody.prom" 2>/dev/null
+	"$IPCSCAN" stats --trust-pidns --prometheus >"$T_WORK/nobody.prom" 2>/dev/null
 t_is "$?" 0 "stats --prometheus as nobody: exit 0"
 prom_check "$T_WORK/nobody.prom"
 t_is "$(prom_val "$T_WORK/nobody.prom" ipcscan_scan_complete)" 0 \
@@ -292,7 +292,7 @@ mkdir -p "$D"
 OUT=$D/ipcscan.prom
 echo "old content" >"$OUT"
 ino_before=$(stat -c %i "$OUT")
-(umask 077 && timeout 60 "$IPCSCAN" stats --prometheus \
+(umask 077 && timeout 60 "$IPCSCAN" stats --trust-pidns --prometheus \
 	--output-file "$OUT" >"$T_WORK/of.stdout" 2>"$T_WORK/of.err")
 t_is "$?" 0 "--output-file: exit 0"
 t_is "$(stat -c %a "$OUT")" 644 "--output-file: mode 0644 even under umask 077"
@@ -321,7 +321,7 @@ torn=$T_WORK/torn
 reader=$!
 fails=0
 for _ in $(seq 15); do
-	timeout 60 "$IPCSCAN" stats --prometheus --output-file "$OUT" \
+	timeout 60 "$IPCSCAN" stats --trust-pidns --prometheus --output-file "$OUT" \
 		2>/dev/null || fails=$((fails + 1))
 done
 touch "$T_WORK/stop-reader"

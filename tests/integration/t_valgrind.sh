@@ -84,13 +84,13 @@ EOS
 		--errors-for-leak-kinds=definite --show-leak-kinds=definite
 		--suppressions=/run/mount.supp --num-callers=30 --vgdb=no"
 	# shellcheck disable=SC2086
-	$vg --log-fd=3 "$IPCSCAN" list --json >&6 2>/dev/null
+	$vg --log-fd=3 "$IPCSCAN" list --trust-pidns --json >&6 2>/dev/null
 	echo "list $?" >&9
 	# shellcheck disable=SC2086
-	$vg --log-fd=4 "$IPCSCAN" gc --dry-run --min-age 0 >&7 2>/dev/null
+	$vg --log-fd=4 "$IPCSCAN" gc --trust-pidns --dry-run --min-age 0 >&7 2>/dev/null
 	echo "gc $?" >&9
 	# shellcheck disable=SC2086
-	$vg --log-fd=5 "$IPCSCAN" stats >&8 2>/dev/null
+	$vg --log-fd=5 "$IPCSCAN" stats --trust-pidns >&8 2>/dev/null
 	echo "stats $?" >&9
 }
 export IPCSCAN HELPERS

@@ -6,10 +6,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "classify.h"
+#include "scan.h"
 
 /* T is when the kernel recorded the action; NOW is three hours later. */
 #define T 1764150000
@@ -31,6 +37,16 @@ static struct proc procs[] = {
 	  .nlwp = 2 },
 };
 #define NPROCS (sizeof(procs) / sizeof(procs[0]))
+/* The complete view of a root scan in the initial pid namespace. */
+static const struct classify_policy full;
+/* A child pid namespace without --trust-pidns. */
+static const struct classify_policy outside = { .outside_unseen = true };
+/* hidepid and not root: pids absent from the table may be alive. */
+static const struct classify_policy hidden = { .pids_hidden = true };
+/* A /proc of another pid namespace. */
+static const struct classify_policy foreign = { .pids_foreign = true };
+
+#define OUT "processes outside this pid namespace are invisible"
 static const struct proctab pt_all = { procs, NPROCS, 0 };
 static const struct proctab pt_bad = { procs, NPROCS, 2 };
 
@@ -50,6 +66,7 @@ struct ccase {
 	unsigned nholders;
 	bool incomplete, binding_unknown, uninspected;
 	mode_t mode;
+	const struct classify_policy *pol;	/* NULL: the complete view */
 	enum state want;
 	const char *phrase;
 };
@@ -235,6 +252,131 @@ static const struct ccase cases[] = {
 	  .notify_pid = 400, .want = STATE_UNKNOWN,
 	  .phrase = "registered for notification by 400" },
 
+	/* a child pid namespace: no holder and dead pids prove nothing */
+	{ "child pidns: pshm no holder", KIND_PSHM, .t_modify = T,
+	  .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "no visible holder; " OUT },
+	{ "child pidns: pshm held", KIND_PSHM, .t_modify = T,
+	  .holders = { H(100, VIA_MAP) }, .nholders = 1, .pol = &outside,
+	  .want = STATE_INUSE, .phrase = "mapped by 1 process" },
+	{ "child pidns: psem no holder", KIND_PSEM, .pol = &outside,
+	  .want = STATE_UNKNOWN, .phrase = OUT },
+	{ "child pidns: mqueue no holder", KIND_MQUEUE, .t_modify = T,
+	  .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "no visible holder; " OUT },
+	{ "child pidns: holders incomplete says so first", KIND_PSHM,
+	  .incomplete = true, .uninspected = true, .pol = &outside,
+	  .want = STATE_UNKNOWN, .phrase = "2 processes could not be" },
+	{ "child pidns: fifo nobody has open", KIND_FIFO, .pol = &outside,
+	  .want = STATE_UNKNOWN, .phrase = "no visible holder; " OUT },
+	{ "child pidns: sockfile unbound", KIND_SOCKFILE, .t_modify = T,
+	  .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "no socket bound to it now; " OUT },
+	{ "child pidns: sockfile probe failed", KIND_SOCKFILE,
+	  .binding_unknown = true, .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "connect probe failed" },
+	{ "child pidns: unix socket", KIND_UNIX, .pol = &outside,
+	  .want = STATE_UNKNOWN, .phrase = "live socket, no visible holder" },
+	{ "child pidns: msg, dead sender", KIND_MSG, .t_send = T,
+	  .lspid = 999, .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "no visible holder or live pid; " OUT },
+	{ "child pidns: msg, pids 0 (not visible, not unrecorded)", KIND_MSG,
+	  .t_send = T, .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "no visible holder or live pid; " OUT },
+	{ "child pidns: msg, live sender", KIND_MSG, .t_send = T,
+	  .lspid = 100, .pol = &outside, .want = STATE_INUSE,
+	  .phrase = "last sender 100 alive" },
+	{ "child pidns: msg, visible waiter", KIND_MSG, .lspid = 999,
+	  .holders = { H(200, VIA_WAIT) }, .nholders = 1, .pol = &outside,
+	  .want = STATE_INUSE, .phrase = "1 process waiting" },
+	{ "child pidns: sem, every pid dead", KIND_SEM, .t_op = T,
+	  .sempids = { 999, 0, 300 }, .nsems = 3, .pol = &outside,
+	  .want = STATE_UNKNOWN, .phrase = "no visible waiter or live pid; "
+	  OUT },
+	{ "child pidns: sem, a live pid", KIND_SEM, .t_op = T,
+	  .sempids = { 999, 100 }, .nsems = 2, .pol = &outside,
+	  .want = STATE_INUSE, .phrase = "last operation by 100, alive" },
+	{ "child pidns: sem, GETNCNT waiters", KIND_SEM, .t_op = T,
+	  .sempids = { 0 }, .nsems = 1, .waiters = 1, .pol = &outside,
+	  .want = STATE_INUSE, .phrase = "1 process waiting" },
+	{ "child pidns: shm never attached, creator dead", KIND_SHM,
+	  .t_change = T, .cpid = 999, .pol = &outside, .want = STATE_ORPHAN,
+	  .phrase = "creator 999 gone" },
+	{ "child pidns: shm lpid 0 after an attach is out of sight", KIND_SHM,
+	  .t_change = T - 100, .t_attach = T, .cpid = 999, .pol = &outside,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "last user not visible in this pid namespace" },
+	{ "child pidns: shm lpid 0 after a detach is out of sight", KIND_SHM,
+	  .t_change = T - 100, .t_detach = T, .cpid = 999, .pol = &outside,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "last user not visible in this pid namespace" },
+	{ "initial pidns: shm lpid 0 after an attach", KIND_SHM,
+	  .t_change = T - 100, .t_attach = T, .cpid = 999,
+	  .want = STATE_ORPHAN, .phrase = "creator 999 gone" },
+	{ "child pidns: shm dead creator and last user", KIND_SHM,
+	  .t_change = T - 100, .t_attach = T, .cpid = 999, .lpid = 300,
+	  .pol = &outside, .want = STATE_ORPHAN,
+	  .phrase = "last user 300 gone" },
+	{ "child pidns: shm attached elsewhere", KIND_SHM, .cpid = 0,
+	  .nattch = 1, .pol = &outside, .want = STATE_INUSE,
+	  .phrase = "attached by 1 process" },
+	{ "child pidns: shm cpid 0", KIND_SHM, .t_change = T, .cpid = 0,
+	  .pol = &outside, .want = STATE_UNKNOWN,
+	  .phrase = "creator pid not visible in this pid namespace" },
+
+	/* hidepid: a recorded pid missing from the table may be alive */
+	{ "hidepid: shm creator absent", KIND_SHM, .t_change = T,
+	  .cpid = 999, .pol = &hidden, .want = STATE_UNKNOWN,
+	  .phrase = "creator 999 not visible, may be a hidden live process" },
+	{ "hidepid: shm creator pid reused by a visible process", KIND_SHM,
+	  .t_change = T, .cpid = 300, .pol = &hidden, .want = STATE_ORPHAN,
+	  .phrase = "creator 300 gone" },
+	{ "hidepid: shm last user absent", KIND_SHM, .t_change = T - 100,
+	  .t_attach = T - 50, .t_detach = T, .cpid = 300, .lpid = 999,
+	  .pol = &hidden, .want = STATE_UNKNOWN,
+	  .phrase = "last user 999 not visible, may be a hidden live "
+	  "process" },
+	{ "hidepid: shm creator alive", KIND_SHM, .t_change = T,
+	  .cpid = 100, .lpid = 999, .t_attach = T, .pol = &hidden,
+	  .want = STATE_INUSE, .phrase = "creator 100 alive" },
+	{ "hidepid: shm zombie creator is visible and dead", KIND_SHM,
+	  .t_change = T, .cpid = 400, .pol = &hidden, .want = STATE_ORPHAN,
+	  .phrase = "creator 400 gone" },
+	{ "hidepid: sem one pid absent", KIND_SEM, .t_op = T,
+	  .sempids = { 300, 999 }, .nsems = 2, .pol = &hidden,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "last operation by 999 not visible, may be a hidden" },
+	{ "hidepid: sem every pid visible and dead", KIND_SEM, .t_op = T,
+	  .sempids = { 300, 400 }, .nsems = 2, .pol = &hidden,
+	  .want = STATE_ORPHAN, .phrase = "every recorded pid gone" },
+	{ "hidepid: msg sender absent", KIND_MSG, .t_send = T, .lspid = 999,
+	  .pol = &hidden, .want = STATE_UNKNOWN,
+	  .phrase = "last sender 999 not visible, may be a hidden live" },
+	{ "hidepid: msg receiver absent", KIND_MSG, .t_send = T,
+	  .t_recv = T, .lspid = 300, .lrpid = 999, .pol = &hidden,
+	  .want = STATE_UNKNOWN, .phrase = "last receiver 999 not visible" },
+	{ "hidepid: msg sender alive", KIND_MSG, .t_send = T, .lspid = 100,
+	  .lrpid = 999, .pol = &hidden, .want = STATE_INUSE,
+	  .phrase = "last sender 100 alive" },
+
+	/* a /proc of another pid namespace: nothing is judged dead */
+	{ "foreign /proc: shm creator pid reused", KIND_SHM, .t_change = T,
+	  .cpid = 300, .pol = &foreign, .want = STATE_UNKNOWN,
+	  .phrase = "creator 300 not visible, /proc numbers pids in another "
+	  "pid namespace" },
+	{ "foreign /proc: shm creator alive", KIND_SHM, .t_change = T,
+	  .cpid = 100, .pol = &foreign, .want = STATE_INUSE,
+	  .phrase = "creator 100 alive" },
+	{ "foreign /proc: sem zombie pid", KIND_SEM, .t_op = T,
+	  .sempids = { 400 }, .nsems = 1, .pol = &foreign,
+	  .want = STATE_UNKNOWN, .phrase = "last operation by 400 not" },
+	{ "foreign /proc: msg dead sender", KIND_MSG, .t_send = T,
+	  .lspid = 999, .pol = &foreign, .want = STATE_UNKNOWN,
+	  .phrase = "last sender 999 not visible" },
+	{ "foreign /proc: pshm no holder (holders are real)", KIND_PSHM,
+	  .t_modify = T, .pol = &foreign, .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+
 	/* socket files */
 	{ "sockfile binding unknown", KIND_SOCKFILE, .t_modify = T,
 	  .binding_unknown = true, .want = STATE_UNKNOWN,
@@ -327,7 +469,8 @@ static void test_table(void **state)
 		build(c, &o, pids, holders);
 		memcpy(&before, &o, sizeof(o));
 		o.state = STATE_COUNT;
-		classify(&o, c->uninspected ? &pt_bad : &pt_all, NOW);
+		classify(&o, c->uninspected ? &pt_bad : &pt_all,
+			 c->pol ? c->pol : &full, NOW);
 		if (o.state != c->want || !strstr(o.reason, c->phrase))
 			fail_msg("case '%s': got %s \"%s\", want %s \"%s\"",
 				 c->name, state_name(o.state), o.reason,
@@ -360,7 +503,7 @@ static void test_ages(void **state)
 		memset(&o, 0, sizeof(o));
 		o.kind = KIND_PSHM;
 		o.t_modify = NOW - ages[i].ago;
-		classify(&o, &pt_all, NOW);
+		classify(&o, &pt_all, &full, NOW);
 		assert_int_equal(o.state, STATE_ORPHAN);
 		if (!strstr(o.reason, ages[i].want))
 			fail_msg("ago %lld: \"%s\"", (long long)ages[i].ago,
@@ -369,10 +512,10 @@ static void test_ages(void **state)
 	/* no recorded time, or a clock that went backwards: no age claim */
 	memset(&o, 0, sizeof(o));
 	o.kind = KIND_PSHM;
-	classify(&o, &pt_all, NOW);
+	classify(&o, &pt_all, &full, NOW);
 	assert_string_equal(o.reason, "no holder");
 	o.t_modify = NOW + 100;
-	classify(&o, &pt_all, NOW);
+	classify(&o, &pt_all, &full, NOW);
 	assert_string_equal(o.reason, "no holder");
 }
 
@@ -391,7 +534,7 @@ static void test_reason_bounded(void **state)
 	o.u.sem.pids = pids;
 	o.u.sem.nsems = 64;
 	o.u.sem.pids_read = true;
-	classify(&o, &pt_all, NOW);
+	classify(&o, &pt_all, &full, NOW);
 	assert_int_equal(o.state, STATE_ORPHAN);
 	assert_non_null(strstr(o.reason, "+61"));
 	assert_true(strlen(o.reason) < sizeof(o.reason));
@@ -411,8 +554,73 @@ static void test_holder_beats_dead_creator(void **state)
 	o.t_change = T;
 	o.holders = &h;
 	o.nholders = 1;
-	classify(&o, &pt_all, NOW);
+	classify(&o, &pt_all, &full, NOW);
 	assert_int_equal(o.state, STATE_INUSE);
+}
+
+/*
+ * Where the policy comes from: <root>/proc/self/ns/pid read as a link,
+ * "pid:[4026531836]" (the initial pid namespace's fixed inode) or not,
+ * and --trust-pidns. A link that is missing or reads otherwise is a child
+ * pid namespace: it never makes an orphan that a partial view cannot prove.
+ */
+static void test_policy_pidns(void **state)
+{
+	static const struct {
+		const char *link;	/* NULL: no link at all */
+		bool child;
+		int err;
+		uint64_t ino;
+	} links[] = {
+		{ "pid:[4026531836]", false, 0, 4026531836u },
+		{ "pid:[4026532301]", true, 0, 4026532301u },
+		{ "pid:[4026531835]", true, 0, 4026531835u },
+		{ NULL, true, -ENOENT, 0 },
+		{ "pid:[]", true, -EINVAL, 0 },
+		{ "pid:[4026531836", true, -EINVAL, 0 },
+		{ "pid:[40265x1836]", true, -EINVAL, 0 },
+		{ "ipc:[4026531836]", true, -EINVAL, 0 },
+		{ "4026531836", true, -EINVAL, 0 },
+	};
+	char root[] = "/tmp/ipcscan-test-pidns-XXXXXX";
+	char dir[256], link[512];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(dir, sizeof(dir), "%s/proc/self/ns", root);
+	snprintf(link, sizeof(link), "%s/pid", dir);
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		for (int trust = 0; trust < 2; trust++) {
+			struct scan_opts so = { .root = root,
+						.trust_pidns = trust };
+			struct scan_ctx ctx;
+			char cmd[512];
+
+			snprintf(cmd, sizeof(cmd), "mkdir -p %s", dir);
+			assert_int_equal(system(cmd), 0);
+			unlink(link);
+			if (links[i].link)
+				assert_int_equal(symlink(links[i].link, link),
+						 0);
+			scan_init(&ctx, &so);
+			if (ctx.pidns_child != links[i].child ||
+			    ctx.pidns_err != links[i].err ||
+			    ctx.own_pidns != links[i].ino ||
+			    ctx.policy.outside_unseen !=
+			    (links[i].child && !trust) ||
+			    ctx.policy.pids_hidden || ctx.policy.pids_foreign)
+				fail_msg("link '%s' trust %d: child %d err %d "
+					 "ino %llu outside_unseen %d",
+					 links[i].link ? links[i].link : "-",
+					 trust, ctx.pidns_child, ctx.pidns_err,
+					 (unsigned long long)ctx.own_pidns,
+					 ctx.policy.outside_unseen);
+			scan_free(&ctx);
+		}
+	}
+	unlink(link);
+	snprintf(link, sizeof(link), "rm -rf %s", root);
+	assert_int_equal(system(link), 0);
 }
 
 int main(void)
@@ -422,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_reason_bounded),
 		cmocka_unit_test(test_holder_beats_dead_creator),
+		cmocka_unit_test(test_policy_pidns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
