@@ -61,13 +61,14 @@ nobj=$(jq '.objects | length' "$T_JSON")
 maxw() { awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
 
 # An 80-column terminal: the reasons are complete, never cut.
-out=$(on_tty 80 "$IPCSCAN" list -t all -o +REASON)
+out=$(on_tty 80 "$IPCSCAN" list --trust-pidns -t all -o +REASON)
 t_is "$(reasons_of "" <<<"$out" | LC_ALL=C sort)" "$want" \
 	"80-column pty, -o +REASON: every reason complete"
 
 # COLUMNS sets the width (as POSIX has it), also on a wider terminal:
 # REASON, a middle column here, wraps at blanks within the width.
-out=$(COLUMNS=50 on_tty 200 "$IPCSCAN" list -t all -o KIND,REASON,STATE)
+out=$(COLUMNS=50 on_tty 200 "$IPCSCAN" list --trust-pidns -t all \
+	-o KIND,REASON,STATE)
 t_is "$(reasons_of STATE <<<"$out" | LC_ALL=C sort)" "$want" \
 	"COLUMNS=50 on a 200-column pty: wrapped reasons rejoin exactly"
 t_is "$(maxw <<<"$out" | awk '{ print ($1 <= 50) }')" 1 \
@@ -80,7 +81,7 @@ t_is "$(awk 'NR > 1 && !/^ / { print $NF }' <<<"$out" |
 	"COLUMNS=50: every row ends with its STATE, aligned"
 
 # The terminal's own width when COLUMNS is not set.
-out=$(env -u COLUMNS bash -c "$(declare -f on_tty); on_tty 60 \"$IPCSCAN\" list -t all -o KIND,ID/NAME,REASON")
+out=$(env -u COLUMNS bash -c "$(declare -f on_tty); on_tty 60 \"$IPCSCAN\" list --trust-pidns -t all -o KIND,ID/NAME,REASON")
 t_is "$(reasons_of "" <<<"$out" | LC_ALL=C sort)" "$want" \
 	"60-column pty: every reason complete"
 t_is "$(maxw <<<"$out" | awk '{ print ($1 <= 60) }')" 1 \
@@ -92,7 +93,8 @@ t_is "$(wc -l <<<"$out")" $((nobj + 1)) \
 	"into a pipe: one line per object, COLUMNS or not"
 t_is "$(reasons_of STATE <<<"$out" | LC_ALL=C sort)" "$want" \
 	"into a pipe: every reason complete"
-out=$(COLUMNS=40 on_tty 40 "$IPCSCAN" list -r -t all -o KIND,REASON)
+out=$(COLUMNS=40 on_tty 40 "$IPCSCAN" list --trust-pidns -r -t all \
+	-o KIND,REASON)
 t_is "$(wc -l <<<"$out")" $((nobj + 1)) "-r on a pty: one line per object"
 
 # ------------------------------------------------------------------ order

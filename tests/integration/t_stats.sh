@@ -346,7 +346,8 @@ t_like "$(cat "$T_WORK/bad.err")" 'nonexistent' \
 # name ending in a slash (or . or ..) names no file and writes none (a
 # POSIX basename() of it cut the slash off the argument itself, and the
 # rename then made the file "new.prom").
-(cd "$D" && timeout 60 "$IPCSCAN" stats --prometheus --output-file rel.prom \
+(cd "$D" && timeout 60 "$IPCSCAN" stats --trust-pidns --prometheus \
+	--output-file rel.prom \
 	>/dev/null 2>"$T_WORK/rel.err")
 t_is "$?" 0 "--output-file relative to the working directory: exit 0"
 prom_check "$D/rel.prom"
