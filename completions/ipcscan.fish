@@ -17,7 +17,7 @@ complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_sub
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l noheadings -d 'no header line'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s r -l raw -d 'raw output: no column alignment'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s b -l bytes -d 'sizes in bytes'
-complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l sort -x -a 'KIND ID/NAME ID KEY NAME PATH INODE OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE PEER' -d 'sort by column'
+complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l sort -x -a 'KIND ID/NAME ID KEY NAME PATH INODE OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE PEER' -d 'sort by column; -COL descending (e.g. -SIZE)'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'show what would be removed, change nothing'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -l min-age -x -d 'only objects unused for this long (default 1h; units w d h m s, as in 1h30m; 0 allowed)'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -l exclude -x -d 'never remove a match of name, path or key (repeatable)'
