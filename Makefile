@@ -13,12 +13,53 @@ PKG_CONFIG ?= pkg-config
 PKGS := libproc2 libcjson smartcols
 BUILD ?= build
 
+# The Debian package that gives pkg-config each module.
+deb_libproc2 := libproc2-dev
+deb_libcjson := libcjson-dev
+deb_smartcols := libsmartcols-dev
+deb_cmocka := libcmocka-dev
+
+# need_pkgs MODULES: stop with one line naming the first missing module
+# and the package to install.
+need_pkgs = $(foreach p,$(1),$(if $(shell $(PKG_CONFIG) --exists $(p) \
+	2>/dev/null && echo y),,$(error pkg-config finds no $(p) \
+	(no $(p).pc); install $(deb_$(p)) (Debian/Ubuntu) or set \
+	PKG_CONFIG_PATH)))
+
+# Goals that compile nothing need no libraries.
+NOLIB_GOALS := clean uninstall fuzz
+ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NOLIB_GOALS),$(MAKECMDGOALS)),all),)
+ifeq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
+$(error $(PKG_CONFIG) not found; install pkg-config (Debian/Ubuntu))
+endif
+$(call need_pkgs,$(PKGS))
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+endif
+ifneq ($(filter tests check check-sanitize golden-update,$(MAKECMDGOALS)),)
+$(call need_pkgs,cmocka)
+endif
+
+# -Werror is on in make check (and so in .ci/run) and with WERROR=1, off
+# by default: a warning a newer compiler adds must not break a user's
+# build. Developers: build with WERROR=1.
+ifneq ($(filter check check-sanitize,$(MAKECMDGOALS)),)
+WERROR ?= 1
+endif
+export WERROR
+
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow \
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-D_GNU_SOURCE -Iinclude \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS))
+	-D_GNU_SOURCE -pthread -Iinclude $(PKG_CFLAGS)
+override LDFLAGS += -pthread
+LDLIBS += $(PKG_LIBS)
+ifeq ($(WERROR),1)
+override CFLAGS += -Werror
+endif
+# Each object depends on the headers it includes (the .d files), not on
+# every header: -MP keeps a removed header from breaking the build.
+DEPFLAGS = -MMD -MP
 
 ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -44,15 +85,16 @@ all: $(BUILD)/ipcscan
 $(BUILD)/ipcscan: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS) -MMD -c -o $@ $<
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) \
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) \
+		$(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) \
 		$(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrt -lpthread
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -lrt
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
 	mkdir -p $@
@@ -113,7 +155,7 @@ uninstall:
 		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.service \
 		$(DESTDIR)$(SYSTEMDUNITDIR)/ipcscan-gc.timer
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(HELPER_BINS:=.d)
 
 clean:
 	rm -rf build
@@ -124,7 +166,7 @@ BENCH_BINS := $(BUILD)/bench/floor $(BUILD)/bench/workload \
 	$(BUILD)/bench/measure
 
 $(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrt -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lrt
 
 $(BUILD)/bench:
 	mkdir -p $@
