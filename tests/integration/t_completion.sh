@@ -16,6 +16,8 @@ help=$("$IPCSCAN" --help) || t_bail "ipcscan --help failed"
 read -r -a KINDS <<<"$(sed -n 's/^Kinds: *//p' <<<"$help")"
 read -r -a GROUPS_ <<<"$(sed -n 's/^Groups: *//p' <<<"$help")"
 mapfile -t COLS < <("$IPCSCAN" list --list-columns -r)
+mapfile -t COLHELP < <("$IPCSCAN" list --list-columns |
+	sed -E 's/^[^ ]+ +//')
 if [ ${#KINDS[@]} -eq 0 ] || [ ${#GROUPS_[@]} -eq 0 ] || [ ${#COLS[@]} -eq 0 ]
 then
 	t_bail "cannot read kinds, groups and columns from the binary"
@@ -103,6 +105,36 @@ has_all "-o KIND,S completes the element after the comma" "$got" \
 got=$(complete_words ipcscan list -o +RE)
 t_is "$(tr '\n' ' ' <<<"$got")" "+REASON " \
 	"-o +RE keeps the '+' (add to the default columns)"
+
+# Comma lists: any case, no item twice, the --opt=VALUE form.
+got=$(complete_words ipcscan list -o kind,s)
+t_is "$(tr '\n' ' ' <<<"$got")" "kind,SIZE kind,STATE " \
+	"-o kind,s: column names in any case, the list kept as typed"
+got=$(complete_words ipcscan list -o KIND,K)
+t_is "$(tr '\n' ' ' <<<"$got")" "KIND,KEY " \
+	"-o KIND,K: KIND is not offered again"
+got=$(complete_words ipcscan list -o KIND,STATE,)
+has_none "-o KIND,STATE,: neither column again" "$got" KIND,STATE,KIND \
+	KIND,STATE,STATE
+t_is "$(wc -l <<<"$got")" "$(( ${#COLS[@]} - 2 ))" \
+	"-o KIND,STATE,: every other column"
+got=$(complete_words ipcscan list -t SHM,s)
+has_none "-t SHM,s: shm is not offered again (any case)" "$got" SHM,shm
+has_all "-t SHM,s: the other kinds that start with s" "$got" SHM,sem \
+	SHM,sockfile SHM,sysv SHM,sockets
+got=$(complete_words ipcscan list --output=KI)
+t_is "$(tr '\n' ' ' <<<"$got")" "--output=KIND " \
+	"--output=KI (one word): completes the value, keeps --output="
+got=$(complete_words ipcscan list --output = KI)
+t_is "$(tr '\n' ' ' <<<"$got")" "KIND " \
+	"--output = KI (split at '=' by COMP_WORDBREAKS): completes the value"
+got=$(complete_words ipcscan list --output =)
+t_is "$(wc -l <<<"$got")" "${#COLS[@]}" \
+	"--output= with nothing after it: every column"
+got=$(complete_words ipcscan --type=shm,ms)
+t_is "$(tr '\n' ' ' <<<"$got")" "--type=shm,msg " "--type=shm,ms: msg"
+got=$(complete_words ipcscan list --sort -SI)
+t_is "$(tr '\n' ' ' <<<"$got")" "-SIZE " "--sort -SI: descending, -SIZE"
 
 # --------------------------------------------------------------- options
 
@@ -208,6 +240,15 @@ if command -v zsh >/dev/null; then
 	has_all "zsh: gc -- offers --dry-run and --min-age" "$got" \
 		--dry-run --min-age
 	has_none "zsh: gc -- does not offer --orphans" "$got" --orphans
+	got=$(zsh_words "ipcscan list --output=")
+	has_all "zsh: --output= offers every column" "$got" "${COLS[@]}"
+	got=$(zsh_words "ipcscan list -o KIND,")
+	has_none "zsh: -o KIND, does not offer KIND again" "$got" KIND
+	has_all "zsh: -o KIND, offers the others" "$got" STATE SIZE
+	got=$(zsh_words "ipcscan list -o ki")
+	t_is "$got" KIND "zsh: -o ki offers KIND (any case)"
+	got=$(zsh_words "ipcscan list -t SH")
+	t_is "$got" shm "zsh: -t SH offers shm (any case)"
 	got=$(zsh_words "ipcscan stats --")
 	has_all "zsh: stats -- offers --prometheus" "$got" --prometheus
 	has_none "zsh: stats -- does not offer --dry-run" "$got" --dry-run
@@ -233,6 +274,24 @@ if command -v fish >/dev/null; then
 	got=$(cd "$d" && fish_words "ipcscan list -o ")
 	want=$(printf '%s\n' "${COLS[@]}" | LC_ALL=C sort)
 	t_is "$got" "$want" "fish: -o offers exactly the columns"
+	# fish shows each column with its help text
+	fish --no-config -c 'source $argv[1]; complete -C $argv[2]' \
+		"$FISHCOMP" "ipcscan list -o " 2>&1 | LC_ALL=C sort >"$d/desc"
+	want=$(paste <(printf '%s\n' "${COLS[@]}") <(printf '%s\n' "${COLHELP[@]}") |
+		LC_ALL=C sort)
+	t_is "$(cat "$d/desc")" "$want" \
+		"fish: -o offers each column with its --list-columns help"
+	got=$(cd "$d" && fish_words "ipcscan list -o KIND,S")
+	t_is "$(tr '\n' ' ' <<<"$got")" "KIND,SIZE KIND,STATE " \
+		"fish: -o KIND,S completes the item after the comma"
+	got=$(cd "$d" && fish_words "ipcscan list -o kind,STATE,")
+	has_none "fish: -o kind,STATE, offers neither again" "$got" \
+		kind,STATE,KIND kind,STATE,STATE
+	got=$(cd "$d" && fish_words "ipcscan list --output=KI")
+	t_is "$got" "--output=KIND" "fish: --output=KI completes the value"
+	got=$(cd "$d" && fish_words "ipcscan list -t shm,p")
+	t_is "$(tr '\n' ' ' <<<"$got")" "shm,posix shm,psem shm,pshm " \
+		"fish: -t shm,p completes the kind after the comma"
 	got=$(cd "$d" && fish_words "ipcscan gc --")
 	has_all "fish: gc -- offers --dry-run and --min-age" "$got" \
 		--dry-run --min-age
