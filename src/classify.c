@@ -193,6 +193,13 @@ static void classify_shm(struct obj *o, const struct proctab *pt,
 		    "in this pid namespace");
 		return;
 	}
+	if (cv == PID_UNSEEN && lv == PID_UNSEEN && s->lpid != o->cpid) {
+		set(o, STATE_UNKNOWN, "not attached; creator %d and last user "
+		    "%d not visible, %s", (int)o->cpid, (int)s->lpid,
+		    pol->pids_foreign ? unseen_why(pol) :
+		    "either may be a hidden live process");
+		return;
+	}
 	if (cv == PID_UNSEEN) {
 		set(o, STATE_UNKNOWN, "not attached; creator %d not visible, "
 		    "%s", (int)o->cpid, unseen_why(pol));

@@ -36,9 +36,10 @@ rpid=${F[r.pid]}
 
 list_json || t_done
 find_id shm "${F[g.id]}"
-o_ok '.owner.uid == 65534 and .shm.nattch == 0 and .shm.lpid == $p' \
-	"setup: nobody's segment, not attached, last used by root's $rpid" \
-	--argjson p "$rpid"
+o_ok '.owner.uid == 65534 and .shm.nattch == 0 and .shm.lpid == $p and
+	.shm.cpid == $c' "setup: nobody's segment, made by its ${F[n.pid]}, \
+not attached, last used by root's $rpid" --argjson p "$rpid" \
+	--argjson c "${F[n.pid]}"
 o_state in-use "as root: the segment whose last user is alive"
 
 # A procfs of our pid namespace with hidepid, over the one ns_enter made.
@@ -53,9 +54,9 @@ t_is "$?" 0 "hidepid, as nobody: list --json: exit 0"
 t_jq "hidepid, as nobody: complete is false" '.complete == false'
 find_id shm "${F[g.id]}"
 o_state unknown "hidepid, as nobody: the segment last used by a hidden process"
-o_ok '.reason | test("^not attached; (creator|last user) [0-9]+ not visible, " + $h + "$")' \
-	"hidepid, as nobody: shm reason names a pid and says it may be hidden" \
-	--arg h "$HIDDEN"
+o_is .reason "not attached; creator ${F[n.pid]} and last user $rpid not \
+visible, either $HIDDEN" \
+	"hidepid, as nobody: shm reason names both pids, either may be hidden"
 find_id sem "${F[e.id]}"
 o_state unknown "hidepid, as nobody: the set last operated on by a hidden process"
 o_is .reason "no waiter; last operation by $rpid not visible, $HIDDEN" \

@@ -336,6 +336,11 @@ static const struct ccase cases[] = {
 	  .pol = &hidden, .want = STATE_UNKNOWN,
 	  .phrase = "last user 999 not visible, may be a hidden live "
 	  "process" },
+	{ "hidepid: shm creator and last user absent", KIND_SHM,
+	  .t_change = T - 100, .t_attach = T, .cpid = 999, .lpid = 555,
+	  .pol = &hidden, .want = STATE_UNKNOWN,
+	  .phrase = "not attached; creator 999 and last user 555 not "
+	  "visible, either may be a hidden live process" },
 	{ "hidepid: shm creator alive", KIND_SHM, .t_change = T,
 	  .cpid = 100, .lpid = 999, .t_attach = T, .pol = &hidden,
 	  .want = STATE_INUSE, .phrase = "creator 100 alive" },
