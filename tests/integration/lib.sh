@@ -142,11 +142,15 @@ _ns_hidden() {
 ns_enter() {
 	if [ "${IPCSCAN_T_INNER:-}" != 1 ]; then
 		[ "$(id -u)" = 0 ] || t_skip_all "needs root (unshare)"
-		command -v unshare >/dev/null || t_skip_all "needs unshare(1)"
+		command -v unshare >/dev/null || t_bail "needs unshare(1)"
+		# As root this must work: a run that skipped every test here
+		# would pass having tested nothing.
 		local err
 		if ! err=$(unshare --ipc --mount --net --pid --fork \
 				--mount-proc true 2>&1); then
-			t_skip_all "cannot create namespaces (unshare): $err"
+			t_bail "root cannot create namespaces here" \
+				"unshare --ipc --mount --net --pid --fork --mount-proc: $err" \
+				"(in a chroot, its / must be a mount point: mount --bind DIR DIR)"
 		fi
 		command -v jq >/dev/null || t_bail "jq is required"
 		command -v iconv >/dev/null || t_bail "iconv is required"
@@ -162,10 +166,11 @@ ns_enter() {
 	fi
 
 	# Inner half: pid 1 of a new pid namespace; everything we start dies
-	# with us. Keep what the fresh tmpfs mounts would hide reachable.
+	# with us. The binaries are staged under $T_WORK below: the fresh
+	# tmpfs mounts may hide them, and the tests that run as another user
+	# may not reach a checkout in a 0700 home directory.
 	local fd_bin="" fd_help="" fd_top="" top d
-	if _ns_hidden "$IPCSCAN"; then exec {fd_bin}<"$IPCSCAN"; fi
-	if _ns_hidden "$HELPERS"; then exec {fd_help}<"$HELPERS"; fi
+	exec {fd_bin}<"$IPCSCAN" {fd_help}<"$HELPERS"
 	# A checkout under /tmp (CI clones anywhere) would vanish too: keep
 	# the whole tree at its path with a bind mount of the old directory.
 	top=$(cd "$(dirname "$0")/../.." && pwd -P)
@@ -205,22 +210,17 @@ ns_enter() {
 		t_bail "cannot make $T_WORK"
 	fi
 	T_JSON=$T_WORK/list.json
-	if [ -n "$fd_bin" ]; then
-		cp "/proc/$$/fd/$fd_bin" "$T_WORK/bin/ipcscan" ||
-			t_bail "cannot stage $IPCSCAN"
-		chmod 0755 "$T_WORK/bin/ipcscan"
-		IPCSCAN=$T_WORK/bin/ipcscan
-		exec {fd_bin}<&-
-	fi
-	if [ -n "$fd_help" ]; then
-		mkdir -p "$T_WORK/helpers"
-		cp -r "/proc/$$/fd/$fd_help/." "$T_WORK/helpers/" ||
-			t_bail "cannot stage $HELPERS"
-		HELPERS=$T_WORK/helpers
-		exec {fd_help}<&-
-	fi
+	# Copies everybody may run, at paths everybody may reach.
+	install -m 0755 "/proc/$$/fd/$fd_bin" "$T_WORK/bin/ipcscan" ||
+		t_bail "cannot stage $IPCSCAN in $T_WORK/bin"
+	IPCSCAN=$T_WORK/bin/ipcscan
+	mkdir -p "$T_WORK/helpers" &&
+		cp -r "/proc/$$/fd/$fd_help/." "$T_WORK/helpers/" &&
+		chmod -R a+rX "$T_WORK/helpers" ||
+		t_bail "cannot stage $HELPERS in $T_WORK/helpers"
+	HELPERS=$T_WORK/helpers
+	exec {fd_bin}<&- {fd_help}<&-
 	MKIPC=$HELPERS/mkipc
-	# A copy everybody may run, for holders started as another user.
 	install -m 0755 "$MKIPC" "$T_WORK/bin/mkipc" || t_bail "stage mkipc"
 	trap _t_exit EXIT
 }

@@ -16,12 +16,17 @@ BUILD=$(dirname "$BIN")
 
 dest=$(mktemp -d) || t_bail "mktemp failed"
 trap 'rm -rf "$dest"' EXIT
+# make runs as the checkout's owner (tests/as-owner), so what it writes
+# in the build directory stays the owner's: DESTDIR must be theirs too.
+if [ "$(id -u)" = 0 ]; then
+	chown "$(stat -c %u:%g "$T_TOP")" "$dest" || t_bail "cannot chown $dest"
+fi
 
 # make in the repository with the build of $IPCSCAN; -o: never remake the
 # binary (a sanitizer build must stay what it is). Run outside any outer
 # make's jobserver.
 mk() {
-	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS "$T_TOP/tests/as-owner" \
 		make -s -C "$T_TOP" BUILD="$BUILD" -o "$BUILD/ipcscan" \
 		PREFIX=/usr DESTDIR="$dest" "$@"
 }
