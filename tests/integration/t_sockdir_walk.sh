@@ -45,6 +45,7 @@ mkdir -p /tmp/locked
 leak b unix,as=s2:/tmp/locked/hidden.sock
 chown nobody /tmp/locked
 chmod 0700 /tmp/locked
+# shellcheck disable=SC2054
 NODAC=(setpriv --bounding-set=-dac_override,-dac_read_search
 	--inh-caps=-dac_override,-dac_read_search)
 run_nodac() {
