@@ -30,10 +30,7 @@ t_gjq "gc --json: a complete view here" '.complete == true'
 # the orphan unheld.
 PIDS=$T_WORK/late.pids
 # The pid namespace is the test's own, nothing outside it shares /dev/shm.
-TRUST=
-if "$IPCSCAN" --help 2>/dev/null | grep -q -- --trust-pidns; then
-	TRUST=--trust-pidns
-fi
+TRUST=--trust-pidns
 cat >"$T_WORK/blind.sh" <<EOS
 trap 'while read -r p; do kill "\$p"; done <$PIDS' EXIT
 : >$PIDS

@@ -20,10 +20,7 @@ RUNDIR=/run/user/65534
 mkdir -p "$RUNDIR" && chown nobody:"$NGID" "$RUNDIR" ||
 	t_bail "cannot make $RUNDIR"
 # The pid namespace is this test's own: nothing outside it uses ours.
-TRUST=
-if "$IPCSCAN" --help 2>/dev/null | grep -q -- --trust-pidns; then
-	TRUST=--trust-pidns
-fi
+TRUST=--trust-pidns
 
 # A private /dev (this mount namespace only) with a /dev/mqueue directory:
 # the host's /dev may have none, and must not get one.
