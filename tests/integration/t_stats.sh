@@ -86,7 +86,7 @@ if stats_json "$S"; then
 		 (.bytes == null or .orphan_bytes <= .bytes))'
 	t_jq_s "scan_duration is rounded to microseconds" \
 		'.scan_duration >= 0 and
-		 (.scan_duration * 1000000 | . == floor)'
+		 (.scan_duration * 1000000 | (. - round) | fabs < 0.001)'
 	t_like "$(grep -o '"scan_duration":[^,]*' "$S")" \
 		'^"scan_duration":[0-9]+\.[0-9]{6}$' \
 		"scan_duration has six decimals in the text"
