@@ -144,10 +144,12 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 	size_t *widths = NULL, width = 0, used = 0;
 	struct wrap wr = { 0 };
 	int reason = -1, r = 0;
+	bool term;
 
 	if (!tb)
 		return -ENOMEM;
-	/* Every cell's text first: the widths decide how REASON wraps. */
+	/* Every cell's text first: on a terminal, the widths decide how
+	 * REASON wraps. The cells are handed over to libsmartcols. */
 	cells = xcalloc(n ? n : 1, sizeof(*cells));
 	widths = xcalloc((size_t)topts->ncols, sizeof(*widths));
 	for (int j = 0; j < topts->ncols; j++) {
@@ -155,6 +157,7 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 		if (!strcmp(columns[topts->cols[j]].name, "REASON"))
 			reason = j;
 	}
+	term = reason >= 0 && !topts->raw && isatty(outstream_fileno(out));
 	for (size_t i = 0; i < n; i++) {
 		cells[i] = xcalloc((size_t)topts->ncols, sizeof(**cells));
 		for (int j = 0; j < topts->ncols; j++) {
@@ -165,12 +168,12 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 			if (!raw.len)
 				continue;
 			cells[i][j] = xstrdup(raw.buf);
-			w = cell_width(raw.buf);
+			w = term ? cell_width(raw.buf) : 0;
 			if (w > widths[j])
 				widths[j] = w;
 		}
 	}
-	if (reason >= 0 && !topts->raw && isatty(outstream_fileno(out))) {
+	if (term) {
 		width = term_width(out);
 		for (int j = 0; j < topts->ncols; j++)
 			used += j == reason ? 0 : widths[j] + 1;
@@ -209,11 +212,13 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 			/* libsmartcols escapes control bytes and invalid
 			 * multibyte sequences as \xHH when printing, so a
 			 * hostile name never breaks a row. */
-			if (cells[i][j] &&
-			    scols_line_set_data(ln, (size_t)j, cells[i][j])) {
+			if (!cells[i][j])
+				continue;
+			if (scols_line_refer_data(ln, (size_t)j, cells[i][j])) {
 				r = -ENOMEM;
 				goto out;
 			}
+			cells[i][j] = NULL;	/* the line owns it now */
 		}
 	}
 	if (scols_print_table(tb))
