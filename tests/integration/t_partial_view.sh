@@ -118,6 +118,27 @@ t_ok "the queue and the set are still there" sh -c \
 t_is "$(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/${F[q.waiter]}/stat")" \
 	S "the receiver is still blocked in msgrcv"
 
+# ---- a /proc of another pid namespace: its numbers are not ours
+
+# Nested without --mount-proc: /proc is this namespace's, while the kernel
+# reports recorded pids in the nested one's numbers. The creator there is
+# dead, but no pid in this /proc can say so.
+unshare --pid --fork sh -c '
+	"$MKIPC" leak shm,as=fg:0x7b21 >"$B/fleak" 2>&1 || exit 1
+	timeout 60 "$IPCSCAN" list --trust-pidns --json >"$B/flist" \
+		2>"$B/flist.err"
+' || t_bail "the nested run without --mount-proc failed" "$(cat "$B/fleak")"
+cp "$B/flist" "$T_JSON"
+t_jq "foreign /proc: the warning says recorded pids cannot be judged dead" \
+	'.complete == false and any(.warnings[];
+	 test("/proc belongs to another pid namespace"))'
+obj_find "foreign /proc: the segment made there is listed" \
+	'.kind == "shm" and .key == "0x00007b21"'
+o_state unknown "foreign /proc: a segment whose creator (there) is dead"
+o_ok '.reason | test("/proc numbers pids in another pid namespace")' \
+	"foreign /proc: the reason says why"
+t_ok "cleanup: the segment is removed (ipcrm)" ipcrm -M 0x7b21
+
 # ---- (d) this test's own pid namespace is a child one too
 
 # A real leak: the creator made and used it and was reaped.
