@@ -612,6 +612,43 @@ gc_act_of() {
 		"\(.action): \(.error // "")"] | join(" | ")' "$T_GC"
 }
 
+# t_usage DESC WANT ARGS... : "ipcscan ARGS" is a usage error: exit 2,
+# one line on stderr containing WANT (the bad value), nothing on stdout.
+t_usage() {
+	local desc=$1 want=$2 rc
+	shift 2
+	ipcscan "$@" >"$T_WORK/out" 2>"$T_WORK/err"
+	rc=$?
+	t_is "$rc" 2 "$desc: exit 2"
+	t_is "$(wc -l <"$T_WORK/err")" 1 "$desc: one line on stderr"
+	if grep -qF -- "$want" "$T_WORK/err"; then
+		t_pass "$desc: the message names '$want'"
+	else
+		t_fail "$desc: the message names '$want'" \
+			"stderr: $(head -c 500 "$T_WORK/err")"
+	fi
+	t_is "$(head -c 300 "$T_WORK/out")" "" "$desc: nothing on stdout"
+}
+
+# need_nobody: the user nobody with a runtime directory of its own
+# (RUNDIR) and as_nobody CMD... to run CMD as nobody; skips the file
+# where setpriv or the user is missing.
+need_nobody() {
+	command -v setpriv >/dev/null || t_skip_all "needs setpriv(1)"
+	id nobody >/dev/null 2>&1 || t_skip_all "needs a user 'nobody'"
+	NGID=$(id -g nobody)
+	RUNDIR=/run/user/65534
+	if ! { mkdir -p "$RUNDIR" && chown nobody:"$NGID" "$RUNDIR" &&
+		chmod 0700 "$RUNDIR"; }; then
+		t_bail "cannot make $RUNDIR"
+	fi
+}
+
+as_nobody() {
+	setpriv --reuid=nobody --regid="$NGID" --clear-groups \
+		env XDG_RUNTIME_DIR="$RUNDIR" "$@"
+}
+
 # need_hooks: skip the whole file unless $IPCSCAN is a test build
 # (TEST_HOOKS=1: the hidden --root option and the gc hook exist).
 need_hooks() {

@@ -9,23 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
 
-# usage_err DESC WANT ARGS... : exit 2, one line on stderr containing
-# WANT, nothing on stdout.
-usage_err() {
-	local desc=$1 want=$2 rc
-	shift 2
-	ipcscan "$@" >"$T_WORK/out" 2>"$T_WORK/err"
-	rc=$?
-	t_is "$rc" 2 "$desc: exit 2"
-	t_is "$(wc -l <"$T_WORK/err")" 1 "$desc: one line on stderr"
-	if grep -qF -- "$want" "$T_WORK/err"; then
-		t_pass "$desc: the message says '$want'"
-	else
-		t_fail "$desc: the message says '$want'" \
-			"stderr: $(head -c 500 "$T_WORK/err")"
-	fi
-	t_is "$(wc -c <"$T_WORK/out")" 0 "$desc: nothing on stdout"
-}
 
 hold a shm,as=ashm:0x5001 pshm,as=apshm:afile
 hold_as nobody n pshm,as=npshm:nfile shm,as=nshm:0x7001
@@ -35,9 +18,9 @@ N=${F[n.pid]}
 
 # ------------------------------------------------------- -n: one meaning
 
-usage_err "list -n" "--noheadings" list -n
-usage_err "-n without a command (list)" "--noheadings" -n
-usage_err "stats -n" "is for gc" stats -n
+t_usage "list -n" "--noheadings" list -n
+t_usage "-n without a command (list)" "--noheadings" -n
+t_usage "stats -n" "is for gc" stats -n
 gc_json -n --min-age 0
 t_gjq "gc -n is --dry-run" '.dry_run == true and .removed == 0 and
 	.would_remove == 2'
@@ -47,22 +30,22 @@ t_is "$(sort -u "$T_WORK/out")" shm "list --noheadings: no header line"
 
 # ------------------------------------------- the command comes first
 
-usage_err "-J stats" "the command comes first ('ipcscan stats" -J stats
-usage_err "--dry-run gc" "the command comes first ('ipcscan gc" --dry-run gc
-usage_err "--orphans with gc" "is for list, not gc" gc --orphans
-usage_err "--version extra" "'extra'" --version extra
-usage_err "--help extra" "'extra'" --help extra
+t_usage "-J stats" "the command comes first ('ipcscan stats" -J stats
+t_usage "--dry-run gc" "the command comes first ('ipcscan gc" --dry-run gc
+t_usage "--orphans with gc" "is for list, not gc" gc --orphans
+t_usage "--version extra" "'extra'" --version extra
+t_usage "--help extra" "'extra'" --help extra
 
 # ------------------------------------------------- one rule for lists
 
-usage_err "-t shm," "empty kind at position 2 of 'shm,'" -t shm,
-usage_err "-t ,shm" "empty kind at position 1 of ',shm'" -t ,shm
-usage_err "-o KIND,,ID" "empty column at position 2 of 'KIND,,ID'" \
+t_usage "-t shm," "empty kind at position 2 of 'shm,'" -t shm,
+t_usage "-t ,shm" "empty kind at position 1 of ',shm'" -t ,shm
+t_usage "-o KIND,,ID" "empty column at position 2 of 'KIND,,ID'" \
 	-o KIND,,ID
-usage_err "-o +" "empty column at position 1 of '+'" -o +
-usage_err "-o KIND," "empty column at position 2 of 'KIND,'" -o KIND,
-usage_err "--sort ''" "empty column at position 1" --sort ''
-usage_err "gc -t sem,,shm" "empty kind at position 2" gc -t sem,,shm
+t_usage "-o +" "empty column at position 1 of '+'" -o +
+t_usage "-o KIND," "empty column at position 2 of 'KIND,'" -o KIND,
+t_usage "--sort ''" "empty column at position 1" --sort ''
+t_usage "gc -t sem,,shm" "empty kind at position 2" gc -t sem,,shm
 
 list_json -t shm,pshm || t_done
 cp "$T_JSON" "$T_WORK/lower.json"
@@ -96,11 +79,11 @@ t_like "$(head -1 "$T_WORK/out")" '^KIND +KEY$' \
 ipcscan list -t shm -o +KEY -o INODE >"$T_WORK/out" 2>&1
 t_like "$(head -1 "$T_WORK/out")" '^KIND +ID/NAME .* AGE +KEY +INODE$' \
 	"-o +KEY -o INODE: the default set, then KEY, then INODE"
-usage_err "--sort twice" "--sort given twice ('SIZE', then 'KIND')" \
+t_usage "--sort twice" "--sort given twice ('SIZE', then 'KIND')" \
 	list --sort SIZE --sort KIND
-usage_err "--min-age twice" "--min-age given twice" \
+t_usage "--min-age twice" "--min-age given twice" \
 	gc --min-age 1h --min-age 2h
-usage_err "--output-file twice" "--output-file given twice" \
+t_usage "--output-file twice" "--output-file given twice" \
 	stats --output-file /tmp/a --output-file /tmp/b
 
 # ------------------------------------- named things that do not exist

@@ -33,51 +33,34 @@ done
 leak l pshm,as=p:survivor shm,as=s:0x1234
 rm -f /run/ipcscan.lock
 
-# usage DESC EXPECTED-IN-MESSAGE ARGS... : exit 2, one line on stderr
-# naming the bad value, empty stdout, the orphans untouched.
-usage() {
-	local desc=$1 want=$2 rc
-	shift 2
-	ipcscan "$@" >"$T_WORK/out" 2>"$T_WORK/err"
-	rc=$?
-	t_is "$rc" 2 "$desc: exit 2"
-	t_is "$(wc -l <"$T_WORK/err")" 1 "$desc: one line on stderr"
-	if grep -qF -- "$want" "$T_WORK/err"; then
-		t_pass "$desc: the message names '$want'"
-	else
-		t_fail "$desc: the message names '$want'" \
-			"stderr: $(head -c 500 "$T_WORK/err")"
-	fi
-	t_is "$(head -c 300 "$T_WORK/out")" "" "$desc: nothing on stdout"
-}
-usage "--min-age bogus" bogus gc --json --min-age bogus
-usage "--min-age -5" -5 gc --json --min-age -5
-usage "--min-age=-5" -5 gc --json --min-age=-5
-usage "--frobnicate" --frobnicate gc --json --frobnicate
-usage "--min-age 5x" 5x gc --min-age 5x
-usage "--min-age 1h30 (a bare number after a unit)" "'1h30'" \
+t_usage "--min-age bogus" bogus gc --json --min-age bogus
+t_usage "--min-age -5" -5 gc --json --min-age -5
+t_usage "--min-age=-5" -5 gc --json --min-age=-5
+t_usage "--frobnicate" --frobnicate gc --json --frobnicate
+t_usage "--min-age 5x" 5x gc --min-age 5x
+t_usage "--min-age 1h30 (a bare number after a unit)" "'1h30'" \
 	gc --min-age 1h30
-usage "--min-age 30m1h (units out of order)" 30m1h gc --min-age 30m1h
-usage "--min-age 1h1h (a unit twice)" 1h1h gc --min-age 1h1h
-usage "--min-age 1y" "'1y'" gc --min-age 1y
-usage "--min-age 1h-5m" 1h-5m gc --min-age 1h-5m
-usage "--min-age h" "'h'" gc --min-age h
-usage "--min-age with a space" "' 5'" gc --min-age ' 5'
-usage "--min-age 99999999999999999999d (overflow)" \
+t_usage "--min-age 30m1h (units out of order)" 30m1h gc --min-age 30m1h
+t_usage "--min-age 1h1h (a unit twice)" 1h1h gc --min-age 1h1h
+t_usage "--min-age 1y" "'1y'" gc --min-age 1y
+t_usage "--min-age 1h-5m" 1h-5m gc --min-age 1h-5m
+t_usage "--min-age h" "'h'" gc --min-age h
+t_usage "--min-age with a space" "' 5'" gc --min-age ' 5'
+t_usage "--min-age 99999999999999999999d (overflow)" \
 	"duration '99999999999999999999d' is too large" \
 	gc --min-age 99999999999999999999d
-usage "--min-age 60000w (past the limit)" "duration '60000w' is too large" \
+t_usage "--min-age 60000w (past the limit)" "duration '60000w' is too large" \
 	gc --min-age 60000w
-usage "--min-age 56000w99999999999d (the sum overflows)" "too large" \
+t_usage "--min-age 56000w99999999999d (the sum overflows)" "too large" \
 	gc --min-age 56000w99999999999d
-usage "--min-age 0x10" 0x10 gc --min-age 0x10
-usage "-t bogus" bogus gc --min-age 0 -t bogus
-usage "-u nosuchuser" nosuchuser gc --min-age 0 -u nosuchuser
-usage "--exclude-from a missing file" /nonexistent/excl \
+t_usage "--min-age 0x10" 0x10 gc --min-age 0x10
+t_usage "-t bogus" bogus gc --min-age 0 -t bogus
+t_usage "-u nosuchuser" nosuchuser gc --min-age 0 -u nosuchuser
+t_usage "--exclude-from a missing file" /nonexistent/excl \
 	gc --min-age 0 --exclude-from /nonexistent/excl
-usage "a stray argument" stray gc --min-age 0 stray
-usage "--min-age without a value" --min-age gc --min-age
-usage "a list-only option" --orphans gc --min-age 0 --orphans
+t_usage "a stray argument" stray gc --min-age 0 stray
+t_usage "--min-age without a value" --min-age gc --min-age
+t_usage "a list-only option" --orphans gc --min-age 0 --orphans
 
 t_ok "bad usage removed nothing: the pshm orphan is still there" \
 	test -f /dev/shm/survivor

@@ -9,18 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
 
-command -v setpriv >/dev/null || t_skip_all "needs setpriv(1)"
-id nobody >/dev/null 2>&1 || t_skip_all "needs a user 'nobody'"
-NGID=$(id -g nobody)
-RUNDIR=/run/user/65534
-if ! { mkdir -p "$RUNDIR" && chown nobody:"$NGID" "$RUNDIR" &&
-	chmod 0700 "$RUNDIR"; }; then
-	t_bail "cannot make $RUNDIR"
-fi
-as_nobody() {
-	setpriv --reuid=nobody --regid="$NGID" --clear-groups \
-		env XDG_RUNTIME_DIR="$RUNDIR" "$@"
-}
+need_nobody
 HIDDEN="may be a hidden live process"
 
 # nobody makes a segment, a set and a queue, uses them and exits; then a
