@@ -43,7 +43,7 @@ function __ipcscan_columns
 		'LPID' 'shm last attach/detach pid; msg last send/receive pids' \
 		'NATTCH' 'shm attach count' \
 		'NSEMS' 'semaphores in a set' \
-		'MSGS' 'messages queued (msg, mqueue)' \
+		'MSGS' 'messages queued (msg; a queue\'s bytes are its SIZE)' \
 		'TYPE' 'unix socket type' \
 		'PEER' 'unix socket peer inode'
 end

@@ -385,10 +385,10 @@ static void g_msgs(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
+	/* A POSIX queue's status gives bytes queued (its SIZE), not a
+	 * message count: that would need mq_open and mq_getattr. */
 	if (o->kind == KIND_MSG)
 		sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
-	else if (o->kind == KIND_MQUEUE && !o->size_unknown)
-		sb_printf(sb, "%llu", (unsigned long long)o->u.mq.qsize);
 }
 
 static const char *sock_type_name(int t)
@@ -512,9 +512,8 @@ static bool n_nsems(const struct obj *o, int64_t *v)
 
 static bool n_msgs(const struct obj *o, int64_t *v)
 {
-	*v = (int64_t)(o->kind == KIND_MSG ? o->u.msg.qnum : o->u.mq.qsize);
-	return o->kind == KIND_MSG ||
-	       (o->kind == KIND_MQUEUE && !o->size_unknown);
+	*v = (int64_t)o->u.msg.qnum;
+	return o->kind == KIND_MSG;
 }
 
 static bool n_peer(const struct obj *o, int64_t *v)
@@ -548,7 +547,7 @@ const struct column columns[] = {
 	{ "LPID", "shm last attach/detach pid; msg last send/receive pids", COL_STRING, true, g_lpid, NULL },
 	{ "NATTCH", "shm attach count", COL_NUMBER, true, g_nattch, n_nattch },
 	{ "NSEMS", "semaphores in a set", COL_NUMBER, true, g_nsems, n_nsems },
-	{ "MSGS", "messages queued (msg, mqueue)", COL_NUMBER, true, g_msgs, n_msgs },
+	{ "MSGS", "messages queued (msg; a queue's bytes are its SIZE)", COL_NUMBER, true, g_msgs, n_msgs },
 	{ "TYPE", "unix socket type", COL_STRING, false, g_socktype, NULL },
 	{ "PEER", "unix socket peer inode", COL_NUMBER, true, g_peer, n_peer },
 };
