@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 64-bit FNV-1a of the first @len bytes of @s. */
+uint64_t fnv1a(const char *s, size_t len);
+
 struct pairmap {
 	struct pairmap_slot {
 		uint64_t a, b;

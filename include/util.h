@@ -22,6 +22,11 @@ static inline uint64_t dev_key_of(dev_t d)
 	return dev_key(major(d), minor(d));
 }
 
+static inline time_t tmax(time_t a, time_t b)
+{
+	return a > b ? a : b;
+}
+
 /* Parse a whole decimal number (leading/trailing blanks not allowed).
  * Return 0 or -EINVAL / -ERANGE; *out is untouched on failure. */
 int parse_u64(const char *s, uint64_t *out);

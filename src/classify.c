@@ -14,11 +14,6 @@ static const char *plural(unsigned long n)
 	return n == 1 ? "" : "es";
 }
 
-static time_t tmax(time_t a, time_t b)
-{
-	return a > b ? a : b;
-}
-
 /* Append to a fixed buffer; stops quietly at its end (reasons are short). */
 static void cat(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -84,7 +84,7 @@ void pairmap_free(struct pairmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static uint64_t str_hash(const char *s, size_t len)
+uint64_t fnv1a(const char *s, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
 
@@ -103,7 +103,7 @@ static bool strset_slot_eq(const struct strset_slot *sl, uint64_t h,
 
 int strset_add(struct strset *set, const char *s, size_t len)
 {
-	uint64_t h = str_hash(s, len);
+	uint64_t h = fnv1a(s, len);
 	size_t i;
 
 	if ((set->n + 1) * 4 > set->cap * 3) {
@@ -141,7 +141,7 @@ bool strset_has(const struct strset *set, const char *s, size_t len)
 
 	if (!set->cap)
 		return false;
-	h = str_hash(s, len);
+	h = fnv1a(s, len);
 	for (size_t i = (size_t)h & (set->cap - 1); set->slots[i].s;
 	     i = (i + 1) & (set->cap - 1))
 		if (strset_slot_eq(&set->slots[i], h, s, len))

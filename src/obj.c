@@ -172,11 +172,6 @@ int obj_add_holder(struct obj *o, pid_t pid, enum via via)
 	return 0;
 }
 
-static time_t tmax(time_t a, time_t b)
-{
-	return a > b ? a : b;
-}
-
 time_t obj_last_used(const struct obj *o)
 {
 	/* Reading a queue's status (as every scan does) bumps its ctime:

@@ -900,8 +900,10 @@ int posix_collect(struct scan_ctx *ctx)
 /* ---- removal ---------------------------------------------------------- */
 
 /* Is the entry in @st still the object the scan saw? */
-static bool same_file(const struct stat *st, const struct stat *dst,
-		      const struct obj *o, char *why, size_t whylen)
+static bool unchanged_since_scan(const struct stat *st,
+				 const struct stat *dst,
+				 const struct obj *o, char *why,
+				 size_t whylen)
 {
 	const char *msg = NULL;
 
@@ -945,7 +947,7 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 		return -errno;
 	if (fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
-	if (!same_file(&st, &dst, o, why, whylen))
+	if (!unchanged_since_scan(&st, &dst, o, why, whylen))
 		return REAP_SKIP;
 
 	if (o->kind == KIND_PSHM || o->kind == KIND_MQUEUE) {
@@ -965,7 +967,7 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 			r = -errno;
 			goto out;
 		}
-		if (!same_file(&fst, &dst, o, why, whylen)) {
+		if (!unchanged_since_scan(&fst, &dst, o, why, whylen)) {
 			r = REAP_SKIP;
 			goto out;
 		}
@@ -999,7 +1001,7 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 		r = -errno;
 		goto out;
 	}
-	if (!same_file(&st, &dst, o, why, whylen)) {
+	if (!unchanged_since_scan(&st, &dst, o, why, whylen)) {
 		r = REAP_SKIP;
 		goto out;
 	}

@@ -389,17 +389,6 @@ struct own_net {
 	unsigned bad;		/* malformed messages or lines */
 };
 
-static uint64_t str_hash64(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static int own_diag_cb(const void *msg, size_t len, void *arg)
 {
 	struct own_net *on = arg;
@@ -498,7 +487,7 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 		const char *a = on->set->v[i].u.ux.addr;
 
 		if (a && a[0] == '/' &&
-		    pairmap_put(&on->byname, str_hash64(a), 0, (uint32_t)i))
+		    pairmap_put(&on->byname, fnv1a(a, strlen(a)), 0, (uint32_t)i))
 			return -ENOMEM;
 	}
 	return 0;
@@ -561,8 +550,9 @@ static bool own_match(struct own_net *on, const char *path,
 		hit = pairmap_next(&on->vfs, dev_key_of(st->st_dev),
 				   (uint32_t)st->st_ino, &pos, &idx);
 	} else {
-		while (!hit && pairmap_next(&on->byname, str_hash64(path), 0,
-					    &pos, &idx)) {
+		uint64_t h = fnv1a(path, strlen(path));
+
+		while (!hit && pairmap_next(&on->byname, h, 0, &pos, &idx)) {
 			const char *a = on->set->v[idx].u.ux.addr;
 
 			hit = a && !strcmp(a, path);
@@ -1183,8 +1173,9 @@ out:
 
 /* --- removal ------------------------------------------------------------ */
 
-static bool same_file(const struct stat *st, const struct obj *o,
-		      const struct stat *dst)
+/* Is @st still the socket file the scan saw, on the directory's fs? */
+static bool same_socket_file(const struct stat *st, const struct obj *o,
+			     const struct stat *dst)
 {
 	return S_ISSOCK(st->st_mode) && st->st_dev == o->dev &&
 	       st->st_ino == o->ino && st->st_uid == o->uid &&
@@ -1249,7 +1240,7 @@ static int still_same(int dfd, const char *base, const struct obj *o,
 {
 	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
-	if (!same_file(st, o, dst)) {
+	if (!same_socket_file(st, o, dst)) {
 		snprintf(why, whylen, "socket file was replaced");
 		return REAP_SKIP;
 	}

@@ -27,16 +27,16 @@ union semun {
  * One column of a /proc/sysvipc file: how to check it and where in struct
  * obj it lands. The three formats below are nothing but lists of these.
  */
-enum col_type {
-	COL_KEY,	/* signed 32-bit decimal, kept as its unsigned bits */
-	COL_ID,		/* int >= 0 */
-	COL_MODE,	/* octal, at most 16 bits */
-	COL_U64,
-	COL_ULONG,
-	COL_UINT,
-	COL_UGID,	/* uid_t / gid_t */
-	COL_PID,	/* pid_t >= 0 (0 = not visible here) */
-	COL_TIME,	/* time_t >= 0 */
+enum field_fmt {
+	FMT_KEY,	/* signed 32-bit decimal, kept as its unsigned bits */
+	FMT_ID,		/* int >= 0 */
+	FMT_MODE,	/* octal, at most 16 bits */
+	FMT_U64,
+	FMT_ULONG,
+	FMT_UINT,
+	FMT_UGID,	/* uid_t / gid_t */
+	FMT_PID,	/* pid_t >= 0 (0 = not visible here) */
+	FMT_TIME,	/* time_t >= 0 */
 };
 
 struct col {
@@ -45,7 +45,7 @@ struct col {
 	const char *name;	/* in the header line */
 };
 
-#define C(t, field, hdr) { COL_##t, offsetof(struct obj, field), hdr }
+#define C(t, field, hdr) { FMT_##t, offsetof(struct obj, field), hdr }
 
 static const struct col shm_cols[] = {
 	C(KEY, key, "key"), C(ID, id, "shmid"), C(MODE, mode, "perms"),
@@ -130,19 +130,19 @@ static int store_col(struct obj *o, const struct col *c, const char *s)
 	int r;
 
 	switch (c->type) {
-	case COL_KEY:
+	case FMT_KEY:
 		r = parse_i64(s, &i);
 		if (r || i < INT32_MIN || i > INT32_MAX)
 			return -EINVAL;
 		*(uint32_t *)p = (uint32_t)(int32_t)i;
 		return 0;
-	case COL_ID:
+	case FMT_ID:
 		r = parse_u64(s, &u);
 		if (r || u > INT32_MAX)
 			return -EINVAL;
 		*(int *)p = (int)u;
 		return 0;
-	case COL_MODE:
+	case FMT_MODE:
 		r = parse_octal(s, &u);
 		if (r || u > 0177777)
 			return -EINVAL;
@@ -155,31 +155,31 @@ static int store_col(struct obj *o, const struct col *c, const char *s)
 	if (parse_u64(s, &u))
 		return -EINVAL;
 	switch (c->type) {
-	case COL_U64:
+	case FMT_U64:
 		*(uint64_t *)p = u;
 		return 0;
-	case COL_ULONG:
+	case FMT_ULONG:
 		if (u > ULONG_MAX)
 			return -EINVAL;
 		*(unsigned long *)p = (unsigned long)u;
 		return 0;
-	case COL_UINT:
+	case FMT_UINT:
 		if (u > UINT_MAX)
 			return -EINVAL;
 		*(unsigned *)p = (unsigned)u;
 		return 0;
-	case COL_UGID:
+	case FMT_UGID:
 		/* (uid_t)-1 is no owner the kernel can record */
 		if (u >= UINT32_MAX)
 			return -EINVAL;
 		*(uint32_t *)p = (uint32_t)u;
 		return 0;
-	case COL_PID:
+	case FMT_PID:
 		if (u > INT32_MAX)
 			return -EINVAL;
 		*(pid_t *)p = (pid_t)u;
 		return 0;
-	case COL_TIME:
+	case FMT_TIME:
 		if (u > INT64_MAX)
 			return -EINVAL;
 		*(time_t *)p = (time_t)u;
