@@ -68,9 +68,19 @@ struct mq_info {
 	pid_t notify_pid;
 };
 
+/* A unix socket's sk_state: the TCP_* values (include/net/tcp_states.h)
+ * the kernel reuses for unix sockets. */
+enum ux_state {
+	UX_ESTABLISHED = 1,
+	UX_SYN_SENT = 2,
+	UX_FIN_WAIT1 = 4,
+	UX_CLOSE = 7,
+	UX_LISTEN = 10,
+};
+
 struct unix_info {
 	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
-	int state;		/* TCP_ESTABLISHED (1), TCP_LISTEN (10), TCP_CLOSE (7), ... */
+	int state;		/* enum ux_state, as the kernel reports it */
 	char *addr;		/* bound address, "@name" if abstract, NULL if unbound */
 	uint64_t peer;		/* peer inode, 0 if none */
 	bool listening;
@@ -189,6 +199,10 @@ extern const struct kind_group kind_groups[];	/* terminated by name == NULL */
 
 const char *state_name(enum state s);
 const char *via_name(enum via v);
+/* The names of a unix socket's type (SOCK_*) and state (enum ux_state),
+ * the one table for every output; NULL for a value that has no name. */
+const char *unix_type_name(int type);
+const char *unix_state_name(int state);
 
 /* Parse "shm,posix,unix" into a mask; on error returns -EINVAL and points
  * *bad at the offending element (a static copy, valid until next call). */

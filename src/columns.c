@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 
 #include "columns.h"
 #include "procs.h"
@@ -391,22 +390,15 @@ static void g_msgs(struct strbuf *sb, const struct obj *o,
 		sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
 }
 
-static const char *sock_type_name(int t)
-{
-	switch (t) {
-	case SOCK_STREAM: return "stream";
-	case SOCK_DGRAM: return "dgram";
-	case SOCK_SEQPACKET: return "seqpacket";
-	default: return "?";
-	}
-}
-
 static void g_socktype(struct strbuf *sb, const struct obj *o,
 		       const struct render_env *env)
 {
 	(void)env;
-	if (o->kind == KIND_UNIX)
-		sb_puts(sb, sock_type_name(o->u.ux.type));
+	if (o->kind == KIND_UNIX) {
+		const char *name = unix_type_name(o->u.ux.type);
+
+		sb_puts(sb, name ? name : "?");
+	}
 }
 
 static void g_peer(struct strbuf *sb, const struct obj *o,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "ipcscan.h"
 #include "util.h"
@@ -41,6 +42,33 @@ static const char *const via_names[VIA_COUNT] = {
 	[VIA_NOTIFY] = "notify",
 	[VIA_WAIT] = "wait",
 };
+
+static const char *const unix_type_names[] = {
+	[SOCK_STREAM] = "stream",
+	[SOCK_DGRAM] = "dgram",
+	[SOCK_SEQPACKET] = "seqpacket",
+};
+
+static const char *const unix_state_names[] = {
+	[UX_ESTABLISHED] = "connected",
+	[UX_SYN_SENT] = "connecting",
+	[UX_FIN_WAIT1] = "disconnecting",
+	[UX_CLOSE] = "unconnected",
+	[UX_LISTEN] = "listening",
+};
+
+#define NAME_OF(table, i) \
+	((unsigned)(i) < sizeof(table) / sizeof((table)[0]) ? (table)[i] : NULL)
+
+const char *unix_type_name(int type)
+{
+	return NAME_OF(unix_type_names, type);
+}
+
+const char *unix_state_name(int state)
+{
+	return NAME_OF(unix_state_names, state);
+}
 
 const char *state_name(enum state s)
 {

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "procs.h"
@@ -366,27 +365,10 @@ static void put_holders(struct jw *w, const struct obj *o,
 	jw_close(w, ']');
 }
 
-static const char *unix_state_name(int st)
+/* A name from the tables, or "unknown" for a value without one. */
+static const char *or_unknown(const char *name)
 {
-	/* the TCP_* values the kernel reuses for unix sockets */
-	switch (st) {
-	case 1: return "connected";
-	case 7: return "unconnected";
-	case 10: return "listening";
-	case 2: return "connecting";
-	case 4: return "disconnecting";
-	default: return "unknown";
-	}
-}
-
-static const char *unix_type_name(int t)
-{
-	switch (t) {
-	case SOCK_STREAM: return "stream";
-	case SOCK_DGRAM: return "dgram";
-	case SOCK_SEQPACKET: return "seqpacket";
-	default: return "unknown";
-	}
+	return name ? name : "unknown";
 }
 
 static void put_detail(struct jw *w, const struct obj *o)
@@ -433,8 +415,9 @@ static void put_detail(struct jw *w, const struct obj *o)
 			       o->u.mq.notify_pid);
 		break;
 	case KIND_UNIX:
-		jw_lit(w, "type", unix_type_name(o->u.ux.type));
-		jw_lit(w, "state", unix_state_name(o->u.ux.state));
+		jw_lit(w, "type", or_unknown(unix_type_name(o->u.ux.type)));
+		jw_lit(w, "state",
+		       or_unknown(unix_state_name(o->u.ux.state)));
 		jw_str(w, "path", o->u.ux.addr);
 		jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
 		jw_bool(w, "listening", o->u.ux.listening);

@@ -23,11 +23,6 @@
 #include "sockets.h"
 #include "util.h"
 
-/* sk_state values (include/net/tcp_states.h); unix sockets reuse them. */
-#define UX_ESTABLISHED 1
-#define UX_CLOSE 7
-#define UX_LISTEN 10
-
 /* /proc/net/unix "St" column (enum socket_state). */
 #define SS_CONNECTING_ 2
 #define SS_CONNECTED_ 3
@@ -77,8 +72,7 @@ int parse_proc_net_unix_line(const char *line, struct obj *o)
 			return -EINVAL;
 	if (parse_u64n(f[6], fl[6], &ino))
 		return -EINVAL;
-	if (v[4] != SOCK_STREAM && v[4] != SOCK_DGRAM &&
-	    v[4] != SOCK_SEQPACKET)
+	if (v[4] > INT_MAX || !unix_type_name((int)v[4]))
 		return -EINVAL;
 	if (v[5] > SS_DISCONNECTING_)
 		return -EINVAL;
