@@ -19,8 +19,8 @@ struct pairmap {
 	size_t cap, n;
 };
 
-/* Keys may repeat (hard links): every put adds an entry. -ENOMEM on failure. */
-int pairmap_put(struct pairmap *m, uint64_t a, uint64_t b, uint32_t val);
+/* Keys may repeat (hard links): every put adds an entry. */
+void pairmap_put(struct pairmap *m, uint64_t a, uint64_t b, uint32_t val);
 /* Iterate over all values for (a, b): start with *pos = 0. */
 bool pairmap_next(const struct pairmap *m, uint64_t a, uint64_t b,
 		  size_t *pos, uint32_t *val);
@@ -35,7 +35,8 @@ struct strset {
 	} *slots;
 	size_t cap, n;
 };
-int strset_add(struct strset *set, const char *s, size_t len);
+/* Adds a copy of @s unless the set has it already. */
+void strset_add(struct strset *set, const char *s, size_t len);
 bool strset_has(const struct strset *set, const char *s, size_t len);
 void strset_free(struct strset *set);
 

@@ -11,9 +11,9 @@
  * procs that could not be inspected. Also adds mqueue NOTIFY_PID holders.
  * The walk may be shared by a few threads, @helper (may be NULL) among
  * them, all done before it returns; the result, holder order included,
- * is that of one walk in pid order. Returns 0 or -errno (ENOMEM). */
+ * is that of one walk in pid order. */
 struct helper;
-int holders_scan(struct scan_ctx *ctx, struct helper *helper);
+void holders_scan(struct scan_ctx *ctx, struct helper *helper);
 
 /* One /proc/PID/maps line. */
 struct maps_entry {

@@ -150,14 +150,15 @@ struct objset {
 	size_t n, cap;
 };
 
-/* Append a zeroed object of @kind (id = -1); returns NULL on ENOMEM.
- * The pointer is valid until the next objset_add. */
+/* Append a zeroed object of @kind (id = -1) and return it (never NULL:
+ * running out of memory exits). Valid until the next objset_add. */
 struct obj *objset_add(struct objset *set, enum kind kind);
 void objset_free(struct objset *set);
 /* Append every object of @src to @dst (in order) and empty @src. */
 void objset_move(struct objset *dst, struct objset *src);
 void obj_free(struct obj *o);
-int obj_add_holder(struct obj *o, pid_t pid, enum via via);
+/* Record that @pid holds @o through @via (once per pid and via). */
+void obj_add_holder(struct obj *o, pid_t pid, enum via via);
 
 static inline bool kind_is_sysv(enum kind k)
 {

@@ -13,7 +13,7 @@ int sysv_parse_msg(const char *line, struct obj *o);
 
 /* Read @root/proc/sysvipc/{shm,sem,msg} for the kinds in ctx->kinds.
  * On a live system also reads per-semaphore GETPID/GETNCNT/GETZCNT.
- * Malformed lines become warnings. Returns 0 or -ENOMEM. */
+ * Malformed lines and unreadable files become warnings; returns 0. */
 int sysv_collect(struct scan_ctx *ctx);
 
 #endif

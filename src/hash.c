@@ -37,7 +37,7 @@ static void pairmap_grow(struct pairmap *m)
 	free(old.slots);
 }
 
-int pairmap_put(struct pairmap *m, uint64_t a, uint64_t b, uint32_t val)
+void pairmap_put(struct pairmap *m, uint64_t a, uint64_t b, uint32_t val)
 {
 	size_t i;
 
@@ -48,7 +48,6 @@ int pairmap_put(struct pairmap *m, uint64_t a, uint64_t b, uint32_t val)
 		i = (i + 1) & (m->cap - 1);
 	m->slots[i] = (struct pairmap_slot){ a, b, val, true };
 	m->n++;
-	return 0;
 }
 
 bool pairmap_next(const struct pairmap *m, uint64_t a, uint64_t b,
@@ -101,7 +100,7 @@ static bool strset_slot_eq(const struct strset_slot *sl, uint64_t h,
 	return sl->h == h && strlen(sl->s) == len && !memcmp(sl->s, s, len);
 }
 
-int strset_add(struct strset *set, const char *s, size_t len)
+void strset_add(struct strset *set, const char *s, size_t len)
 {
 	uint64_t h = fnv1a(s, len);
 	size_t i;
@@ -128,11 +127,10 @@ int strset_add(struct strset *set, const char *s, size_t len)
 	for (i = (size_t)h & (set->cap - 1); set->slots[i].s;
 	     i = (i + 1) & (set->cap - 1))
 		if (strset_slot_eq(&set->slots[i], h, s, len))
-			return 0;
+			return;
 	set->slots[i].s = xstrndup(s, len);
 	set->slots[i].h = h;
 	set->n++;
-	return 0;
 }
 
 bool strset_has(const struct strset *set, const char *s, size_t len)

@@ -96,19 +96,17 @@ struct worker {
 	pthread_t thread;
 };
 
-static int add_basename(struct strset *set, const char *path)
+static void add_basename(struct strset *set, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 
-	return strset_add(set, base, strlen(base));
+	strset_add(set, base, strlen(base));
 }
 
-static int lookup_build(struct lookup *lk, struct objset *objs)
+static void lookup_build(struct lookup *lk, struct objset *objs)
 {
-	int r = 0;
-
-	for (size_t i = 0; i < objs->n && !r; i++) {
+	for (size_t i = 0; i < objs->n; i++) {
 		struct obj *o = &objs->v[i];
 		uint32_t idx = (uint32_t)i;
 		struct strbuf sb = { 0 };
@@ -119,8 +117,7 @@ static int lookup_build(struct lookup *lk, struct objset *objs)
 		case KIND_MSG:
 			if (o->id < 0)
 				break;
-			r = pairmap_put(&lk->ids, o->kind, (uint32_t)o->id,
-					idx);
+			pairmap_put(&lk->ids, o->kind, (uint32_t)o->id, idx);
 			lk->any_shm |= o->kind == KIND_SHM;
 			lk->any_msg |= o->kind == KIND_MSG;
 			/* GETNCNT/GETZCNT said nobody waits: no syscall file
@@ -132,40 +129,36 @@ static int lookup_build(struct lookup *lk, struct objset *objs)
 		case KIND_UNIX:
 			if (!o->inode)
 				break;
-			r = pairmap_put(&lk->ids, KIND_UNIX, o->inode, idx);
+			pairmap_put(&lk->ids, KIND_UNIX, o->inode, idx);
 			lk->any_unix = true;
 			break;
 		case KIND_PSEM:
-			r = pairmap_put(&lk->files, dev_key_of(o->dev), o->ino,
-					idx);
-			if (!r && o->name) {
+			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino, idx);
+			if (o->name) {
 				/* The file is sem.NAME; the name lacks it. */
 				sb_puts(&sb, "sem.");
 				sb_puts(&sb, o->name);
-				r = strset_add(&lk->names, sb.buf, sb.len);
+				strset_add(&lk->names, sb.buf, sb.len);
 				sb_free(&sb);
-			} else if (!r && o->path) {
-				r = add_basename(&lk->names, o->path);
+			} else if (o->path) {
+				add_basename(&lk->names, o->path);
 			}
 			break;
 		case KIND_PSHM:
 		case KIND_MQUEUE:
 		case KIND_FIFO:
-			r = pairmap_put(&lk->files, dev_key_of(o->dev), o->ino,
-					idx);
+			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino, idx);
 			/* An mqd_t reads back as "/NAME", a shm fd as the
 			 * /dev/shm path: both end in the name. */
-			if (!r && o->kind != KIND_FIFO && o->name)
-				r = strset_add(&lk->names, o->name,
-					       strlen(o->name));
-			else if (!r && o->path)
-				r = add_basename(&lk->names, o->path);
+			if (o->kind != KIND_FIFO && o->name)
+				strset_add(&lk->names, o->name, strlen(o->name));
+			else if (o->path)
+				add_basename(&lk->names, o->path);
 			break;
 		default:
 			break;
 		}
 	}
-	return r;
 }
 
 static void lookup_free(struct lookup *lk)
@@ -717,12 +710,11 @@ static unsigned worker_count(size_t nchunks)
 	return n ? n : 1;
 }
 
-static int add_notify_holders(struct scan_ctx *ctx)
+static void add_notify_holders(struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		struct obj *o = &ctx->objs.v[i];
 		const struct proc *p;
-		int r;
 
 		if (o->kind != KIND_MQUEUE || o->u.mq.notify_pid <= 0)
 			continue;
@@ -731,11 +723,8 @@ static int add_notify_holders(struct scan_ctx *ctx)
 		p = proctab_find(&ctx->procs, o->u.mq.notify_pid);
 		if (!p || proc_exited(p))
 			continue;
-		r = obj_add_holder(o, o->u.mq.notify_pid, VIA_NOTIFY);
-		if (r < 0)
-			return r;
+		obj_add_holder(o, o->u.mq.notify_pid, VIA_NOTIFY);
 	}
-	return 0;
 }
 
 static void mark_incomplete(struct scan_ctx *ctx, kindmask_t kinds)
@@ -762,8 +751,8 @@ static int open_proc(const struct scan_ctx *ctx)
  * objects chunk by chunk, in the order of the process table: the result
  * (holder order included) is the same as one walk in pid order.
  */
-static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
-		      struct helper *helper, unsigned *bad, unsigned *nowait)
+static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
+		       struct helper *helper, unsigned *bad, unsigned *nowait)
 {
 	struct pass pass = {
 		.ctx = ctx,
@@ -774,7 +763,6 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	struct worker *w;
 	unsigned nw, started = 1;
 	bool helped = false;
-	int r = 0;
 
 	pass.nchunks = (pass.nprocs + CHUNK - 1) / CHUNK;
 	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
@@ -811,9 +799,9 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	for (size_t c = 0; c < pass.nchunks; c++) {
 		struct chunk *ch = &pass.chunks[c];
 
-		for (size_t i = 0; i < ch->n && !r; i++)
-			r = obj_add_holder(&ctx->objs.v[ch->v[i].idx],
-					   ch->v[i].pid, ch->v[i].via);
+		for (size_t i = 0; i < ch->n; i++)
+			obj_add_holder(&ctx->objs.v[ch->v[i].idx],
+				       ch->v[i].pid, ch->v[i].via);
 		*bad += ch->bad;
 		*nowait += ch->nowait;
 		free(ch->v);
@@ -824,7 +812,6 @@ static int walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	}
 	free(w);
 	free(pass.chunks);
-	return r;
 }
 
 /* The warning names the first few: pid and comm, as ps shows them. */
@@ -850,20 +837,16 @@ static void warn_uninspected(struct scan_ctx *ctx, unsigned bad)
 	sb_free(&sb);
 }
 
-int holders_scan(struct scan_ctx *ctx, struct helper *helper)
+void holders_scan(struct scan_ctx *ctx, struct helper *helper)
 {
 	struct lookup lk = { 0 };
 	unsigned bad = 0, nowait = 0;
-	int r;
 
-	r = lookup_build(&lk, &ctx->objs);
-	if (!r && ctx->procs.n)
-		r = walk_procs(ctx, &lk, helper, &bad, &nowait);
+	lookup_build(&lk, &ctx->objs);
+	if (ctx->procs.n)
+		walk_procs(ctx, &lk, helper, &bad, &nowait);
 	lookup_free(&lk);
-	if (!r)
-		r = add_notify_holders(ctx);
-	if (r)
-		return r;
+	add_notify_holders(ctx);
 
 	ctx->procs.uninspected += bad;
 	if (ctx->procs.hidden) {
@@ -892,7 +875,6 @@ int holders_scan(struct scan_ctx *ctx, struct helper *helper)
 			  "read; message queue waiters may be missing",
 			  nowait, nowait == 1 ? "" : "es");
 	}
-	return 0;
 }
 
 /* Field helpers for parse_maps_line: advance over a run of hex digits. */

@@ -183,21 +183,20 @@ void objset_move(struct objset *dst, struct objset *src)
 	memset(src, 0, sizeof(*src));
 }
 
-int obj_add_holder(struct obj *o, pid_t pid, enum via via)
+void obj_add_holder(struct obj *o, pid_t pid, enum via via)
 {
 	/* The holder pass visits one process at a time, so a duplicate can
 	 * only sit in the run of entries for the same pid at the tail:
 	 * checking just that run keeps heavily shared objects linear. */
 	for (unsigned i = o->nholders; i-- > 0 && o->holders[i].pid == pid;)
 		if (o->holders[i].via == via)
-			return 0;
+			return;
 	if (o->nholders == o->holders_cap) {
 		o->holders_cap = o->holders_cap ? o->holders_cap * 2 : 4;
 		o->holders = xrealloc(o->holders,
 				      o->holders_cap * sizeof(*o->holders));
 	}
 	o->holders[o->nholders++] = (struct holder){ pid, via };
-	return 0;
 }
 
 time_t obj_last_used(const struct obj *o)

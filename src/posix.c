@@ -294,8 +294,6 @@ static int mq_add_entry(void *arg, const struct mq_entry *e, const char *name)
 	struct mq_tally *t = arg;
 	struct obj *o = objset_add(&t->ctx->objs, KIND_MQUEUE);
 
-	if (!o)
-		return -ENOMEM;
 	o->name = xstrdup(name);
 	o->path = join_path(MQ_DIR, name);
 	o->dev = (dev_t)e->dev;
@@ -839,8 +837,6 @@ static int shm_entry(int dfd, const char *name, void *arg)
 	if (!S_ISREG(st.st_mode) || st.st_dev != w->dev)
 		return 0;
 	o = objset_add(&w->ctx->objs, k);
-	if (!o)
-		return -ENOMEM;
 	o->name = xstrdup(k == KIND_PSEM ? name + SEM_PREFIX_LEN : name);
 	o->path = join_path(SHM_DIR, name);
 	o->dev = st.st_dev;

@@ -329,7 +329,7 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	helper = helper_start();
 	r = collect(ctx, helper);
 	if (r >= 0)
-		r = holders_scan(ctx, helper);
+		holders_scan(ctx, helper);
 	helper_stop(helper);
 	if (r < 0)
 		return r;
@@ -353,9 +353,7 @@ int scan_recheck(struct scan_ctx *ctx)
 		return r;
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		ctx->objs.v[i].nholders = 0;
-	r = holders_scan(ctx, NULL);
-	if (r < 0)
-		return r;
+	holders_scan(ctx, NULL);
 	ctx->now = wall_clock();
 	/* the same policy: only what hidepid hides may have changed */
 	set_policy(ctx);

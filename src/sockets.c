@@ -366,8 +366,8 @@ static int pair_cb(const void *msg, size_t len, void *arg)
 	struct diag_info di;
 
 	if (diag_walk(msg, len, &di) == 0 && di.has_vfs)
-		return pairmap_put(arg, kdev_key(di.vfs.udiag_vfs_dev),
-				   di.vfs.udiag_vfs_ino, NO_OBJ);
+		pairmap_put(arg, kdev_key(di.vfs.udiag_vfs_dev),
+			    di.vfs.udiag_vfs_ino, NO_OBJ);
 	return 0;
 }
 
@@ -389,8 +389,6 @@ static int own_diag_cb(const void *msg, size_t len, void *arg)
 	size_t idx = on->set->n;
 	struct obj *o = objset_add(on->set, KIND_UNIX);
 
-	if (!o)
-		return -ENOMEM;
 	if (parse_unix_diag_msg(msg, len, o)) {
 		/* nothing was allocated for it */
 		on->set->n--;
@@ -399,8 +397,8 @@ static int own_diag_cb(const void *msg, size_t len, void *arg)
 	}
 	o->u.ux.netns = on->netns;
 	if (o->u.ux.has_vfs)
-		return pairmap_put(&on->vfs, kdev_key(o->u.ux.vfs_dev),
-				   o->u.ux.vfs_ino, (uint32_t)idx);
+		pairmap_put(&on->vfs, kdev_key(o->u.ux.vfs_dev),
+			    o->u.ux.vfs_ino, (uint32_t)idx);
 	return 0;
 }
 
@@ -446,10 +444,6 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 			continue;
 		}
 		o = objset_add(on->set, KIND_UNIX);
-		if (!o) {
-			free(buf);
-			return -ENOMEM;
-		}
 		r = parse_proc_net_unix_line(line, o);
 		if (r == 0) {
 			o->u.ux.netns = on->netns;
@@ -480,9 +474,9 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	for (size_t i = mark; i < on->set->n; i++) {
 		const char *a = on->set->v[i].u.ux.addr;
 
-		if (a && a[0] == '/' &&
-		    pairmap_put(&on->byname, fnv1a(a, strlen(a)), 0, (uint32_t)i))
-			return -ENOMEM;
+		if (a && a[0] == '/')
+			pairmap_put(&on->byname, fnv1a(a, strlen(a)), 0,
+				    (uint32_t)i);
 	}
 	return 0;
 }
@@ -605,7 +599,9 @@ static int child_dump(struct netns_out *out, void *arg)
 
 static int add_pair(uint64_t dev, uint64_t ino, void *arg)
 {
-	return ino > UINT32_MAX ? 0 : pairmap_put(arg, dev, ino, NO_OBJ);
+	if (ino <= UINT32_MAX)
+		pairmap_put(arg, dev, ino, NO_OBJ);
+	return 0;
 }
 
 static int bound_set(struct scan_ctx *ctx, struct pairmap *bound,

@@ -689,10 +689,6 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 		}
 
 		o = objset_add(&ctx->objs, k);
-		if (!o) {
-			free(buf);
-			return -ENOMEM;
-		}
 		/* A NUL inside the line would hide the rest of it. */
 		if (memchr(line, '\0', n) ||
 		    sysv_parse(ops, line, want, o) < 0) {

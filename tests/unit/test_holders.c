@@ -491,7 +491,7 @@ static void test_scan_fixture(void **state)
 	struct obj *v;
 
 	(void)state;
-	assert_int_equal(holders_scan(&ctx, NULL), 0);
+	holders_scan(&ctx, NULL);
 	v = ctx.objs.v;
 
 	/* SysV attach from maps, only in our IPC namespace (not 1005) */
@@ -561,7 +561,7 @@ static void test_scan_fixture(void **state)
 static void test_scan_complete(void **state)
 {
 	(void)state;
-	assert_int_equal(holders_scan(&ctx, NULL), 0);
+	holders_scan(&ctx, NULL);
 	assert_true(ctx.complete);
 	assert_int_equal(ctx.nwarnings, 0);
 	assert_int_equal(ctx.procs.uninspected, 0);
@@ -591,7 +591,7 @@ static void test_scan_thread_waiter(void **state)
 	assert_non_null(p);
 	p->nlwp = 3;
 	p->state = 'S';
-	assert_int_equal(holders_scan(&ctx, NULL), 0);
+	holders_scan(&ctx, NULL);
 	assert_true(has(O_MSG, 1001, VIA_WAIT));
 	assert_true(has(O_MSG, 1003, VIA_WAIT));
 	assert_int_equal(ctx.objs.v[O_MSG].nholders, 2);
@@ -656,7 +656,7 @@ static void test_scan_many_in_order(void **state)
 	struct helper *h = helper_start();
 
 	(void)state;
-	assert_int_equal(holders_scan(&ctx, h), 0);
+	holders_scan(&ctx, h);
 	helper_stop(h);
 	for (int k = 0; k < 2; k++) {
 		const struct obj *o = &ctx.objs.v[k];
@@ -682,7 +682,7 @@ static void test_scan_empty(void **state)
 	c.root = FIXTURE;
 	c.complete = true;
 	assert_int_equal(proctab_read(FIXTURE, &c.procs), 0);
-	assert_int_equal(holders_scan(&c, NULL), 0);
+	holders_scan(&c, NULL);
 	assert_true(c.complete);
 	assert_int_equal(c.procs.uninspected, 0);
 	scan_free(&c);
