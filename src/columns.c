@@ -625,14 +625,17 @@ int obj_cmp_default(const struct obj *a, const struct obj *b)
 	return cmp_u64((uint64_t)a->ino, (uint64_t)b->ino);
 }
 
-static const struct render_env *sort_env;
-static const struct sort_key *sort_keys;
-static size_t sort_nkeys;
+/* What objs_sort hands its comparator through qsort_r. */
+struct sort_by {
+	const struct sort_key *keys;
+	size_t nkeys;
+	const struct render_env *env;
+};
 
 /* One key: <0, 0, >0; absent values after present ones in both
  * directions. */
 static int cmp_key(const struct obj *a, const struct obj *b,
-		   const struct sort_key *k)
+		   const struct sort_key *k, const struct render_env *env)
 {
 	const struct column *c = &columns[k->col];
 	int r = 0;
@@ -651,8 +654,8 @@ static int cmp_key(const struct obj *a, const struct obj *b,
 		struct strbuf sa = { 0 }, sb = { 0 };
 		bool absent;
 
-		c->get(&sa, a, sort_env);
-		c->get(&sb, b, sort_env);
+		c->get(&sa, a, env);
+		c->get(&sb, b, env);
 		absent = !sa.len != !sb.len;
 		if (absent)
 			r = sa.len ? -1 : 1;
@@ -666,14 +669,15 @@ static int cmp_key(const struct obj *a, const struct obj *b,
 	return k->desc ? -r : r;
 }
 
-static int cmp_objs(const void *pa, const void *pb)
+static int cmp_objs(const void *pa, const void *pb, void *arg)
 {
 	const struct obj *a = *(struct obj *const *)pa;
 	const struct obj *b = *(struct obj *const *)pb;
+	const struct sort_by *by = arg;
 	int r = 0;
 
-	for (size_t i = 0; i < sort_nkeys && !r; i++)
-		r = cmp_key(a, b, &sort_keys[i]);
+	for (size_t i = 0; i < by->nkeys && !r; i++)
+		r = cmp_key(a, b, &by->keys[i], by->env);
 	if (!r)
 		r = obj_cmp_default(a, b);
 	if (!r)	/* the same identity twice: keep scan order */
@@ -684,8 +688,7 @@ static int cmp_objs(const void *pa, const void *pb)
 void objs_sort(struct obj **v, size_t n, const struct sort_key *keys,
 	       size_t nkeys, const struct render_env *env)
 {
-	sort_env = env;
-	sort_keys = keys;
-	sort_nkeys = nkeys;
-	qsort(v, n, sizeof(*v), cmp_objs);
+	struct sort_by by = { keys, nkeys, env };
+
+	qsort_r(v, n, sizeof(*v), cmp_objs, &by);
 }
