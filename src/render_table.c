@@ -221,8 +221,17 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 			cells[i][j] = NULL;	/* the line owns it now */
 		}
 	}
-	if (scols_print_table(tb))
-		r = -EIO;
+	if (n) {
+		if (scols_print_table(tb))
+			r = -EIO;
+	} else if (!topts->noheadings) {
+		/* libsmartcols prints nothing for a table without lines; an
+		 * empty table still says what it would have listed. */
+		for (int j = 0; j < topts->ncols; j++)
+			fprintf(out, "%s%s", j ? " " : "",
+				columns[topts->cols[j]].name);
+		fputc('\n', out);
+	}
 out:
 	for (size_t i = 0; i < n; i++) {
 		for (int j = 0; cells[i] && j < topts->ncols; j++)

@@ -315,4 +315,13 @@ t_is "$(cat "/proc/$first/comm" 2>&1)" \
 	"$(grep -oE "(^|: )$first \([^)]+\)" <<<"$line" | sed -E 's/.*\((.*)\)/\1/')" \
 	"the comm shown is the process's own"
 
+# An empty selection still prints the header line (a new user's first
+# "ipcscan list" on a quiet host must not look like a failure), and
+# nothing with --noheadings.
+t_is "$(ipcscan list -u 4242 2>/dev/null)" \
+	"KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE" \
+	"an empty table prints its header line"
+t_is "$(ipcscan list -u 4242 --noheadings 2>/dev/null | wc -c)" 0 \
+	"an empty table with --noheadings prints nothing"
+
 t_done
