@@ -36,6 +36,12 @@ struct stats {
 	time_t now;
 };
 
+/* Sizes come from the kernel: saturate rather than wrap. */
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 /* Read the kernel limits below @root (per IPC namespace) and statvfs of
  * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
 void stats_limits(const char *root, const struct objset *objs,
