@@ -8,7 +8,7 @@
 
 #include "ipcscan.h"
 #include "scan.h"
-#include "util.h"
+#include "strbuf.h"
 
 struct render_env {
 	const struct scan_ctx *ctx;

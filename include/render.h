@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "columns.h"
+#include "strbuf.h"
 
 struct table_opts {
 	const int *cols;

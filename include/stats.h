@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "scan.h"
-#include "util.h"
+#include "strbuf.h"
 
 struct kind_stats {
 	uint64_t count[STATE_COUNT];

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "classify.h"
+#include "strbuf.h"
 #include "util.h"
 
 static const char *plural(unsigned long n)

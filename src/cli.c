@@ -7,9 +7,11 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "fsutil.h"
 #include "outstream.h"
 #include "scan.h"
-#include "util.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 		const struct obj *o)

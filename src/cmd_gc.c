@@ -18,6 +18,9 @@
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
+#include "strbuf.h"
+#include "utf8.h"
+#include "util.h"
 
 enum action { ACT_REMOVED, ACT_WOULD, ACT_SKIPPED, ACT_FAILED, ACT_COUNT };
 static const char *const action_names[ACT_COUNT] = {

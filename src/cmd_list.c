@@ -7,6 +7,7 @@
 #include "outstream.h"
 #include "render.h"
 #include "scan.h"
+#include "util.h"
 
 static int list_columns(const struct cli *cli)
 {

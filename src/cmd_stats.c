@@ -13,6 +13,7 @@
 #include "outstream.h"
 #include "render.h"
 #include "stats.h"
+#include "strbuf.h"
 
 static void kind_totals(const struct kind_stats *ks, uint64_t *count,
 			uint64_t *bytes)

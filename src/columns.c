@@ -10,6 +10,8 @@
 
 #include "columns.h"
 #include "procs.h"
+#include "strbuf.h"
+#include "util.h"
 
 /* A small uid/gid -> name cache: hosts have few owners of IPC objects. */
 struct idname {

@@ -15,9 +15,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "hash.h"
 #include "helper.h"
 #include "holders.h"
+#include "parse.h"
+#include "strbuf.h"
 #include "util.h"
 
 /*

@@ -12,8 +12,11 @@
 #include "cli.h"
 #include "columns.h"
 #include "excludes.h"
+#include "fsutil.h"
 #include "outstream.h"
+#include "parse.h"
 #include "scan.h"
+#include "strbuf.h"
 #include "util.h"
 
 #define HELP_WIDTH 80

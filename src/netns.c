@@ -13,9 +13,10 @@
 
 #include <linux/magic.h>
 
+#include "fsutil.h"
 #include "hash.h"
 #include "netns.h"
-#include "util.h"
+#include "parse.h"
 
 /* Exit codes of the child, to tell the parent why it failed. */
 #define CHILD_EPERM 2

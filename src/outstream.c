@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "outstream.h"
-#include "util.h"
 
 struct ostream {
 	FILE *f;

@@ -21,8 +21,12 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "fsutil.h"
+#include "parse.h"
 #include "posix.h"
 #include "reap.h"
+#include "strbuf.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MQUEUE_MAGIC 0x19800202

@@ -11,6 +11,8 @@
 
 #include <libproc2/pids.h>
 
+#include "fsutil.h"
+#include "parse.h"
 #include "procs.h"
 #include "util.h"
 

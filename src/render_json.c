@@ -4,10 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "procs.h"
 #include "render.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 /*
  * How a name that may hold any bytes is spelled in JSON: valid UTF-8 as

@@ -3,7 +3,7 @@
 #include <errno.h>
 
 #include "stats.h"
-#include "util.h"
+#include "strbuf.h"
 
 void prom_escape(struct strbuf *sb, const char *s)
 {

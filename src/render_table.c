@@ -10,6 +10,8 @@
 
 #include "outstream.h"
 #include "render.h"
+#include "strbuf.h"
+#include "util.h"
 
 /*
  * Narrow terminals. libsmartcols shrinks the columns flagged TRUNC and cuts

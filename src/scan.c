@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "classify.h"
+#include "fsutil.h"
 #include "hash.h"
 #include "helper.h"
 #include "holders.h"
+#include "parse.h"
 #include "posix.h"
 #include "scan.h"
 #include "sockets.h"
+#include "strbuf.h"
 #include "sysv.h"
 #include "util.h"
 

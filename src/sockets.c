@@ -18,9 +18,13 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include "fsutil.h"
 #include "netns.h"
+#include "parse.h"
 #include "reap.h"
 #include "sockets.h"
+#include "strbuf.h"
+#include "utf8.h"
 #include "util.h"
 
 /* /proc/net/unix "St" column (enum socket_state). */

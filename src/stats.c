@@ -5,6 +5,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+#include "parse.h"
 #include "stats.h"
 
 static const struct {

@@ -12,6 +12,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+#include "parse.h"
 #include "reap.h"
 #include "sysv.h"
 #include "util.h"

@@ -8,7 +8,8 @@
 #include <cjson/cJSON.h>
 
 #include "render.h"
-#include "util.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

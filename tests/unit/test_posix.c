@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "posix.h"
 #include "reap.h"
-#include "util.h"
 
 #define FIX "tests/fixtures/posix"
 #define MQUEUE_MAGIC 0x19800202

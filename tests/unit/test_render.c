@@ -11,9 +11,12 @@
 #include <sys/sysmacros.h>
 
 #include "columns.h"
+#include "parse.h"
 #include "procs.h"
 #include "render.h"
 #include "stats.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 static void check_bytes(const char *in, const char *want)
 {

@@ -26,9 +26,9 @@
 #include <linux/netlink.h>
 #include <linux/unix_diag.h>
 
+#include "fsutil.h"
 #include "reap.h"
 #include "sockets.h"
-#include "util.h"
 
 #define FIXTURE_ROOT "tests/fixtures/sockets"
 

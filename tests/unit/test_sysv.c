@@ -20,9 +20,10 @@
 #include <unistd.h>
 #include <sys/shm.h>
 
+#include "fsutil.h"
+#include "parse.h"
 #include "reap.h"
 #include "sysv.h"
-#include "util.h"
 
 #define FIX "tests/fixtures/sysv"
 
