@@ -31,7 +31,5 @@ int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	      char *why, size_t whylen);
 int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	       char *why, size_t whylen);
-int sockets_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-		 char *why, size_t whylen);
 
 #endif

@@ -45,7 +45,7 @@ struct scan_ctx {
 	struct proctab procs;
 
 	/* gc: (dev_key, ino) of every socket file bound in any netns, read
-	 * once before the first socket file is removed (sockets.c) */
+	 * once before the first socket file is removed (sockfiles.c) */
 	struct pairmap *sock_bound;
 
 	bool complete;		/* false when some process/source could not be read */

@@ -18,6 +18,7 @@
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
+#include "sockfiles.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "util.h"
@@ -46,7 +47,7 @@ static reap_fn reaper_of(enum kind k)
 	case KIND_MQUEUE:
 		return posix_reap;
 	case KIND_SOCKFILE:
-		return sockets_reap;
+		return sockfiles_reap;
 	default:
 		return NULL;	/* unix and fifo are never orphans */
 	}

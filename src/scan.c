@@ -17,7 +17,7 @@
 #include "parse.h"
 #include "posix.h"
 #include "scan.h"
-#include "sockets.h"
+#include "sockfiles.h"
 #include "strbuf.h"
 #include "sysv.h"
 #include "util.h"

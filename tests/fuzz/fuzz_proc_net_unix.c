@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ipcscan.h"
-#include "sockets.h"
+#include "unix_live.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <sys/un.h>
 
 #include "ipcscan.h"
-#include "sockets.h"
+#include "unix_live.h"
 
 #define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 

@@ -28,7 +28,8 @@
 
 #include "fsutil.h"
 #include "reap.h"
-#include "sockets.h"
+#include "sockfiles.h"
+#include "unix_live.h"
 
 #define FIXTURE_ROOT "tests/fixtures/sockets"
 
@@ -1052,13 +1053,13 @@ static void test_live_stale_and_reap(void **state)
 	if (o->binding_unknown)
 		skip();		/* not root: cannot prove it stale */
 
-	assert_int_equal(sockets_reap(&ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, true, why, sizeof(why)),
 			 REAP_DONE);
 	assert_true(exists(p));
-	assert_int_equal(sockets_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
 			 REAP_DONE);
 	assert_false(exists(p));
-	assert_int_equal(sockets_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
 			 -ENOENT);
 	ctx_fini(&ctx);
 	rm_tree(t);
@@ -1082,7 +1083,7 @@ static void test_reap_replaced(void **state)
 	assert_int_equal(link(p, keep), 0);
 	assert_int_equal(unlink(p), 0);
 	make_stale(p);
-	assert_int_equal(sockets_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
 	assert_non_null(strstr(why, "replaced"));
@@ -1092,9 +1093,9 @@ static void test_reap_replaced(void **state)
 	fd = open(p, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(sockets_reap(&ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, true, why, sizeof(why)),
 			 REAP_SKIP);
-	assert_int_equal(sockets_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
 	ctx_fini(&ctx);
@@ -1120,7 +1121,7 @@ static void test_reap_symlinked_parent(void **state)
 	/* the directory is swapped for a symlink to where it went */
 	assert_int_equal(rename(real, moved), 0);
 	assert_int_equal(symlink("moved", real), 0);
-	assert_int_equal(sockets_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 
@@ -1128,18 +1129,18 @@ static void test_reap_symlinked_parent(void **state)
 	assert_int_equal(symlink(moved, ln), 0);
 	fake = *o;
 	fake.path = join(t, "ln/s.sock");
-	assert_int_equal(sockets_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 	free(fake.path);
 
 	/* a path outside every socket dir */
 	fake.path = mp + strlen(t);
-	assert_int_equal(sockets_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
 			 REAP_SKIP);
 	/* and a ".." escape */
 	fake.path = join(t, "moved/../moved/s.sock");
-	assert_int_equal(sockets_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 	free(fake.path);
@@ -1172,10 +1173,10 @@ static void test_reap_bound_again(void **state)
 	o.ino = st.st_ino;
 	o.uid = st.st_uid;
 	ctx_init(&ctx, "", dirs, 1, KALL);
-	assert_int_equal(sockets_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
-	assert_int_equal(sockets_reap(&ctx, &o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &o, true, why, sizeof(why)),
 			 REAP_SKIP);
 	close(s);
 	ctx_fini(&ctx);
@@ -1205,7 +1206,7 @@ static void test_reap_not_owner(void **state)
 	o.uid = st.st_uid;
 	ctx_init(&ctx, "", dirs, 1, KALL);
 	assert_int_equal(seteuid(65534), 0);
-	r = sockets_reap(&ctx, &o, false, why, sizeof(why));
+	r = sockfiles_reap(&ctx, &o, false, why, sizeof(why));
 	assert_int_equal(seteuid(0), 0);
 	assert_int_equal(r, REAP_SKIP);
 	assert_string_equal(why, "not owner");
@@ -1224,16 +1225,16 @@ static void test_reap_wrong_kind(void **state)
 
 	(void)state;
 	ctx_init(&ctx, "", NULL, 0, KALL);
-	assert_int_equal(sockets_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
 			 -EINVAL);
 	o.kind = KIND_FIFO;
-	assert_int_equal(sockets_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
 			 -EINVAL);
 	ctx_fini(&ctx);
 	/* a fixture root cannot prove anything stale */
 	ctx_init(&ctx, FIXTURE_ROOT, NULL, 0, KALL);
 	o.kind = KIND_SOCKFILE;
-	assert_int_equal(sockets_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	ctx_fini(&ctx);
 }
@@ -1334,7 +1335,7 @@ static void test_live_other_netns(void **state)
 		o.dev = st.st_dev;
 		o.ino = st.st_ino;
 		o.uid = st.st_uid;
-		assert_int_equal(sockets_reap(&ctx, &o, false, why,
+		assert_int_equal(sockfiles_reap(&ctx, &o, false, why,
 					      sizeof(why)), REAP_SKIP);
 		assert_true(exists(paths[i]));
 	}
