@@ -3,6 +3,9 @@
 #ifndef IPCSCAN_POSIX_H
 #define IPCSCAN_POSIX_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "scan.h"
 
 /* Parse the text of an mqueue file ("QSIZE:... NOTIFY:... SIGNO:...
@@ -16,5 +19,9 @@ int parse_mq_status(const char *buf, size_t len, struct mq_info *mq);
  * mount in a forked child; a fixture: @root/dev/mqueue if it is an mqueue
  * mount); when none works, a warning and complete = false. */
 int posix_collect(struct scan_ctx *ctx);
+
+/* The POSIX shm, semaphore and queue remover (the contract: reap.h). */
+int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	       char *why, size_t whylen);
 
 #endif

@@ -27,9 +27,7 @@ enum { REAP_DONE = 0, REAP_SKIP = 1 };
 typedef int (*reap_fn)(struct scan_ctx *ctx, const struct obj *o,
 		       bool dry_run, char *why, size_t whylen);
 
-int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-	      char *why, size_t whylen);
-int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-	       char *why, size_t whylen);
+/* Each remover is declared beside its collector: sysv_reap in sysv.h,
+ * posix_reap in posix.h, sockfiles_reap in sockfiles.h. */
 
 #endif

@@ -3,6 +3,9 @@
 #ifndef IPCSCAN_SYSV_H
 #define IPCSCAN_SYSV_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "scan.h"
 
 /* Parse one data line of /proc/sysvipc/{shm,sem,msg} into @o (whose kind is
@@ -15,5 +18,9 @@ int sysv_parse_msg(const char *line, struct obj *o);
  * On a live system also reads per-semaphore GETPID/GETNCNT/GETZCNT.
  * Malformed lines and unreadable files become warnings; returns 0. */
 int sysv_collect(struct scan_ctx *ctx);
+
+/* The SysV remover (the contract: reap.h). */
+int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+	      char *why, size_t whylen);
 
 #endif

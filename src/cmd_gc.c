@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "posix.h"
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
 #include "sockfiles.h"
 #include "strbuf.h"
+#include "sysv.h"
 #include "utf8.h"
 #include "util.h"
 
