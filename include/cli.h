@@ -18,7 +18,17 @@ enum command { CMD_LIST, CMD_GC, CMD_STATS, CMD_COUNT };
 enum arg_kind { ARG_NONE, ARG_KINDS, ARG_USER, ARG_PID, ARG_DIR, ARG_FILE,
 		ARG_COLUMNS, ARG_COLUMN, ARG_DURATION, ARG_GLOB };
 
+/* One value per row of option_table (main() switches on it). */
+enum option_id {
+	OPT_TYPE, OPT_USER, OPT_PID, OPT_JSON, OPT_SOCKET_DIR, OPT_TRUST_PIDNS,
+	OPT_ORPHANS, OPT_OUTPUT, OPT_LIST_COLUMNS, OPT_NOHEADINGS, OPT_RAW,
+	OPT_BYTES, OPT_SORT, OPT_DRY_RUN, OPT_MIN_AGE, OPT_EXCLUDE,
+	OPT_EXCLUDE_FROM, OPT_PROMETHEUS, OPT_OUTPUT_FILE, OPT_HELP,
+	OPT_VERSION, OPT_COMPLETION, OPT_ROOT
+};
+
 struct option_desc {
+	enum option_id id;
 	const char *lname;
 	char sname;		/* 0 if none */
 	enum arg_kind arg;

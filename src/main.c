@@ -299,7 +299,8 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 				if (o->sname == c && (o->cmds & CMDBIT(cli->cmd)))
 					break;
 		}
-		if (!strcmp(o->lname, "type")) {
+		switch (o->id) {
+		case OPT_TYPE: {
 			kindmask_t m;
 
 			check_list("kind", optarg, optarg);
@@ -309,7 +310,9 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			cli->kinds = kinds_given ? cli->kinds | m : m;
 			kinds_given = true;
 			cli->kinds_set = true;
-		} else if (!strcmp(o->lname, "user")) {
+			break;
+		}
+		case OPT_USER: {
 			uid_t u;
 
 			if (parse_user(optarg, &u))
@@ -317,26 +320,33 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			cli->users = xrealloc(cli->users, (cli->nusers + 1) *
 					      sizeof(*cli->users));
 			cli->users[cli->nusers++] = u;
-		} else if (!strcmp(o->lname, "pid")) {
+			break;
+		}
+		case OPT_PID:
 			if (parse_u64(optarg, &v) || !v || v > 0x3fffffff)
 				die_usage("bad pid '%s'", optarg);
 			cli->pids = xrealloc(cli->pids, (cli->npids + 1) *
 					     sizeof(*cli->pids));
 			cli->pids[cli->npids++] = (pid_t)v;
-		} else if (!strcmp(o->lname, "json")) {
+			break;
+		case OPT_JSON:
 			cli->json = true;
-		} else if (!strcmp(o->lname, "socket-dir")) {
+			break;
+		case OPT_SOCKET_DIR:
 			if (optarg[0] != '/')
 				die_usage("socket dir '%s' is not an absolute path",
 					  optarg);
 			cli->sockdirs = xrealloc(cli->sockdirs,
 				(cli->nsockdirs + 1) * sizeof(*cli->sockdirs));
 			cli->sockdirs[cli->nsockdirs++] = optarg;
-		} else if (!strcmp(o->lname, "trust-pidns")) {
+			break;
+		case OPT_TRUST_PIDNS:
 			cli->trust_pidns = true;
-		} else if (!strcmp(o->lname, "orphans")) {
+			break;
+		case OPT_ORPHANS:
 			cli->orphans = true;
-		} else if (!strcmp(o->lname, "output")) {
+			break;
+		case OPT_OUTPUT: {
 			const char *list = optarg[0] == '+' ? optarg + 1 : optarg;
 
 			check_list("column", list, optarg);
@@ -347,15 +357,21 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			else
 				cli->output_plus = optarg[0] == '+';
 			sb_puts(&cols, list);
-		} else if (!strcmp(o->lname, "list-columns")) {
+			break;
+		}
+		case OPT_LIST_COLUMNS:
 			cli->list_columns = true;
-		} else if (!strcmp(o->lname, "noheadings")) {
+			break;
+		case OPT_NOHEADINGS:
 			cli->noheadings = true;
-		} else if (!strcmp(o->lname, "raw")) {
+			break;
+		case OPT_RAW:
 			cli->raw = true;
-		} else if (!strcmp(o->lname, "bytes")) {
+			break;
+		case OPT_BYTES:
 			cli->bytes = true;
-		} else if (!strcmp(o->lname, "sort")) {
+			break;
+		case OPT_SORT: {
 			struct sort_key k;
 
 			check_list("column", optarg, optarg);
@@ -363,9 +379,12 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 				die_usage("unknown column '%s'",
 					  optarg + (optarg[0] == '-'));
 			once(&cli->sort, o->lname, optarg);
-		} else if (!strcmp(o->lname, "dry-run")) {
+			break;
+		}
+		case OPT_DRY_RUN:
 			cli->dry_run = true;
-		} else if (!strcmp(o->lname, "min-age")) {
+			break;
+		case OPT_MIN_AGE:
 			once(&min_age, o->lname, optarg);
 			r = parse_duration(optarg, &cli->min_age);
 			if (r == -ERANGE)
@@ -373,26 +392,35 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 			if (r)
 				die_usage("bad duration '%s' (use e.g. 90s, 15m, "
 					  "1h30m, 2d, 1w)", optarg);
-		} else if (!strcmp(o->lname, "exclude")) {
+			break;
+		case OPT_EXCLUDE:
 			add_exclude(cli, optarg);
-		} else if (!strcmp(o->lname, "exclude-from")) {
+			break;
+		case OPT_EXCLUDE_FROM:
 			read_excludes(cli, optarg);
-		} else if (!strcmp(o->lname, "prometheus")) {
+			break;
+		case OPT_PROMETHEUS:
 			cli->prometheus = true;
-		} else if (!strcmp(o->lname, "output-file")) {
+			break;
+		case OPT_OUTPUT_FILE:
 			once(&cli->output_file, o->lname, optarg);
-		} else if (!strcmp(o->lname, "help")) {
+			break;
+		case OPT_HELP:
 			cli->early = EARLY_HELP;
-		} else if (!strcmp(o->lname, "version")) {
+			break;
+		case OPT_VERSION:
 			cli->early = EARLY_VERSION;
-		} else if (!strcmp(o->lname, "completion")) {
+			break;
+		case OPT_COMPLETION:
 			if (strcmp(optarg, "bash") && strcmp(optarg, "zsh") &&
 			    strcmp(optarg, "fish"))
 				die_usage("unknown shell '%s'", optarg);
 			cli->early = EARLY_COMPLETION;
 			cli->shell = optarg;
-		} else if (!strcmp(o->lname, "root")) {
+			break;
+		case OPT_ROOT:
 			cli->root = optarg;
+			break;
 		}
 	}
 	if (optind < argc) {
