@@ -42,6 +42,9 @@ int column_find(const char *name);
 /* "KIND,STATE" -> indexes; on error -EINVAL and *bad names the column
  * (static buffer). Returns the count. */
 int columns_parse(const char *list, int *idx, int max, const char **bad);
+/* How many indexes columns_parse() may find in @list (one more than its
+ * commas): the size of the array to give it. */
+int columns_max(const char *list);
 
 /* Helpers shared by renderers. */
 const char *user_name(uid_t uid);	/* NULL if unknown */

@@ -53,29 +53,35 @@ static bool list_hides(const struct cli *cli, const struct obj *o)
 
 /* The table's columns: -o, or the default set (another one for
  * --orphans), or the default set and the columns of -o +COLS (a column
- * already in the default set is not shown twice). Returns the count or
- * -EINVAL. */
-static int table_columns(const struct cli *cli, int *cols, int max)
+ * already in the default set is not shown twice), into *colsp (malloc'd,
+ * as long as the lists; -o repeats). Returns the count or -EINVAL. */
+static int table_columns(const struct cli *cli, int **colsp)
 {
 	const char *def = cli->orphans ? orphan_columns : default_columns;
 	const char *bad;
-	int n, extra[64], nextra, c;
+	int *cols, *extra, n, nextra, c, max, emax;
 
-	if (cli->output && !cli->output_plus)
+	if (cli->output && !cli->output_plus) {
+		max = columns_max(cli->output);
+		cols = *colsp = xcalloc((size_t)max, sizeof(*cols));
 		return columns_parse(cli->output, cols, max, &bad);
+	}
+	emax = cli->output ? columns_max(cli->output) : 0;
+	max = columns_max(def) + emax;
+	cols = *colsp = xcalloc((size_t)max, sizeof(*cols));
 	n = columns_parse(def, cols, max, &bad);
 	if (n < 0 || !cli->output)
 		return n;
-	nextra = columns_parse(cli->output, extra, 64, &bad);
-	if (nextra < 0)
-		return nextra;
+	extra = xcalloc((size_t)emax, sizeof(*extra));
+	nextra = columns_parse(cli->output, extra, emax, &bad);
 	for (int i = 0; i < nextra; i++) {
 		for (c = 0; c < n && cols[c] != extra[i]; c++)
 			;
-		if (c == n && n < max)
+		if (c == n)
 			cols[n++] = extra[i];
 	}
-	return n;
+	free(extra);
+	return nextra < 0 ? nextra : n;
 }
 
 int cmd_list(const struct cli *cli)
@@ -85,7 +91,7 @@ int cmd_list(const struct cli *cli)
 	struct sort_key key;
 	struct obj **sel;
 	size_t n = 0, hidden = 0;
-	int cols[64], ncols, r;
+	int *cols = NULL, ncols, r;
 
 	if (cli->list_columns)
 		return list_columns(cli);
@@ -114,14 +120,15 @@ int cmd_list(const struct cli *cli)
 	if (cli->json) {
 		r = json_list_print(stdout, sel, n, &env);
 	} else {
-		struct table_opts t = { .cols = cols,
-					.noheadings = cli->noheadings,
+		struct table_opts t = { .noheadings = cli->noheadings,
 					.raw = cli->raw };
 
-		ncols = table_columns(cli, cols, 64);
+		ncols = table_columns(cli, &cols);
+		t.cols = cols;
 		t.ncols = ncols;
 		r = ncols < 0 ? ncols : render_table(stdout, sel, n, &t, &env);
 	}
+	free(cols);
 	free(sel);
 	scan_free(&ctx);
 	r = cli_finish_output(stdout, r, NULL);

@@ -587,6 +587,15 @@ int columns_parse(const char *list, int *idx, int max, const char **bad)
 	return n;
 }
 
+int columns_max(const char *list)
+{
+	int n = 1;
+
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
 int sort_key_parse(const char *spec, struct sort_key *k)
 {
 	k->desc = spec[0] == '-';

@@ -432,11 +432,14 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		die_usage("unexpected argument '%s'", argv[optind]);
 	}
 	if (cols.len) {
-		int idxs[64];
+		/* -o repeats: as many columns as the lists name */
+		int max = columns_max(cols.buf);
+		int *idxs = xcalloc((size_t)max, sizeof(*idxs));
 		const char *bad;
 
-		if (columns_parse(cols.buf, idxs, 64, &bad) < 0)
+		if (columns_parse(cols.buf, idxs, max, &bad) < 0)
 			die_usage("unknown column '%s'", bad);
+		free(idxs);
 		cli->output = cols.buf;
 	}
 }

@@ -79,6 +79,15 @@ t_like "$(head -1 "$T_WORK/out")" '^KIND +KEY$' \
 ipcscan list -t shm -o +KEY -o INODE >"$T_WORK/out" 2>&1
 t_like "$(head -1 "$T_WORK/out")" '^KIND +ID/NAME .* AGE +KEY +INODE$' \
 	"-o +KEY -o INODE: the default set, then KEY, then INODE"
+# -o repeats without a limit: 70 columns (more than the 64 the parser
+# once had room for) are 70 columns, not "unknown column"
+many=$(printf 'KIND,%.0s' $(seq 69))KIND
+ipcscan list -t shm --noheadings --raw -o "$many" >"$T_WORK/out" 2>&1
+t_is "$(awk 'NR == 1 { print NF }' "$T_WORK/out")" 70 \
+	"-o with 70 columns: all 70 shown"
+ipcscan list -t shm --noheadings --raw -o +KEY $(printf -- '-o KEY %.0s' \
+	$(seq 69)) >"$T_WORK/out" 2>&1
+t_is "$?" 0 "-o +KEY and 69 more -o KEY: accepted"
 t_usage "--sort twice" "--sort given twice ('SIZE', then 'KIND')" \
 	list --sort SIZE --sort KIND
 t_usage "--min-age twice" "--min-age given twice" \
