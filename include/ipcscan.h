@@ -42,7 +42,8 @@ struct holder {
 	enum via via;
 };
 
-/* Per-kind detail. Times are seconds since the epoch, 0 = never recorded. */
+/* Per-kind detail (struct KIND_detail; not _info: glibc has a struct
+ * shm_info). Times are seconds since the epoch, 0 = never recorded. */
 struct shm_detail {
 	unsigned long nattch;
 	pid_t lpid;
@@ -50,19 +51,19 @@ struct shm_detail {
 	bool dest, locked;
 };
 
-struct sem_info {
+struct sem_detail {
 	unsigned nsems;
 	pid_t *pids;		/* nsems entries from GETPID, owned; may be NULL */
 	unsigned waiters;	/* sum of GETNCNT + GETZCNT */
 	bool pids_read;		/* false if semctl could not be called */
 };
 
-struct msg_info {
+struct msg_detail {
 	uint64_t cbytes, qnum;
 	pid_t lspid, lrpid;
 };
 
-struct mq_info {
+struct mq_detail {
 	uint64_t qsize;
 	long maxmsg, msgsize;	/* -1 when unknown */
 	pid_t notify_pid;
@@ -78,7 +79,7 @@ enum ux_state {
 	UX_LISTEN = 10,
 };
 
-struct unix_info {
+struct unix_detail {
 	int type;		/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
 	int state;		/* enum ux_state, as the kernel reports it */
 	char *addr;		/* bound address, "@name" if abstract, NULL if unbound */
@@ -137,10 +138,10 @@ struct obj {
 
 	union {
 		struct shm_detail shm;
-		struct sem_info sem;
-		struct msg_info msg;
-		struct mq_info mq;
-		struct unix_info ux;
+		struct sem_detail sem;
+		struct msg_detail msg;
+		struct mq_detail mq;
+		struct unix_detail ux;
 	} u;
 };
 

@@ -10,7 +10,7 @@
 
 /* Parse the text of an mqueue file ("QSIZE:... NOTIFY:... SIGNO:...
  * NOTIFY_PID:..."). Returns 0 or -EINVAL. */
-int parse_mq_status(const char *buf, size_t len, struct mq_info *mq);
+int parse_mq_status(const char *buf, size_t len, struct mq_detail *mq);
 
 /* Top-level regular files of @root/dev/shm (sem.NAME -> psem, else pshm),
  * and the queues of the caller's IPC namespace, from an mqueue instance

@@ -224,7 +224,7 @@ static void classify_shm(struct obj *o, const struct proctab *pt,
 static void classify_sem(struct obj *o, const struct proctab *pt,
 			 const struct classify_policy *pol, time_t now)
 {
-	const struct sem_info *s = &o->u.sem;
+	const struct sem_detail *s = &o->u.sem;
 	/* semctl(SETVAL/SETALL) records a pid and moves ctime, not otime:
 	 * the later of the two is the newest time a pid can stand for. */
 	time_t t = tmax(o->t_op, o->t_change);
@@ -295,7 +295,7 @@ static void classify_sem(struct obj *o, const struct proctab *pt,
 static void classify_msg(struct obj *o, const struct proctab *pt,
 			 const struct classify_policy *pol, time_t now)
 {
-	const struct msg_info *m = &o->u.msg;
+	const struct msg_detail *m = &o->u.msg;
 	enum pidv sv = PID_DEAD, rv = PID_DEAD;
 	char age[48], who[80] = "";
 

@@ -138,7 +138,7 @@ static const char *const mq_keys[] = {
 };
 #define MQ_NKEYS (sizeof(mq_keys) / sizeof(mq_keys[0]))
 
-int parse_mq_status(const char *buf, size_t len, struct mq_info *mq)
+int parse_mq_status(const char *buf, size_t len, struct mq_detail *mq)
 {
 	int64_t v[MQ_NKEYS];
 	uint64_t qsize = 0;
@@ -197,7 +197,7 @@ struct mq_entry {
 };
 
 /* Read the status text of an open queue into @mq. */
-static int mq_read_status(int fd, struct mq_info *mq)
+static int mq_read_status(int fd, struct mq_detail *mq)
 {
 	char buf[256];
 	ssize_t n = read_full(fd, buf, sizeof(buf));
@@ -216,7 +216,7 @@ static int mq_read_status(int fd, struct mq_info *mq)
  */
 static int mq_read_entry(int dfd, const char *name, struct mq_entry *e)
 {
-	struct mq_info mq = { 0 };
+	struct mq_detail mq = { 0 };
 	struct mq_attr attr;
 	struct stat st;
 	int fd, r;
@@ -940,7 +940,7 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 			     bool dry_run, char *why, size_t whylen)
 {
 	struct stat dst, st, fst;
-	struct mq_info mq;
+	struct mq_detail mq;
 	int fd = -1, r;
 
 	if (fstat(dfd, &dst))

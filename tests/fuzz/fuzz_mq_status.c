@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mq_info mq;
+	struct mq_detail mq;
 
 	/* Not NUL-terminated: the parser is given a length. */
 	memset(&mq, 0, sizeof(mq));

@@ -42,16 +42,16 @@
 /* Exactly what the kernel printed for a queue holding 13 bytes. */
 #define MQ_IDLE "QSIZE:13         NOTIFY:0     SIGNO:0     NOTIFY_PID:0     \n"
 
-static struct mq_info mq_sentinel(void)
+static struct mq_detail mq_sentinel(void)
 {
-	struct mq_info mq = { .qsize = 777, .maxmsg = -1, .msgsize = -1,
-			      .notify_pid = 999 };
+	struct mq_detail mq = { .qsize = 777, .maxmsg = -1, .msgsize = -1,
+				.notify_pid = 999 };
 	return mq;
 }
 
 static void test_parse_mq_fixture_idle(void **state)
 {
-	struct mq_info mq = mq_sentinel();
+	struct mq_detail mq = mq_sentinel();
 	char *buf;
 	ssize_t n = read_file(FIX "/mq_status_idle.txt", &buf);
 
@@ -65,7 +65,7 @@ static void test_parse_mq_fixture_idle(void **state)
 
 static void test_parse_mq_fixture_notify(void **state)
 {
-	struct mq_info mq = mq_sentinel();
+	struct mq_detail mq = mq_sentinel();
 	char *buf;
 	ssize_t n = read_file(FIX "/mq_status_notify.txt", &buf);
 
@@ -83,7 +83,7 @@ static void test_parse_mq_wide_values(void **state)
 {
 	static const char s[] = "QSIZE:18446744073709551615 NOTIFY:2     "
 				"SIGNO:0     NOTIFY_PID:4194304\n";
-	struct mq_info mq = mq_sentinel();
+	struct mq_detail mq = mq_sentinel();
 
 	(void)state;
 	assert_int_equal(parse_mq_status(s, strlen(s), &mq), 0);
@@ -98,7 +98,7 @@ static void test_parse_mq_truncated(void **state)
 
 	(void)state;
 	for (size_t len = 0; len < strlen(s); len++) {
-		struct mq_info mq = mq_sentinel();
+		struct mq_detail mq = mq_sentinel();
 
 		if (parse_mq_status(s, len, &mq) != -EINVAL)
 			fail_msg("prefix of %zu bytes accepted", len);
@@ -134,7 +134,7 @@ static void test_parse_mq_garbage(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct mq_info mq = mq_sentinel();
+		struct mq_detail mq = mq_sentinel();
 
 		if (parse_mq_status(bad[i], strlen(bad[i]), &mq) != -EINVAL)
 			fail_msg("accepted garbage #%zu: %s", i, bad[i]);
@@ -142,7 +142,7 @@ static void test_parse_mq_garbage(void **state)
 		assert_int_equal(mq.notify_pid, 999);
 	}
 	{
-		struct mq_info mq = mq_sentinel();
+		struct mq_detail mq = mq_sentinel();
 
 		assert_int_equal(parse_mq_status(nul, sizeof(nul) - 1, &mq),
 				 -EINVAL);
