@@ -3,6 +3,7 @@
 #ifndef IPCSCAN_H
 #define IPCSCAN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,10 +96,23 @@ struct unix_detail {
  * (classify) and the remover's when the bit appeared after the scan. */
 #define STICKY_REASON "sticky bit set: kept by convention"
 
+/* A one-line reason: an object's state (o->reason), a remover's answer. */
+#define REASON_LEN 160
+/* A remover's answer as gc keeps it: room for a few words before an
+ * object's reason ("no longer an orphan: ..."). */
+#define WHY_LEN (REASON_LEN + 32)
+
+/* The one way a reason is written: printf into @buf of @len bytes, cut
+ * quietly at its end; nothing when @buf is NULL or @len 0. */
+void set_why(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void vset_why(char *buf, size_t len, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 struct obj {
 	enum kind kind;
 	enum state state;
-	char reason[160];
+	char reason[REASON_LEN];
 
 	/* identity; absent = -1 / NULL / 0 */
 	int id;			/* SysV id, -1 if none */

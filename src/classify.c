@@ -38,7 +38,7 @@ static void set(struct obj *o, enum state s, const char *fmt, ...)
 
 	o->state = s;
 	va_start(ap, fmt);
-	vsnprintf(o->reason, sizeof(o->reason), fmt, ap);
+	vset_why(o->reason, sizeof(o->reason), fmt, ap);
 	va_end(ap);
 }
 
@@ -101,7 +101,7 @@ static void holder_summary(const struct obj *o, char *buf, size_t len)
 
 static void inuse_by_holders(struct obj *o)
 {
-	char s[sizeof(o->reason)];
+	char s[REASON_LEN];
 
 	holder_summary(o, s, sizeof(s));
 	set(o, STATE_INUSE, "%s", s);
@@ -399,7 +399,7 @@ static bool kept_by_sticky(const struct obj *o)
 
 static void keep_sticky(struct obj *o)
 {
-	char was[sizeof(o->reason)];
+	char was[REASON_LEN];
 
 	memcpy(was, o->reason, sizeof(was));
 	set(o, STATE_UNKNOWN, STICKY_REASON "; %.*s",

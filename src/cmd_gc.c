@@ -34,7 +34,7 @@ struct gc_result {
 	const struct obj *o;
 	enum action act;
 	bool checked;		/* decided before reaping (by the recheck) */
-	char error[192];
+	char error[WHY_LEN];
 };
 
 static reap_fn reaper_of(enum kind k)
@@ -310,7 +310,7 @@ static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 
 	if (!fn) {
 		res->act = ACT_SKIPPED;
-		snprintf(res->error, sizeof(res->error), "kind is never removed");
+		set_why(res->error, sizeof(res->error), "kind is never removed");
 		return;
 	}
 	r = fn(ctx, o, cli->dry_run, res->error, sizeof(res->error));
@@ -321,16 +321,16 @@ static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 		res->act = ACT_SKIPPED;
 	} else if (r == -ENOENT || r == -EINVAL || r == -EIDRM) {
 		res->act = ACT_SKIPPED;
-		snprintf(res->error, sizeof(res->error), "already gone (%s)",
-			 strerror(-r));
+		set_why(res->error, sizeof(res->error), "already gone (%s)",
+			strerror(-r));
 	} else if (r == -EPERM || r == -EACCES) {
 		res->act = ACT_SKIPPED;
-		snprintf(res->error, sizeof(res->error), "not permitted (%s)",
-			 strerror(-r));
+		set_why(res->error, sizeof(res->error), "not permitted (%s)",
+			strerror(-r));
 	} else {
 		res->act = ACT_FAILED;
-		snprintf(res->error, sizeof(res->error), "%s",
-			 strerror(r < 0 ? -r : EIO));
+		set_why(res->error, sizeof(res->error), "%s",
+			strerror(r < 0 ? -r : EIO));
 	}
 	if (res->act == ACT_REMOVED || res->act == ACT_FAILED)
 		audit(ctx, o, res);
@@ -393,8 +393,8 @@ static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 			continue;
 		res[i].act = ACT_SKIPPED;
 		res[i].checked = true;
-		snprintf(res[i].error, sizeof(res[i].error),
-			 "no longer an orphan: %s", res[i].o->reason);
+		set_why(res[i].error, sizeof(res[i].error),
+			"no longer an orphan: %s", res[i].o->reason);
 	}
 	return 0;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* obj.c - the object set, and the tables of kinds, groups, states, vias. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -211,4 +213,20 @@ time_t obj_last_used(const struct obj *o)
 	t = tmax(t, o->t_send);
 	t = tmax(t, o->t_recv);
 	return tmax(t, o->t_modify);
+}
+
+void vset_why(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	if (!buf || !len)
+		return;
+	vsnprintf(buf, len, fmt, ap);
+}
+
+void set_why(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset_why(buf, len, fmt, ap);
+	va_end(ap);
 }

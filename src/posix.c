@@ -691,7 +691,7 @@ static int mq_prove(int dfd, bool *left)
 struct mq_where {
 	int dfd;		/* a proven instance, or -1 */
 	bool child;		/* else through the private-mount child */
-	char why[192];		/* neither: why not */
+	char why[WHY_LEN];	/* neither: why not */
 	bool probe_left;	/* a probe queue could not be unlinked */
 };
 
@@ -959,8 +959,8 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 			r = errno;
 			if (r == ENOENT)
 				return -ENOENT;
-			snprintf(why, whylen, "cannot open to check it is "
-				 "unused: %s", strerror(r));
+			set_why(why, whylen, "cannot open to check it is "
+				"unused: %s", strerror(r));
 			return REAP_SKIP;
 		}
 		if (fstat(fd, &fst)) {
@@ -975,23 +975,23 @@ static int verify_and_unlink(int dfd, const char *entry, const struct obj *o,
 	if (o->kind == KIND_PSHM && flock(fd, LOCK_EX | LOCK_NB)) {
 		r = errno;
 		if (r == EWOULDBLOCK)
-			snprintf(why, whylen, "locked by another process");
+			set_why(why, whylen, "locked by another process");
 		else
-			snprintf(why, whylen, "cannot lock: %s", strerror(r));
+			set_why(why, whylen, "cannot lock: %s", strerror(r));
 		r = REAP_SKIP;
 		goto out;
 	}
 	if (o->kind == KIND_MQUEUE) {
 		r = mq_read_status(fd, &mq);
 		if (r < 0) {
-			snprintf(why, whylen, "cannot read queue status: %s",
-				 strerror(-r));
+			set_why(why, whylen, "cannot read queue status: %s",
+				strerror(-r));
 			r = REAP_SKIP;
 			goto out;
 		}
 		if (mq.notify_pid) {
-			snprintf(why, whylen, "in use again (notification "
-				 "registered by pid %d)", (int)mq.notify_pid);
+			set_why(why, whylen, "in use again (notification "
+				"registered by pid %d)", (int)mq.notify_pid);
 			r = REAP_SKIP;
 			goto out;
 		}
@@ -1019,7 +1019,7 @@ struct mq_reap_args {
 	const struct obj *o;
 	bool dry_run;
 	int rc;
-	char why[256];
+	char why[WHY_LEN];
 	bool got;
 };
 
@@ -1080,12 +1080,12 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	why[0] = '\0';
 	if (o->kind != KIND_PSHM && o->kind != KIND_PSEM &&
 	    o->kind != KIND_MQUEUE) {
-		snprintf(why, whylen, "not a POSIX object");
+		set_why(why, whylen, "not a POSIX object");
 		return REAP_SKIP;
 	}
 	entry = obj_entry(o, ldir);
 	if (!entry) {
-		snprintf(why, whylen, "path does not match the object's name");
+		set_why(why, whylen, "path does not match the object's name");
 		return REAP_SKIP;
 	}
 	r = root_path(dir, sizeof(dir), ctx->root, ldir);
@@ -1096,7 +1096,7 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 
 		/* in a sticky directory only the owners may unlink */
 		if (stat(dir, &dst) || dst.st_uid != euid) {
-			snprintf(why, whylen, "not owner");
+			set_why(why, whylen, "not owner");
 			return REAP_SKIP;
 		}
 	}
@@ -1109,7 +1109,7 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		struct mq_where w;
 
 		if (mq_locate(ctx, dir, &w) < 0) {
-			snprintf(why, whylen, "queue not reachable: %s", w.why);
+			set_why(why, whylen, "queue not reachable: %s", w.why);
 			return REAP_SKIP;
 		}
 		if (w.child) {

@@ -174,7 +174,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 		}
 	}
 	if (!found) {
-		snprintf(why, whylen, "not below a socket directory");
+		set_why(why, whylen, "not below a socket directory");
 		return REAP_SKIP;
 	}
 	if (sockdir_path(buf, sizeof(buf), ctx->root, path, best))
@@ -182,7 +182,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 	fd = open_dir_at(AT_FDCWD, buf);
 	if (fd < 0) {
 		if (errno == ELOOP || errno == ENOTDIR) {
-			snprintf(why, whylen, "socket directory is a symlink");
+			set_why(why, whylen, "socket directory is a symlink");
 			return REAP_SKIP;
 		}
 		return -errno;
@@ -202,7 +202,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 		if (!cl || cl > NAME_MAX || (cl == 1 && p[0] == '.') ||
 		    (cl == 2 && p[0] == '.' && p[1] == '.')) {
 			close(fd);
-			snprintf(why, whylen, "unexpected path component");
+			set_why(why, whylen, "unexpected path component");
 			return REAP_SKIP;
 		}
 		if (!slash)
@@ -215,8 +215,8 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 
 			close(fd);
 			if (e == ELOOP || e == ENOTDIR) {
-				snprintf(why, whylen, "a directory on the path "
-					 "is a symlink or not a directory");
+				set_why(why, whylen, "a directory on the path "
+					"is a symlink or not a directory");
 				return REAP_SKIP;
 			}
 			return -e;
@@ -231,8 +231,8 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 		if (st.st_dev != dst->st_dev && !fd_on_fs(nfd, TMPFS_MAGIC)) {
 			close(nfd);
 			close(fd);
-			snprintf(why, whylen, "path crosses into another "
-				 "file system");
+			set_why(why, whylen, "path crosses into another "
+				"file system");
 			return REAP_SKIP;
 		}
 		close(fd);
@@ -587,14 +587,14 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 			pairmap_free(ctx->sock_bound);
 			free(ctx->sock_bound);
 			ctx->sock_bound = NULL;
-			snprintf(why, whylen, "cannot read socket bindings: %s",
-				 strerror(-r));
+			set_why(why, whylen, "cannot read socket bindings: %s",
+				strerror(-r));
 			return REAP_SKIP;
 		}
 	}
 	if (pairmap_has(ctx->sock_bound, dev_key_of(st->st_dev),
 			(uint32_t)st->st_ino)) {
-		snprintf(why, whylen, "socket is bound again");
+		set_why(why, whylen, "socket is bound again");
 		return REAP_SKIP;
 	}
 	pr = probe_at(&sock, dfd, base, st, &e);
@@ -604,15 +604,15 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 	case PROBE_STALE:
 		return REAP_DONE;
 	case PROBE_ALIVE:
-		snprintf(why, whylen, "socket is bound again "
-			 "(connect probe)");
+		set_why(why, whylen, "socket is bound again "
+			"(connect probe)");
 		return REAP_SKIP;
 	case PROBE_CHANGED:
-		snprintf(why, whylen, "socket file was replaced");
+		set_why(why, whylen, "socket file was replaced");
 		return REAP_SKIP;
 	default:
-		snprintf(why, whylen, "connect probe failed: %s",
-			 strerror(e));
+		set_why(why, whylen, "connect probe failed: %s",
+			strerror(e));
 		return REAP_SKIP;
 	}
 }
@@ -626,12 +626,12 @@ static int still_same(int dfd, const char *base, const struct obj *o,
 	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
 	if (!same_socket_file(st, o, dst)) {
-		snprintf(why, whylen, "socket file was replaced");
+		set_why(why, whylen, "socket file was replaced");
 		return REAP_SKIP;
 	}
 	if (st->st_mode & S_ISVTX) {
 		/* set since the scan, which would have kept it */
-		snprintf(why, whylen, STICKY_REASON);
+		set_why(why, whylen, STICKY_REASON);
 		return REAP_SKIP;
 	}
 	return REAP_DONE;
@@ -654,8 +654,8 @@ int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	if (!ctx || !o || o->kind != KIND_SOCKFILE || !o->path)
 		return -EINVAL;
 	if (!ctx->live) {
-		snprintf(why, whylen, "socket bindings can only be checked "
-			 "on the live system");
+		set_why(why, whylen, "socket bindings can only be checked "
+			"on the live system");
 		return REAP_SKIP;
 	}
 	r = open_parent(ctx, o->path, &dfd, &dst, &base, why, whylen);
@@ -664,7 +664,7 @@ int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	/* Owner of the file or of its directory, or root: nobody else may
 	 * remove it, so nothing else is tried. */
 	if (euid != 0 && euid != o->uid && euid != dst.st_uid) {
-		snprintf(why, whylen, "not owner");
+		set_why(why, whylen, "not owner");
 		r = REAP_SKIP;
 		goto out;
 	}

@@ -2,7 +2,6 @@
 /* sysv.c - SysV shm, sem and msg: /proc/sysvipc parsers, collector, remover. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,20 +372,6 @@ static void restat_free(struct obj *now)
 		free(now->u.sem.pids);
 		now->u.sem.pids = NULL;
 	}
-}
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_why(char *why, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
 }
 
 /* Is @now another object than the one scanned (the id was reused)? */

@@ -467,7 +467,7 @@ static void test_reap_dry_run_then_real(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "with space", &ctx);
-	char why[160] = "stale";
+	char why[WHY_LEN] = "stale";
 
 	assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
 			 REAP_DONE);
@@ -487,7 +487,7 @@ static void test_reap_psem_and_hostile_names(void **state)
 {
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
-	char why[160];
+	char why[WHY_LEN];
 
 	ctx_init(&ctx, f->root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
 	assert_int_equal(posix_collect(&ctx), 0);
@@ -513,7 +513,7 @@ static void test_reap_replaced_file(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "new\nline", &ctx);
-	char why[160], from[PATH_MAX], to[PATH_MAX];
+	char why[WHY_LEN], from[PATH_MAX], to[PATH_MAX];
 	struct stat st;
 
 	/* a new file renamed over the old name: surely a new inode */
@@ -534,7 +534,7 @@ static void test_reap_obj_ino_changed(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSEM, "jobs", &ctx);
-	char why[160];
+	char why[WHY_LEN];
 
 	o.ino++;
 	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
@@ -551,7 +551,7 @@ static void test_reap_symlink_not_followed(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "tab\there", &ctx);
-	char why[160], from[PATH_MAX], to[PATH_MAX];
+	char why[WHY_LEN], from[PATH_MAX], to[PATH_MAX];
 	struct stat st;
 
 	pjoin(from, sizeof(from), f->shm, "tab\there");
@@ -576,7 +576,7 @@ static void test_reap_modified_since_scan(void **state)
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "plain", &ctx);
 	struct timespec ts[2] = { { 0, UTIME_OMIT }, { 0, 0 } };
-	char why[160];
+	char why[WHY_LEN];
 
 	ts[1].tv_sec = o.t_modify + 60;
 	{
@@ -608,7 +608,7 @@ static void test_reap_sticky_since_scan(void **state)
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct scan_ctx ctx;
 		struct obj o = scan_one(f, c[i].k, c[i].name, &ctx);
-		char p[PATH_MAX], why[160];
+		char p[PATH_MAX], why[WHY_LEN];
 		struct stat st;
 
 		pjoin(p, sizeof(p), f->shm, c[i].file);
@@ -631,7 +631,7 @@ static void test_reap_locked_pshm(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "plain", &ctx);
-	char why[160], p[PATH_MAX];
+	char why[WHY_LEN], p[PATH_MAX];
 	int fd;
 
 	pjoin(p, sizeof(p), f->shm, "plain");
@@ -655,7 +655,7 @@ static void test_reap_bad_object(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "plain", &ctx);
-	char why[160], badpath[] = "/dev/shm/../shm/plain";
+	char why[WHY_LEN], badpath[] = "/dev/shm/../shm/plain";
 	char other[] = "/dev/shm/sem";
 
 	o.path = badpath;
@@ -678,7 +678,7 @@ static void test_reap_shm_dir_symlink(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj o = scan_one(f, KIND_PSHM, "plain", &ctx);
-	char moved[PATH_MAX], why[160];
+	char moved[PATH_MAX], why[WHY_LEN];
 
 	pjoin(moved, sizeof(moved), f->root, "dev/real-shm");
 	assert_int_equal(rename(f->shm, moved), 0);
@@ -697,7 +697,7 @@ static void test_reap_not_owner(void **state)
 	struct fixture *f = *state;
 	struct scan_ctx ctx;
 	struct obj mine, theirs;
-	char why1[160] = "", why2[160] = "", p[PATH_MAX];
+	char why1[WHY_LEN] = "", why2[WHY_LEN] = "", p[PATH_MAX];
 	int r1, r2;
 
 	if (geteuid() != 0)
@@ -880,7 +880,7 @@ static void test_mqueue_live(void **state)
 	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
 	int had_mounts = mqueue_mounts(), release;
 	bool mounted = dev_mqueue_mounted();
-	char name[128], why[160];
+	char name[128], why[WHY_LEN];
 	struct scan_ctx ctx;
 	const struct obj *po;
 	const char *step;
@@ -1013,7 +1013,7 @@ static void test_mqueue_mounted_and_mountpoint(void **state)
 {
 	struct fixture *f = *state;
 	struct mq_attr attr = { .mq_maxmsg = 2, .mq_msgsize = 16 };
-	char dir[PATH_MAX], p[PATH_MAX], name[128], why[160];
+	char dir[PATH_MAX], p[PATH_MAX], name[128], why[WHY_LEN];
 	struct scan_ctx ctx;
 	const struct obj *po;
 	struct obj o;
@@ -1118,7 +1118,7 @@ static const struct obj *collect_mq(struct scan_ctx *ctx, const char *name)
 static void test_mqueue_foreign_mount(void **state)
 {
 	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
-	char name[128], why[160];
+	char name[128], why[WHY_LEN];
 	struct scan_ctx ctx;
 	const struct obj *po;
 	struct obj o;

@@ -1034,7 +1034,7 @@ static struct obj *scan_one_sockfile(struct scan_ctx *ctx, const char *t,
 
 static void test_live_stale_and_reap(void **state)
 {
-	char *t = mktemp_dir(), *p = join(t, "stale.sock"), why[160];
+	char *t = mktemp_dir(), *p = join(t, "stale.sock"), why[WHY_LEN];
 	const char *dirs[] = { t };
 	struct scan_ctx ctx;
 	struct stat st;
@@ -1070,7 +1070,7 @@ static void test_live_stale_and_reap(void **state)
 static void test_reap_replaced(void **state)
 {
 	char *t = mktemp_dir(), *p = join(t, "s.sock");
-	char *keep = join(t, "s.keep"), why[160];
+	char *keep = join(t, "s.keep"), why[WHY_LEN];
 	const char *dirs[] = { t };
 	struct scan_ctx ctx;
 	struct obj *o;
@@ -1109,7 +1109,7 @@ static void test_reap_symlinked_parent(void **state)
 {
 	char *t = mktemp_dir(), *real = join(t, "real");
 	char *moved = join(t, "moved"), *p = join(t, "real/s.sock");
-	char *mp = join(t, "moved/s.sock"), *ln = join(t, "ln"), why[160];
+	char *mp = join(t, "moved/s.sock"), *ln = join(t, "ln"), why[WHY_LEN];
 	const char *dirs[] = { t };
 	struct scan_ctx ctx;
 	struct obj *o, fake;
@@ -1159,7 +1159,7 @@ static void test_reap_symlinked_parent(void **state)
  * before removal must refuse it. */
 static void test_reap_bound_again(void **state)
 {
-	char *t = mktemp_dir(), *p = join(t, "live.sock"), why[160];
+	char *t = mktemp_dir(), *p = join(t, "live.sock"), why[WHY_LEN];
 	const char *dirs[] = { t };
 	struct scan_ctx ctx;
 	struct obj o = { .kind = KIND_SOCKFILE };
@@ -1187,7 +1187,7 @@ static void test_reap_bound_again(void **state)
 
 static void test_reap_not_owner(void **state)
 {
-	char *t = mktemp_dir(), *p = join(t, "root.sock"), why[160];
+	char *t = mktemp_dir(), *p = join(t, "root.sock"), why[WHY_LEN];
 	const char *dirs[] = { t };
 	struct scan_ctx ctx;
 	struct obj o = { .kind = KIND_SOCKFILE };
@@ -1221,7 +1221,7 @@ static void test_reap_wrong_kind(void **state)
 {
 	struct scan_ctx ctx;
 	struct obj o = { .kind = KIND_UNIX, .path = (char *)"/tmp/x" };
-	char why[160];
+	char why[WHY_LEN];
 
 	(void)state;
 	ctx_init(&ctx, "", NULL, 0, KALL);
@@ -1325,7 +1325,7 @@ static void test_live_other_netns(void **state)
 	assert_int_equal(sockets_collect(&ctx), 0);
 	for (size_t i = 0; i < N; i++) {
 		struct stat st;
-		char why[160];
+		char why[WHY_LEN];
 		struct obj o = { .kind = KIND_SOCKFILE, .path = paths[i] };
 
 		if (find_path(&ctx, KIND_SOCKFILE, paths[i]))

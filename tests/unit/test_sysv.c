@@ -806,7 +806,7 @@ static struct scan_ctx live_ctx = { .root = "", .live = true };
 
 static void assert_gone_now(struct obj *o)
 {
-	char why[160];
+	char why[WHY_LEN];
 	int r;
 
 	assert_false(exists(o->kind, o->id));
@@ -817,7 +817,7 @@ static void assert_gone_now(struct obj *o)
 
 static void assert_skip(struct obj *o, const char *reason)
 {
-	char why[160] = "";
+	char why[WHY_LEN] = "";
 
 	assert_int_equal(sysv_reap(&live_ctx, o, false, why, sizeof(why)),
 			 REAP_SKIP);
@@ -831,7 +831,7 @@ static void check_common(struct obj *o)
 {
 	struct scan_ctx fixture = { .root = FIX "/good", .live = false };
 	struct obj copy;
-	char why[160] = "";
+	char why[WHY_LEN] = "";
 
 	assert_int_equal(sysv_reap(&live_ctx, o, true, why, sizeof(why)),
 			 REAP_DONE);
@@ -874,7 +874,7 @@ static void test_reap_shm(void **state)
 {
 	int id = track(KIND_SHM, shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
 	struct obj o, copy;
-	char why[160];
+	char why[WHY_LEN];
 	void *p;
 
 	(void)state;
@@ -920,7 +920,7 @@ static void test_reap_msg(void **state)
 		char text[8];
 	} m = { 1, "hello" };
 	struct obj o, copy;
-	char why[160];
+	char why[WHY_LEN];
 
 	(void)state;
 	if (id < 0)
@@ -981,7 +981,7 @@ static void test_reap_sem(void **state)
 	struct sembuf down = { 0, -1, 0 }, up = { 1, 1, 0 };
 	struct scan_ctx ctx;
 	struct obj *o, parsed;
-	char why[160];
+	char why[WHY_LEN];
 	pid_t child, was;
 
 	(void)state;
