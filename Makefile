@@ -9,14 +9,23 @@ SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 
 CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+deb_CLANG := clang
+deb_BPFTOOL := bpftool
+# The kernel BTF that vmlinux.h is generated from (CO-RE: the object then
+# loads on any kernel with BTF, the relocations are done at load time).
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(shell uname -m)))
 PKG_CONFIG ?= pkg-config
-PKGS := libproc2 libcjson smartcols
+PKGS := libproc2 libcjson smartcols libbpf
 BUILD ?= build
 
 # The Debian package that gives pkg-config each module.
 deb_libproc2 := libproc2-dev
 deb_libcjson := libcjson-dev
 deb_smartcols := libsmartcols-dev
+deb_libbpf := libbpf-dev
 deb_cmocka := libcmocka-dev
 
 # need_pkgs MODULES: stop with one line naming the first missing module
@@ -35,6 +44,11 @@ endif
 $(call need_pkgs,$(PKGS))
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# The BPF holder pass (src/bpf/) is compiled for the BPF target by clang
+# against the running kernel's types, which bpftool dumps from its BTF.
+$(foreach t,CLANG BPFTOOL,$(if $(shell command -v $($(t)) 2>/dev/null),,\
+	$(error $($(t)) not found; install $(deb_$(t)) (Debian/Ubuntu) or set \
+	$(t)=)))
 endif
 ifneq ($(filter tests check check-sanitize golden-update,$(MAKECMDGOALS)),)
 $(call need_pkgs,cmocka)
@@ -88,6 +102,27 @@ $(BUILD)/ipcscan: $(OBJS)
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+# The BPF programs: vmlinux.h, the object, and its skeleton (the object
+# embedded in a header that holders_bpf.c includes), all in $(BUILD)/bpf.
+$(BUILD)/bpf/vmlinux.h: | $(BUILD)/bpf
+	@test -r $(VMLINUX_BTF) || { echo "no kernel BTF at $(VMLINUX_BTF): \
+	the BPF holder pass needs a kernel with CONFIG_DEBUG_INFO_BTF \
+	(or set VMLINUX_BTF=FILE)" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/bpf/holders.bpf.o: src/bpf/holders.bpf.c src/bpf/holders_bpf.h \
+		$(BUILD)/bpf/vmlinux.h
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall \
+		$(if $(filter 1,$(WERROR)),-Werror) -I$(BUILD)/bpf -c -o $@ $<
+
+$(BUILD)/bpf/holders.skel.h: $(BUILD)/bpf/holders.bpf.o
+	$(BPFTOOL) gen skeleton $< name holders_bpf_skel > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/obj/holders_bpf.o: override CFLAGS += -I$(BUILD)/bpf
+$(BUILD)/obj/holders_bpf.o: $(BUILD)/bpf/holders.skel.h
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(shell $(PKG_CONFIG) --cflags cmocka) \
 		$(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) \
@@ -96,7 +131,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJS) | $(BUILD)/tests
 $(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< -lrt
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers:
+# holders_dump runs ipcscan's own holder passes: it links the library.
+$(BUILD)/helpers/holders_dump: tests/helpers/holders_dump.c $(LIBOBJS) \
+		| $(BUILD)/helpers
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bpf:
 	mkdir -p $@
 
 tests: $(BUILD)/ipcscan $(UNIT_BINS) $(HELPER_BINS)

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* holders_bpf.c - the holder pass on BPF task iterators: load, fill, read. */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "fsutil.h"
+#include "hash.h"
+#include "holders_bpf.h"
+#include "scan.h"
+#include "util.h"
+
+#include "bpf/holders_bpf.h"
+#include "holders.skel.h"	/* generated in the build dir */
+
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+/* Smallest map size; a pass with more keys of a set reloads bigger. */
+#define MIN_CAP 1024
+
+struct keyset {
+	void *keys;		/* this run's keys, of @size bytes each */
+	size_t n, cap, size;
+};
+
+struct holders_bpf {
+	struct holders_bpf_skel *skel;	/* see holders.skel.h */
+	struct bpf_link *lfiles, *lmaps, *lwaits;
+	size_t cap;			/* max_entries of every map */
+	struct keyset files, socks, sysv;
+	struct hbpf_counts counts;
+};
+
+/* libbpf's messages, kept (not printed) so that a refusal can say why:
+ * the last line it logged at warning level. */
+static char last_msg[256];
+
+static int keep_msg(enum libbpf_print_level level, const char *fmt,
+		    va_list ap)
+{
+	char line[sizeof(last_msg)];
+	size_t n;
+
+	if (level != LIBBPF_WARN)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == ' '))
+		line[--n] = '\0';
+	if (n)
+		memcpy(last_msg, line, n + 1);
+	return 0;
+}
+
+uint32_t hbpf_kdev(dev_t d)
+{
+	return (uint32_t)(major(d) << 20 | (minor(d) & 0xfffff));
+}
+
+/* CAP_BPF with CAP_PERFMON (Linux 5.8), or CAP_SYS_ADMIN, effective. */
+static bool may_load(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	uint64_t eff;
+
+	if (syscall(SYS_capget, &h, d))
+		return geteuid() == 0;
+	eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+#define HAS(c) ((eff >> (c)) & 1)
+	return HAS(21 /* CAP_SYS_ADMIN */) ||
+	       (HAS(39 /* CAP_BPF */) && HAS(38 /* CAP_PERFMON */));
+#undef HAS
+}
+
+static void unload(struct holders_bpf *hb)
+{
+	bpf_link__destroy(hb->lfiles);
+	bpf_link__destroy(hb->lmaps);
+	bpf_link__destroy(hb->lwaits);
+	holders_bpf_skel__destroy(hb->skel);
+	hb->lfiles = hb->lmaps = hb->lwaits = NULL;
+	hb->skel = NULL;
+	hb->files.n = hb->socks.n = hb->sysv.n = 0;
+}
+
+static void set_why(char *why, size_t len, const char *what, int err)
+{
+	if (last_msg[0])
+		snprintf(why, len, "%s: %s", what, last_msg);
+	else
+		snprintf(why, len, "%s: %s", what, strerror(err));
+}
+
+/* Open, size, verify and attach the programs; maps of @cap entries. */
+static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
+{
+	libbpf_print_fn_t old = libbpf_set_print(keep_msg);
+	struct holders_bpf_skel *s;
+	int err;
+
+	last_msg[0] = '\0';
+	s = holders_bpf_skel__open();
+	if (!s) {
+		err = errno ? errno : EINVAL;
+		set_why(why, len, "cannot open the BPF programs", err);
+		goto fail;
+	}
+	hb->skel = s;
+	s->rodata->nr_semop = SYS_semop;
+	s->rodata->nr_semtimedop = SYS_semtimedop;
+	s->rodata->nr_msgsnd = SYS_msgsnd;
+	s->rodata->nr_msgrcv = SYS_msgrcv;
+	bpf_map__set_max_entries(s->maps.files, (uint32_t)cap);
+	bpf_map__set_max_entries(s->maps.socks, (uint32_t)cap);
+	bpf_map__set_max_entries(s->maps.sysv, (uint32_t)cap);
+	err = holders_bpf_skel__load(s);
+	if (err) {
+		err = -err;
+		set_why(why, len, "the kernel refused the BPF programs", err);
+		goto fail;
+	}
+	hb->lfiles = bpf_program__attach_iter(s->progs.hb_files, NULL);
+	hb->lmaps = hb->lfiles ?
+		bpf_program__attach_iter(s->progs.hb_maps, NULL) : NULL;
+	hb->lwaits = hb->lmaps ?
+		bpf_program__attach_iter(s->progs.hb_waits, NULL) : NULL;
+	if (!hb->lwaits) {
+		err = errno ? errno : EINVAL;
+		set_why(why, len, "no BPF task iterators here", err);
+		goto fail;
+	}
+	hb->cap = cap;
+	libbpf_set_print(old);
+	return 0;
+fail:
+	unload(hb);
+	libbpf_set_print(old);
+	return -err;
+}
+
+struct holders_bpf *holders_bpf_open(char *why, size_t whylen)
+{
+	struct holders_bpf *hb;
+
+	if (!may_load()) {
+		snprintf(why, whylen, "not root: loading BPF programs needs "
+			 "CAP_BPF and CAP_PERFMON");
+		return NULL;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		snprintf(why, whylen, "no kernel BTF (%s: %s)", BTF_PATH,
+			 strerror(errno));
+		return NULL;
+	}
+	hb = xcalloc(1, sizeof(*hb));
+	hb->files.size = sizeof(struct hb_file_key);
+	hb->socks.size = sizeof(__u64);
+	hb->sysv.size = sizeof(struct hb_sysv_key);
+	if (load(hb, MIN_CAP, why, whylen)) {
+		free(hb);
+		return NULL;
+	}
+	return hb;
+}
+
+void holders_bpf_close(struct holders_bpf *hb)
+{
+	if (!hb)
+		return;
+	unload(hb);
+	free(hb->files.keys);
+	free(hb->socks.keys);
+	free(hb->sysv.keys);
+	free(hb);
+}
+
+void holders_bpf_counts(const struct holders_bpf *hb, struct hbpf_counts *c)
+{
+	*c = hb->counts;
+}
+
+static void *ks_slot(struct keyset *ks)
+{
+	if (ks->n == ks->cap) {
+		ks->cap = ks->cap ? ks->cap * 2 : 256;
+		ks->keys = xrealloc(ks->keys, ks->cap * ks->size);
+	}
+	return (char *)ks->keys + ks->n++ * ks->size;
+}
+
+/* Replace what @map holds with the @ks->n keys of @ks. */
+static int fill(struct bpf_map *map, struct keyset *ks)
+{
+	int fd = bpf_map__fd(map);
+	char *k = ks->keys;
+	__u8 one = 1;
+	__u32 count;
+	uint8_t *vals;
+	int r;
+
+	/* Empty it of the last run's keys first (a gc re-check runs the
+	 * pass again on the same objects: most keys come straight back). */
+	for (;;) {
+		char cur[sizeof(struct hb_sysv_key)];
+
+		if (bpf_map_get_next_key(fd, NULL, cur))
+			break;
+		if (bpf_map_delete_elem(fd, cur))
+			return -errno;
+	}
+	if (!ks->n)
+		return 0;
+	count = (__u32)ks->n;
+	vals = xmalloc(ks->n);
+	memset(vals, one, ks->n);
+	r = bpf_map_update_batch(fd, k, vals, &count, NULL);
+	free(vals);
+	if (!r)
+		return 0;
+	/* no batch operations (before 5.6): one at a time */
+	for (size_t i = 0; i < ks->n; i++)
+		if (bpf_map_update_elem(fd, k + i * ks->size, &one, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+struct rdbuf {
+	char *p;
+	size_t n, cap;
+};
+
+/* Read one iterator to its end. */
+static int read_iter(struct bpf_link *link, struct rdbuf *b)
+{
+	int fd = bpf_iter_create(bpf_link__fd(link));
+	int err = 0;
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		ssize_t n;
+
+		if (b->cap - b->n < 65536) {
+			b->cap = b->cap ? b->cap * 2 : 1 << 17;
+			b->p = xrealloc(b->p, b->cap);
+		}
+		n = read(fd, b->p + b->n, b->cap - b->n);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			break;
+		}
+		if (!n)
+			break;
+		b->n += (size_t)n;
+	}
+	close(fd);
+	return err;
+}
+
+static const enum via how_via[] = {
+	[HB_FD] = VIA_FD,
+	[HB_MAP] = VIA_MAP,
+	[HB_ATTACH] = VIA_ATTACH,
+	[HB_WAIT] = VIA_WAIT,
+};
+
+/* Records of @b from @from on into matches. */
+static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
+		 size_t *n, size_t *cap)
+{
+	for (size_t off = from; off + sizeof(struct hb_rec) <= b->n;
+	     off += sizeof(struct hb_rec)) {
+		struct hb_rec r;
+		struct hbpf_match *m;
+
+		memcpy(&r, b->p + off, sizeof(r));
+		if (r.how < HB_FD || r.how > HB_WAIT || r.set < HB_SET_FILE ||
+		    r.set > HB_SET_MSG)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*out = xrealloc(*out, *cap * sizeof(**out));
+		}
+		m = &(*out)[(*n)++];
+		*m = (struct hbpf_match){
+			.pid = (pid_t)r.tgid,
+			.tid = (pid_t)r.tid,
+			.via = how_via[r.how],
+			.set = (enum hbpf_set)r.set,
+			.a = r.a,
+			.b = r.b,
+			.has_key = r.flags & HB_F_KEY,
+			.sysv_key = r.sysv_key,
+			.seg_ns = r.seg_ns,
+		};
+	}
+}
+
+int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
+		    size_t nkeys, bool waits, struct hbpf_match **out,
+		    size_t *nout, char *why, size_t whylen)
+{
+	struct keyset *ks[] = { &hb->files, &hb->socks, &hb->sysv };
+	struct bpf_link *links[3];
+	size_t need = 0, n = 0, cap = 0;
+	struct holders_bpf_skel__bss *bss;
+	bool any_wait = false;
+	struct rdbuf b = { 0 };
+	int r = 0;
+
+	*out = NULL;
+	*nout = 0;
+	for (int i = 0; i < 3; i++)
+		ks[i]->n = 0;
+	for (size_t i = 0; i < nkeys; i++) {
+		const struct hbpf_key *k = &keys[i];
+
+		switch (k->set) {
+		case HBPF_FILE: {
+			struct hb_file_key *f = ks_slot(&hb->files);
+
+			*f = (struct hb_file_key){ .dev = (__u32)k->a,
+						   .ino = k->b };
+			break;
+		}
+		case HBPF_SOCK:
+			*(__u64 *)ks_slot(&hb->socks) = k->b;
+			break;
+		case HBPF_SHM:
+		case HBPF_SEM:
+		case HBPF_MSG: {
+			struct hb_sysv_key *s = ks_slot(&hb->sysv);
+
+			*s = (struct hb_sysv_key){ .ipcns = k->a,
+						   .id = (__u32)k->b,
+						   .set = k->set };
+			any_wait |= k->set != HBPF_SHM;
+			break;
+		}
+		}
+	}
+	for (int i = 0; i < 3; i++)
+		need = ks[i]->n > need ? ks[i]->n : need;
+	if (need > hb->cap) {
+		size_t c = hb->cap;
+
+		while (c < need)
+			c *= 2;
+		unload(hb);
+		r = load(hb, c, why, whylen);
+		if (r)
+			return r;
+	}
+	if ((r = fill(hb->skel->maps.files, &hb->files)) ||
+	    (r = fill(hb->skel->maps.socks, &hb->socks)) ||
+	    (r = fill(hb->skel->maps.sysv, &hb->sysv))) {
+		snprintf(why, whylen, "cannot fill the BPF match sets: %s",
+			 strerror(-r));
+		return r;
+	}
+	bss = hb->skel->bss;
+	bss->have_files = hb->files.n > 0;
+	bss->have_socks = hb->socks.n > 0;
+	bss->have_shm = hb->sysv.n > 0;
+	bss->have_waits = waits && any_wait;
+	bss->sysv_any_ns = 0;
+	for (size_t i = 0; i < hb->sysv.n; i++)
+		if (!((struct hb_sysv_key *)hb->sysv.keys)[i].ipcns)
+			bss->sysv_any_ns = 1;
+	bss->last_tgid = 0;
+	bss->last_dev = bss->last_ino = 0;
+	memset(&bss->counts, 0, sizeof(bss->counts));
+
+	links[0] = (hb->files.n || hb->socks.n) ? hb->lfiles : NULL;
+	links[1] = (hb->files.n || hb->sysv.n) ? hb->lmaps : NULL;
+	links[2] = bss->have_waits ? hb->lwaits : NULL;
+	for (int i = 0; i < 3 && !r; i++) {
+		size_t from = b.n;
+
+		if (!links[i])
+			continue;
+		r = read_iter(links[i], &b);
+		if (r) {
+			snprintf(why, whylen, "reading a BPF iterator "
+				 "failed: %s", strerror(-r));
+			break;
+		}
+		take(&b, from, out, &n, &cap);
+		b.n = from;	/* taken: the buffer is reused */
+	}
+	free(b.p);
+	hb->counts = (struct hbpf_counts){
+		.fds = bss->counts.fds,
+		.vmas = bss->counts.vmas,
+		.tasks = bss->counts.tasks,
+		.matches = n,
+	};
+	if (r) {
+		free(*out);
+		*out = NULL;
+		return r;
+	}
+	*nout = n;
+	return 0;
+}
+
+/* ---- the walk of the holder pass, from the iterators ---- */
+
+/* The objects the /proc pass matches, as lookup tables and keys. */
+struct wlook {
+	struct pairmap files;	/* (dev_key, ino) */
+	struct pairmap ids;	/* (kind, SysV id or socket inode) */
+	struct hbpf_key *keys;
+	size_t nkeys, cap;
+	bool any_shm, any_unix, any_msg, sem_waits;
+};
+
+static void add_key(struct wlook *w, enum hbpf_set set, uint64_t a,
+		    uint64_t b)
+{
+	if (w->nkeys == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->keys = xrealloc(w->keys, w->cap * sizeof(*w->keys));
+	}
+	w->keys[w->nkeys++] = (struct hbpf_key){ set, a, b };
+}
+
+static void wlook_build(struct wlook *w, const struct scan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->objs.n; i++) {
+		const struct obj *o = &ctx->objs.v[i];
+		uint32_t idx = (uint32_t)i;
+
+		switch (o->kind) {
+		case KIND_SHM:
+		case KIND_SEM:
+		case KIND_MSG:
+			if (o->id < 0)
+				break;
+			pairmap_put(&w->ids, o->kind, (uint32_t)o->id, idx);
+			add_key(w, o->kind == KIND_SHM ? HBPF_SHM :
+				   o->kind == KIND_SEM ? HBPF_SEM : HBPF_MSG,
+				ctx->own_ipcns, (uint32_t)o->id);
+			w->any_shm |= o->kind == KIND_SHM;
+			w->any_msg |= o->kind == KIND_MSG;
+			if (o->kind == KIND_SEM && (!o->u.sem.pids_read ||
+						    o->u.sem.waiters))
+				w->sem_waits = true;
+			break;
+		case KIND_UNIX:
+			if (!o->inode)
+				break;
+			pairmap_put(&w->ids, KIND_UNIX, o->inode, idx);
+			add_key(w, HBPF_SOCK, 0, o->inode);
+			w->any_unix = true;
+			break;
+		case KIND_PSHM:
+		case KIND_PSEM:
+		case KIND_MQUEUE:
+		case KIND_FIFO:
+			pairmap_put(&w->files, dev_key_of(o->dev), o->ino, idx);
+			add_key(w, HBPF_FILE, hbpf_kdev(o->dev), o->ino);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* A holder found, with where it goes in the order of one /proc walk:
+ * process by process (pid order), within one fds, then maps, then
+ * blocked calls, each in the order the kernel gave them. */
+struct wrec {
+	pid_t pid;
+	unsigned phase;
+	size_t seq;
+	uint32_t idx;
+	enum via via;
+};
+
+static int wrec_cmp(const void *pa, const void *pb)
+{
+	const struct wrec *a = pa, *b = pb;
+
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->phase != b->phase)
+		return a->phase < b->phase ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* As in holders.c: a main thread that is running or dead is blocked in
+ * no call, and the /proc pass does not ask it. */
+static bool may_wait(char state)
+{
+	return state != 'R' && state != 'Z' && state != 'X';
+}
+
+/* Would the /proc pass have seen match @m of process @p? */
+static bool proc_pass_sees(const struct wlook *w, const struct proc *p,
+			   const struct hbpf_match *m)
+{
+	if (proc_exited(p))
+		return false;
+	if (m->via != VIA_WAIT)
+		return true;
+	if (!w->any_msg && !w->sem_waits)
+		return false;
+	if (m->tid == m->pid)
+		return may_wait(p->state);
+	/* other threads are read only when queues exist */
+	return w->any_msg && p->nlwp != 1;
+}
+
+int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
+		     char *why, size_t whylen)
+{
+	struct wlook w = { 0 };
+	struct hbpf_match *m = NULL;
+	struct wrec *v = NULL;
+	size_t nm = 0, nv = 0, cap = 0;
+	int r;
+
+	if (!ctx->live) {
+		snprintf(why, whylen, "not a live system (a fixture root)");
+		return -EOPNOTSUPP;
+	}
+	if (ctx->procs_foreign) {
+		snprintf(why, whylen, "/proc numbers pids in another pid "
+			 "namespace than ours");
+		return -EOPNOTSUPP;
+	}
+	wlook_build(&w, ctx);
+	r = holders_bpf_run(hb, w.keys, w.nkeys, w.any_msg || w.sem_waits,
+			    &m, &nm, why, whylen);
+	if (r)
+		goto out;
+	for (size_t i = 0; i < nm; i++) {
+		const struct proc *p = proctab_find(&ctx->procs, m[i].pid);
+		const struct pairmap *pm = &w.ids;
+		uint64_t a = 0, b = m[i].b;
+		size_t pos = 0;
+		uint32_t idx;
+
+		if (!p || !proc_pass_sees(&w, p, &m[i]))
+			continue;
+		switch (m[i].set) {
+		case HBPF_FILE:
+			pm = &w.files;
+			a = dev_key((unsigned)(m[i].a >> 20),
+				    (unsigned)(m[i].a & 0xfffff));
+			break;
+		case HBPF_SOCK:
+			a = KIND_UNIX;
+			break;
+		case HBPF_SHM:
+			a = KIND_SHM;
+			break;
+		case HBPF_SEM:
+			a = KIND_SEM;
+			break;
+		case HBPF_MSG:
+			a = KIND_MSG;
+			break;
+		}
+		while (pairmap_next(pm, a, b, &pos, &idx)) {
+			if (nv == cap) {
+				cap = cap ? cap * 2 : 64;
+				v = xrealloc(v, cap * sizeof(*v));
+			}
+			v[nv++] = (struct wrec){
+				.pid = m[i].pid,
+				.phase = m[i].via == VIA_FD ? 0 :
+					 m[i].via == VIA_WAIT ? 2 : 1,
+				.seq = i,
+				.idx = idx,
+				.via = m[i].via,
+			};
+		}
+	}
+	qsort(v, nv, sizeof(*v), wrec_cmp);
+	for (size_t i = 0; i < nv; i++)
+		obj_add_holder(&ctx->objs.v[v[i].idx], v[i].pid, v[i].via);
+out:
+	free(v);
+	free(m);
+	free(w.keys);
+	pairmap_free(&w.files);
+	pairmap_free(&w.ids);
+	return r;
+}

@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_bpf_holders.sh - the BPF-iterator holder pass finds exactly the holders
+# the /proc pass finds: attachments (shmid 0 too), files by fd and by
+# mapping, queues, sockets, FIFOs, fds past a gap, a process whose main
+# thread exited, blocked calls, a process of another IPC namespace, while
+# other processes come and go. The BPF programs must load here: a refusal
+# fails the test, it is not a reason to compare the /proc pass with itself.
+# shellcheck source=tests/integration/lib.sh disable=SC2016
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+
+DUMP=$HELPERS/holders_dump
+[ -x "$DUMP" ] || t_bail "no helper at $DUMP"
+mkdir -p /run/bh /tmp/bh
+
+# bg_hold NAME CMD... : a holder started by CMD (mkipc hold with options
+# hold() does not take, or under unshare), ready and its facts loaded.
+bg_hold() {
+	local name=$1 i
+	shift
+	"$@" >"$T_WORK/$name.out" 2>"$T_WORK/$name.err" &
+	T_PIDS[$name]=$!
+	for ((i = 0; i < 500; i++)); do
+		grep -qx ready "$T_WORK/$name.out" 2>/dev/null && break
+		sleep 0.01
+	done
+	grep -qx ready "$T_WORK/$name.out" ||
+		t_bail "holder $name ($*) not ready" "$(cat "$T_WORK/$name.err")"
+	_load_facts "$name"
+}
+
+# Everything held by one process: the first segment of this fresh IPC
+# namespace has shmid 0.
+hold a shm,as=a_shm:private shm,as=a_shm2:0x5b000001 \
+	sem,as=a_sem:0x5b000002 msg,as=a_msg:0x5b000003 \
+	pshm,as=a_fd:bh_fd pshm,via=map,as=a_map:bh_map \
+	pshm,via=both,as=a_both:bh_both psem,as=a_psem:bh_sem \
+	mq,as=a_mq:bh_mq unix,as=a_unix:/run/bh/a.sock unixpair,as=a_pair \
+	fifo,as=a_fifo:/run/bh/a.fifo pshm,fdnum=900,as=a_gap:bh_gap \
+	mq,fdnum=901,as=a_gapmq:bh_gapmq
+A=${F[a.pid]}
+t_is "${F[a_shm.id]}" 0 "setup: the first segment has shmid 0"
+# Its main thread gone (pthread_exit), a second thread holds on.
+bg_hold z "$MKIPC" -z hold pshm,as=z_fd:bh_zfd pshm,via=map,as=z_map:bh_zmap \
+	shm,as=z_shm:0x5b000004
+Z=${F[z.pid]}
+# Blocked in semop and msgrcv (children of the holder).
+hold w sem,wait,as=w_sem:0x5b000005 msg,wait,as=w_msg:0x5b000006
+# A process in another network namespace (its socket is not among the
+# objects: ipcscan lists the sockets of its own netns; the passes must
+# still agree on everything else it holds, which is nothing).
+hold n unix,netns=new,as=n_unix:/run/bh/n.sock
+
+# Another IPC namespace: its own shmid 0 (not ours, whatever the id) and
+# a /dev/shm file that is the same file as ours.
+bg_hold o unshare --ipc "$MKIPC" hold shm,as=o_shm:private \
+	pshm,as=o_fd:bh_other
+O=${F[o.pid]}
+t_is "${F[o_shm.id]}" 0 "setup: the other namespace's segment has shmid 0 too"
+
+# Churn: short-lived processes holding a file of their own by fd and by
+# mapping, starting and exiting during every pass.
+hold c pshm,as=c_fd:bh_churn
+C=${F[c.pid]}
+churn() {
+	while :; do
+		for _ in 1 2 3 4 5 6 7 8; do
+			sleep 0.0$((RANDOM % 9 + 1)) 3</dev/shm/bh_churn &
+		done
+		wait
+	done
+}
+churn &
+T_PIDS[churn]=$!
+
+# A pass's lines without the churn's (their processes may or may not be
+# there at the time of either pass); the churn file's first holder stays.
+steady() {
+	awk -v c="$C" '$4 != "/dev/shm/bh_churn" || $1 == c'
+}
+
+run_pass() {
+	local pass=$1 out=$2
+	if ! "$DUMP" --pass "$pass" >"$out" 2>"$out.err"; then
+		t_fail "$pass pass runs" "exit $?" "$(cat "$out.err")"
+		return 1
+	fi
+	return 0
+}
+
+P=$T_WORK/proc.txt B=$T_WORK/bpf.txt
+exercised=()
+for round in 1 2 3; do
+	run_pass proc "$P.$round" || continue
+	[ $round = 1 ] && exercised+=(proc)
+	if ! run_pass bpf "$B.$round"; then
+		t_diag "the BPF pass is required here (root, kernel with BTF)"
+		continue
+	fi
+	[ $round = 1 ] && exercised+=(bpf)
+	if diff <(steady <"$P.$round") <(steady <"$B.$round") \
+		>"$T_WORK/diff.$round"; then
+		t_pass "round $round: both passes find the same holders" \
+			"($(steady <"$B.$round" | wc -l) lines)"
+	else
+		t_fail "round $round: both passes find the same holders" \
+			"$(head -c 3000 "$T_WORK/diff.$round")"
+	fi
+done
+echo "# passes exercised: ${exercised[*]:-none}"
+[ ${#exercised[@]} = 2 ] || t_bail "not both passes ran" "$(cat "$B.1.err" 2>/dev/null)"
+
+# What must be there, so that two empty answers cannot agree.
+has() {
+	if grep -qxF "$1" "$B.1"; then
+		t_pass "bpf: $2"
+	else
+		t_fail "bpf: $2" "no line '$1' in:" "$(cat "$B.1")"
+	fi
+}
+has "$A attach shm 0" "shmid 0 attached"
+has "$A attach shm ${F[a_shm2.id]}" "a second segment attached"
+has "$A fd pshm /dev/shm/bh_fd" "/dev/shm file by fd"
+has "$A map pshm /dev/shm/bh_map" "/dev/shm file only mapped"
+has "$A fd pshm /dev/shm/bh_both" "/dev/shm file by fd and mapping (fd)"
+has "$A map pshm /dev/shm/bh_both" "/dev/shm file by fd and mapping (map)"
+has "$A map psem /dev/shm/sem.bh_sem" "named semaphore (a mapping)"
+has "$A fd fifo /run/bh/a.fifo" "FIFO by fd"
+has "$A fd pshm /dev/shm/bh_gap" "fd 900, past a gap"
+has "$A fd unix ${F[a_unix.inode]}" "listening socket"
+has "$A fd unix ${F[a_pair.inode0]}" "socketpair end"
+has "$Z fd pshm /dev/shm/bh_zfd" "fd held by a thread whose leader exited"
+has "$Z map pshm /dev/shm/bh_zmap" "mapping of a process whose leader exited"
+has "$Z attach shm ${F[z_shm.id]}" "attachment of that process"
+has "${F[w_sem.waiter]} wait sem ${F[w_sem.id]}" "blocked in semop"
+has "${F[w_msg.waiter]} wait msg ${F[w_msg.id]}" "blocked in msgrcv"
+has "$O fd pshm /dev/shm/bh_other" "file held from another IPC namespace"
+if grep -q "^$O attach" "$B.1" "$P.1"; then
+	t_fail "another namespace's shmid 0 is not ours" "$(grep "^$O " "$B.1")"
+else
+	t_pass "another namespace's shmid 0 is not ours (either pass)"
+fi
+mqs=$(grep -c "^$A fd mqueue " "$B.1")
+t_is "$mqs" 2 "bpf: both queues by fd (one at fd 901)"
+# The load must have been checked by the verifier in this very run.
+t_like "$(grep -m1 'pass=bpf load' "$B.1.err")" 'load wall_ms=' \
+	"the BPF programs were loaded and verified"
+
+stop churn
+t_done
