@@ -96,7 +96,7 @@ static void unload(struct holders_bpf *hb)
 	hb->files.n = hb->socks.n = hb->sysv.n = 0;
 }
 
-static void set_why(char *why, size_t len, const char *what, int err)
+static void load_why(char *why, size_t len, const char *what, int err)
 {
 	if (last_msg[0])
 		snprintf(why, len, "%s: %s", what, last_msg);
@@ -115,7 +115,7 @@ static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
 	s = holders_bpf_skel__open();
 	if (!s) {
 		err = errno ? errno : EINVAL;
-		set_why(why, len, "cannot open the BPF programs", err);
+		load_why(why, len, "cannot open the BPF programs", err);
 		goto fail;
 	}
 	hb->skel = s;
@@ -129,7 +129,7 @@ static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
 	err = holders_bpf_skel__load(s);
 	if (err) {
 		err = -err;
-		set_why(why, len, "the kernel refused the BPF programs", err);
+		load_why(why, len, "the kernel refused the BPF programs", err);
 		goto fail;
 	}
 	hb->lfiles = bpf_program__attach_iter(s->progs.hb_files, NULL);
@@ -139,7 +139,7 @@ static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
 		bpf_program__attach_iter(s->progs.hb_waits, NULL) : NULL;
 	if (!hb->lwaits) {
 		err = errno ? errno : EINVAL;
-		set_why(why, len, "no BPF task iterators here", err);
+		load_why(why, len, "no BPF task iterators here", err);
 		goto fail;
 	}
 	hb->cap = cap;
