@@ -93,7 +93,6 @@ static void unload(struct holders_bpf *hb)
 	holders_bpf_skel__destroy(hb->skel);
 	hb->lfiles = hb->lmaps = hb->lwaits = NULL;
 	hb->skel = NULL;
-	hb->files.n = hb->socks.n = hb->sysv.n = 0;
 }
 
 static void load_why(char *why, size_t len, const char *what, int err)

@@ -59,6 +59,12 @@ bg_hold o unshare --ipc "$MKIPC" hold shm,as=o_shm:private \
 O=${F[o.pid]}
 t_is "${F[o_shm.id]}" 0 "setup: the other namespace's segment has shmid 0 too"
 
+# More files than the match sets first hold (1024): the pass loads the
+# programs again with bigger maps, and must still find the one held.
+for ((i = 1; i <= 1100; i++)); do : >"/dev/shm/bh_bulk_$i"; done
+sleep infinity 3</dev/shm/bh_bulk_1100 &
+T_PIDS[bulk]=$!
+
 # Churn: short-lived processes holding a file of their own by fd and by
 # mapping, starting and exiting during every pass.
 hold c pshm,as=c_fd:bh_churn
@@ -136,6 +142,8 @@ has "$Z attach shm ${F[z_shm.id]}" "attachment of that process"
 has "${F[w_sem.waiter]} wait sem ${F[w_sem.id]}" "blocked in semop"
 has "${F[w_msg.waiter]} wait msg ${F[w_msg.id]}" "blocked in msgrcv"
 has "$O fd pshm /dev/shm/bh_other" "file held from another IPC namespace"
+has "${T_PIDS[bulk]} fd pshm /dev/shm/bh_bulk_1100" \
+	"one of 1100 more files (the maps grew)"
 if grep -q "^$O attach" "$B.1" "$P.1"; then
 	t_fail "another namespace's shmid 0 is not ours" "$(grep "^$O " "$B.1")"
 else
