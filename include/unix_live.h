@@ -45,9 +45,10 @@ struct own_net {
 
 /* Fill @on: sock_diag on the live system (else, and under a fixture root,
  * /proc/net/unix). The sockets go to ctx->objs with @want_unix, else to
- * @on's own set, used only for matching. Returns 0 or -errno. */
-int own_net_collect(struct scan_ctx *ctx, struct own_net *on,
-		    bool want_unix);
+ * @on's own set, used only for matching. What fails is a warning (and
+ * complete = false when neither source could be read). */
+void own_net_collect(struct scan_ctx *ctx, struct own_net *on,
+		     bool want_unix);
 /* Is the socket file at @path with @st the file of a socket of the own
  * netns? If so, the socket object learns its path. */
 bool own_net_match(struct own_net *on, const char *path,

@@ -854,7 +854,7 @@ static int shm_entry(int dfd, const char *name, void *arg)
 	return 0;
 }
 
-static int shm_collect(struct scan_ctx *ctx)
+static void shm_collect(struct scan_ctx *ctx)
 {
 	struct shm_walk w = { .ctx = ctx };
 	char dir[PATH_MAX];
@@ -864,7 +864,7 @@ static int shm_collect(struct scan_ctx *ctx)
 	r = root_path(dir, sizeof(dir), ctx->root, SHM_DIR);
 	dfd = r ? r : open_dir(dir);
 	if (dfd == -ENOENT)
-		return 0;	/* no /dev/shm: shm_open cannot work either */
+		return;		/* no /dev/shm: shm_open cannot work either */
 	if (dfd < 0 || fstat(dfd, &st)) {
 		r = dfd < 0 ? dfd : -errno;
 		scan_warn(ctx, "POSIX shared memory and semaphores not listed: "
@@ -872,18 +872,15 @@ static int shm_collect(struct scan_ctx *ctx)
 		ctx->complete = false;
 		if (dfd >= 0)
 			close(dfd);
-		return 0;
+		return;
 	}
 	w.dev = st.st_dev;
 	r = dir_each(dfd, shm_entry, &w);
 	close(dfd);
-	if (r == -ENOMEM)
-		return r;
 	if (r < 0) {
 		scan_warn(ctx, "%s: %s", dir, strerror(-r));
 		ctx->complete = false;
 	}
-	return 0;
 }
 
 int posix_collect(struct scan_ctx *ctx)
@@ -891,8 +888,8 @@ int posix_collect(struct scan_ctx *ctx)
 	int r = 0;
 
 	if (ctx->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)))
-		r = shm_collect(ctx);
-	if (r >= 0 && (ctx->kinds & KMASK(KIND_MQUEUE)))
+		shm_collect(ctx);
+	if (ctx->kinds & KMASK(KIND_MQUEUE))
 		r = mq_collect(ctx);
 	return r;
 }

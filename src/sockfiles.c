@@ -497,15 +497,12 @@ int sockets_collect(struct scan_ctx *ctx)
 	struct walk w = { 0 };
 	const char *const *dirs;
 	size_t ndirs;
-	int r = 0;
+	int r;
 
 	if (!want_unix && !want_sock && !want_fifo)
 		return 0;
-	if (want_unix || want_sock) {
-		r = own_net_collect(ctx, &on, want_unix);
-		if (r < 0)
-			goto out;
-	}
+	if (want_unix || want_sock)
+		own_net_collect(ctx, &on, want_unix);
 
 	w.ctx = ctx;
 	w.on = &on;
@@ -551,7 +548,6 @@ int sockets_collect(struct scan_ctx *ctx)
 	pairmap_free(&w.others);
 	sb_free(&w.path);
 	pairmap_free(&w.seen);
-out:
 	own_net_free(&on);
 	return r;
 }

@@ -467,8 +467,8 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	return 0;
 }
 
-int own_net_collect(struct scan_ctx *ctx, struct own_net *on,
-		    bool want_unix)
+void own_net_collect(struct scan_ctx *ctx, struct own_net *on,
+		     bool want_unix)
 {
 	int r = -EOPNOTSUPP;
 
@@ -486,10 +486,8 @@ int own_net_collect(struct scan_ctx *ctx, struct own_net *on,
 			if (on->bad)
 				scan_warn(ctx, "sock_diag: %u malformed "
 					  "messages skipped", on->bad);
-			return 0;
+			return;
 		}
-		if (r == -ENOMEM)
-			return r;
 		/* a half dump is worse than none: start over from /proc */
 		objset_truncate(on->set, mark);
 		pairmap_free(&on->vfs);
@@ -498,8 +496,6 @@ int own_net_collect(struct scan_ctx *ctx, struct own_net *on,
 			  "reading /proc/net/unix", strerror(-r));
 	}
 	r = own_from_proc(ctx, on);
-	if (r == -ENOMEM)
-		return r;
 	if (r < 0) {
 		scan_warn(ctx, "cannot read %s/proc/net/unix: %s", ctx->root,
 			  strerror(-r));
@@ -508,7 +504,6 @@ int own_net_collect(struct scan_ctx *ctx, struct own_net *on,
 		scan_warn(ctx, "%s/proc/net/unix: %u malformed lines skipped",
 			  ctx->root, on->bad);
 	}
-	return 0;
 }
 
 /* Is the socket file at @path with @st the file of a socket of the own
@@ -602,8 +597,6 @@ static int bound_set(struct scan_ctx *ctx, struct pairmap *bound,
 	}
 	if (with_own) {
 		r = unix_diag_dump(UDIAG_SHOW_VFS, pair_cb, bound);
-		if (r == -ENOMEM)
-			return r;
 		if (r < 0)
 			*incomplete = true;
 	}
