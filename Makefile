@@ -136,6 +136,11 @@ $(BUILD)/helpers/holders_dump: tests/helpers/holders_dump.c $(LIBOBJS) \
 		| $(BUILD)/helpers
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+# The saferoot probe drives that module itself: it links the library.
+$(BUILD)/helpers/saferoot_probe: tests/helpers/saferoot_probe.c $(LIBOBJS) \
+		| $(BUILD)/helpers
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bpf:
 	mkdir -p $@
 
