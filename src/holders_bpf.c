@@ -31,6 +31,8 @@
 struct keyset {
 	void *keys;		/* this run's keys, of @size bytes each */
 	size_t n, cap, size;
+	void *old;		/* what the map holds from the last run */
+	size_t nold, capold;
 };
 
 struct holders_bpf {
@@ -93,6 +95,8 @@ static void unload(struct holders_bpf *hb)
 	holders_bpf_skel__destroy(hb->skel);
 	hb->lfiles = hb->lmaps = hb->lwaits = NULL;
 	hb->skel = NULL;
+	/* new maps start empty */
+	hb->files.nold = hb->socks.nold = hb->sysv.nold = 0;
 }
 
 static void load_why(char *why, size_t len, const char *what, int err)
@@ -183,6 +187,9 @@ void holders_bpf_close(struct holders_bpf *hb)
 	free(hb->files.keys);
 	free(hb->socks.keys);
 	free(hb->sysv.keys);
+	free(hb->files.old);
+	free(hb->socks.old);
+	free(hb->sysv.old);
 	free(hb);
 }
 
@@ -200,7 +207,36 @@ static void *ks_slot(struct keyset *ks)
 	return (char *)ks->keys + ks->n++ * ks->size;
 }
 
-/* Replace what @map holds with the @ks->n keys of @ks. */
+/* Delete @n keys of @ks->size bytes at @keys from @fd: in batches, one
+ * key at a time where there are none (before 5.6); a key that is not
+ * there (a repeated key: hard links share one) is stepped over. */
+static int delete_keys(int fd, const struct keyset *ks, const char *keys,
+		       size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		__u32 count = (__u32)(n - i);
+		int r = bpf_map_delete_batch(fd, keys + i * ks->size, &count,
+					     NULL);
+
+		if (!r)
+			return 0;
+		if (errno == ENOENT) {
+			i += count + 1;
+			continue;
+		}
+		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP)
+			return -errno;
+		for (; i < n; i++)
+			if (bpf_map_delete_elem(fd, keys + i * ks->size) &&
+			    errno != ENOENT)
+				return -errno;
+	}
+	return 0;
+}
+
+/* Replace what @map holds (the last run's keys) with @ks's keys. */
 static int fill(struct bpf_map *map, struct keyset *ks)
 {
 	int fd = bpf_map__fd(map);
@@ -208,31 +244,36 @@ static int fill(struct bpf_map *map, struct keyset *ks)
 	__u8 one = 1;
 	__u32 count;
 	uint8_t *vals;
+	size_t c;
+	void *t;
 	int r;
 
-	/* Empty it of the last run's keys first (a gc re-check runs the
-	 * pass again on the same objects: most keys come straight back). */
-	for (;;) {
-		char cur[sizeof(struct hb_sysv_key)];
-
-		if (bpf_map_get_next_key(fd, NULL, cur))
-			break;
-		if (bpf_map_delete_elem(fd, cur))
-			return -errno;
+	/* a gc re-check runs the pass again on the same objects: most
+	 * keys come straight back, but the map has room for one set */
+	r = delete_keys(fd, ks, ks->old, ks->nold);
+	if (r)
+		return r;
+	ks->nold = 0;
+	if (ks->n) {
+		count = (__u32)ks->n;
+		vals = xmalloc(ks->n);
+		memset(vals, one, ks->n);
+		r = bpf_map_update_batch(fd, k, vals, &count, NULL);
+		free(vals);
+		/* no batch operations (before 5.6): one at a time */
+		for (size_t i = 0; r && i < ks->n; i++)
+			if (bpf_map_update_elem(fd, k + i * ks->size, &one,
+						BPF_ANY))
+				return -errno;
 	}
-	if (!ks->n)
-		return 0;
-	count = (__u32)ks->n;
-	vals = xmalloc(ks->n);
-	memset(vals, one, ks->n);
-	r = bpf_map_update_batch(fd, k, vals, &count, NULL);
-	free(vals);
-	if (!r)
-		return 0;
-	/* no batch operations (before 5.6): one at a time */
-	for (size_t i = 0; i < ks->n; i++)
-		if (bpf_map_update_elem(fd, k + i * ks->size, &one, BPF_ANY))
-			return -errno;
+	/* what the map holds now is what the next run deletes */
+	t = ks->old;
+	ks->old = ks->keys;
+	ks->keys = t;
+	ks->nold = ks->n;
+	c = ks->capold;
+	ks->capold = ks->cap;
+	ks->cap = c;
 	return 0;
 }
 
@@ -379,7 +420,7 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 	bss->have_waits = waits && any_wait;
 	bss->sysv_any_ns = 0;
 	for (size_t i = 0; i < hb->sysv.n; i++)
-		if (!((struct hb_sysv_key *)hb->sysv.keys)[i].ipcns)
+		if (!((struct hb_sysv_key *)hb->sysv.old)[i].ipcns)
 			bss->sysv_any_ns = 1;
 	bss->last_tgid = 0;
 	bss->last_dev = bss->last_ino = 0;
