@@ -23,17 +23,18 @@ int netns_emit(struct netns_out *out, uint64_t a, uint64_t b);
 typedef int (*netns_rec_fn)(uint64_t a, uint64_t b, void *arg);
 
 /*
- * For each distinct network namespace other than the caller's (ctx's
- * own_netns, else /proc/self/ns/net) that a process of ctx->procs is in
- * (every /proc/PID when the table is empty), and each /run/netns entry:
- * fork a child that setns()es into it and runs @child; give every record
- * it sends to @rec. A namespace that cannot be identified or entered (not
- * root, EPERM, a child that failed) sets *incomplete. Only on the live
- * system; a fixture root just sets *incomplete.
+ * For each distinct network namespace other than @src's (its net.ino,
+ * else /proc/self/ns/net) that a process of @procs is in (every /proc/PID
+ * when the table is empty), and each /run/netns entry: fork a child that
+ * setns()es into it and runs @child; give every record it sends to @rec.
+ * A namespace that cannot be identified or entered (not @privileged,
+ * EPERM, a child that failed) sets *incomplete. Only for a source that
+ * may make syscalls; a fixture just sets *incomplete.
  * Returns 0, or -errno from @rec (e.g. -ENOMEM).
  */
-int netns_foreach_other(struct scan_ctx *ctx, netns_child_fn child,
-			void *carg, netns_rec_fn rec, void *rarg,
-			bool *incomplete);
+int netns_foreach_other(const struct source *src,
+			const struct proctab *procs, bool privileged,
+			netns_child_fn child, void *carg, netns_rec_fn rec,
+			void *rarg, bool *incomplete);
 
 #endif

@@ -6,22 +6,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reap.h"
 #include "scan.h"
 
 /* Parse the text of an mqueue file ("QSIZE:... NOTIFY:... SIGNO:...
  * NOTIFY_PID:..."). Returns 0 or -EINVAL. */
 int parse_mq_status(const char *buf, size_t len, struct mq_detail *mq);
 
-/* Top-level regular files of @root/dev/shm (sem.NAME -> psem, else pshm),
- * and the queues of the caller's IPC namespace, from an mqueue instance
+/* A collector (scan.h): the top-level regular files of the source's
+ * /dev/shm (sem.NAME -> psem, else pshm), and the queues of its IPC
+ * namespace, from an mqueue instance
  * proven to be that namespace's (live: a detached fsmount, else
  * /dev/mqueue once a probe queue shows it is ours, else as root a private
  * mount in a forked child; a fixture: @root/dev/mqueue if it is an mqueue
- * mount); when none works, a warning and complete = false. */
-int posix_collect(struct scan_ctx *ctx);
+ * mount); when none works, a diag_partial. */
+int posix_collect(const struct scan_settings *set, const struct source *src,
+		  struct objset *out, struct diag *d);
 
 /* The POSIX shm, semaphore and queue remover (the contract: reap.h). */
-int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-	       char *why, size_t whylen);
+int posix_reap(const struct reap_env *env, const struct obj *o,
+	       bool dry_run, char *why, size_t whylen);
 
 #endif

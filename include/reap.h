@@ -6,8 +6,30 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct scan_ctx;
 struct obj;
+struct pairmap;
+struct proctab;
+struct scan_settings;
+struct source;
+
+/*
+ * What gc keeps across removals. Only the removers that need a part of it
+ * look at it; gc owns it and frees it (reap_cache_free).
+ */
+struct reap_cache {
+	/* (dev_key, ino) of every socket file bound in any netns, read
+	 * once before the first socket file is removed (sockfiles.c) */
+	struct pairmap *sock_bound;
+};
+void reap_cache_free(struct reap_cache *c);
+
+/* What a remover is given besides the object. */
+struct reap_env {
+	const struct scan_settings *set;
+	const struct source *src;	/* where the object was found */
+	const struct proctab *procs;	/* the latest process table */
+	struct reap_cache *cache;	/* gc's; NULL: nothing is kept */
+};
 
 /*
  * Re-read @o right before removal and remove it only if it is still the
@@ -24,7 +46,7 @@ struct obj;
  */
 enum { REAP_DONE = 0, REAP_SKIP = 1 };
 
-typedef int (*reap_fn)(struct scan_ctx *ctx, const struct obj *o,
+typedef int (*reap_fn)(const struct reap_env *env, const struct obj *o,
 		       bool dry_run, char *why, size_t whylen);
 
 /* Each remover is declared beside its collector: sysv_reap in sysv.h,

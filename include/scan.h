@@ -4,10 +4,9 @@
 #define IPCSCAN_SCAN_H
 
 #include "classify.h"
+#include "diag.h"
 #include "ipcscan.h"
 #include "procs.h"
-
-struct pairmap;
 
 struct scan_opts {
 	const char *root;	/* "" = live system; else a fixture tree prefix */
@@ -19,48 +18,91 @@ struct scan_opts {
 	bool trust_pidns;
 };
 
-/* What collectors and passes share. Library code never prints: it adds
- * warnings here and the command layer shows them. */
-struct scan_ctx {
-	const char *root;
-	bool live;		/* root == "": semctl, sock_diag, setns allowed */
-	bool privileged;	/* euid 0 */
+/*
+ * What the whole scan is asked to do and where it runs: set once by
+ * scan_init, read-only to the collectors and passes.
+ */
+struct scan_settings {
+	const char *root;	/* fixture tree /proc is read under; "" none */
 	kindmask_t kinds;
-	const char *const *sockdirs;
+	const char *const *sockdirs;	/* default_sockdirs, or given */
 	size_t nsockdirs;
 	time_t now;
-	uint64_t own_ipcns, own_netns, own_mntns;	/* inode of /proc/self/ns/... */
+	bool privileged;	/* euid 0 */
 
-	/* Where we run (scan_init), and what the classifier may take as
-	 * proven from it (set_policy in scan.c: scan_run, scan_recheck). */
+	/* What the classifier may take as proven from where we run
+	 * (set_policy in scan.c: scan_run, scan_recheck). */
 	bool trust_pidns;	/* scan_opts.trust_pidns */
 	bool pidns_child;	/* not the initial pid namespace, or unknown */
 	int pidns_err;		/* 0, or why the pid namespace is unknown */
 	uint64_t own_pidns;	/* inode of our pid namespace, 0 unknown */
 	bool procs_foreign;	/* /proc numbers pids in another pid ns */
-	bool procs_failed;	/* the process list could not be read */
+};
+
+/* A namespace, held open for the whole run (an inode number alone can be
+ * reused as soon as the namespace dies). */
+struct nsref {
+	int fd;			/* nsfs file; -1: fixture, unreadable */
+	uint64_t ino;		/* its inode, 0 unknown */
+};
+
+/*
+ * Where objects come from: one IPC, mount and network namespace and how
+ * to reach what lives in them. Today there is one source, the namespaces
+ * ipcscan runs in; a host-wide scan adds one per namespace it finds, and
+ * the scan runs the collectors once per source.
+ */
+struct source {
+	const char *root;	/* fixture tree its files are read under,
+				 * "" = this machine's file system */
+	bool syscalls;		/* may ask the kernel about its objects:
+				 * semctl, sock_diag, mq_open, fsmount,
+				 * connect probes, setns; not in a fixture */
+	bool own;		/* the namespaces we run in: none to enter */
+	struct nsref ipc, mnt, net;
+	const char *shm_dir;	/* its POSIX shm and semaphores */
+	const char *mq_dir;	/* its mounted mqueue, below root (proven
+				 * before use, see posix.c) */
+};
+
+/* Close the source's namespace fds. */
+void source_free(struct source *src);
+
+/*
+ * A collector: reads the objects of some kinds from one source into @out
+ * and tells @d what it could not read. It reads nothing but its arguments
+ * (settings and source are read-only) and never prints. Returns 0, or a
+ * fatal -errno (partial failures are diag_partial calls).
+ */
+typedef int (*collect_fn)(const struct scan_settings *set,
+			  const struct source *src, struct objset *out,
+			  struct diag *d);
+
+/* One scan: its settings, sources and results. */
+struct scan_ctx {
+	struct scan_settings set;
+	struct source *src;	/* src[0] is always our own namespaces */
+	size_t nsrc;
 	struct classify_policy policy;
 
 	struct objset objs;
 	struct proctab procs;
+	bool procs_failed;	/* the process list could not be read */
 
-	/* gc: (dev_key, ino) of every socket file bound in any netns, read
-	 * once before the first socket file is removed (sockfiles.c) */
-	struct pairmap *sock_bound;
-
-	bool complete;		/* false when some process/source could not be read */
-	char **warnings;
-	size_t nwarnings;
+	struct diag diag;
 	double duration;	/* seconds the scan took */
 };
 
+/* The source of our own namespaces. */
+static inline const struct source *scan_own(const struct scan_ctx *ctx)
+{
+	return &ctx->src[0];
+}
+
 extern const char *const default_sockdirs[];	/* NULL-terminated */
 
-void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Run the whole pipeline. Returns 0 or -errno (only for fatal failures,
- * e.g. ENOMEM); partial failures become warnings and complete = false. */
+ * e.g. ENOMEM); partial failures become warnings in ctx->diag. */
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx);
 /* The settings part of scan_run: an empty context for @opts (the
  * collectors can then be run on it one by one). */

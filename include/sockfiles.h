@@ -6,17 +6,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reap.h"
 #include "scan.h"
 
-/* Live unix sockets of the caller's netns (sock_diag, else /proc/net/unix),
- * then a walk of the socket dirs (depth 4, no symlinks, only tmpfs mounts
- * below) for S_IFSOCK and S_IFIFO files. A socket file is KIND_SOCKFILE
- * only if its (dev, ino) is bound in no network namespace seen under
- * /proc/ * /ns/net; otherwise it is the path of a live socket. */
-int sockets_collect(struct scan_ctx *ctx);
+/* A collector (scan.h), which also takes the process table: live unix
+ * sockets of the source's netns (sock_diag, else /proc/net/unix), then a
+ * walk of the socket dirs (depth 4, no symlinks, only tmpfs mounts below)
+ * for S_IFSOCK and S_IFIFO files. A socket file is KIND_SOCKFILE only if
+ * its (dev, ino) is bound in no network namespace of @procs (or of
+ * /proc/ * /ns/net when @procs is empty); otherwise it is the path of a
+ * live socket. */
+int sockets_collect(const struct scan_settings *set,
+		    const struct source *src, const struct proctab *procs,
+		    struct objset *out, struct diag *d);
 
 /* The socket-file remover (the contract: reap.h). */
-int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-		   char *why, size_t whylen);
+int sockfiles_reap(const struct reap_env *env, const struct obj *o,
+		   bool dry_run, char *why, size_t whylen);
 
 #endif

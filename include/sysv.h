@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "reap.h"
 #include "scan.h"
 
 /* Parse one data line of /proc/sysvipc/{shm,sem,msg} into @o (whose kind is
@@ -14,13 +15,15 @@ int sysv_parse_shm(const char *line, struct obj *o);
 int sysv_parse_sem(const char *line, struct obj *o);
 int sysv_parse_msg(const char *line, struct obj *o);
 
-/* Read @root/proc/sysvipc/{shm,sem,msg} for the kinds in ctx->kinds.
- * On a live system also reads per-semaphore GETPID/GETNCNT/GETZCNT.
- * Malformed lines and unreadable files become warnings; returns 0. */
-int sysv_collect(struct scan_ctx *ctx);
+/* A collector (scan.h): @src's /proc/sysvipc/{shm,sem,msg} for the kinds
+ * in set->kinds; when the source allows syscalls also the per-semaphore
+ * GETPID/GETNCNT/GETZCNT. Malformed lines and unreadable files go to @d;
+ * returns 0. */
+int sysv_collect(const struct scan_settings *set, const struct source *src,
+		 struct objset *out, struct diag *d);
 
 /* The SysV remover (the contract: reap.h). */
-int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-	      char *why, size_t whylen);
+int sysv_reap(const struct reap_env *env, const struct obj *o,
+	      bool dry_run, char *why, size_t whylen);
 
 #endif

@@ -34,7 +34,7 @@ static inline uint64_t kdev_key(uint32_t d)
 /* The unix sockets of the own network namespace, kept for the socket-dir
  * walk to match socket files against. */
 struct own_net {
-	struct objset *set;	/* ctx->objs, or local if unix not wanted */
+	struct objset *set;	/* the output, or local if unix not wanted */
 	struct objset local;
 	uint64_t netns;
 	struct pairmap vfs;	/* (dev_key, ino) -> index in set */
@@ -43,25 +43,28 @@ struct own_net {
 	unsigned bad;		/* malformed messages or lines */
 };
 
-/* Fill @on: sock_diag on the live system (else, and under a fixture root,
- * /proc/net/unix). The sockets go to ctx->objs with @want_unix, else to
- * @on's own set, used only for matching. What fails is a warning (and
- * complete = false when neither source could be read). */
-void own_net_collect(struct scan_ctx *ctx, struct own_net *on,
-		     bool want_unix);
+/* Fill @on from @src: sock_diag when it allows syscalls (else, and under
+ * a fixture root, /proc/net/unix). The sockets go to @out with
+ * @want_unix, else to @on's own set, used only for matching. What fails
+ * goes to @d (diag_partial when neither source could be read). */
+void own_net_collect(const struct source *src, struct objset *out,
+		     struct diag *d, struct own_net *on, bool want_unix);
 /* Is the socket file at @path with @st the file of a socket of the own
  * netns? If so, the socket object learns its path. */
 bool own_net_match(struct own_net *on, const char *path,
 		   const struct stat *st);
 void own_net_free(struct own_net *on);
 
-/* The (dev_key, ino) pairs bound in every netns reachable from the
- * processes in ctx->procs. Sets *incomplete when some netns could not be
+/* The (dev_key, ino) pairs bound in @src's netns and every other netns
+ * reachable from @procs. Sets *incomplete when some netns could not be
  * read. Returns 0 or -errno. */
-int sockets_bound_set(struct scan_ctx *ctx, struct pairmap *bound,
-		      bool *incomplete);
+int sockets_bound_set(const struct scan_settings *set,
+		      const struct source *src, const struct proctab *procs,
+		      struct pairmap *bound, bool *incomplete);
 /* The same for the other network namespaces only. */
-int sockets_bound_others(struct scan_ctx *ctx, struct pairmap *bound,
+int sockets_bound_others(const struct scan_settings *set,
+			 const struct source *src,
+			 const struct proctab *procs, struct pairmap *bound,
 			 bool *incomplete);
 
 #endif

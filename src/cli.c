@@ -59,10 +59,10 @@ void cli_print_warnings(const struct scan_ctx *ctx)
 
 void cli_print_warnings_from(const struct scan_ctx *ctx, size_t from)
 {
-	for (size_t i = from; i < ctx->nwarnings; i++) {
+	for (size_t i = from; i < ctx->diag.nwarnings; i++) {
 		struct strbuf sb = { 0 };
 
-		sb_put_escaped(&sb, ctx->warnings[i]);
+		sb_put_escaped(&sb, ctx->diag.warnings[i]);
 		fprintf(stderr, "ipcscan: warning: %s\n", sb.buf ? sb.buf : "");
 		sb_free(&sb);
 	}
@@ -84,10 +84,11 @@ static bool pid_exists(const struct scan_ctx *ctx, pid_t pid)
 
 	if (proctab_find(&ctx->procs, pid))
 		return true;
-	if (ctx->live)	/* EPERM: it exists, it is another user's */
+	/* EPERM: it exists, it is another user's */
+	if (scan_own(ctx)->syscalls)
 		return !kill(pid, 0) || errno == EPERM;
 	snprintf(rel, sizeof(rel), "/proc/%d", (int)pid);
-	return !root_path(path, sizeof(path), ctx->root, rel) &&
+	return !root_path(path, sizeof(path), ctx->set.root, rel) &&
 	       !stat(path, &st);
 }
 
@@ -101,14 +102,16 @@ static void check_named(const struct cli *cli, struct scan_ctx *ctx)
 	for (size_t i = 0; i < cli->npids; i++) {
 		if (pid_exists(ctx, cli->pids[i]))
 			continue;
-		scan_warn(ctx, "no process %d (-p)", (int)cli->pids[i]);
+		diag_warn(&ctx->diag, "no process %d (-p)",
+			  (int)cli->pids[i]);
 		named_missing = true;
 	}
 	/* the socket walk says which one; only the status is set here */
-	if (!(ctx->kinds & (KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))))
+	if (!(ctx->set.kinds & (KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))))
 		return;
 	for (size_t i = 0; i < cli->nsockdirs; i++)
-		if (!root_path(path, sizeof(path), ctx->root, cli->sockdirs[i]) &&
+		if (!root_path(path, sizeof(path), ctx->set.root,
+			       cli->sockdirs[i]) &&
 		    lstat(path, &st) && errno == ENOENT)
 			named_missing = true;
 }

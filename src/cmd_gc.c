@@ -215,8 +215,8 @@ static void warn_unmatched_excludes(const struct cli *cli,
 			hit = exclude_matches(cli->excludes[i],
 					      &ctx->objs.v[j]);
 		if (!hit)
-			scan_warn(ctx, "--exclude '%s' matched no object",
-				  cli->excludes[i]);
+			diag_warn(&ctx->diag, "--exclude '%s' matched no "
+				  "object", cli->excludes[i]);
 	}
 }
 
@@ -240,7 +240,7 @@ static void check_syslog(struct scan_ctx *ctx)
 	static bool checked;
 	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t before = ctx->nwarnings;
+	size_t before = ctx->diag.nwarnings;
 	int e = 0;
 
 	if (checked)
@@ -261,8 +261,8 @@ static void check_syslog(struct scan_ctx *ctx)
 		e = errno;
 		close(fd);
 	}
-	scan_warn(ctx, "cannot reach the system log at %s (%s): removals "
-		  "are not recorded there", _PATH_LOG, strerror(e));
+	diag_warn(&ctx->diag, "cannot reach the system log at %s (%s): "
+		  "removals are not recorded there", _PATH_LOG, strerror(e));
 	cli_print_warnings_from(ctx, before);
 }
 
@@ -301,11 +301,16 @@ static void report_failure(const struct obj *o, const struct gc_result *res)
 	sb_free(&err);
 }
 
-static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
-		     struct gc_result *res)
+static void reap_one(struct scan_ctx *ctx, struct reap_cache *cache,
+		     const struct cli *cli, struct gc_result *res)
 {
 	const struct obj *o = res->o;
 	reap_fn fn = reaper_of(o->kind);
+	/* one source today; each object will name its own */
+	const struct reap_env env = {
+		.set = &ctx->set, .src = scan_own(ctx), .procs = &ctx->procs,
+		.cache = cache,
+	};
 	int r;
 
 	if (!fn) {
@@ -313,7 +318,7 @@ static void reap_one(struct scan_ctx *ctx, const struct cli *cli,
 		set_why(res->error, sizeof(res->error), "kind is never removed");
 		return;
 	}
-	r = fn(ctx, o, cli->dry_run, res->error, sizeof(res->error));
+	r = fn(&env, o, cli->dry_run, res->error, sizeof(res->error));
 	if (r == REAP_DONE) {
 		res->act = cli->dry_run ? ACT_WOULD : ACT_REMOVED;
 		res->error[0] = '\0';
@@ -363,17 +368,18 @@ static void drop_repeated_warnings(struct scan_ctx *ctx, size_t from)
 {
 	size_t n = from;
 
-	for (size_t i = from; i < ctx->nwarnings; i++) {
+	for (size_t i = from; i < ctx->diag.nwarnings; i++) {
 		bool seen = false;
 
 		for (size_t j = 0; j < n && !seen; j++)
-			seen = !strcmp(ctx->warnings[j], ctx->warnings[i]);
+			seen = !strcmp(ctx->diag.warnings[j],
+				       ctx->diag.warnings[i]);
 		if (seen)
-			free(ctx->warnings[i]);
+			free(ctx->diag.warnings[i]);
 		else
-			ctx->warnings[n++] = ctx->warnings[i];
+			ctx->diag.warnings[n++] = ctx->diag.warnings[i];
 	}
-	ctx->nwarnings = n;
+	ctx->diag.nwarnings = n;
 }
 
 /* A candidate the fresh holder pass no longer calls an orphan is skipped.
@@ -381,7 +387,7 @@ static void drop_repeated_warnings(struct scan_ctx *ctx, size_t from)
  * and kept in ctx for the JSON document. */
 static int recheck(struct scan_ctx *ctx, struct gc_result *res, size_t n)
 {
-	size_t before = ctx->nwarnings;
+	size_t before = ctx->diag.nwarnings;
 	int r = scan_recheck(ctx);
 
 	drop_repeated_warnings(ctx, before);
@@ -417,10 +423,10 @@ static cJSON *gc_json(const struct cli *cli, const struct scan_ctx *ctx,
 	cJSON_AddBoolToObject(doc, "dry_run", cli->dry_run);
 	cJSON_AddNumberToObject(doc, "min_age", (double)cli->min_age);
 	/* as in list: the scan's and the re-check's */
-	cJSON_AddBoolToObject(doc, "complete", ctx->complete);
+	cJSON_AddBoolToObject(doc, "complete", diag_complete(&ctx->diag));
 	arr = cJSON_AddArrayToObject(doc, "warnings");
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		cJSON_AddItemToArray(arr, json_bytes(ctx->warnings[i]));
+	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
+		cJSON_AddItemToArray(arr, json_bytes(ctx->diag.warnings[i]));
 	arr = cJSON_AddArrayToObject(doc, "actions");
 	for (size_t i = 0; i < n; i++) {
 		const struct obj *o = res[i].o;
@@ -530,6 +536,7 @@ static int cmp_results(const void *a, const void *b)
 int cmd_gc(const struct cli *cli)
 {
 	struct scan_ctx ctx;
+	struct reap_cache cache = { 0 };
 	struct gc_result *res;
 	struct gc_sum sum = { 0 };
 	size_t n = 0;
@@ -552,7 +559,7 @@ int cmd_gc(const struct cli *cli)
 	res = xcalloc(ctx.objs.n, sizeof(*res));
 	for (size_t i = 0; i < ctx.objs.n; i++) {
 		const struct obj *o = &ctx.objs.v[i];
-		int64_t age = obj_age(o, ctx.now);
+		int64_t age = obj_age(o, ctx.set.now);
 
 		/* The same predicate as list's STATE column, plus the
 		 * operator's excludes and age threshold; an orphan they
@@ -584,13 +591,14 @@ int cmd_gc(const struct cli *cli)
 	openlog("ipcscan", LOG_PID, LOG_DAEMON);
 	for (size_t i = 0; i < n; i++) {
 		if (!res[i].checked)
-			reap_one(&ctx, cli, &res[i]);
+			reap_one(&ctx, &cache, cli, &res[i]);
 		sum.count[res[i].act]++;
 		/* dry runs free nothing; their table shows what would go */
 		if (res[i].act == ACT_REMOVED || res[i].act == ACT_WOULD)
 			sum.freed += res[i].o->size;
 	}
 	closelog();
+	reap_cache_free(&cache);
 	if (cli->json)
 		r = json_print(stdout, gc_json(cli, &ctx, res, n, &sum));
 	else

@@ -225,11 +225,11 @@ int cmd_stats(const struct cli *cli)
 		st.kind[o->kind].count[o->state]++;
 		*b = sat_add(*b, o->size);
 	}
-	stats_limits(ctx.root, &ctx.objs, &st);
+	stats_limits(ctx.set.root, &ctx.objs, &st);
 	st.kinds = cli->kinds;
-	st.complete = ctx.complete;
+	st.complete = diag_complete(&ctx.diag);
 	st.duration = ctx.duration;
-	st.now = ctx.now;
+	st.now = ctx.set.now;
 
 	if (cli->output_file) {
 		fd = open_atomic(cli->output_file, &tmp);

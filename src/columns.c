@@ -304,7 +304,7 @@ static void g_reason(struct strbuf *sb, const struct obj *o,
 static void g_age(struct strbuf *sb, const struct obj *o,
 		  const struct render_env *env)
 {
-	int64_t a = obj_age(o, env->ctx->now);
+	int64_t a = obj_age(o, env->ctx->set.now);
 
 	/* The kernel's times say when an object was last changed or
 	 * operated on, not whether it is idle: for one in use right now

@@ -229,7 +229,7 @@ static bool in_own_ipcns(const struct scan_ctx *ctx, struct pstate *ps)
 	if (ps->same_ipcns >= 0)
 		return ps->same_ipcns;
 	ps->same_ipcns = 1;
-	if (!ctx->own_ipcns)
+	if (!scan_own(ctx)->ipc.ino)
 		return true;
 	n = readlinkat(ps->piddir, "ns/ipc", link, sizeof(link) - 1);
 	if (n > 0) {
@@ -243,7 +243,7 @@ static bool in_own_ipcns(const struct scan_ctx *ctx, struct pstate *ps)
 			return true;
 		ino = st.st_ino;
 	}
-	ps->same_ipcns = ino == ctx->own_ipcns;
+	ps->same_ipcns = ino == scan_own(ctx)->ipc.ino;
 	return ps->same_ipcns;
 }
 
@@ -743,7 +743,7 @@ static int open_proc(const struct scan_ctx *ctx)
 	char path[PATH_MAX];
 	int fd;
 
-	if (root_path(path, sizeof(path), ctx->root, "/proc"))
+	if (root_path(path, sizeof(path), ctx->set.root, "/proc"))
 		return -ENAMETOOLONG;
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
@@ -771,7 +771,8 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
 	atomic_init(&pass.next, 0);
 	pass.procfd = open_proc(ctx);
-	pass.fd_count = ctx->live && pass.procfd >= 0 && fd_on_fs(pass.procfd, PROC_SUPER_MAGIC);
+	pass.fd_count = !*ctx->set.root && pass.procfd >= 0 &&
+			fd_on_fs(pass.procfd, PROC_SUPER_MAGIC);
 	nw = worker_count(pass.nchunks);
 	w = xcalloc(nw, sizeof(*w));
 	for (unsigned i = 0; i < nw; i++) {
@@ -833,10 +834,10 @@ static void warn_uninspected(struct scan_ctx *ctx, unsigned bad)
 		sb_printf(&sb, "%s%d (%s)", named++ ? ", " : "", (int)p->pid,
 			  p->comm[0] ? p->comm : "?");
 	}
-	scan_warn(ctx, "%u process%s could not be inspected (fd or maps "
-		  "unreadable): %s%s; holders may be missing", bad,
-		  bad == 1 ? "" : "es", sb.buf ? sb.buf : "?",
-		  bad > named ? " ..." : "");
+	diag_partial(&ctx->diag, "%u process%s could not be inspected (fd or "
+		     "maps unreadable): %s%s; holders may be missing", bad,
+		     bad == 1 ? "" : "es", sb.buf ? sb.buf : "?",
+		     bad > named ? " ..." : "");
 	sb_free(&sb);
 }
 
@@ -857,26 +858,23 @@ void holders_scan(struct scan_ctx *ctx, struct helper *helper)
 		 * anything, exactly like unreadable ones */
 		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
 				KMASK(KIND_MSG));
-		ctx->complete = false;
-		scan_warn(ctx, "/proc is mounted with hidepid: processes of "
-			  "other users could not be inspected; holders may "
-			  "be missing");
+		diag_partial(&ctx->diag, "/proc is mounted with hidepid: "
+			     "processes of other users could not be "
+			     "inspected; holders may be missing");
 	}
 	if (bad) {
 		/* Any of them could hold what we call unheld. shm has nattch
 		 * and sem has GETNCNT/GETZCNT, so they do not depend on it. */
 		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
 				KMASK(KIND_MSG));
-		ctx->complete = false;
 		warn_uninspected(ctx, bad);
 	}
 	if (nowait && lk.any_msg) {
 		/* A reader blocked on an empty queue shows only there. */
 		mark_incomplete(ctx, KMASK(KIND_MSG));
-		ctx->complete = false;
-		scan_warn(ctx, "blocked calls of %u process%s could not be "
-			  "read; message queue waiters may be missing",
-			  nowait, nowait == 1 ? "" : "es");
+		diag_partial(&ctx->diag, "blocked calls of %u process%s could "
+			     "not be read; message queue waiters may be "
+			     "missing", nowait, nowait == 1 ? "" : "es");
 	}
 }
 

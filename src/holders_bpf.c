@@ -495,7 +495,7 @@ static void wlook_build(struct wlook *w, const struct scan_ctx *ctx)
 			pairmap_put(&w->ids, o->kind, (uint32_t)o->id, idx);
 			add_key(w, o->kind == KIND_SHM ? HBPF_SHM :
 				   o->kind == KIND_SEM ? HBPF_SEM : HBPF_MSG,
-				ctx->own_ipcns, (uint32_t)o->id);
+				scan_own(ctx)->ipc.ino, (uint32_t)o->id);
 			w->any_shm |= o->kind == KIND_SHM;
 			w->any_msg |= o->kind == KIND_MSG;
 			if (o->kind == KIND_SEM && (!o->u.sem.pids_read ||
@@ -576,11 +576,11 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 	size_t nm = 0, nv = 0, cap = 0;
 	int r;
 
-	if (!ctx->live) {
+	if (!scan_own(ctx)->syscalls) {
 		snprintf(why, whylen, "not a live system (a fixture root)");
 		return -EOPNOTSUPP;
 	}
-	if (ctx->procs_foreign) {
+	if (ctx->set.procs_foreign) {
 		snprintf(why, whylen, "/proc numbers pids in another pid "
 			 "namespace than ours");
 		return -EOPNOTSUPP;

@@ -124,7 +124,8 @@ static int run_in_netns(int nsfd, netns_child_fn child, void *carg,
 }
 
 struct ns_walk {
-	struct scan_ctx *ctx;
+	const struct source *src;
+	const struct proctab *procs;
 	netns_child_fn child;
 	void *carg;
 	netns_rec_fn rec;
@@ -163,7 +164,7 @@ static int ns_visit_pid(struct ns_walk *nw, pid_t pid)
 	int fd, r;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/ns/net", (int)pid);
-	if (root_path(path, sizeof(path), nw->ctx->root, rel))
+	if (root_path(path, sizeof(path), nw->src->root, rel))
 		return 0;
 	/* stat first: most processes share a netns already done, and a
 	 * stat is cheaper than an open */
@@ -197,7 +198,7 @@ static int ns_visit_pid(struct ns_walk *nw, pid_t pid)
  * it), every /proc/PID: a netns must not go unchecked for that. */
 static int ns_visit_pids(struct ns_walk *nw)
 {
-	const struct proctab *pt = &nw->ctx->procs;
+	const struct proctab *pt = nw->procs;
 	char path[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
@@ -208,7 +209,7 @@ static int ns_visit_pids(struct ns_walk *nw)
 			r = ns_visit_pid(nw, pt->v[i].pid);
 		return r;
 	}
-	if (root_path(path, sizeof(path), nw->ctx->root, "/proc"))
+	if (root_path(path, sizeof(path), nw->src->root, "/proc"))
 		return 0;
 	d = opendir(path);
 	if (!d) {
@@ -234,7 +235,7 @@ static int ns_visit_run_netns(struct ns_walk *nw)
 	DIR *d;
 	int r = 0;
 
-	if (root_path(path, sizeof(path), nw->ctx->root, "/run/netns"))
+	if (root_path(path, sizeof(path), nw->src->root, "/run/netns"))
 		return 0;
 	d = opendir(path);
 	if (!d) {
@@ -270,19 +271,20 @@ static int ns_visit_run_netns(struct ns_walk *nw)
 	return r;
 }
 
-int netns_foreach_other(struct scan_ctx *ctx, netns_child_fn child,
-			void *carg, netns_rec_fn rec, void *rarg,
-			bool *incomplete)
+int netns_foreach_other(const struct source *src,
+			const struct proctab *procs, bool privileged,
+			netns_child_fn child, void *carg, netns_rec_fn rec,
+			void *rarg, bool *incomplete)
 {
 	struct ns_walk nw = {
-		.ctx = ctx, .child = child, .carg = carg,
+		.src = src, .procs = procs, .child = child, .carg = carg,
 		.rec = rec, .rarg = rarg,
-		.priv = ctx->privileged || geteuid() == 0,
+		.priv = privileged || geteuid() == 0,
 	};
-	uint64_t own = ctx->own_netns;
+	uint64_t own = src->net.ino;
 	int r;
 
-	if (!ctx->live) {
+	if (!src->syscalls) {
 		*incomplete = true;
 		return 0;
 	}

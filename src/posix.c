@@ -30,7 +30,7 @@
 #include "util.h"
 
 #define MQUEUE_MAGIC 0x19800202
-#define SHM_DIR "/dev/shm"
+/* where the private-mount child mounts its own mqueue instance */
 #define MQ_DIR "/dev/mqueue"
 #define SEM_PREFIX "sem."
 #define SEM_PREFIX_LEN (sizeof(SEM_PREFIX) - 1)
@@ -62,15 +62,14 @@ static void copy_str(char *dst, size_t len, const char *src)
 }
 
 /* A warning about one directory entry; names may hold any byte. */
-static void warn_entry(struct scan_ctx *ctx, const char *dir,
+static void warn_entry(struct diag *d, const char *dir,
 		       const char *name, int err)
 {
 	struct strbuf sb = { 0 };
 
 	sb_put_escaped(&sb, name);
-	scan_warn(ctx, "%s/%s: %s", dir, sb.buf ? sb.buf : "", strerror(err));
+	diag_partial(d, "%s/%s: %s", dir, sb.buf ? sb.buf : "", strerror(err));
 	sb_free(&sb);
-	ctx->complete = false;
 }
 
 /* Call @fn for every entry of @dfd but "." and "..". Stops at the first
@@ -287,7 +286,9 @@ static int mq_read_dir(int dfd, const struct mq_sink *sink)
 
 /* Building objects from entries, whichever path they came by. */
 struct mq_tally {
-	struct scan_ctx *ctx;
+	struct objset *out;
+	struct diag *d;
+	const char *dir;	/* the source's logical mqueue directory */
 	unsigned unreadable;
 	int first_err;
 	char *first_name;
@@ -296,10 +297,10 @@ struct mq_tally {
 static int mq_add_entry(void *arg, const struct mq_entry *e, const char *name)
 {
 	struct mq_tally *t = arg;
-	struct obj *o = objset_add(&t->ctx->objs, KIND_MQUEUE);
+	struct obj *o = objset_add(t->out, KIND_MQUEUE);
 
 	o->name = xstrdup(name);
-	o->path = join_path(MQ_DIR, name);
+	o->path = join_path(t->dir, name);
 	o->dev = (dev_t)e->dev;
 	o->ino = (ino_t)e->ino;
 	o->uid = e->uid;
@@ -330,7 +331,7 @@ static int mq_add_warn(void *arg, int err, const char *name)
 {
 	struct mq_tally *t = arg;
 
-	warn_entry(t->ctx, MQ_DIR, name, err);
+	warn_entry(t->d, t->dir, name, err);
 	return 0;
 }
 
@@ -341,13 +342,12 @@ static void mq_tally_finish(struct mq_tally *t)
 	if (!t->unreadable)
 		return;
 	sb_put_escaped(&sb, t->first_name);
-	scan_warn(t->ctx, "%u POSIX message queue(s): status not readable "
-		  "(%s/%s: %s)", t->unreadable, MQ_DIR, sb.buf ? sb.buf : "",
-		  strerror(t->first_err));
+	diag_partial(t->d, "%u POSIX message queue(s): status not readable "
+		     "(%s/%s: %s)", t->unreadable, t->dir,
+		     sb.buf ? sb.buf : "", strerror(t->first_err));
 	sb_free(&sb);
 	free(t->first_name);
 	t->first_name = NULL;
-	t->ctx->complete = false;
 }
 
 /* ---- the private mqueue mount ----------------------------------------- */
@@ -701,7 +701,7 @@ struct mq_where {
  * live) has nothing to prove: its directory is used if it is an mqueue
  * mount.
  */
-static int mq_locate(const struct scan_ctx *ctx, const char *dir,
+static int mq_locate(const struct source *src, const char *dir,
 		     struct mq_where *w)
 {
 	const char *need = "and reading them needs root";
@@ -711,7 +711,7 @@ static int mq_locate(const struct scan_ctx *ctx, const char *dir,
 	w->child = false;
 	w->why[0] = '\0';
 	w->probe_left = false;
-	if (!ctx->live) {
+	if (!src->syscalls) {
 		dfd = open_mq_dir(dir);
 		if (dfd >= 0) {
 			w->dfd = dfd;
@@ -764,51 +764,49 @@ static int mq_locate(const struct scan_ctx *ctx, const char *dir,
 
 /* ---- collection ------------------------------------------------------- */
 
-static int mq_collect(struct scan_ctx *ctx)
+static int mq_collect(const struct source *src, struct objset *out,
+		      struct diag *d)
 {
-	struct mq_tally t = { .ctx = ctx };
+	struct mq_tally t = { .out = out, .d = d, .dir = src->mq_dir };
 	struct mq_sink sink = { mq_add_entry, mq_add_warn, &t };
 	struct mq_where w;
 	char dir[PATH_MAX], step[128];
 	int r;
 
-	r = root_path(dir, sizeof(dir), ctx->root, MQ_DIR);
+	r = root_path(dir, sizeof(dir), src->root, src->mq_dir);
 	if (r) {
-		scan_warn(ctx, "POSIX message queues not listed: %s%s: %s",
-			  ctx->root, MQ_DIR, strerror(-r));
-		ctx->complete = false;
+		diag_partial(d, "POSIX message queues not listed: %s%s: %s",
+			     src->root, src->mq_dir, strerror(-r));
 		return 0;
 	}
-	r = mq_locate(ctx, dir, &w);
+	r = mq_locate(src, dir, &w);
 	if (w.probe_left)
-		scan_warn(ctx, "a probe queue %s%d-* of ipcscan could not be "
+		diag_warn(d, "a probe queue %s%d-* of ipcscan could not be "
 			  "removed", MQ_PROBE_PREFIX, (int)getpid());
 	if (r < 0) {
-		scan_warn(ctx, "POSIX message queues not listed: %s", w.why);
-		ctx->complete = false;
+		diag_partial(d, "POSIX message queues not listed: %s", w.why);
 	} else if (w.dfd >= 0) {
 		r = mq_read_dir(w.dfd, &sink);
 		close(w.dfd);
-		if (r < 0) {
-			scan_warn(ctx, "%s: %s", dir, strerror(-r));
-			ctx->complete = false;
-		}
+		if (r < 0)
+			diag_partial(d, "%s: %s", dir, strerror(-r));
 	} else {
 		r = mq_private_run(mq_child_list, NULL, mq_list_rec, &t,
 				   step, sizeof(step));
-		if (r < 0) {
-			scan_warn(ctx, "POSIX message queues not listed: "
-				  "private mqueue mount: %s: %s", step,
-				  strerror(-r));
-			ctx->complete = false;
-		}
+		if (r < 0)
+			diag_partial(d, "POSIX message queues not listed: "
+				     "private mqueue mount: %s: %s", step,
+				     strerror(-r));
 	}
 	mq_tally_finish(&t);
 	return 0;
 }
 
 struct shm_walk {
-	struct scan_ctx *ctx;
+	kindmask_t kinds;
+	struct objset *out;
+	struct diag *d;
+	const char *dir;	/* the source's logical /dev/shm */
 	dev_t dev;		/* of /dev/shm itself: never cross a mount */
 };
 
@@ -829,20 +827,20 @@ static int shm_entry(int dfd, const char *name, void *arg)
 	struct stat st;
 	struct obj *o;
 
-	if (!(w->ctx->kinds & KMASK(k)))
+	if (!(w->kinds & KMASK(k)))
 		return 0;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW)) {
 		/* gone between readdir and fstatat: nothing to report */
 		if (errno != ENOENT)
-			warn_entry(w->ctx, SHM_DIR, name, errno);
+			warn_entry(w->d, w->dir, name, errno);
 		return 0;
 	}
 	/* sockets and FIFOs here belong to the sockets module */
 	if (!S_ISREG(st.st_mode) || st.st_dev != w->dev)
 		return 0;
-	o = objset_add(&w->ctx->objs, k);
+	o = objset_add(w->out, k);
 	o->name = xstrdup(k == KIND_PSEM ? name + SEM_PREFIX_LEN : name);
-	o->path = join_path(SHM_DIR, name);
+	o->path = join_path(w->dir, name);
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->uid = st.st_uid;
@@ -854,22 +852,24 @@ static int shm_entry(int dfd, const char *name, void *arg)
 	return 0;
 }
 
-static void shm_collect(struct scan_ctx *ctx)
+static void shm_collect(const struct scan_settings *set,
+			const struct source *src, struct objset *out,
+			struct diag *d)
 {
-	struct shm_walk w = { .ctx = ctx };
+	struct shm_walk w = { .kinds = set->kinds, .out = out, .d = d,
+			      .dir = src->shm_dir };
 	char dir[PATH_MAX];
 	struct stat st;
 	int dfd, r;
 
-	r = root_path(dir, sizeof(dir), ctx->root, SHM_DIR);
+	r = root_path(dir, sizeof(dir), src->root, src->shm_dir);
 	dfd = r ? r : open_dir(dir);
 	if (dfd == -ENOENT)
 		return;		/* no /dev/shm: shm_open cannot work either */
 	if (dfd < 0 || fstat(dfd, &st)) {
 		r = dfd < 0 ? dfd : -errno;
-		scan_warn(ctx, "POSIX shared memory and semaphores not listed: "
-			  "%s: %s", dir, strerror(-r));
-		ctx->complete = false;
+		diag_partial(d, "POSIX shared memory and semaphores not "
+			     "listed: %s: %s", dir, strerror(-r));
 		if (dfd >= 0)
 			close(dfd);
 		return;
@@ -877,20 +877,19 @@ static void shm_collect(struct scan_ctx *ctx)
 	w.dev = st.st_dev;
 	r = dir_each(dfd, shm_entry, &w);
 	close(dfd);
-	if (r < 0) {
-		scan_warn(ctx, "%s: %s", dir, strerror(-r));
-		ctx->complete = false;
-	}
+	if (r < 0)
+		diag_partial(d, "%s: %s", dir, strerror(-r));
 }
 
-int posix_collect(struct scan_ctx *ctx)
+int posix_collect(const struct scan_settings *set, const struct source *src,
+		  struct objset *out, struct diag *d)
 {
 	int r = 0;
 
-	if (ctx->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)))
-		shm_collect(ctx);
-	if (ctx->kinds & KMASK(KIND_MQUEUE))
-		r = mq_collect(ctx);
+	if (set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)))
+		shm_collect(set, src, out, d);
+	if (set->kinds & KMASK(KIND_MQUEUE))
+		r = mq_collect(src, out, d);
 	return r;
 }
 
@@ -1063,10 +1062,11 @@ static const char *obj_entry(const struct obj *o, const char *dir)
 	return strcmp(want, o->name) ? NULL : e;
 }
 
-int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-	       char *why, size_t whylen)
+int posix_reap(const struct reap_env *env, const struct obj *o,
+	       bool dry_run, char *why, size_t whylen)
 {
-	const char *ldir = o->kind == KIND_MQUEUE ? MQ_DIR : SHM_DIR;
+	const struct source *src = env->src;
+	const char *ldir = o->kind == KIND_MQUEUE ? src->mq_dir : src->shm_dir;
 	char dir[PATH_MAX];
 	const char *entry;
 	uid_t euid = geteuid();
@@ -1085,7 +1085,7 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		set_why(why, whylen, "path does not match the object's name");
 		return REAP_SKIP;
 	}
-	r = root_path(dir, sizeof(dir), ctx->root, ldir);
+	r = root_path(dir, sizeof(dir), src->root, ldir);
 	if (r)
 		return r;
 	if (euid != 0 && euid != o->uid) {
@@ -1105,7 +1105,7 @@ int posix_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		 * namespace we were not proven to scan */
 		struct mq_where w;
 
-		if (mq_locate(ctx, dir, &w) < 0) {
+		if (mq_locate(src, dir, &w) < 0) {
 			set_why(why, whylen, "queue not reachable: %s", w.why);
 			return REAP_SKIP;
 		}

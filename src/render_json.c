@@ -446,7 +446,7 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	static const char hex[] = "0123456789abcdef";
 	struct jw w = { .sb = sb };
 	char buf[16];
-	int64_t age = obj_age(o, env->ctx->now);
+	int64_t age = obj_age(o, env->ctx->set.now);
 
 	jw_open(&w, NULL, '{');
 	jw_lit(&w, "kind", kind_table[o->kind].name);
@@ -502,15 +502,15 @@ cJSON *json_doc_header(const struct scan_ctx *ctx)
 	if (getenv("IPCSCAN_TEST_HOST"))
 		snprintf(host, sizeof(host), "%s", getenv("IPCSCAN_TEST_HOST"));
 #endif
-	fmt_iso_time(when, sizeof(when), ctx->now);
+	fmt_iso_time(when, sizeof(when), ctx->set.now);
 	cJSON_AddItemToObject(doc, "schema", json_int(IPCSCAN_SCHEMA));
 	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
 	cJSON_AddItemToObject(doc, "host", json_bytes(host));
 	cJSON_AddStringToObject(doc, "time", when);
-	cJSON_AddBoolToObject(doc, "complete", ctx->complete);
+	cJSON_AddBoolToObject(doc, "complete", diag_complete(&ctx->diag));
 	warn = cJSON_AddArrayToObject(doc, "warnings");
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		cJSON_AddItemToArray(warn, json_bytes(ctx->warnings[i]));
+	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
+		cJSON_AddItemToArray(warn, json_bytes(ctx->diag.warnings[i]));
 	return doc;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* scan.c - the pipeline: processes -> collectors -> holders -> classify. */
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,6 @@
 
 #include "classify.h"
 #include "fsutil.h"
-#include "hash.h"
 #include "helper.h"
 #include "holders.h"
 #include "parse.h"
@@ -25,32 +24,42 @@
 const char *const default_sockdirs[] = { "/run", "/tmp", "/var/tmp",
 					 "/dev/shm", NULL };
 
-void scan_warn(struct scan_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	if (!msg)
-		return;
-	ctx->warnings = xrealloc(ctx->warnings,
-				 (ctx->nwarnings + 1) * sizeof(*ctx->warnings));
-	ctx->warnings[ctx->nwarnings++] = msg;
-}
-
-/* Inode of @root/proc/self/ns/@name, 0 if unreadable. */
-static uint64_t own_ns(const char *root, const char *name)
+/*
+ * Our own namespace @name: held open when the source may make syscalls
+ * (thread-self: a thread may have entered another one, and the scan must
+ * name the namespace of the thread that reads), else only the inode of
+ * @root/proc/self/ns/@name, 0 if unreadable.
+ */
+static void own_ns(struct nsref *ns, const struct source *src,
+		   const char *name)
 {
 	char path[4096], rel[64];
 	struct stat st;
 
+	ns->fd = -1;
+	ns->ino = 0;
+	if (src->syscalls) {
+		snprintf(rel, sizeof(rel), "/proc/thread-self/ns/%s", name);
+		ns->fd = open(rel, O_RDONLY | O_CLOEXEC);
+		if (ns->fd >= 0 && !fstat(ns->fd, &st))
+			ns->ino = st.st_ino;
+		return;
+	}
 	snprintf(rel, sizeof(rel), "/proc/self/ns/%s", name);
-	if (root_path(path, sizeof(path), root, rel) || stat(path, &st))
-		return 0;
-	return st.st_ino;
+	if (root_path(path, sizeof(path), src->root, rel) || stat(path, &st))
+		return;
+	ns->ino = st.st_ino;
+}
+
+void source_free(struct source *src)
+{
+	struct nsref *ns[] = { &src->ipc, &src->mnt, &src->net };
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		if (ns[i]->fd >= 0)
+			close(ns[i]->fd);
+		ns[i]->fd = -1;
+	}
 }
 
 /*
@@ -125,43 +134,44 @@ static bool proc_numbering_foreign(void)
 /* What the classifier may take as proven (classify.h). */
 static void set_policy(struct scan_ctx *ctx)
 {
-	ctx->policy.outside_unseen = ctx->pidns_child && !ctx->trust_pidns;
+	const struct scan_settings *set = &ctx->set;
+
+	ctx->policy.outside_unseen = set->pidns_child && !set->trust_pidns;
 	ctx->policy.pids_hidden = ctx->procs.hidden || ctx->procs_failed;
-	ctx->policy.pids_foreign = ctx->procs_foreign;
+	ctx->policy.pids_foreign = set->procs_foreign;
 }
 
 /* One warning for a view that a child pid namespace makes partial. */
-static void warn_view(struct scan_ctx *ctx)
+static void warn_view(const struct scan_settings *set, struct diag *d)
 {
-	if (ctx->pidns_child && !ctx->trust_pidns) {
-		ctx->complete = false;
-		if (ctx->pidns_err)
-			scan_warn(ctx, "cannot tell whether this is the "
-				  "initial pid namespace (/proc/self/ns/pid: "
-				  "%s): taken as a child pid namespace, whose "
-				  "view is partial; objects without a visible "
-				  "holder or live pid are unknown, not "
-				  "orphans; --trust-pidns if nothing outside "
-				  "it shares the IPC namespace, /dev/shm, "
-				  "/dev/mqueue or the socket dirs",
-				  strerror(-ctx->pidns_err));
+	if (set->pidns_child && !set->trust_pidns) {
+		if (set->pidns_err)
+			diag_partial(d, "cannot tell whether this is the "
+				     "initial pid namespace (/proc/self/ns/"
+				     "pid: %s): taken as a child pid "
+				     "namespace, whose view is partial; "
+				     "objects without a visible holder or "
+				     "live pid are unknown, not orphans; "
+				     "--trust-pidns if nothing outside it "
+				     "shares the IPC namespace, /dev/shm, "
+				     "/dev/mqueue or the socket dirs",
+				     strerror(-set->pidns_err));
 		else
-			scan_warn(ctx, "running in a child pid namespace "
-				  "(pid:[%llu]): processes outside it are "
-				  "invisible, so objects without a visible "
-				  "holder or live pid are unknown, not "
-				  "orphans; run on the host, or pass "
-				  "--trust-pidns if nothing outside this pid "
-				  "namespace shares its IPC namespace, "
-				  "/dev/shm, /dev/mqueue or the socket dirs",
-				  (unsigned long long)ctx->own_pidns);
+			diag_partial(d, "running in a child pid namespace "
+				     "(pid:[%llu]): processes outside it are "
+				     "invisible, so objects without a visible "
+				     "holder or live pid are unknown, not "
+				     "orphans; run on the host, or pass "
+				     "--trust-pidns if nothing outside this "
+				     "pid namespace shares its IPC namespace, "
+				     "/dev/shm, /dev/mqueue or the socket "
+				     "dirs",
+				     (unsigned long long)set->own_pidns);
 	}
-	if (ctx->procs_foreign) {
-		ctx->complete = false;
-		scan_warn(ctx, "/proc belongs to another pid namespace "
-			  "(/proc/self is not pid %d): recorded pids cannot "
-			  "be judged dead", (int)getpid());
-	}
+	if (set->procs_foreign)
+		diag_partial(d, "/proc belongs to another pid namespace "
+			     "(/proc/self is not pid %d): recorded pids "
+			     "cannot be judged dead", (int)getpid());
 }
 
 static double now_mono(void)
@@ -172,104 +182,81 @@ static double now_mono(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Name the processes whose stat could not be parsed (the first few). */
-static void warn_unparsable(struct scan_ctx *ctx)
+/* Name the processes whose stat could not be parsed (the first few).
+ * They are counted as alive, which keeps the view safe: a warning only. */
+static void warn_unparsable(const struct proctab *pt, struct diag *d)
 {
 	struct strbuf sb = { 0 };
 	unsigned shown = 0;
 
-	for (size_t i = 0; i < ctx->procs.n && shown < 8; i++) {
-		if (ctx->procs.v[i].start)
+	for (size_t i = 0; i < pt->n && shown < 8; i++) {
+		if (pt->v[i].start)
 			continue;
-		sb_printf(&sb, "%s%d", shown++ ? " " : "",
-			  (int)ctx->procs.v[i].pid);
+		sb_printf(&sb, "%s%d", shown++ ? " " : "", (int)pt->v[i].pid);
 	}
-	scan_warn(ctx, "%u process%s with an unparsable stat file (%s%s) "
-		  "counted as alive", ctx->procs.unparsable,
-		  ctx->procs.unparsable == 1 ? "" : "es", sb.buf ? sb.buf : "",
-		  ctx->procs.unparsable > shown ? " ..." : "");
+	diag_warn(d, "%u process%s with an unparsable stat file (%s%s) "
+		  "counted as alive", pt->unparsable,
+		  pt->unparsable == 1 ? "" : "es", sb.buf ? sb.buf : "",
+		  pt->unparsable > shown ? " ..." : "");
 	sb_free(&sb);
 }
 
 /*
  * The collectors run in two lanes: a thread reads SysV and POSIX objects
  * while the calling thread reads the process list and then the sockets
- * (whose netns list comes from the processes). Each lane fills a context
- * of its own, which is merged afterwards in the fixed order SysV, POSIX,
- * sockets, so the result does not depend on which lane finishes first.
+ * (whose netns list comes from the processes). Each lane fills an object
+ * set and a sink of its own, which are merged afterwards in the fixed
+ * order SysV, POSIX, sockets, so the result does not depend on which lane
+ * finishes first.
  */
 struct lane {
-	struct scan_ctx c;	/* the settings of the scan, its own results */
+	const struct scan_settings *set;
+	const struct source *src;
+	struct objset objs;
+	struct diag diag;
 	int r;			/* 0 or a fatal -errno */
 };
 
-static void lane_init(struct lane *l, const struct scan_ctx *ctx)
-{
-	l->c = *ctx;
-	memset(&l->c.objs, 0, sizeof(l->c.objs));
-	memset(&l->c.procs, 0, sizeof(l->c.procs));
-	l->c.complete = true;
-	l->c.warnings = NULL;
-	l->c.nwarnings = 0;
-	l->r = 0;
-}
-
-/* Move the lane's objects and warnings into @ctx. */
 static void lane_merge(struct scan_ctx *ctx, struct lane *l)
 {
-	objset_move(&ctx->objs, &l->c.objs);
-	if (l->c.nwarnings) {
-		ctx->warnings = xrealloc(ctx->warnings,
-					 (ctx->nwarnings + l->c.nwarnings) *
-					 sizeof(*ctx->warnings));
-		memcpy(ctx->warnings + ctx->nwarnings, l->c.warnings,
-		       l->c.nwarnings * sizeof(*ctx->warnings));
-		ctx->nwarnings += l->c.nwarnings;
-	}
-	free(l->c.warnings);
-	l->c.warnings = NULL;
-	l->c.nwarnings = 0;
-	if (!l->c.complete)
-		ctx->complete = false;
+	objset_move(&ctx->objs, &l->objs);
+	diag_move(&ctx->diag, &l->diag);
 }
 
 static void ipc_lane(void *arg)
 {
 	struct lane *l = arg;
 
-	if (l->c.kinds & KMASK_SYSV)
-		l->r = sysv_collect(&l->c);
-	if (!l->r && (l->c.kinds & KMASK_POSIX))
-		l->r = posix_collect(&l->c);
+	if (l->set->kinds & KMASK_SYSV)
+		l->r = sysv_collect(l->set, l->src, &l->objs, &l->diag);
+	if (!l->r && (l->set->kinds & KMASK_POSIX))
+		l->r = posix_collect(l->set, l->src, &l->objs, &l->diag);
 }
 
 static int collect(struct scan_ctx *ctx, struct helper *helper)
 {
-	struct lane ipc, sock;
+	const struct scan_settings *set = &ctx->set;
+	struct lane ipc = { set, scan_own(ctx) }, sock = { set, scan_own(ctx) };
 	bool threaded;
 	int r;
 
-	lane_init(&ipc, ctx);
-	threaded = helper && (ctx->kinds & (KMASK_SYSV | KMASK_POSIX));
+	threaded = helper && (set->kinds & (KMASK_SYSV | KMASK_POSIX));
 	if (threaded)
 		helper_run(helper, ipc_lane, &ipc);
 
 	/* Processes first: the socket collector needs their netns, and the
 	 * holder pass walks them. */
-	r = proctab_read(ctx->root, &ctx->procs);
+	r = proctab_read(set->root, &ctx->procs);
 	if (r < 0) {
-		scan_warn(ctx, "cannot read the process list: %s",
-			  strerror(-r));
-		ctx->complete = false;
+		diag_partial(&ctx->diag, "cannot read the process list: %s",
+			     strerror(-r));
 		ctx->procs_failed = true;
 	}
 	if (ctx->procs.unparsable)
-		warn_unparsable(ctx);
-	lane_init(&sock, ctx);
-	sock.c.procs = ctx->procs;	/* read only */
-	if (ctx->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO)))
-		sock.r = sockets_collect(&sock.c);
-	memset(&sock.c.procs, 0, sizeof(sock.c.procs));
+		warn_unparsable(&ctx->procs, &ctx->diag);
+	if (set->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO)))
+		sock.r = sockets_collect(set, sock.src, &ctx->procs,
+					 &sock.objs, &sock.diag);
 
 	if (threaded)
 		helper_wait(helper);
@@ -282,30 +269,39 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 
 void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 {
+	struct scan_settings *set = &ctx->set;
+	struct source *own;
 	int r;
 
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->root = opts->root ? opts->root : "";
-	ctx->live = !*ctx->root;
-	ctx->privileged = geteuid() == 0;
-	ctx->kinds = opts->kinds ? opts->kinds : KMASK_ALL;
-	ctx->sockdirs = opts->sockdirs ? opts->sockdirs : default_sockdirs;
+	set->root = opts->root ? opts->root : "";
+	set->privileged = geteuid() == 0;
+	set->kinds = opts->kinds ? opts->kinds : KMASK_ALL;
+	set->sockdirs = opts->sockdirs ? opts->sockdirs : default_sockdirs;
 	if (opts->sockdirs) {
-		ctx->nsockdirs = opts->nsockdirs;
+		set->nsockdirs = opts->nsockdirs;
 	} else {
-		while (default_sockdirs[ctx->nsockdirs])
-			ctx->nsockdirs++;
+		while (default_sockdirs[set->nsockdirs])
+			set->nsockdirs++;
 	}
-	ctx->now = wall_clock();
-	ctx->complete = true;
-	ctx->own_ipcns = own_ns(ctx->root, "ipc");
-	ctx->own_netns = own_ns(ctx->root, "net");
-	ctx->own_mntns = own_ns(ctx->root, "mnt");
-	ctx->trust_pidns = opts->trust_pidns;
-	r = pidns_initial(ctx->root, &ctx->own_pidns);
-	ctx->pidns_child = r <= 0;
-	ctx->pidns_err = r < 0 ? r : 0;
-	ctx->procs_foreign = ctx->live && proc_numbering_foreign();
+	set->now = wall_clock();
+	set->trust_pidns = opts->trust_pidns;
+	r = pidns_initial(set->root, &set->own_pidns);
+	set->pidns_child = r <= 0;
+	set->pidns_err = r < 0 ? r : 0;
+	set->procs_foreign = !*set->root && proc_numbering_foreign();
+
+	/* One source today: the namespaces we run in. */
+	ctx->src = own = xcalloc(1, sizeof(*ctx->src));
+	ctx->nsrc = 1;
+	own->root = set->root;
+	own->syscalls = !*own->root;
+	own->own = true;
+	own->shm_dir = "/dev/shm";
+	own->mq_dir = "/dev/mqueue";
+	own_ns(&own->ipc, own, "ipc");
+	own_ns(&own->mnt, own, "mnt");
+	own_ns(&own->net, own, "net");
 	set_policy(ctx);
 }
 
@@ -327,7 +323,7 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	int r;
 
 	scan_init(ctx, opts);
-	warn_view(ctx);
+	warn_view(&ctx->set, &ctx->diag);
 	/* A second thread for the collectors and then the holder pass. */
 	helper = helper_start();
 	r = collect(ctx, helper);
@@ -341,7 +337,7 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	set_policy(ctx);
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
-			 ctx->now);
+			 ctx->set.now);
 	ctx->duration = now_mono() - t0;
 	return 0;
 }
@@ -351,33 +347,29 @@ int scan_recheck(struct scan_ctx *ctx)
 	int r;
 
 	proctab_free(&ctx->procs);
-	r = proctab_read(ctx->root, &ctx->procs);
+	r = proctab_read(ctx->set.root, &ctx->procs);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		ctx->objs.v[i].nholders = 0;
 	holders_scan(ctx, NULL);
-	ctx->now = wall_clock();
+	ctx->set.now = wall_clock();
 	/* the same policy: only what hidepid hides may have changed */
 	set_policy(ctx);
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
-			 ctx->now);
+			 ctx->set.now);
 	return 0;
 }
 
 void scan_free(struct scan_ctx *ctx)
 {
-	if (ctx->sock_bound) {
-		pairmap_free(ctx->sock_bound);
-		free(ctx->sock_bound);
-		ctx->sock_bound = NULL;
-	}
+	for (size_t i = 0; i < ctx->nsrc; i++)
+		source_free(&ctx->src[i]);
+	free(ctx->src);
+	ctx->src = NULL;
+	ctx->nsrc = 0;
 	objset_free(&ctx->objs);
 	proctab_free(&ctx->procs);
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		free(ctx->warnings[i]);
-	free(ctx->warnings);
-	ctx->warnings = NULL;
-	ctx->nwarnings = 0;
+	diag_free(&ctx->diag);
 }

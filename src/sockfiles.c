@@ -91,12 +91,12 @@ static enum probe probe_at(int *sock, int dfd, const char *name,
 
 /* --- safe path handling ------------------------------------------------- */
 
-static void sockdirs_of(const struct scan_ctx *ctx,
+static void sockdirs_of(const struct scan_settings *set,
 			const char *const **dirs, size_t *n)
 {
-	if (ctx->sockdirs) {
-		*dirs = ctx->sockdirs;
-		*n = ctx->nsockdirs;
+	if (set->sockdirs) {
+		*dirs = set->sockdirs;
+		*n = set->nsockdirs;
 	} else {
 		*dirs = default_sockdirs;
 		for (*n = 0; default_sockdirs[*n]; (*n)++)
@@ -152,7 +152,8 @@ static int open_dir_at(int dfd, const char *name)
  * entering a non-tmpfs mount. Returns 0 with *dfdp and *basep (the last
  * component, inside @path), REAP_SKIP with @why, or -errno.
  */
-static int open_parent(const struct scan_ctx *ctx, const char *path,
+static int open_parent(const struct scan_settings *set,
+		       const struct source *src, const char *path,
 		       int *dfdp, struct stat *dst, const char **basep,
 		       char *why, size_t whylen)
 {
@@ -163,7 +164,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 	bool found = false;
 	int fd;
 
-	sockdirs_of(ctx, &dirs, &n);
+	sockdirs_of(set, &dirs, &n);
 	for (size_t i = 0; i < n; i++) {
 		size_t l = dir_len(dirs[i]);
 
@@ -177,7 +178,7 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 		set_why(why, whylen, "not below a socket directory");
 		return REAP_SKIP;
 	}
-	if (sockdir_path(buf, sizeof(buf), ctx->root, path, best))
+	if (sockdir_path(buf, sizeof(buf), src->root, path, best))
 		return -ENAMETOOLONG;
 	fd = open_dir_at(AT_FDCWD, buf);
 	if (fd < 0) {
@@ -248,7 +249,11 @@ static int open_parent(const struct scan_ctx *ctx, const char *path,
 /* --- the walk ----------------------------------------------------------- */
 
 struct walk {
-	struct scan_ctx *ctx;
+	const struct scan_settings *set;
+	const struct source *src;
+	const struct proctab *procs;	/* for the netns to ask */
+	struct objset *out;
+	struct diag *d;
 	struct own_net *on;
 	bool want_fifo, want_sock, match_sock;
 	struct pairmap seen;	/* directories visited: (dev_key, ino) */
@@ -289,11 +294,11 @@ static void walk_missed(struct walk *w, const char *name, int err)
 	}
 }
 
-static void add_file_obj(struct scan_ctx *ctx, enum kind kind,
+static void add_file_obj(struct objset *out, enum kind kind,
 			 const char *path, const struct stat *st,
 			 bool binding_unknown)
 {
-	struct obj *o = objset_add(&ctx->objs, kind);
+	struct obj *o = objset_add(out, kind);
 
 	o->path = xstrdup(path);
 	o->dev = st->st_dev;
@@ -316,7 +321,6 @@ static void add_file_obj(struct scan_ctx *ctx, enum kind kind,
 static void found_sock(struct walk *w, int dfd, const char *name,
 		       const struct stat *st)
 {
-	struct scan_ctx *ctx = w->ctx;
 	bool incomplete = false;
 	enum probe pr;
 	int r, e;
@@ -324,16 +328,17 @@ static void found_sock(struct walk *w, int dfd, const char *name,
 	if (!w->match_sock || own_net_match(w->on, w->path.buf, st) ||
 	    !w->want_sock || w->err)
 		return;
-	if (!ctx->live) {
+	if (!w->src->syscalls) {
 		/* a fixture has no live sockets to ask */
-		add_file_obj(ctx, KIND_SOCKFILE, w->path.buf, st, true);
+		add_file_obj(w->out, KIND_SOCKFILE, w->path.buf, st, true);
 		return;
 	}
 	if (!w->others_read) {
 		/* A netns that cannot be listed is not fatal: the probe
 		 * asks the kernel about every netns at once. */
 		w->others_read = true;
-		r = sockets_bound_others(ctx, &w->others, &incomplete);
+		r = sockets_bound_others(w->set, w->src, w->procs,
+					 &w->others, &incomplete);
 		if (r < 0) {
 			w->err = r;
 			return;
@@ -346,7 +351,7 @@ static void found_sock(struct walk *w, int dfd, const char *name,
 	if (pr == PROBE_UNKNOWN)
 		w->unknown++;
 	if (pr == PROBE_STALE || pr == PROBE_UNKNOWN)
-		add_file_obj(ctx, KIND_SOCKFILE, w->path.buf, st,
+		add_file_obj(w->out, KIND_SOCKFILE, w->path.buf, st,
 			     pr == PROBE_UNKNOWN);
 }
 
@@ -435,7 +440,7 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		else if (S_ISDIR(st.st_mode))
 			too_deep(w, dirfd(d), name, &st, dst);
 		else if (S_ISFIFO(st.st_mode) && w->want_fifo)
-			add_file_obj(w->ctx, KIND_FIFO, w->path.buf, &st,
+			add_file_obj(w->out, KIND_FIFO, w->path.buf, &st,
 				     false);
 		else if (S_ISSOCK(st.st_mode))
 			found_sock(w, dirfd(d), name, &st);
@@ -447,16 +452,14 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 
 static void walk_sockdir(struct walk *w, const char *dir)
 {
-	struct scan_ctx *ctx = w->ctx;
 	char buf[PATH_MAX];
 	size_t l = dir_len(dir);
 	struct stat st;
 	int fd;
 
-	if (sockdir_path(buf, sizeof(buf), ctx->root, dir, l)) {
-		scan_warn(ctx, "socket dir %s: %s", dir,
-			  strerror(ENAMETOOLONG));
-		ctx->complete = false;
+	if (sockdir_path(buf, sizeof(buf), w->src->root, dir, l)) {
+		diag_partial(w->d, "socket dir %s: %s", dir,
+			     strerror(ENAMETOOLONG));
 		return;
 	}
 	fd = open_dir_at(AT_FDCWD, buf);
@@ -464,17 +467,17 @@ static void walk_sockdir(struct walk *w, const char *dir)
 		/* A default dir the system does not have holds nothing; one
 		 * the operator named is reported (the command layer decides
 		 * what else to make of it). */
-		if (errno == ENOENT && ctx->sockdirs == default_sockdirs)
+		if (errno == ENOENT && w->set->sockdirs == default_sockdirs)
 			return;
 		if (errno == ELOOP || errno == ENOTDIR)
-			scan_warn(ctx, "socket dir %s is a symlink or not a "
-				  "directory: skipped", dir);
+			diag_partial(w->d, "socket dir %s is a symlink or not "
+				     "a directory: skipped", dir);
 		else if (errno == ENOENT)
-			scan_warn(ctx, "socket dir %s does not exist", dir);
+			diag_partial(w->d, "socket dir %s does not exist",
+				     dir);
 		else
-			scan_warn(ctx, "cannot open socket dir %s: %s", dir,
-				  strerror(errno));
-		ctx->complete = false;
+			diag_partial(w->d, "cannot open socket dir %s: %s",
+				     dir, strerror(errno));
 		return;
 	}
 	if (fstat(fd, &st) ||
@@ -488,11 +491,13 @@ static void walk_sockdir(struct walk *w, const char *dir)
 	walk_dir(w, fd, &st, 1);
 }
 
-int sockets_collect(struct scan_ctx *ctx)
+int sockets_collect(const struct scan_settings *set,
+		    const struct source *src, const struct proctab *procs,
+		    struct objset *out, struct diag *d)
 {
-	bool want_unix = ctx->kinds & KMASK(KIND_UNIX);
-	bool want_sock = ctx->kinds & KMASK(KIND_SOCKFILE);
-	bool want_fifo = ctx->kinds & KMASK(KIND_FIFO);
+	bool want_unix = set->kinds & KMASK(KIND_UNIX);
+	bool want_sock = set->kinds & KMASK(KIND_SOCKFILE);
+	bool want_fifo = set->kinds & KMASK(KIND_FIFO);
 	struct own_net on = { 0 };
 	struct walk w = { 0 };
 	const char *const *dirs;
@@ -502,15 +507,19 @@ int sockets_collect(struct scan_ctx *ctx)
 	if (!want_unix && !want_sock && !want_fifo)
 		return 0;
 	if (want_unix || want_sock)
-		own_net_collect(ctx, &on, want_unix);
+		own_net_collect(src, out, d, &on, want_unix);
 
-	w.ctx = ctx;
+	w.set = set;
+	w.src = src;
+	w.procs = procs;
+	w.out = out;
+	w.d = d;
 	w.on = &on;
 	w.probe_sock = -1;
 	w.want_fifo = want_fifo;
 	w.want_sock = want_sock;
 	w.match_sock = want_unix || want_sock;
-	sockdirs_of(ctx, &dirs, &ndirs);
+	sockdirs_of(set, &dirs, &ndirs);
 	for (size_t i = 0; i < ndirs; i++)
 		if (dirs[i])
 			walk_sockdir(&w, dirs[i]);
@@ -518,29 +527,28 @@ int sockets_collect(struct scan_ctx *ctx)
 		struct strbuf sb = { 0 };
 
 		sb_put_escaped(&sb, w.first_bad ? w.first_bad : "");
-		scan_warn(ctx, "socket dirs: %u director%s or entr%s could not "
-			  "be read (%s: %s); socket files and FIFOs there are "
-			  "not listed", w.unreadable,
-			  w.unreadable == 1 ? "y" : "ies",
-			  w.unreadable == 1 ? "y" : "ies",
-			  sb.buf ? sb.buf : "", strerror(w.first_err));
+		diag_partial(d, "socket dirs: %u director%s or entr%s could "
+			     "not be read (%s: %s); socket files and FIFOs "
+			     "there are not listed", w.unreadable,
+			     w.unreadable == 1 ? "y" : "ies",
+			     w.unreadable == 1 ? "y" : "ies",
+			     sb.buf ? sb.buf : "", strerror(w.first_err));
 		sb_free(&sb);
-		ctx->complete = false;
 	}
 	free(w.first_bad);
 	/* The limit is by design and proves nothing wrong about what was
 	 * found (a socket file's state never depends on the walk), so the
 	 * scan stays complete: only what is deeper is not listed. */
 	if (w.too_deep)
-		scan_warn(ctx, "socket dirs: %u director%s below depth %d not "
+		diag_warn(d, "socket dirs: %u director%s below depth %d not "
 			  "searched for socket files and FIFOs: %s%s",
 			  w.too_deep, w.too_deep == 1 ? "y" : "ies",
 			  WALK_MAXDEPTH, w.deep.buf ? w.deep.buf : "",
 			  w.too_deep > DEEP_NAMED ? " ..." : "");
 	sb_free(&w.deep);
 	if (w.unknown)
-		scan_warn(ctx, "socket files: %u could not be probed (%s)",
-			  w.unknown, ctx->privileged ? "connect failed" :
+		diag_warn(d, "socket files: %u could not be probed (%s)",
+			  w.unknown, set->privileged ? "connect failed" :
 			  "not root");
 	r = w.err;
 	if (w.probe_sock >= 0)
@@ -564,9 +572,12 @@ static bool same_socket_file(const struct stat *st, const struct obj *o,
 }
 
 /* Is the socket file still bound nowhere? REAP_DONE if so. */
-static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
-			   const struct stat *st, char *why, size_t whylen)
+static int recheck_binding(const struct reap_env *env, int dfd,
+			   const char *base, const struct stat *st,
+			   char *why, size_t whylen)
 {
+	struct reap_cache none = { 0 };
+	struct reap_cache *cache = env->cache ? env->cache : &none;
 	bool incomplete = false;
 	enum probe pr;
 	int r, e, sock = -1;
@@ -576,20 +587,22 @@ static int recheck_binding(struct scan_ctx *ctx, int dfd, const char *base,
 	 * quadratic); the probe below is fresh for each file and asks the
 	 * kernel about every netns at once, so a netns that could not be
 	 * listed (incomplete) does not stop us either. */
-	if (!ctx->sock_bound) {
-		ctx->sock_bound = xcalloc(1, sizeof(*ctx->sock_bound));
-		r = sockets_bound_set(ctx, ctx->sock_bound, &incomplete);
+	if (!cache->sock_bound) {
+		cache->sock_bound = xcalloc(1, sizeof(*cache->sock_bound));
+		r = sockets_bound_set(env->set, env->src, env->procs,
+				      cache->sock_bound, &incomplete);
 		if (r < 0) {
-			pairmap_free(ctx->sock_bound);
-			free(ctx->sock_bound);
-			ctx->sock_bound = NULL;
+			reap_cache_free(cache);
 			set_why(why, whylen, "cannot read socket bindings: %s",
 				strerror(-r));
 			return REAP_SKIP;
 		}
 	}
-	if (pairmap_has(ctx->sock_bound, dev_key_of(st->st_dev),
-			(uint32_t)st->st_ino)) {
+	r = pairmap_has(cache->sock_bound, dev_key_of(st->st_dev),
+			(uint32_t)st->st_ino);
+	if (cache == &none)
+		reap_cache_free(cache);
+	if (r) {
 		set_why(why, whylen, "socket is bound again");
 		return REAP_SKIP;
 	}
@@ -633,8 +646,8 @@ static int still_same(int dfd, const char *base, const struct obj *o,
 	return REAP_DONE;
 }
 
-int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
-		   char *why, size_t whylen)
+int sockfiles_reap(const struct reap_env *env, const struct obj *o,
+		   bool dry_run, char *why, size_t whylen)
 {
 	char dummy[1];
 	const char *base;
@@ -647,14 +660,15 @@ int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 		whylen = sizeof(dummy);
 	}
 	why[0] = '\0';
-	if (!ctx || !o || o->kind != KIND_SOCKFILE || !o->path)
+	if (!env || !o || o->kind != KIND_SOCKFILE || !o->path)
 		return -EINVAL;
-	if (!ctx->live) {
+	if (!env->src->syscalls) {
 		set_why(why, whylen, "socket bindings can only be checked "
 			"on the live system");
 		return REAP_SKIP;
 	}
-	r = open_parent(ctx, o->path, &dfd, &dst, &base, why, whylen);
+	r = open_parent(env->set, env->src, o->path, &dfd, &dst, &base, why,
+			whylen);
 	if (r)
 		return r;
 	/* Owner of the file or of its directory, or root: nobody else may
@@ -666,7 +680,7 @@ int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	}
 	r = still_same(dfd, base, o, &dst, &st, why, whylen);
 	if (r == REAP_DONE)
-		r = recheck_binding(ctx, dfd, base, &st, why, whylen);
+		r = recheck_binding(env, dfd, base, &st, why, whylen);
 	if (r != REAP_DONE || dry_run)
 		goto out;
 	/* the last look before the unlink, as close to it as we can */
@@ -677,4 +691,13 @@ int sockfiles_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 out:
 	close(dfd);
 	return r;
+}
+
+void reap_cache_free(struct reap_cache *c)
+{
+	if (c->sock_bound) {
+		pairmap_free(c->sock_bound);
+		free(c->sock_bound);
+		c->sock_bound = NULL;
+	}
 }

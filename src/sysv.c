@@ -539,7 +539,7 @@ static void drop_last(struct objset *set)
  * vanished (or was replaced by one of another size) since
  * /proc/sysvipc/sem was read.
  */
-static bool sem_read_live(struct scan_ctx *ctx, struct obj *o)
+static bool sem_read_live(struct diag *d, struct obj *o)
 {
 	struct obj now;
 	int r = restat(ops_of(KIND_SEM), o, &now);
@@ -547,9 +547,8 @@ static bool sem_read_live(struct scan_ctx *ctx, struct obj *o)
 	if (r == -EINVAL || r == -EIDRM)
 		return false;
 	if (r < 0) {
-		scan_warn(ctx, "semaphore set %d: cannot read its pids: %s",
-			  o->id, strerror(-r));
-		ctx->complete = false;
+		diag_partial(d, "semaphore set %d: cannot read its pids: %s",
+			     o->id, strerror(-r));
 		return true;
 	}
 	if (now.u.sem.nsems != o->u.sem.nsems) {
@@ -601,7 +600,8 @@ static int header_cols(const struct sysv_ops *ops, const char *line,
 	return n;
 }
 
-static int collect_kind(struct scan_ctx *ctx, enum kind k)
+static int collect_kind(const struct source *src, struct objset *out,
+			struct diag *d, enum kind k)
 {
 	const struct sysv_ops *ops = ops_of(k);
 	char path[4096], *buf, *line, *end;
@@ -610,28 +610,25 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 	ssize_t len;
 	int r;
 
-	r = root_path(path, sizeof(path), ctx->root, ops->file);
+	r = root_path(path, sizeof(path), src->root, ops->file);
 	if (r < 0) {
-		scan_warn(ctx, "%s%s: path too long", ctx->root, ops->file);
-		ctx->complete = false;
+		diag_partial(d, "%s%s: path too long", src->root, ops->file);
 		return 0;
 	}
 	len = read_file(path, &buf);
 	if (len == -ENOENT) {
 		/* A kernel without CONFIG_SYSVIPC: nothing to find. */
-		scan_warn(ctx, "%s: missing, no SysV %s objects listed",
+		diag_warn(d, "%s: missing, no SysV %s objects listed",
 			  path, kind_table[k].name);
 		return 0;
 	}
 	if (len < 0) {
-		scan_warn(ctx, "%s: %s", path, strerror((int)-len));
-		ctx->complete = false;
+		diag_partial(d, "%s: %s", path, strerror((int)-len));
 		return 0;
 	}
 	if (len == 0) {
 		/* The kernel always writes the header: the read failed. */
-		scan_warn(ctx, "%s is empty: no header", path);
-		ctx->complete = false;
+		diag_partial(d, "%s is empty: no header", path);
 		free(buf);
 		return 0;
 	}
@@ -648,9 +645,8 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 			 * was cut short, and its last field may be cut too
 			 * ("17" of a ctime), which no parser can notice.
 			 */
-			scan_warn(ctx, "%s:%u: malformed line, ignored "
-				  "(truncated: no newline)", path, lineno);
-			ctx->complete = false;
+			diag_partial(d, "%s:%u: malformed line, ignored "
+				     "(truncated: no newline)", path, lineno);
 			break;
 		}
 		n = (size_t)(end - line);
@@ -665,43 +661,43 @@ static int collect_kind(struct scan_ctx *ctx, enum kind k)
 				continue;
 			}
 			if (h < 0) {
-				scan_warn(ctx, "%s: unrecognised header, "
+				diag_warn(d, "%s: unrecognised header, "
 					  "accepting lines of %d or %d "
 					  "columns", path, ops->min_cols,
 					  ops->ncols);
 				continue;
 			}
-			scan_warn(ctx, "%s: unexpected header line, "
+			diag_warn(d, "%s: unexpected header line, "
 				  "reading it as data", path);
 		}
 
-		o = objset_add(&ctx->objs, k);
+		o = objset_add(out, k);
 		/* A NUL inside the line would hide the rest of it. */
 		if (memchr(line, '\0', n) ||
 		    sysv_parse(ops, line, want, o) < 0) {
-			drop_last(&ctx->objs);
-			scan_warn(ctx, "%s:%u: malformed line, ignored",
-				  path, lineno);
-			ctx->complete = false;
+			drop_last(out);
+			diag_partial(d, "%s:%u: malformed line, ignored",
+				     path, lineno);
 			continue;
 		}
-		if (k == KIND_SEM && ctx->live && !sem_read_live(ctx, o))
-			drop_last(&ctx->objs);
+		if (k == KIND_SEM && src->syscalls && !sem_read_live(d, o))
+			drop_last(out);
 	}
 	free(buf);
 	return 0;
 }
 
-int sysv_collect(struct scan_ctx *ctx)
+int sysv_collect(const struct scan_settings *set, const struct source *src,
+		 struct objset *out, struct diag *d)
 {
 	static const enum kind kinds[] = { KIND_SHM, KIND_SEM, KIND_MSG };
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		int r;
 
-		if (!(ctx->kinds & KMASK(kinds[i])))
+		if (!(set->kinds & KMASK(kinds[i])))
 			continue;
-		r = collect_kind(ctx, kinds[i]);
+		r = collect_kind(src, out, d, kinds[i]);
 		if (r < 0)
 			return r;
 	}
@@ -711,7 +707,7 @@ int sysv_collect(struct scan_ctx *ctx)
 /* ------------------------------------------------------------------ */
 /* Removing                                                             */
 
-int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
+int sysv_reap(const struct reap_env *env, const struct obj *o, bool dry_run,
 	      char *why, size_t whylen)
 {
 	const struct sysv_ops *ops = ops_of(o->kind);
@@ -723,7 +719,7 @@ int sysv_reap(struct scan_ctx *ctx, const struct obj *o, bool dry_run,
 	if (!ops || o->id < 0)
 		return -EINVAL;
 	/* Ids from a fixture tree name nothing on this host. */
-	if (ctx && !ctx->live) {
+	if (env && !env->src->syscalls) {
 		set_why(why, whylen, "not a scan of the live system");
 		return REAP_SKIP;
 	}

@@ -399,7 +399,7 @@ static void objset_truncate(struct objset *set, size_t n)
  * which then does not parse: it is glued back onto the previous name.
  * The kernel never writes a NUL byte (abstract names show '@' for it):
  * a line holding one is malformed, and the lines after it still count. */
-static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
+static int own_from_proc(const struct source *src, struct own_net *on)
 {
 	char path[PATH_MAX];
 	char *buf, *line, *next;
@@ -408,7 +408,7 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	bool first = true;
 	int r;
 
-	if (root_path(path, sizeof(path), ctx->root, "/proc/net/unix"))
+	if (root_path(path, sizeof(path), src->root, "/proc/net/unix"))
 		return -ENAMETOOLONG;
 	n = read_file(path, &buf);
 	if (n < 0)
@@ -467,14 +467,14 @@ static int own_from_proc(struct scan_ctx *ctx, struct own_net *on)
 	return 0;
 }
 
-void own_net_collect(struct scan_ctx *ctx, struct own_net *on,
-		     bool want_unix)
+void own_net_collect(const struct source *src, struct objset *out,
+		     struct diag *d, struct own_net *on, bool want_unix)
 {
 	int r = -EOPNOTSUPP;
 
-	on->set = want_unix ? &ctx->objs : &on->local;
-	on->netns = ctx->own_netns;
-	if (ctx->live) {
+	on->set = want_unix ? out : &on->local;
+	on->netns = src->net.ino;
+	if (src->syscalls) {
 		size_t mark = on->set->n;
 
 		r = unix_diag_dump(UDIAG_SHOW_NAME | UDIAG_SHOW_VFS |
@@ -483,26 +483,27 @@ void own_net_collect(struct scan_ctx *ctx, struct own_net *on,
 				   own_diag_cb, on);
 		if (r == 0) {
 			on->vfs_ok = true;
+			/* the sockets they describe are not listed */
 			if (on->bad)
-				scan_warn(ctx, "sock_diag: %u malformed "
-					  "messages skipped", on->bad);
+				diag_partial(d, "sock_diag: %u malformed "
+					     "messages skipped", on->bad);
 			return;
 		}
 		/* a half dump is worse than none: start over from /proc */
 		objset_truncate(on->set, mark);
 		pairmap_free(&on->vfs);
 		on->bad = 0;
-		scan_warn(ctx, "unix sockets: sock_diag failed (%s), "
+		diag_warn(d, "unix sockets: sock_diag failed (%s), "
 			  "reading /proc/net/unix", strerror(-r));
 	}
-	r = own_from_proc(ctx, on);
+	r = own_from_proc(src, on);
 	if (r < 0) {
-		scan_warn(ctx, "cannot read %s/proc/net/unix: %s", ctx->root,
-			  strerror(-r));
-		ctx->complete = false;
+		diag_partial(d, "cannot read %s/proc/net/unix: %s",
+			     src->root, strerror(-r));
 	} else if (on->bad) {
-		scan_warn(ctx, "%s/proc/net/unix: %u malformed lines skipped",
-			  ctx->root, on->bad);
+		/* as a malformed /proc/sysvipc line: not listed */
+		diag_partial(d, "%s/proc/net/unix: %u malformed lines "
+			     "skipped", src->root, on->bad);
 	}
 }
 
@@ -585,12 +586,13 @@ static int add_pair(uint64_t dev, uint64_t ino, void *arg)
 	return 0;
 }
 
-static int bound_set(struct scan_ctx *ctx, struct pairmap *bound,
-		     bool *incomplete, bool with_own)
+static int bound_set(const struct scan_settings *set,
+		     const struct source *src, const struct proctab *procs,
+		     struct pairmap *bound, bool *incomplete, bool with_own)
 {
 	int r;
 
-	if (!ctx->live) {
+	if (!src->syscalls) {
 		/* a fixture tree has no sockets to ask */
 		*incomplete = true;
 		return 0;
@@ -600,18 +602,21 @@ static int bound_set(struct scan_ctx *ctx, struct pairmap *bound,
 		if (r < 0)
 			*incomplete = true;
 	}
-	return netns_foreach_other(ctx, child_dump, NULL, add_pair, bound,
-				   incomplete);
+	return netns_foreach_other(src, procs, set->privileged, child_dump,
+				   NULL, add_pair, bound, incomplete);
 }
 
-int sockets_bound_set(struct scan_ctx *ctx, struct pairmap *bound,
-		      bool *incomplete)
+int sockets_bound_set(const struct scan_settings *set,
+		      const struct source *src, const struct proctab *procs,
+		      struct pairmap *bound, bool *incomplete)
 {
-	return bound_set(ctx, bound, incomplete, true);
+	return bound_set(set, src, procs, bound, incomplete, true);
 }
 
-int sockets_bound_others(struct scan_ctx *ctx, struct pairmap *bound,
+int sockets_bound_others(const struct scan_settings *set,
+			 const struct source *src,
+			 const struct proctab *procs, struct pairmap *bound,
 			 bool *incomplete)
 {
-	return bound_set(ctx, bound, incomplete, false);
+	return bound_set(set, src, procs, bound, incomplete, false);
 }

@@ -608,17 +608,18 @@ static void test_policy_pidns(void **state)
 				assert_int_equal(symlink(links[i].link, link),
 						 0);
 			scan_init(&ctx, &so);
-			if (ctx.pidns_child != links[i].child ||
-			    ctx.pidns_err != links[i].err ||
-			    ctx.own_pidns != links[i].ino ||
+			if (ctx.set.pidns_child != links[i].child ||
+			    ctx.set.pidns_err != links[i].err ||
+			    ctx.set.own_pidns != links[i].ino ||
 			    ctx.policy.outside_unseen !=
 			    (links[i].child && !trust) ||
 			    ctx.policy.pids_hidden || ctx.policy.pids_foreign)
 				fail_msg("link '%s' trust %d: child %d err %d "
 					 "ino %llu outside_unseen %d",
 					 links[i].link ? links[i].link : "-",
-					 trust, ctx.pidns_child, ctx.pidns_err,
-					 (unsigned long long)ctx.own_pidns,
+					 trust, ctx.set.pidns_child,
+						 ctx.set.pidns_err,
+					 (unsigned long long)ctx.set.own_pidns,
 					 ctx.policy.outside_unseen);
 			scan_free(&ctx);
 		}

@@ -347,7 +347,6 @@ static void setup_scan(bool drop_hidden)
 	char path[PATH_MAX];
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.complete = true;
 	snprintf(tmp, sizeof(tmp), "/tmp/test_holders.XXXXXX");
 	assert_non_null(mkdtemp(tmp));
 	run("cp -R '%s/.' '%s/'", FIXTURE, tmp);
@@ -402,12 +401,9 @@ static void setup_scan(bool drop_hidden)
 	/* a live file whose name merely ends like an unlinked one */
 	fd_link("1006", "16", "@x (deleted)");
 
-	ctx.root = tmp;
-	ctx.live = false;
-	ctx.now = 1764160000;
-	ctx.own_ipcns = OWN_IPCNS;
-	ctx.complete = true;
-	ctx.kinds = KMASK_ALL;
+	scan_init(&ctx, &(struct scan_opts){ .root = tmp });
+	ctx.set.now = 1764160000;
+	ctx.src->ipc.ino = OWN_IPCNS;
 
 	o = add(KIND_SHM);
 	o->id = 32769;
@@ -541,11 +537,12 @@ static void test_scan_fixture(void **state)
 	assert_true(proctab_find(&ctx.procs, 1008)->inspected);
 	assert_true(proctab_find(&ctx.procs, 1006)->inspected);
 	assert_int_equal(ctx.procs.uninspected, 1);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_non_null(strstr(ctx.warnings[0], "1 process could not be"));
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_non_null(strstr(ctx.diag.warnings[0], "1 process could not be"));
 	/* it is named, pid and comm, with nothing after it left out */
-	assert_non_null(strstr(ctx.warnings[0], "unreadable): 1004 (hidden); "));
+	assert_non_null(strstr(ctx.diag.warnings[0],
+			       "unreadable): 1004 (hidden); "));
 	for (int i = 0; i < O_COUNT; i++) {
 		bool want = v[i].kind == KIND_PSHM || v[i].kind == KIND_PSEM ||
 			    v[i].kind == KIND_MQUEUE ||
@@ -562,8 +559,8 @@ static void test_scan_complete(void **state)
 {
 	(void)state;
 	holders_scan(&ctx, NULL);
-	assert_true(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_true(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	assert_int_equal(ctx.procs.uninspected, 0);
 	for (int i = 0; i < O_COUNT; i++)
 		assert_false(ctx.objs.v[i].holders_incomplete);
@@ -637,9 +634,7 @@ static int setup_many(void **state)
 		snprintf(rel, sizeof(rel), "%d", pid);
 		fd_link(rel, "3", "@psm_fd");
 	}
-	ctx.root = tmp;
-	ctx.complete = true;
-	ctx.kinds = KMASK_ALL;
+	scan_init(&ctx, &(struct scan_opts){ .root = tmp });
 	add_file_obj(KIND_PSHM, "psm_map", "/dev/shm/psm_map",
 		     makedev(0, 0x1a), 4242);
 	add_file_obj(KIND_PSHM, "psm_fd", "/dev/shm/psm_fd", st.st_dev,
@@ -668,7 +663,7 @@ static void test_scan_many_in_order(void **state)
 					 k ? VIA_FD : VIA_MAP);
 		}
 	}
-	assert_true(ctx.complete);
+	assert_true(diag_complete(&ctx.diag));
 	assert_int_equal(ctx.procs.uninspected, 0);
 }
 
@@ -678,12 +673,10 @@ static void test_scan_empty(void **state)
 	struct scan_ctx c;
 
 	(void)state;
-	memset(&c, 0, sizeof(c));
-	c.root = FIXTURE;
-	c.complete = true;
+	scan_init(&c, &(struct scan_opts){ .root = FIXTURE });
 	assert_int_equal(proctab_read(FIXTURE, &c.procs), 0);
 	holders_scan(&c, NULL);
-	assert_true(c.complete);
+	assert_true(diag_complete(&c.diag));
 	assert_int_equal(c.procs.uninspected, 0);
 	scan_free(&c);
 }

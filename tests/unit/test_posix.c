@@ -32,6 +32,10 @@
 #include "posix.h"
 #include "reap.h"
 
+/* What gc gives a remover, for a scan context of a test (no cache). */
+#define REAP_ENV(c) (&(const struct reap_env){ .set = &(c)->set, \
+	.src = scan_own(c), .procs = &(c)->procs })
+
 #define FIX "tests/fixtures/posix"
 #define MQUEUE_MAGIC 0x19800202
 #define NOBODY 65534
@@ -320,9 +324,10 @@ static void test_collect_fixture(void **state)
 	struct scan_ctx ctx;
 
 	ctx_init(&ctx, f->root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(&ctx), 0);
-	assert_int_equal(ctx.nwarnings, 0);
-	assert_true(ctx.complete);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
+	assert_true(diag_complete(&ctx.diag));
 	/* exactly the regular files, nothing else */
 	assert_int_equal(ctx.objs.n, NFIX + 1);
 	for (size_t i = 0; i < NFIX; i++) {
@@ -376,14 +381,16 @@ static void test_collect_kind_filter(void **state)
 	struct scan_ctx ctx;
 
 	ctx_init(&ctx, f->root, KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 2);
 	assert_non_null(find_obj(&ctx, KIND_PSEM, "jobs"));
 	assert_non_null(find_obj(&ctx, KIND_PSEM, "x y\n\xff"));
 	ctx_fini(&ctx);
 
 	ctx_init(&ctx, f->root, KMASK(KIND_PSHM));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, NFIX + 1 - 2);
 	assert_null(find_obj(&ctx, KIND_PSEM, "jobs"));
 	assert_non_null(find_obj(&ctx, KIND_PSHM, "sem."));
@@ -400,10 +407,11 @@ static void test_collect_no_shm_dir(void **state)
 	pjoin(root, sizeof(root), f->root, "empty");
 	assert_int_equal(mkdir(root, 0700), 0);
 	ctx_init(&ctx, root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 0);
-	assert_true(ctx.complete);
+	assert_int_equal(ctx.diag.nwarnings, 0);
+	assert_true(diag_complete(&ctx.diag));
 	ctx_fini(&ctx);
 }
 
@@ -421,12 +429,13 @@ static void test_collect_shm_dir_symlink(void **state)
 	pjoin(p, sizeof(p), root, "dev/shm");
 	assert_int_equal(symlink(f->shm, p), 0);
 	ctx_init(&ctx, root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_non_null(strstr(ctx.warnings[0], "/dev/shm"));
-	assert_non_null(strstr(ctx.warnings[0], strerror(ELOOP)));
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_non_null(strstr(ctx.diag.warnings[0], "/dev/shm"));
+	assert_non_null(strstr(ctx.diag.warnings[0], strerror(ELOOP)));
 	ctx_fini(&ctx);
 }
 
@@ -437,11 +446,12 @@ static void test_collect_mqueue_fixture_unmounted(void **state)
 	struct scan_ctx ctx;
 
 	ctx_init(&ctx, f->root, KMASK(KIND_MQUEUE));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_non_null(strstr(ctx.warnings[0],
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_non_null(strstr(ctx.diag.warnings[0],
 			       "POSIX message queues not listed"));
 	ctx_fini(&ctx);
 }
@@ -456,7 +466,8 @@ static struct obj scan_one(struct fixture *f, enum kind k, const char *name,
 	const struct obj *o;
 
 	ctx_init(ctx, f->root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(ctx), 0);
+	assert_int_equal(posix_collect(&ctx->set, ctx->src,
+				      &ctx->objs, &ctx->diag), 0);
 	o = find_obj(ctx, k, name);
 	assert_non_null(o);
 	return *o;	/* strings stay owned by ctx */
@@ -469,14 +480,16 @@ static void test_reap_dry_run_then_real(void **state)
 	struct obj o = scan_one(f, KIND_PSHM, "with space", &ctx);
 	char why[WHY_LEN] = "stale";
 
-	assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, true, why, sizeof(why)),
 			 REAP_DONE);
 	assert_true(exists_at(f->shm, "with space", NULL));
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_DONE);
 	assert_false(exists_at(f->shm, "with space", NULL));
 	/* gone now */
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 -ENOENT);
 	/* the neighbours are untouched */
 	assert_true(exists_at(f->shm, "plain", NULL));
@@ -490,11 +503,13 @@ static void test_reap_psem_and_hostile_names(void **state)
 	char why[WHY_LEN];
 
 	ctx_init(&ctx, f->root, KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	for (size_t i = 0; i < ctx.objs.n; i++) {
 		const struct obj *o = &ctx.objs.v[i];
 
-		if (posix_reap(&ctx, o, false, why, sizeof(why)) != REAP_DONE)
+		if (posix_reap(REAP_ENV(&ctx), o, false, why,
+			       sizeof(why)) != REAP_DONE)
 			fail_msg("object %zu not removed: %s", i, why);
 	}
 	for (size_t i = 0; i < NFIX; i++)
@@ -521,7 +536,8 @@ static void test_reap_replaced_file(void **state)
 	pjoin(from, sizeof(from), f->shm, "fresh");
 	pjoin(to, sizeof(to), f->shm, "new\nline");
 	assert_int_equal(rename(from, to), 0);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "replaced since scan (inode changed)"));
 	assert_true(exists_at(f->shm, "new\nline", &st));
@@ -537,7 +553,8 @@ static void test_reap_obj_ino_changed(void **state)
 	char why[WHY_LEN];
 
 	o.ino++;
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "inode changed"));
 	assert_true(exists_at(f->shm, "sem.jobs", NULL));
@@ -559,7 +576,8 @@ static void test_reap_symlink_not_followed(void **state)
 	assert_int_equal(rename(from, to), 0);
 	assert_int_equal(symlink(to, from), 0);
 	for (int dry = 1; dry >= 0; dry--) {
-		assert_int_equal(posix_reap(&ctx, &o, dry, why, sizeof(why)),
+		assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, dry, why,
+					    sizeof(why)),
 				 REAP_SKIP);
 		assert_non_null(strstr(why, "symlink"));
 	}
@@ -585,7 +603,8 @@ static void test_reap_modified_since_scan(void **state)
 		pjoin(p, sizeof(p), f->shm, "plain");
 		assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
 	}
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "modified since scan"));
 	assert_true(exists_at(f->shm, "plain", NULL));
@@ -614,10 +633,11 @@ static void test_reap_sticky_since_scan(void **state)
 		pjoin(p, sizeof(p), f->shm, c[i].file);
 		assert_int_equal(stat(p, &st), 0);
 		assert_int_equal(chmod(p, (st.st_mode & 07777) | S_ISVTX), 0);
-		assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
+		assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, true, why,
+					    sizeof(why)),
 				 REAP_SKIP);
 		assert_string_equal(why, STICKY_REASON);
-		assert_int_equal(posix_reap(&ctx, &o, false, why,
+		assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
 					    sizeof(why)), REAP_SKIP);
 		assert_string_equal(why, STICKY_REASON);
 		assert_true(exists_at(f->shm, c[i].file, NULL));
@@ -638,12 +658,14 @@ static void test_reap_locked_pshm(void **state)
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_SH), 0);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "locked"));
 	assert_true(exists_at(f->shm, "plain", NULL));
 	close(fd);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_DONE);
 	assert_false(exists_at(f->shm, "plain", NULL));
 	ctx_fini(&ctx);
@@ -659,13 +681,16 @@ static void test_reap_bad_object(void **state)
 	char other[] = "/dev/shm/sem";
 
 	o.path = badpath;
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	o.path = other;
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	o.kind = KIND_SHM;
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists_at(f->shm, "plain", NULL));
 	assert_true(exists_at(f->shm, "sem", NULL));
@@ -683,7 +708,8 @@ static void test_reap_shm_dir_symlink(void **state)
 	pjoin(moved, sizeof(moved), f->root, "dev/real-shm");
 	assert_int_equal(rename(f->shm, moved), 0);
 	assert_int_equal(symlink("real-shm", f->shm), 0);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 -ELOOP);
 	assert_true(exists_at(moved, "plain", NULL));
 	assert_int_equal(unlink(f->shm), 0);
@@ -710,8 +736,8 @@ static void test_reap_not_owner(void **state)
 	assert_int_equal(mine.uid, NOBODY);
 
 	assert_int_equal(seteuid(NOBODY), 0);
-	r1 = posix_reap(&ctx, &theirs, false, why1, sizeof(why1));
-	r2 = posix_reap(&ctx, &mine, false, why2, sizeof(why2));
+	r1 = posix_reap(REAP_ENV(&ctx), &theirs, false, why1, sizeof(why1));
+	r2 = posix_reap(REAP_ENV(&ctx), &mine, false, why2, sizeof(why2));
 	assert_int_equal(seteuid(0), 0);
 
 	assert_int_equal(r1, REAP_SKIP);
@@ -902,19 +928,20 @@ static void test_mqueue_live(void **state)
 	assert_int_equal(fstat(q, &st), 0);
 
 	ctx_init(&ctx, "", KMASK(KIND_MQUEUE));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	/* Without a detached mount (fsmount) and with /dev/mqueue not
 	 * mounted, the scan needs a private mount the kernel may refuse:
 	 * EINVAL where / is not a mount point, as in a plain chroot. */
-	if (ctx.nwarnings && !mounted &&
+	if (ctx.diag.nwarnings && !mounted &&
 	    (err = private_mqueue_refused(&step))) {
 		ctx_fini(&ctx);
 		skip_because("no mqueue mount possible here: %s: %s", step,
 			     strerror(err));
 	}
-	if (ctx.nwarnings)
-		fail_msg("warning: %s", ctx.warnings[0]);
-	assert_true(ctx.complete);
+	if (ctx.diag.nwarnings)
+		fail_msg("warning: %s", ctx.diag.warnings[0]);
+	assert_true(diag_complete(&ctx.diag));
 	/* the child's private mount did not leak into our namespace */
 	assert_int_equal(mqueue_mounts(), had_mounts);
 	po = find_obj(&ctx, KIND_MQUEUE, name + 1);
@@ -939,15 +966,17 @@ static void test_mqueue_live(void **state)
 	}
 
 	/* a registered notification is a holder: not removed */
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "notification"));
 	mq_notify_release(child, release);
 
-	assert_int_equal(posix_reap(&ctx, &o, true, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, true, why, sizeof(why)),
 			 REAP_DONE);
 	o.ino++;
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_non_null(strstr(why, "inode changed"));
 	o.ino--;
@@ -957,12 +986,14 @@ static void test_mqueue_live(void **state)
 		assert_true(q2 != (mqd_t)-1);
 		mq_close(q2);
 	}
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_DONE);
 	errno = 0;
 	assert_true(mq_open(name, O_RDONLY | O_CLOEXEC) == (mqd_t)-1);
 	assert_int_equal(errno, ENOENT);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 -ENOENT);
 	mq_close(q);
 	mq_unlink(name);
@@ -993,12 +1024,13 @@ static void test_mqueue_not_root_warns(void **state)
 	}
 	ctx_init(&ctx, "", KMASK(KIND_MQUEUE));
 	assert_int_equal(seteuid(NOBODY), 0);
-	r = posix_collect(&ctx);
+	r = posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag);
 	assert_int_equal(seteuid(0), 0);
 	assert_int_equal(r, 0);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_string_equal(ctx.warnings[0],
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_string_equal(ctx.diag.warnings[0],
 			    "POSIX message queues not listed: /dev/mqueue is "
 			    "not mounted and reading them needs root");
 	ctx_fini(&ctx);
@@ -1036,15 +1068,17 @@ static void test_mqueue_mounted_and_mountpoint(void **state)
 	assert_true(q != (mqd_t)-1);
 	assert_int_equal(fstat(q, &st), 0);
 	ctx_init(&ctx, f->root, KMASK(KIND_MQUEUE));
-	assert_int_equal(posix_collect(&ctx), 0);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	po = find_obj(&ctx, KIND_MQUEUE, name + 1);
 	assert_non_null(po);
 	o = *po;
 	assert_true(o.dev == st.st_dev && o.ino == st.st_ino);
 	assert_int_equal(o.u.mq.maxmsg, 2);
 	assert_int_equal(o.u.mq.notify_pid, 0);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_DONE);
 	errno = 0;
 	assert_true(mq_open(name, O_RDONLY | O_CLOEXEC) == (mqd_t)-1);
@@ -1075,7 +1109,7 @@ static void test_mqueue_mounted_and_mountpoint(void **state)
 		o.ino = st.st_ino;
 		o.t_change = st.st_ctime;
 		o.t_modify = st.st_mtime;
-		assert_int_equal(posix_reap(&ctx, &o, false, why,
+		assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
 					    sizeof(why)), REAP_SKIP);
 		assert_non_null(strstr(why, "another file system"));
 		assert_int_equal(umount(target), 0);
@@ -1103,7 +1137,8 @@ static unsigned probes_in(int dfd)
 static const struct obj *collect_mq(struct scan_ctx *ctx, const char *name)
 {
 	ctx_init(ctx, "", KMASK(KIND_MQUEUE));
-	assert_int_equal(posix_collect(ctx), 0);
+	assert_int_equal(posix_collect(&ctx->set, ctx->src,
+				      &ctx->objs, &ctx->diag), 0);
 	return find_obj(ctx, KIND_MQUEUE, name);
 }
 
@@ -1154,14 +1189,14 @@ static void test_mqueue_foreign_mount(void **state)
 	po = collect_mq(&ctx, name + 1);
 	assert_non_null(po);
 	assert_true(po->dev == st.st_dev && po->ino == st.st_ino);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	ctx_fini(&ctx);
 #ifdef IPCSCAN_TEST_HOOKS
 	setenv("IPCSCAN_TEST_NO_FSMOUNT", "1", 1);
 	po = collect_mq(&ctx, name + 1);
 	assert_non_null(po);
 	assert_true(po->dev == st.st_dev && po->ino == st.st_ino);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	ctx_fini(&ctx);
 	unsetenv("IPCSCAN_TEST_NO_FSMOUNT");
 #endif
@@ -1169,12 +1204,13 @@ static void test_mqueue_foreign_mount(void **state)
 	/* nobody: not listed, said so, and not removed either */
 	assert_int_equal(seteuid(NOBODY), 0);
 	ctx_init(&ctx, "", KMASK(KIND_MQUEUE));
-	assert_int_equal(posix_collect(&ctx), 0);
+	assert_int_equal(posix_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(seteuid(0), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_string_equal(ctx.warnings[0],
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_string_equal(ctx.diag.warnings[0],
 			    "POSIX message queues not listed: /dev/mqueue is "
 			    "the mqueue of another IPC namespace and reading "
 			    "them needs root");
@@ -1185,7 +1221,8 @@ static void test_mqueue_foreign_mount(void **state)
 	assert_non_null(po);
 	o = *po;
 	assert_int_equal(seteuid(NOBODY), 0);
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_SKIP);
 	assert_int_equal(seteuid(0), 0);
 	assert_non_null(strstr(why, "another IPC namespace"));
@@ -1200,11 +1237,12 @@ static void test_mqueue_foreign_mount(void **state)
 
 		assert_non_null(p2);
 		assert_true(p2->dev == st.st_dev && p2->ino == st.st_ino);
-		assert_int_equal(c2.nwarnings, 0);
-		assert_true(c2.complete);
+		assert_int_equal(c2.diag.nwarnings, 0);
+		assert_true(diag_complete(&c2.diag));
 		ctx_fini(&c2);
 	}
-	assert_int_equal(posix_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(posix_reap(REAP_ENV(&ctx), &o, false, why,
+				    sizeof(why)),
 			 REAP_DONE);
 	assert_int_equal(seteuid(0), 0);
 	errno = 0;

@@ -115,7 +115,7 @@ static void test_json_object(void **state)
 	struct proc pv[] = {
 		{ .pid = 42, .euid = 7, .start = 998000, .comm = "pg\"w\\x" },
 	};
-	struct scan_ctx ctx = { .now = 1000000 };
+	struct scan_ctx ctx = { .set.now = 1000000 };
 	struct obj shm = { .kind = KIND_SHM, .state = STATE_INUSE, .id = 7,
 			   .key = 0x1234, .mode = 0600, .size = 4096,
 			   .t_change = 999000, .cpid = 42 };
@@ -260,7 +260,7 @@ static void test_columns_parse(void **state)
 
 static void test_sort(void **state)
 {
-	struct scan_ctx ctx = { .now = 1000 };
+	struct scan_ctx ctx = { .set.now = 1000 };
 	struct render_env env = { .ctx = &ctx };
 	char a[] = "/run/a.sock", b[] = "@b";
 	struct obj o[] = {

@@ -31,6 +31,10 @@
 #include "sockfiles.h"
 #include "unix_live.h"
 
+/* What gc gives a remover, for a scan context of a test (no cache). */
+#define REAP_ENV(c) (&(const struct reap_env){ .set = &(c)->set, \
+	.src = scan_own(c), .procs = &(c)->procs })
+
 #define FIXTURE_ROOT "tests/fixtures/sockets"
 
 /* --- helpers ------------------------------------------------------------ */
@@ -275,7 +279,9 @@ static void test_proc_fixture_root(void **state)
 	(void)state;
 	/* no socket dir at all: /proc/net/unix alone */
 	ctx_init(&ctx, FIXTURE_ROOT, dirs, 0, KMASK(KIND_UNIX));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(count_kind(&ctx, KIND_UNIX), 7);
 	assert_int_equal(ctx.objs.n, 7);
 
@@ -305,8 +311,11 @@ static void test_proc_fixture_root(void **state)
 	assert_null(o->u.ux.addr);
 
 	/* the garbage line and the truncated last line are reported */
-	assert_int_equal(ctx.nwarnings, 1);
-	assert_non_null(strstr(ctx.warnings[0], "2 malformed"));
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	assert_non_null(strstr(ctx.diag.warnings[0], "2 malformed"));
+	/* and the sockets they describe are missing from the view, as the
+	 * objects of malformed /proc/sysvipc lines are: not complete */
+	assert_false(diag_complete(&ctx.diag));
 	ctx_fini(&ctx);
 }
 
@@ -617,7 +626,9 @@ static void test_walk_tree(void **state)
 	/* a FIFO nobody has open would block a reader: alarm() in main
 	 * turns a hang into a failure */
 	ctx_init(&ctx, "", dirs, 1, KMASK(KIND_FIFO));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 3);
 	assert_int_equal(count_kind(&ctx, KIND_FIFO), 3);
 
@@ -646,7 +657,9 @@ static void test_walk_tree(void **state)
 	p = join(t, "a/b");
 	dirs[1] = p;
 	ctx_init(&ctx, "", dirs, 2, KMASK(KIND_FIFO));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 3);
 	ctx_fini(&ctx);
 	/* the other order: depth counts from the nested dir, so f5 is now
@@ -654,7 +667,9 @@ static void test_walk_tree(void **state)
 	dirs[0] = p;
 	dirs[1] = t;
 	ctx_init(&ctx, "", dirs, 2, KMASK(KIND_FIFO));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 4);
 	free(p);
 	p = join(t, "a/b/c/d/f5");
@@ -666,9 +681,11 @@ static void test_walk_tree(void **state)
 	p = join(t, "link");
 	dirs[0] = p;
 	ctx_init(&ctx, "", dirs, 1, KMASK(KIND_FIFO));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	ctx_fini(&ctx);
 	free(p);
 
@@ -710,7 +727,9 @@ static void test_walk_mounts(void **state)
 	free(p);
 
 	ctx_init(&ctx, "", dirs, 1, KMASK(KIND_FIFO));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	p = join(t, "tmpfs/in-tmpfs");
 	assert_non_null(find_path(&ctx, KIND_FIFO, p));
 	free(p);
@@ -770,8 +789,10 @@ static void test_fixture_root_sockfiles(void **state)
 	free(p);
 
 	ctx_init(&ctx, t, dirs, 1, KALL);
-	ctx.live = false;
-	assert_int_equal(sockets_collect(&ctx), 0);
+	ctx.src->syscalls = false;
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	o = find_inode(&ctx, 20001);
 	assert_non_null(o);
 	assert_non_null(o->path);
@@ -794,8 +815,8 @@ static size_t warned(const struct scan_ctx *ctx, const char *s)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		n += strstr(ctx->warnings[i], s) != NULL;
+	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
+		n += strstr(ctx->diag.warnings[i], s) != NULL;
 	return n;
 }
 
@@ -836,10 +857,12 @@ static void test_walk_unwalkable(void **state)
 
 	/* every one readable but /tmp, /var/tmp and /missing */
 	ctx_init(&ctx, t, dirs, 4, KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO));
-	ctx.live = false;
-	assert_int_equal(sockets_collect(&ctx), 0);
-	assert_false(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 3);
+	ctx.src->syscalls = false;
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
+	assert_false(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 3);
 	assert_int_equal(warned(&ctx, "socket dir /tmp is a symlink or not a "
 				"directory"), 1);
 	assert_int_equal(warned(&ctx, "socket dir /var/tmp is a symlink or "
@@ -851,16 +874,18 @@ static void test_walk_unwalkable(void **state)
 
 	/* the defaults: missing ones are nothing to report */
 	ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
-	ctx.live = false;
+	ctx.src->syscalls = false;
 	p = join(t, "tmp");
 	assert_int_equal(unlink(p), 0);
 	free(p);
 	p = join(t, "var/tmp");
 	assert_int_equal(unlink(p), 0);
 	free(p);
-	assert_int_equal(sockets_collect(&ctx), 0);
-	assert_true(ctx.complete);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
+	assert_true(diag_complete(&ctx.diag));
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	assert_int_equal(count_kind(&ctx, KIND_SOCKFILE), 2);
 	ctx_fini(&ctx);
 
@@ -871,12 +896,14 @@ static void test_walk_unwalkable(void **state)
 		assert_int_equal(chmod(p, 0700), 0);
 		free(p);
 		ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
-		ctx.live = false;
+		ctx.src->syscalls = false;
 		assert_int_equal(seteuid(65534), 0);
-		assert_int_equal(sockets_collect(&ctx), 0);
+		assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 		assert_int_equal(seteuid(0), 0);
-		assert_false(ctx.complete);
-		assert_int_equal(ctx.nwarnings, 1);
+		assert_false(diag_complete(&ctx.diag));
+		assert_int_equal(ctx.diag.nwarnings, 1);
 		assert_int_equal(warned(&ctx, "socket dirs: 1 directory or "
 					"entry could not be read (/run/app: "
 					"Permission denied)"), 1);
@@ -890,11 +917,13 @@ static void test_walk_unwalkable(void **state)
 		assert_int_equal(chmod(p, 0744), 0);
 		free(p);
 		ctx_init(&ctx, t, NULL, 0, KMASK(KIND_SOCKFILE));
-		ctx.live = false;
+		ctx.src->syscalls = false;
 		assert_int_equal(seteuid(65534), 0);
-		assert_int_equal(sockets_collect(&ctx), 0);
+		assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 		assert_int_equal(seteuid(0), 0);
-		assert_false(ctx.complete);
+		assert_false(diag_complete(&ctx.diag));
 		assert_int_equal(warned(&ctx, "socket dirs: 1 directory or "
 					"entry could not be read "
 					"(/run/app/stale.sock: Permission "
@@ -939,8 +968,10 @@ static void test_proc_nul_bytes(void **state)
 	free(p);
 
 	ctx_init(&ctx, t, dirs, 0, KMASK(KIND_UNIX));
-	ctx.live = false;
-	assert_int_equal(sockets_collect(&ctx), 0);
+	ctx.src->syscalls = false;
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	rm_tree(t);
 	free(t);
 
@@ -954,9 +985,10 @@ static void test_proc_nul_bytes(void **state)
 	/* not listed under a name cut at the NUL */
 	assert_null(find_inode(&ctx, 30002));
 	assert_null(find_inode(&ctx, 30006));
-	assert_int_equal(ctx.nwarnings, 1);
-	if (!strstr(ctx.warnings[0], "proc/net/unix: 3 malformed"))
-		fail_msg("warning: \"%s\"", ctx.warnings[0]);
+	assert_int_equal(ctx.diag.nwarnings, 1);
+	if (!strstr(ctx.diag.warnings[0], "proc/net/unix: 3 malformed"))
+		fail_msg("warning: \"%s\"", ctx.diag.warnings[0]);
+	assert_false(diag_complete(&ctx.diag));
 	ctx_fini(&ctx);
 }
 
@@ -974,7 +1006,9 @@ static void test_live_bound_not_sockfile(void **state)
 
 	(void)state;
 	ctx_init(&ctx, "", dirs, 1, KALL);
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(count_kind(&ctx, KIND_SOCKFILE), 0);
 
 	assert_int_equal(fstat(s, &sst), 0);
@@ -1007,7 +1041,9 @@ static void test_live_bound_not_sockfile(void **state)
 
 	/* unix not asked for: the socket file is still known as live */
 	ctx_init(&ctx, "", dirs, 1, KMASK(KIND_SOCKFILE));
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
 	ctx_fini(&ctx);
 
@@ -1026,7 +1062,9 @@ static struct obj *scan_one_sockfile(struct scan_ctx *ctx, const char *t,
 
 	(void)t;
 	ctx_init(ctx, "", dirs, 1, KALL);
-	assert_int_equal(sockets_collect(ctx), 0);
+	assert_int_equal(sockets_collect(&ctx->set, ctx->src,
+					 &ctx->procs, &ctx->objs,
+					 &ctx->diag), 0);
 	o = find_path(ctx, KIND_SOCKFILE, path);
 	assert_non_null(o);
 	return o;
@@ -1053,13 +1091,16 @@ static void test_live_stale_and_reap(void **state)
 	if (o->binding_unknown)
 		skip();		/* not root: cannot prove it stale */
 
-	assert_int_equal(sockfiles_reap(&ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, true, why,
+					sizeof(why)),
 			 REAP_DONE);
 	assert_true(exists(p));
-	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, false, why,
+					sizeof(why)),
 			 REAP_DONE);
 	assert_false(exists(p));
-	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, false, why,
+					sizeof(why)),
 			 -ENOENT);
 	ctx_fini(&ctx);
 	rm_tree(t);
@@ -1083,7 +1124,8 @@ static void test_reap_replaced(void **state)
 	assert_int_equal(link(p, keep), 0);
 	assert_int_equal(unlink(p), 0);
 	make_stale(p);
-	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
 	assert_non_null(strstr(why, "replaced"));
@@ -1093,9 +1135,11 @@ static void test_reap_replaced(void **state)
 	fd = open(p, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(sockfiles_reap(&ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, true, why,
+					sizeof(why)),
 			 REAP_SKIP);
-	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
 	ctx_fini(&ctx);
@@ -1121,7 +1165,8 @@ static void test_reap_symlinked_parent(void **state)
 	/* the directory is swapped for a symlink to where it went */
 	assert_int_equal(rename(real, moved), 0);
 	assert_int_equal(symlink("moved", real), 0);
-	assert_int_equal(sockfiles_reap(&ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), o, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 
@@ -1129,18 +1174,21 @@ static void test_reap_symlinked_parent(void **state)
 	assert_int_equal(symlink(moved, ln), 0);
 	fake = *o;
 	fake.path = join(t, "ln/s.sock");
-	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &fake, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 	free(fake.path);
 
 	/* a path outside every socket dir */
 	fake.path = mp + strlen(t);
-	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &fake, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	/* and a ".." escape */
 	fake.path = join(t, "moved/../moved/s.sock");
-	assert_int_equal(sockfiles_reap(&ctx, &fake, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &fake, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(mp));
 	free(fake.path);
@@ -1173,10 +1221,12 @@ static void test_reap_bound_again(void **state)
 	o.ino = st.st_ino;
 	o.uid = st.st_uid;
 	ctx_init(&ctx, "", dirs, 1, KALL);
-	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	assert_true(exists(p));
-	assert_int_equal(sockfiles_reap(&ctx, &o, true, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, true, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	close(s);
 	ctx_fini(&ctx);
@@ -1206,7 +1256,7 @@ static void test_reap_not_owner(void **state)
 	o.uid = st.st_uid;
 	ctx_init(&ctx, "", dirs, 1, KALL);
 	assert_int_equal(seteuid(65534), 0);
-	r = sockfiles_reap(&ctx, &o, false, why, sizeof(why));
+	r = sockfiles_reap(REAP_ENV(&ctx), &o, false, why, sizeof(why));
 	assert_int_equal(seteuid(0), 0);
 	assert_int_equal(r, REAP_SKIP);
 	assert_string_equal(why, "not owner");
@@ -1225,16 +1275,19 @@ static void test_reap_wrong_kind(void **state)
 
 	(void)state;
 	ctx_init(&ctx, "", NULL, 0, KALL);
-	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, false, why,
+					sizeof(why)),
 			 -EINVAL);
 	o.kind = KIND_FIFO;
-	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, false, why,
+					sizeof(why)),
 			 -EINVAL);
 	ctx_fini(&ctx);
 	/* a fixture root cannot prove anything stale */
 	ctx_init(&ctx, FIXTURE_ROOT, NULL, 0, KALL);
 	o.kind = KIND_SOCKFILE;
-	assert_int_equal(sockfiles_reap(&ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, false, why,
+					sizeof(why)),
 			 REAP_SKIP);
 	ctx_fini(&ctx);
 }
@@ -1322,7 +1375,9 @@ static void test_live_other_netns(void **state)
 	}
 	make_stale(stale);
 	ctx_init(&ctx, "", dirs, 1, KALL);
-	assert_int_equal(sockets_collect(&ctx), 0);
+	assert_int_equal(sockets_collect(&ctx.set, ctx.src,
+					 &ctx.procs, &ctx.objs,
+					 &ctx.diag), 0);
 	for (size_t i = 0; i < N; i++) {
 		struct stat st;
 		char why[WHY_LEN];
@@ -1335,7 +1390,7 @@ static void test_live_other_netns(void **state)
 		o.dev = st.st_dev;
 		o.ino = st.st_ino;
 		o.uid = st.st_uid;
-		assert_int_equal(sockfiles_reap(&ctx, &o, false, why,
+		assert_int_equal(sockfiles_reap(REAP_ENV(&ctx), &o, false, why,
 					      sizeof(why)), REAP_SKIP);
 		assert_true(exists(paths[i]));
 	}
@@ -1357,8 +1412,9 @@ static void test_live_other_netns(void **state)
 		ctx_init(&ctx, "", dirs, 1, KALL);
 		ctx.procs.v = procs;
 		ctx.procs.n = N;
-		assert_int_equal(sockets_bound_set(&ctx, &bound, &incomplete),
-				 0);
+		assert_int_equal(sockets_bound_set(&ctx.set, ctx.src,
+						   &ctx.procs, &bound,
+						   &incomplete), 0);
 		assert_false(incomplete);
 		for (size_t i = 0; i < N; i++) {
 			struct stat st;

@@ -323,8 +323,8 @@ static size_t count_kind(struct scan_ctx *ctx, enum kind k)
 
 static bool has_warning(struct scan_ctx *ctx, const char *needle)
 {
-	for (size_t i = 0; i < ctx->nwarnings; i++)
-		if (strstr(ctx->warnings[i], needle))
+	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
+		if (strstr(ctx->diag.warnings[i], needle))
 			return true;
 	return false;
 }
@@ -336,9 +336,10 @@ static void test_collect_good(void **state)
 
 	(void)state;
 	ctx_init(&ctx, FIX "/good", KMASK_SYSV);
-	assert_int_equal(sysv_collect(&ctx), 0);
-	assert_int_equal(ctx.nwarnings, 0);
-	assert_true(ctx.complete);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
+	assert_true(diag_complete(&ctx.diag));
 	assert_int_equal(ctx.objs.n, 8);
 	assert_int_equal(count_kind(&ctx, KIND_SHM), 4);
 	assert_int_equal(count_kind(&ctx, KIND_SEM), 2);
@@ -386,7 +387,8 @@ static void test_collect_kinds_filter(void **state)
 
 	(void)state;
 	ctx_init(&ctx, FIX "/good", KMASK(KIND_MSG));
-	assert_int_equal(sysv_collect(&ctx), 0);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 2);
 	assert_int_equal(count_kind(&ctx, KIND_MSG), 2);
 	scan_free(&ctx);
@@ -417,12 +419,13 @@ static void test_collect_malformed(void **state)
 
 	(void)state;
 	ctx_init(&ctx, FIX "/malformed", KMASK_SYSV);
-	assert_int_equal(sysv_collect(&ctx), 0);
-	assert_false(ctx.complete);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_false(diag_complete(&ctx.diag));
 	for (size_t i = 0; i < sizeof(dropped) / sizeof(dropped[0]); i++)
 		if (!has_warning(&ctx, dropped[i]))
 			fail_msg("no warning for %s", dropped[i]);
-	assert_int_equal(ctx.nwarnings, 16);
+	assert_int_equal(ctx.diag.nwarnings, 16);
 	assert_false(has_warning(&ctx, "shm:2:"));
 	assert_false(has_warning(&ctx, "shm:9:"));
 
@@ -453,8 +456,9 @@ static void test_collect_no_header(void **state)
 
 	(void)state;
 	ctx_init(&ctx, FIX "/noheader", KMASK_SYSV);
-	assert_int_equal(sysv_collect(&ctx), 0);
-	assert_int_equal(ctx.nwarnings, 3);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_int_equal(ctx.diag.nwarnings, 3);
 	assert_true(has_warning(&ctx, FIX "/noheader/proc/sysvipc/shm: "
 				"unexpected header"));
 	assert_true(has_warning(&ctx, "sysvipc/sem: unexpected header"));
@@ -476,8 +480,9 @@ static void test_collect_old_kernel(void **state)
 	(void)state;
 	/* only shm: the missing sem/msg files must not even be looked at */
 	ctx_init(&ctx, FIX "/oldkernel", KMASK(KIND_SHM));
-	assert_int_equal(sysv_collect(&ctx), 0);
-	assert_int_equal(ctx.nwarnings, 0);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
+	assert_int_equal(ctx.diag.nwarnings, 0);
 	assert_int_equal(ctx.objs.n, 1);
 	o = find_obj(&ctx, KIND_SHM, 32769);
 	assert_non_null(o);
@@ -492,9 +497,10 @@ static void test_collect_missing_files(void **state)
 
 	(void)state;
 	ctx_init(&ctx, FIX "/does-not-exist", KMASK_SYSV);
-	assert_int_equal(sysv_collect(&ctx), 0);
+	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
+				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 3);
+	assert_int_equal(ctx.diag.nwarnings, 3);
 	assert_true(has_warning(&ctx, "does-not-exist/proc/sysvipc/shm"));
 	assert_true(has_warning(&ctx, "does-not-exist/proc/sysvipc/sem"));
 	assert_true(has_warning(&ctx, "does-not-exist/proc/sysvipc/msg"));
@@ -531,7 +537,8 @@ static void collect_data(struct scan_ctx *ctx, enum kind kind,
 	write_file(path, data, len);
 
 	ctx_init(ctx, dir, KMASK(kind));
-	assert_int_equal(sysv_collect(ctx), 0);
+	assert_int_equal(sysv_collect(&ctx->set, ctx->src,
+				      &ctx->objs, &ctx->diag), 0);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/proc/sysvipc", dir);
 	rmdir(path);
@@ -558,9 +565,9 @@ static void test_collect_nul_byte(void **state)
 	collect_data(&ctx, KIND_SHM, data, sizeof(data) - 1);
 	assert_int_equal(ctx.objs.n, 1);
 	assert_int_equal(ctx.objs.v[0].id, 10);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "shm:2:"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 }
 
@@ -589,17 +596,17 @@ static void test_collect_header_decides_columns(void **state)
 	assert_non_null(find_obj(&ctx, KIND_SHM, 9));
 	assert_null(find_obj(&ctx, KIND_SHM, 10));
 	assert_int_equal(find_obj(&ctx, KIND_SHM, 11)->u.shm.rss, 4096);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "shm:3: malformed line"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 
 	collect_data(&ctx, KIND_SHM, without_rss, sizeof(without_rss) - 1);
 	assert_int_equal(ctx.objs.n, 1);
 	assert_int_equal(find_obj(&ctx, KIND_SHM, 9)->t_change, 1700005000);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "shm:3: malformed line"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 }
 
@@ -628,11 +635,12 @@ static void test_collect_unknown_header(void **state)
 				   lines);
 
 		collect_data(&ctx, KIND_SHM, data, (size_t)len);
-		if (ctx.nwarnings != 1 ||
+		if (ctx.diag.nwarnings != 1 ||
 		    !has_warning(&ctx, "shm: unrecognised header"))
 			fail_msg("header %zu: %zu warnings, first \"%s\"", i,
-				 ctx.nwarnings,
-				 ctx.nwarnings ? ctx.warnings[0] : "");
+				 ctx.diag.nwarnings,
+				 ctx.diag.nwarnings ?
+				 ctx.diag.warnings[0] : "");
 		/* the header line is no object, both data lines are */
 		assert_int_equal(ctx.objs.n, 2);
 		assert_non_null(find_obj(&ctx, KIND_SHM, 9));
@@ -665,25 +673,25 @@ static void test_collect_truncated_last_line(void **state)
 	collect_data(&ctx, KIND_SHM, shm, sizeof(shm) - 1);
 	assert_int_equal(ctx.objs.n, 1);
 	assert_non_null(find_obj(&ctx, KIND_SHM, 9));
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "shm:3: malformed line"));
 	assert_true(has_warning(&ctx, "no newline"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 
 	/* even a line that would parse whole is not trusted */
 	collect_data(&ctx, KIND_SEM, sem, sizeof(sem) - 1);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "sem:2: malformed line"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 
 	collect_data(&ctx, KIND_MSG, header_only, sizeof(header_only) - 1);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 1);
+	assert_int_equal(ctx.diag.nwarnings, 1);
 	assert_true(has_warning(&ctx, "msg:1: malformed line"));
-	assert_false(ctx.complete);
+	assert_false(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 }
 
@@ -702,18 +710,18 @@ static void test_collect_empty_file(void **state)
 	for (size_t i = 0; i < 3; i++) {
 		collect_data(&ctx, kinds[i], "", 0);
 		assert_int_equal(ctx.objs.n, 0);
-		assert_int_equal(ctx.nwarnings, 1);
+		assert_int_equal(ctx.diag.nwarnings, 1);
 		if (!has_warning(&ctx, names[i]))
 			fail_msg("no \"%s\" warning", names[i]);
-		assert_false(ctx.complete);
+		assert_false(diag_complete(&ctx.diag));
 		scan_free(&ctx);
 	}
 
 	/* a header and nothing else is a host without objects */
 	collect_data(&ctx, KIND_SHM, SHM_HEADER, sizeof(SHM_HEADER) - 1);
 	assert_int_equal(ctx.objs.n, 0);
-	assert_int_equal(ctx.nwarnings, 0);
-	assert_true(ctx.complete);
+	assert_int_equal(ctx.diag.nwarnings, 0);
+	assert_true(diag_complete(&ctx.diag));
 	scan_free(&ctx);
 }
 
@@ -802,7 +810,11 @@ static void live_parse(enum kind k, int id, struct obj *o)
 	assert_int_equal(o->id, id);
 }
 
-static struct scan_ctx live_ctx = { .root = "", .live = true };
+static const struct source live_src = {
+	.root = "", .syscalls = true, .own = true,
+	.ipc = { -1, 0 }, .mnt = { -1, 0 }, .net = { -1, 0 },
+};
+static const struct reap_env live_env = { .src = &live_src };
 
 static void assert_gone_now(struct obj *o)
 {
@@ -810,7 +822,7 @@ static void assert_gone_now(struct obj *o)
 	int r;
 
 	assert_false(exists(o->kind, o->id));
-	r = sysv_reap(&live_ctx, o, false, why, sizeof(why));
+	r = sysv_reap(&live_env, o, false, why, sizeof(why));
 	if (r != -EINVAL && r != -EIDRM)
 		fail_msg("second reap of %d returned %d", o->id, r);
 }
@@ -819,7 +831,7 @@ static void assert_skip(struct obj *o, const char *reason)
 {
 	char why[WHY_LEN] = "";
 
-	assert_int_equal(sysv_reap(&live_ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, o, false, why, sizeof(why)),
 			 REAP_SKIP);
 	if (!strstr(why, reason))
 		fail_msg("why \"%s\" lacks \"%s\"", why, reason);
@@ -829,11 +841,15 @@ static void assert_skip(struct obj *o, const char *reason)
 /* Checks every kind shares: identity, ownership, fixture scans. */
 static void check_common(struct obj *o)
 {
-	struct scan_ctx fixture = { .root = FIX "/good", .live = false };
+	const struct source fixture_src = {
+		.root = FIX "/good",
+		.ipc = { -1, 0 }, .mnt = { -1, 0 }, .net = { -1, 0 },
+	};
+	const struct reap_env fixture = { .src = &fixture_src };
 	struct obj copy;
 	char why[WHY_LEN] = "";
 
-	assert_int_equal(sysv_reap(&live_ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, o, true, why, sizeof(why)),
 			 REAP_DONE);
 	assert_true(exists(o->kind, o->id));
 
@@ -857,13 +873,13 @@ static void check_common(struct obj *o)
 		/* Somebody else's object: refused before any syscall. */
 		assert_int_equal(seteuid(65534), 0);
 		why[0] = '\0';
-		assert_int_equal(sysv_reap(&live_ctx, o, false, why,
+		assert_int_equal(sysv_reap(&live_env, o, false, why,
 					   sizeof(why)), REAP_SKIP);
 		assert_string_equal(why, "not owner");
 		/* Claiming to own it does not help: IPC_STAT says no. */
 		copy = *o;
 		copy.uid = 65534;
-		assert_int_equal(sysv_reap(&live_ctx, &copy, false, why,
+		assert_int_equal(sysv_reap(&live_env, &copy, false, why,
 					   sizeof(why)), -EACCES);
 		assert_int_equal(seteuid(0), 0);
 		assert_true(exists(o->kind, o->id));
@@ -907,7 +923,7 @@ static void test_reap_shm(void **state)
 	copy.u.shm.lpid = 0;
 	assert_skip(&copy, "last attach/detach pid 0");
 
-	assert_int_equal(sysv_reap(&live_ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, &o, false, why, sizeof(why)),
 			 REAP_DONE);
 	assert_gone_now(&o);
 }
@@ -955,7 +971,7 @@ static void test_reap_msg(void **state)
 	copy.u.msg.lrpid = 0;
 	assert_skip(&copy, "message received since scan");
 
-	assert_int_equal(sysv_reap(&live_ctx, &o, false, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, &o, false, why, sizeof(why)),
 			 REAP_DONE);
 	assert_gone_now(&o);
 }
@@ -967,7 +983,8 @@ static struct obj *sem_collect(struct scan_ctx *ctx, int id)
 
 	scan_free(ctx);
 	ctx_init(ctx, "", KMASK(KIND_SEM));
-	assert_int_equal(sysv_collect(ctx), 0);
+	assert_int_equal(sysv_collect(&ctx->set, ctx->src,
+				      &ctx->objs, &ctx->diag), 0);
 	o = find_obj(ctx, KIND_SEM, id);
 	assert_non_null(o);
 	assert_true(o->u.sem.pids_read);
@@ -1017,7 +1034,7 @@ static void test_reap_sem(void **state)
 	assert_int_equal(waitpid(child, NULL, 0), child);
 	for (int i = 0; i < 500 && semctl(id, 0, GETNCNT) > 0; i++)
 		usleep(10000);
-	assert_int_equal(sysv_reap(&live_ctx, o, true, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, o, true, why, sizeof(why)),
 			 REAP_DONE);
 
 	assert_int_equal(semop(id, &up, 1), 0);
@@ -1030,7 +1047,7 @@ static void test_reap_sem(void **state)
 	assert_skip(o, "semaphore 1 last operated by pid");
 	o->u.sem.pids[1] = was;
 
-	assert_int_equal(sysv_reap(&live_ctx, o, false, why, sizeof(why)),
+	assert_int_equal(sysv_reap(&live_env, o, false, why, sizeof(why)),
 			 REAP_DONE);
 	assert_gone_now(o);
 	scan_free(&ctx);
