@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* columns.h - the one column table: header, help, type, getters. */
+/* columns.h - the one column table: header, help, JSON key and type, table
+ * flags, getters. */
 #ifndef IPCSCAN_COLUMNS_H
 #define IPCSCAN_COLUMNS_H
 
@@ -15,13 +16,30 @@ struct render_env {
 	bool bytes;		/* -b: sizes in bytes */
 };
 
-enum col_type { COL_STRING, COL_NUMBER, COL_SIZE, COL_TIME };
+/* A column's value as list --json types it (--list-columns -J says it):
+ * the table may spell it otherwise (SIZE 1.0M, AGE 3h, PERMS rw-------). */
+enum col_type { COL_STRING, COL_NUMBER, COL_ARRAY };
+
+/* How the table treats a column (bits of struct column's flags). */
+enum col_flag {
+	COLF_RIGHT = 1 << 0,	/* right-aligned */
+	/* Free text: word-wrapped to the width the others leave it on a
+	 * narrow terminal, rather than truncated (see render_table.c). */
+	COLF_WRAP = 1 << 1,
+	/* Sorted by the SysV id as a number where both objects have one
+	 * (9 before 10), else by its text. */
+	COLF_SORT_ID = 1 << 2,
+};
 
 struct column {
 	const char *name;
 	const char *help;
 	enum col_type type;
-	bool right;		/* right-aligned in the table */
+	/* Where each object of list --json has the value: a member, or a
+	 * dotted path ("owner.uid", "shm.nattch"); NULL when no one member
+	 * holds it (ID/NAME, NHOLDERS, ...). */
+	const char *key;
+	unsigned flags;		/* enum col_flag */
 	/* Append the cell text (unescaped; renderers escape). Nothing for
 	 * an absent value. */
 	void (*get)(struct strbuf *sb, const struct obj *o,
@@ -37,6 +55,8 @@ extern const char *const default_columns;	/* comma list */
  * REASON takes their place. */
 extern const char *const orphan_columns;
 
+/* "string", "number" or "array". */
+const char *col_type_name(enum col_type t);
 /* Look up a column by name (case-insensitive); -1 if unknown. */
 int column_find(const char *name);
 /* "KIND,STATE" -> indexes; on error -EINVAL and *bad names the column

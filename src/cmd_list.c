@@ -11,9 +11,6 @@
 
 static int list_columns(const struct cli *cli)
 {
-	static const char *const tnames[] = { "string", "number", "number",
-					      "string" };
-
 	if (cli->json) {
 		cJSON *arr = cJSON_CreateArray();
 
@@ -22,7 +19,12 @@ static int list_columns(const struct cli *cli)
 
 			cJSON_AddStringToObject(c, "name", columns[i].name);
 			cJSON_AddStringToObject(c, "type",
-						tnames[columns[i].type]);
+						col_type_name(columns[i].type));
+			if (columns[i].key)
+				cJSON_AddStringToObject(c, "key",
+							columns[i].key);
+			else
+				cJSON_AddNullToObject(c, "key");
 			cJSON_AddStringToObject(c, "help", columns[i].help);
 			cJSON_AddItemToArray(arr, c);
 		}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* columns.c - every output column, once: header, help, type, getter. */
+/* columns.c - every output column, once: header, help, JSON key and type,
+ * table flags, getter. */
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -517,33 +518,33 @@ static bool n_peer(const struct obj *o, int64_t *v)
 }
 
 const struct column columns[] = {
-	{ "KIND", "object kind (shm sem msg pshm psem mqueue unix sockfile fifo)", COL_STRING, false, g_kind, n_kind },
-	{ "ID/NAME", "SysV id, POSIX name, file path or socket address", COL_STRING, false, g_idname, NULL },
-	{ "ID", "SysV id", COL_NUMBER, true, g_id, n_id },
-	{ "KEY", "SysV key as 0x%08x", COL_STRING, false, g_key, n_key },
-	{ "NAME", "POSIX name (without the leading slash or sem. prefix)", COL_STRING, false, g_name, NULL },
-	{ "PATH", "absolute path of a file object", COL_STRING, false, g_path, NULL },
-	{ "INODE", "socket inode, or file inode", COL_NUMBER, true, g_inode, n_inode },
-	{ "OWNER", "owner user name", COL_STRING, false, g_owner, n_uid },
-	{ "UID", "owner user id", COL_NUMBER, true, g_uid, n_uid },
-	{ "GROUP", "owner group name", COL_STRING, false, g_group, NULL },
-	{ "PERMS", "permissions, rwx style", COL_STRING, false, g_perms, NULL },
-	{ "MODE", "permissions and special bits, octal", COL_STRING, false, g_mode, NULL },
-	{ "SIZE", "size (bytes with -b)", COL_SIZE, true, g_size, n_size },
-	{ "HOLDERS", "processes that hold it, comm(pid),...+N", COL_STRING, false, g_holders, n_holders },
-	{ "NHOLDERS", "number of holding processes", COL_NUMBER, true, g_nholders, n_holders },
-	{ "STATE", "in-use, orphan or unknown", COL_STRING, false, g_state, n_state },
-	{ "REASON", "why it has that state", COL_STRING, false, g_reason, NULL },
-	{ "AGE", "time since last use (- while in use)", COL_STRING, true, g_age, n_age },
-	{ "USED", "time of last use (UTC)", COL_TIME, false, g_used, n_used },
-	{ "CHANGED", "time of last change (UTC)", COL_TIME, false, g_changed, n_changed },
-	{ "CPID", "shm creator pid", COL_NUMBER, true, g_cpid, n_cpid },
-	{ "LPID", "shm last attach/detach pid; msg last send/receive pids", COL_STRING, true, g_lpid, NULL },
-	{ "NATTCH", "shm attach count", COL_NUMBER, true, g_nattch, n_nattch },
-	{ "NSEMS", "semaphores in a set", COL_NUMBER, true, g_nsems, n_nsems },
-	{ "MSGS", "messages queued (msg; a queue's bytes are its SIZE)", COL_NUMBER, true, g_msgs, n_msgs },
-	{ "TYPE", "unix socket type", COL_STRING, false, g_socktype, NULL },
-	{ "PEER", "unix socket peer inode", COL_NUMBER, true, g_peer, n_peer },
+	{ "KIND", "object kind (shm sem msg pshm psem mqueue unix sockfile fifo)", COL_STRING, "kind", 0, g_kind, n_kind },
+	{ "ID/NAME", "SysV id, POSIX name, file path or socket address", COL_STRING, NULL, COLF_SORT_ID, g_idname, NULL },
+	{ "ID", "SysV id", COL_NUMBER, "id", COLF_RIGHT, g_id, n_id },
+	{ "KEY", "SysV key as 0x%08x", COL_STRING, "key", 0, g_key, n_key },
+	{ "NAME", "POSIX name (without the leading slash or sem. prefix)", COL_STRING, "name", 0, g_name, NULL },
+	{ "PATH", "absolute path of a file object", COL_STRING, "path", 0, g_path, NULL },
+	{ "INODE", "socket inode, or file inode", COL_NUMBER, "inode", COLF_RIGHT, g_inode, n_inode },
+	{ "OWNER", "owner user name", COL_STRING, "owner.user", 0, g_owner, n_uid },
+	{ "UID", "owner user id", COL_NUMBER, "owner.uid", COLF_RIGHT, g_uid, n_uid },
+	{ "GROUP", "owner group name", COL_STRING, "owner.group", 0, g_group, NULL },
+	{ "PERMS", "permissions, rwx style", COL_STRING, "mode", 0, g_perms, NULL },
+	{ "MODE", "permissions and special bits, octal", COL_STRING, "mode", 0, g_mode, NULL },
+	{ "SIZE", "size (bytes with -b)", COL_NUMBER, "size", COLF_RIGHT, g_size, n_size },
+	{ "HOLDERS", "processes that hold it, comm(pid),...+N", COL_ARRAY, "holders", 0, g_holders, n_holders },
+	{ "NHOLDERS", "number of holding processes", COL_NUMBER, NULL, COLF_RIGHT, g_nholders, n_holders },
+	{ "STATE", "in-use, orphan or unknown", COL_STRING, "state", 0, g_state, n_state },
+	{ "REASON", "why it has that state", COL_STRING, "reason", COLF_WRAP, g_reason, NULL },
+	{ "AGE", "time since last use (- while in use)", COL_NUMBER, "age", COLF_RIGHT, g_age, n_age },
+	{ "USED", "time of last use (UTC)", COL_STRING, NULL, 0, g_used, n_used },
+	{ "CHANGED", "time of last change (UTC)", COL_STRING, "times.changed", 0, g_changed, n_changed },
+	{ "CPID", "shm creator pid", COL_NUMBER, "shm.cpid", COLF_RIGHT, g_cpid, n_cpid },
+	{ "LPID", "shm last attach/detach pid; msg last send/receive pids", COL_STRING, NULL, COLF_RIGHT, g_lpid, NULL },
+	{ "NATTCH", "shm attach count", COL_NUMBER, "shm.nattch", COLF_RIGHT, g_nattch, n_nattch },
+	{ "NSEMS", "semaphores in a set", COL_NUMBER, "sem.nsems", COLF_RIGHT, g_nsems, n_nsems },
+	{ "MSGS", "messages queued (msg; a queue's bytes are its SIZE)", COL_NUMBER, "msg.qnum", COLF_RIGHT, g_msgs, n_msgs },
+	{ "TYPE", "unix socket type", COL_STRING, "unix.type", 0, g_socktype, NULL },
+	{ "PEER", "unix socket peer inode", COL_NUMBER, "unix.peer", COLF_RIGHT, g_peer, n_peer },
 };
 
 const size_t ncolumns = sizeof(columns) / sizeof(columns[0]);
@@ -551,6 +552,17 @@ const char *const default_columns =
 	"KIND,ID/NAME,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
 const char *const orphan_columns =
 	"KIND,ID/NAME,OWNER,PERMS,SIZE,AGE,REASON";
+
+const char *col_type_name(enum col_type t)
+{
+	static const char *const names[] = {
+		[COL_STRING] = "string",
+		[COL_NUMBER] = "number",
+		[COL_ARRAY] = "array",
+	};
+
+	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
 
 int column_find(const char *name)
 {
@@ -659,7 +671,7 @@ static int cmp_key(const struct obj *a, const struct obj *b,
 			return ha ? -1 : 1;
 		if (ha)
 			r = va < vb ? -1 : va > vb;
-	} else if (!strcmp(c->name, "ID/NAME") && a->id >= 0 && b->id >= 0) {
+	} else if ((c->flags & COLF_SORT_ID) && a->id >= 0 && b->id >= 0) {
 		r = a->id < b->id ? -1 : a->id > b->id;	/* 9 before 10 */
 	} else {
 		struct strbuf sa = { 0 }, sb = { 0 };

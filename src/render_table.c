@@ -145,7 +145,7 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 	char ***cells = NULL;
 	size_t *widths = NULL, width = 0, used = 0;
 	struct wrap wr = { 0 };
-	int reason = -1, r = 0;
+	int wrapcol = -1, r = 0;	/* the one column that wraps (REASON) */
 	bool term;
 
 	if (!tb)
@@ -156,10 +156,10 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 	widths = xcalloc((size_t)topts->ncols, sizeof(*widths));
 	for (int j = 0; j < topts->ncols; j++) {
 		widths[j] = strlen(columns[topts->cols[j]].name);
-		if (!strcmp(columns[topts->cols[j]].name, "REASON"))
-			reason = j;
+		if (columns[topts->cols[j]].flags & COLF_WRAP)
+			wrapcol = j;
 	}
-	term = reason >= 0 && !topts->raw && isatty(outstream_fileno(out));
+	term = wrapcol >= 0 && !topts->raw && isatty(outstream_fileno(out));
 	for (size_t i = 0; i < n; i++) {
 		cells[i] = xcalloc((size_t)topts->ncols, sizeof(**cells));
 		for (int j = 0; j < topts->ncols; j++) {
@@ -178,9 +178,9 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 	if (term) {
 		width = term_width(out);
 		for (int j = 0; j < topts->ncols; j++)
-			used += j == reason ? 0 : widths[j] + 1;
+			used += j == wrapcol ? 0 : widths[j] + 1;
 		if (width > used && width - used >= WRAP_MIN &&
-		    widths[reason] > width - used)
+		    widths[wrapcol] > width - used)
 			wr.width = width - used;
 	}
 
@@ -192,10 +192,11 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 	for (int j = 0; j < topts->ncols; j++) {
 		const struct column *c = &columns[topts->cols[j]];
 		struct libscols_column *cl;
-		bool wrap = j == reason && wr.width;
+		bool wrap = j == wrapcol && wr.width;
 
 		cl = scols_table_new_column(tb, c->name, 0,
-					    (c->right ? SCOLS_FL_RIGHT : 0) |
+					    (c->flags & COLF_RIGHT ?
+					     SCOLS_FL_RIGHT : 0) |
 					    (wrap ? SCOLS_FL_WRAP : 0));
 		if (!cl || (wrap && scols_column_set_wrapfunc(cl,
 				wrap_chunksize, wrap_nextchunk, &wr))) {

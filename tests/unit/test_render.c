@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 
 #include "columns.h"
@@ -245,6 +246,126 @@ static void test_formats(void **state)
 	sb_free(&sb);
 }
 
+/* Member @path ("owner.uid") of @j; NULL if some part is missing. */
+static const cJSON *at_path(const cJSON *j, const char *path)
+{
+	char buf[64], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *k = strtok_r(buf, ".", &save); k && j;
+	     k = strtok_r(NULL, ".", &save))
+		j = cJSON_GetObjectItemCaseSensitive(j, k);
+	return j;
+}
+
+static bool json_type_is(const cJSON *v, enum col_type t)
+{
+	switch (t) {
+	case COL_STRING:
+		return cJSON_IsString(v);
+	case COL_NUMBER:
+		return cJSON_IsNumber(v);
+	case COL_ARRAY:
+		return cJSON_IsArray(v);
+	}
+	return false;
+}
+
+/*
+ * The column table against the JSON writer: for an object of every kind,
+ * each column's key names a member of its JSON wherever the column shows
+ * something, and a member with a value has the column's type and a cell
+ * in the table. A column or detail member renamed on one side only fails.
+ */
+static void test_columns_json(void **state)
+{
+	struct proc pv[] = { { .pid = 42, .euid = 0, .comm = "app" } };
+	struct scan_ctx ctx = { .set.now = 1000000 };
+	struct render_env env = { .ctx = &ctx, .bytes = true };
+	pid_t pids[] = { 0, 42 };
+	char addr[] = "/run/app.sock";
+	struct obj o[KIND_COUNT];
+	bool *key_seen = calloc(ncolumns, sizeof(*key_seen));
+
+	(void)state;
+	ctx.procs.v = pv;
+	ctx.procs.n = 1;
+	for (int k = 0; k < KIND_COUNT; k++) {
+		o[k] = (struct obj){ .kind = (enum kind)k, .id = -1,
+				     .state = STATE_ORPHAN, .mode = 0600,
+				     .size = 10, .t_change = 999000,
+				     .t_modify = 999000 };
+		snprintf(o[k].reason, sizeof(o[k].reason), "no holder");
+		if (kind_is_sysv((enum kind)k)) {
+			o[k].id = k + 1;
+			o[k].key = 0x1234;
+		}
+		if (kind_is_file((enum kind)k)) {
+			o[k].path = "/dev/shm/x";
+			o[k].name = "x";
+			o[k].dev = makedev(0, 26);
+			o[k].ino = 99;
+		}
+	}
+	o[KIND_SHM].cpid = 42;
+	o[KIND_SHM].u.shm.nattch = 1;
+	o[KIND_SHM].state = STATE_INUSE;
+	obj_add_holder(&o[KIND_SHM], 42, VIA_ATTACH);
+	o[KIND_SEM].u.sem = (struct sem_detail){ .nsems = 2, .pids = pids,
+						 .pids_read = true };
+	o[KIND_MSG].u.msg = (struct msg_detail){ .qnum = 3, .lspid = 42 };
+	o[KIND_MQUEUE].u.mq = (struct mq_detail){ .maxmsg = 10,
+						  .msgsize = 8192 };
+	o[KIND_UNIX].inode = 1234;
+	o[KIND_UNIX].mode_unknown = o[KIND_UNIX].gid_unknown = true;
+	o[KIND_UNIX].t_change = o[KIND_UNIX].t_modify = 0;
+	o[KIND_UNIX].u.ux = (struct unix_detail){ .type = SOCK_STREAM,
+						  .state = UX_LISTEN,
+						  .addr = addr, .peer = 5,
+						  .listening = true };
+
+	for (int k = 0; k < KIND_COUNT; k++) {
+		cJSON *j = write_parse(&o[k], &ctx);
+
+		for (size_t c = 0; c < ncolumns; c++) {
+			const struct column *col = &columns[c];
+			struct strbuf cell = { 0 };
+			const cJSON *v;
+
+			if (!col->key)
+				continue;
+			col->get(&cell, &o[k], &env);
+			v = at_path(j, col->key);
+			key_seen[c] |= v != NULL;
+			if (cell.len && !v)
+				fail_msg("%s: %s shows '%s', JSON has no %s",
+					 kind_table[k].name, col->name,
+					 cell.buf, col->key);
+			if (v && !cJSON_IsNull(v) &&
+			    !(cJSON_IsArray(v) && !cJSON_GetArraySize(v))) {
+				if (!json_type_is(v, col->type))
+					fail_msg("%s: %s is a %s, JSON %s is not",
+						 kind_table[k].name, col->name,
+						 col_type_name(col->type),
+						 col->key);
+				if (!cell.len)
+					fail_msg("%s: JSON %s has a value, %s "
+						 "is blank", kind_table[k].name,
+						 col->key, col->name);
+			}
+			sb_free(&cell);
+		}
+		cJSON_Delete(j);
+	}
+	/* and every key is a member of some kind's JSON */
+	for (size_t c = 0; c < ncolumns; c++)
+		if (columns[c].key && !key_seen[c])
+			fail_msg("%s: no JSON has %s", columns[c].name,
+				 columns[c].key);
+	free(key_seen);
+	free(o[KIND_SHM].holders);
+}
+
 static void test_columns_parse(void **state)
 {
 	int idx[8];
@@ -372,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_prom_escape),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_columns_parse),
+		cmocka_unit_test(test_columns_json),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_kinds_parse),
 		cmocka_unit_test(test_duration),
