@@ -97,6 +97,8 @@ struct sr_mounts;
  * be read. *out is untouched on failure; free with sr_mounts_free.
  */
 int sr_mounts_load(const char *path, struct sr_mounts **out);
+/* The same for the text of such a file (@len bytes, no NUL needed). */
+int sr_mounts_parse(const char *text, size_t len, struct sr_mounts **out);
 void sr_mounts_free(struct sr_mounts *m);
 
 /*

@@ -191,20 +191,15 @@ void sr_mounts_free(struct sr_mounts *m)
 	free(m);
 }
 
-int sr_mounts_load(const char *path, struct sr_mounts **out)
+int sr_mounts_parse(const char *text, size_t len, struct sr_mounts **out)
 {
 	struct sr_mounts *m;
 	char *buf, *line, *next;
-	ssize_t len = read_file(path, &buf);
 	size_t cap = 0;
 
-	if (len < 0)
-		return (int)len;
-	if (memchr(buf, '\0', (size_t)len) || (len && buf[len - 1] != '\n')) {
-		/* a NUL, or a last line without its newline: cut short */
-		free(buf);
-		return -EBADMSG;
-	}
+	if (memchr(text, '\0', len) || (len && text[len - 1] != '\n'))
+		return -EBADMSG;	/* a NUL, or a last line cut short */
+	buf = xstrndup(text, len);
 	m = xcalloc(1, sizeof(*m));
 	for (line = buf; *line; line = next) {
 		struct sr_mnt e = { 0 };
@@ -230,6 +225,19 @@ int sr_mounts_load(const char *path, struct sr_mounts **out)
 	}
 	*out = m;
 	return 0;
+}
+
+int sr_mounts_load(const char *path, struct sr_mounts **out)
+{
+	char *buf;
+	ssize_t len = read_file(path, &buf);
+	int r;
+
+	if (len < 0)
+		return (int)len;
+	r = sr_mounts_parse(buf, (size_t)len, out);
+	free(buf);
+	return r;
 }
 
 static bool is_hex64(const char *s, size_t n)

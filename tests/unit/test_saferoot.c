@@ -134,6 +134,24 @@ static void test_mounts_bad(void **state)
 	sr_mounts_free(NULL);
 }
 
+static void test_mounts_parse(void **state)
+{
+	static const char t[] = "22 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+				"25 22 0:24 / /dev/shm rw - tmpfs tmpfs rw\n";
+	struct sr_mounts *m = NULL;
+	const char *w, *ty;
+
+	(void)state;
+	/* a length, no NUL needed; cut inside the last line: refused */
+	assert_int_equal(sr_mounts_parse(t, sizeof(t) - 1, &m), 0);
+	assert_int_equal(where(m, 0, 24, &w, &ty), SR_MNT_HOST_SHM);
+	sr_mounts_free(m);
+	m = NULL;
+	assert_int_equal(sr_mounts_parse(t, sizeof(t) - 2, &m), -EBADMSG);
+	assert_int_equal(sr_mounts_parse(t, sizeof(t), &m), -EBADMSG);
+	assert_null(m);
+}
+
 /* ------------------------------------------------------------------ */
 /* a scratch root                                                       */
 
@@ -494,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_mounts_host),
 		cmocka_unit_test(test_mounts_stacked),
 		cmocka_unit_test(test_mounts_bad),
+		cmocka_unit_test(test_mounts_parse),
 		cmocka_unit_test_setup_teardown(test_walk_refusals, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_walk_bad_names, setup,
