@@ -52,13 +52,14 @@ struct holders_bpf;
 uint32_t hbpf_kdev(dev_t d);
 
 /*
- * Load and check the programs (CO-RE against the running kernel's BTF).
- * NULL when the pass cannot be used here, with why (one line, for a
- * warning or a JSON field) in @why: not root or no CAP_BPF and
- * CAP_PERFMON, no kernel BTF, the verifier or the kernel refusing the
- * programs, no task iterators.
+ * Load and check the programs (CO-RE against the running kernel's BTF),
+ * with match sets of room for @nkeys keys each (a run with more loads
+ * them again, bigger). NULL when the pass cannot be used here, with why
+ * (one line, for a warning or a JSON field) in @why: not root or no
+ * CAP_BPF and CAP_PERFMON, no kernel BTF, the verifier or the kernel
+ * refusing the programs, no task iterators.
  */
-struct holders_bpf *holders_bpf_open(char *why, size_t whylen);
+struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen);
 
 /*
  * One pass: load @keys into the match sets (replacing the last run's),

@@ -154,9 +154,10 @@ fail:
 	return -err;
 }
 
-struct holders_bpf *holders_bpf_open(char *why, size_t whylen)
+struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen)
 {
 	struct holders_bpf *hb;
+	size_t cap = MIN_CAP;
 
 	if (!may_load()) {
 		snprintf(why, whylen, "not root: loading BPF programs needs "
@@ -172,7 +173,9 @@ struct holders_bpf *holders_bpf_open(char *why, size_t whylen)
 	hb->files.size = sizeof(struct hb_file_key);
 	hb->socks.size = sizeof(__u64);
 	hb->sysv.size = sizeof(struct hb_sysv_key);
-	if (load(hb, MIN_CAP, why, whylen)) {
+	while (cap < nkeys)
+		cap *= 2;
+	if (load(hb, cap, why, whylen)) {
 		free(hb);
 		return NULL;
 	}

@@ -2,7 +2,7 @@
 /* holders_dump - run one holder pass (/proc or BPF) and print what it found. */
 
 /*
- * Usage: holders_dump [--pass proc|bpf] [--repeat N] [--quiet]
+ * Usage: holders_dump [--pass proc|bpf] [--repeat N] [--hint N] [--quiet]
  *
  * Scans the live system as "ipcscan list --trust-pidns" does (every
  * kind), then runs the chosen holder pass again on those objects and that
@@ -15,7 +15,10 @@
  * pass. With --repeat N the pass runs N times (the lines are those of the
  * last run); each run prints "# pass=P wall_ms=W cpu_ms=C ..." on stderr
  * (CPU: user + system of this process, all threads; for bpf the load of
- * the programs is timed on a line of its own). --quiet: timings only.
+ * the programs is timed on a line of its own). --hint N: load the BPF
+ * match sets with room for N keys (default: the number of objects), so
+ * that a smaller N makes the pass load them again, bigger. --quiet:
+ * timings only.
  *
  * Exit status: 0; 3 when the BPF pass cannot be used (the reason on
  * stderr); 1 on other errors, 2 on bad usage.
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
 	struct holders_bpf *hb = NULL;
 	const char *pass = "proc";
 	bool quiet = false;
-	long repeat = 1;
+	long repeat = 1, hint = -1;
 	char why[512];
 	double t0, c0;
 
@@ -128,11 +131,13 @@ int main(int argc, char **argv)
 			pass = argv[++i];
 		} else if (!strcmp(argv[i], "--repeat") && i + 1 < argc) {
 			repeat = strtol(argv[++i], NULL, 10);
+		} else if (!strcmp(argv[i], "--hint") && i + 1 < argc) {
+			hint = strtol(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = true;
 		} else {
 			fprintf(stderr, "usage: holders_dump [--pass proc|bpf] "
-				"[--repeat N] [--quiet]\n");
+				"[--repeat N] [--hint N] [--quiet]\n");
 			return 2;
 		}
 	}
@@ -140,10 +145,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "holders_dump: bad --pass or --repeat\n");
 		return 2;
 	}
+	if (scan_run(&opts, &ctx)) {
+		fprintf(stderr, "holders_dump: scan failed\n");
+		return 1;
+	}
 	if (!strcmp(pass, "bpf")) {
 		t0 = mono();
 		c0 = cpu();
-		hb = holders_bpf_open(why, sizeof(why));
+		hb = holders_bpf_open(hint >= 0 ? (size_t)hint : ctx.objs.n,
+				      why, sizeof(why));
 		if (!hb) {
 			fprintf(stderr, "holders_dump: BPF pass unusable: %s\n",
 				why);
@@ -151,10 +161,6 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "# pass=bpf load wall_ms=%.2f cpu_ms=%.2f\n",
 			(mono() - t0) * 1e3, (cpu() - c0) * 1e3);
-	}
-	if (scan_run(&opts, &ctx)) {
-		fprintf(stderr, "holders_dump: scan failed\n");
-		return 1;
 	}
 	for (long r = 0; r < repeat; r++) {
 		clear_holders(&ctx);
