@@ -138,7 +138,10 @@ struct sr_root {
  * the pidfd that the process has not died: the root is that process's,
  * not a later one's that got the same pid. SR_GONE if the process is
  * gone (or a zombie, which has no root) or @start does not match;
- * -EACCES etc. otherwise. On success close with sr_root_close.
+ * -EACCES etc. otherwise. On success close with sr_root_close. @pid is
+ * a process (thread group leader): a thread that did not share its
+ * fs_struct (clone without CLONE_FS) may have chrooted elsewhere, which
+ * /proc/PID/root does not show; such threads are not covered here.
  */
 int sr_root_open(struct sr_root *r, const char *proc, pid_t pid,
 		 uint64_t start, char *why, size_t whylen);

@@ -756,6 +756,12 @@ int sr_dir_open(const struct sr_root *r, const char *rel, enum sr_use use,
 		return pfd;
 	}
 
+	/*
+	 * Only the directory reached is judged by its device and type: the
+	 * mounts on the way are the container's own business (a tmpfs /dev,
+	 * then a tmpfs /dev/shm), and what is read and removed is this
+	 * directory alone. The way itself had no symlink and no "..".
+	 */
 	if (fstat(pfd, &st) || fstatfs(pfd, &sf)) {
 		ret = -errno;
 		close(pfd);
