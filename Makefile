@@ -141,6 +141,11 @@ $(BUILD)/helpers/saferoot_probe: tests/helpers/saferoot_probe.c $(LIBOBJS) \
 		| $(BUILD)/helpers
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+# nsdisc_dump prints what namespace discovery finds: it links the library.
+$(BUILD)/helpers/nsdisc_dump: tests/helpers/nsdisc_dump.c $(LIBOBJS) \
+		| $(BUILD)/helpers
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bpf:
 	mkdir -p $@
 
