@@ -201,6 +201,8 @@ struct mqsb {
 };
 
 struct disc {
+	const struct nsd_opts *opts;
+	unsigned types;		/* 1u << NSD_*, mount always in */
 	struct nsd_result *res;
 	int procfd;
 	struct pairmap idx;	/* (nsfs dev, ino) -> namespace index */
@@ -215,7 +217,8 @@ struct disc {
 	struct pairmap mntids;	/* (mount id, 0): mqueue mounts counted */
 	struct pairmap ownfds;	/* (fd, 0): descriptors in the result */
 	pid_t self;
-	char dbuf[3][32768];	/* getdents buffers: /proc, task, fd */
+	/* getdents buffers (/proc, task, fd), aligned for struct dirent64 */
+	_Alignas(8) char dbuf[3][32768];
 	char *line;		/* NSD_LINE_MAX + 1 */
 };
 
@@ -269,7 +272,7 @@ static long ns_adopt(struct disc *d, int fd, enum nsd_type claim)
 
 		for (u = 0; u < NSD_NTYPES && type_clone[u] != t; u++)
 			;
-		if (u == NSD_NTYPES) {
+		if (u == NSD_NTYPES || !(d->types & 1u << u)) {
 			close(fd);
 			return -EINVAL;
 		}
@@ -391,6 +394,8 @@ static void walk_task(struct disc *d, int taskfd, const char *tname,
 	for (unsigned t = 0; t < NSD_NTYPES; t++) {
 		long i;
 
+		if (!(d->types & 1u << t))
+			continue;
 		snprintf(rel, sizeof(rel), "%s/ns/%s", tname, type_names[t]);
 		if (fstatat(taskfd, rel, &st, 0)) {
 			/* gone, or a zombie: it has no ns links */
@@ -460,7 +465,8 @@ static int walk_fd(struct disc *d, int fddir, const char *name, pid_t pid)
 		return -EACCES;
 	if (n < 0 || n >= (ssize_t)sizeof(link) - 1)
 		return 0;
-	if (nsd_parse_link(link, (size_t)n, &type, &ino))
+	if (nsd_parse_link(link, (size_t)n, &type, &ino) ||
+	    !(d->types & 1u << type))
 		return 0;
 	/* a link naming a namespace held open names it (see walk_task) */
 	if (d->res->n) {
@@ -624,7 +630,8 @@ static void bind_line(struct disc *d, size_t ri, int *rootfd,
 	int fd;
 
 	/* pid, user, uts, time... binds are none of ours */
-	if (nsd_parse_link(mi->root, strlen(mi->root), &type, &ino))
+	if (nsd_parse_link(mi->root, strlen(mi->root), &type, &ino) ||
+	    !(d->types & 1u << type))
 		return;
 	i = ns_lookup(d, makedev(mi->major, mi->minor), ino);
 	if (i < 0 || res->ns[i].type != type) {
@@ -771,6 +778,11 @@ struct mi_arg {
 static void mi_line(const struct nsd_mountinfo *mi, void *arg)
 {
 	struct mi_arg *a = arg;
+	const struct reader *r = &a->d->rd[a->ri];
+
+	if (a->d->opts->on_mount)
+		a->d->opts->on_mount(mi, a->d->res->ns[r->mnt].ino, r->pid,
+				     r->tid, a->d->opts->on_mount_arg);
 
 	if (!strcmp(mi->fstype, "nsfs"))
 		bind_line(a->d, a->ri, &a->rootfd, mi);
@@ -884,13 +896,12 @@ static void mq_findings(struct disc *d, bool skip)
 	pthread_t th;
 	size_t nipc = 0;
 
+	res->mq_rule = NSD_MQ_UNTOLD;
+	if (skip || !(d->types & 1u << NSD_IPC))
+		return;
 	res->mq_rule = NSD_MQ_CHECKED;
 	if (!d->nmq)
 		return;	/* nothing to tell */
-	if (skip) {
-		res->mq_rule = NSD_MQ_UNTOLD;
-		return;
-	}
 	for (size_t i = 0; i < res->n; i++)
 		nipc += res->ns[i].type == NSD_IPC;
 	if (pthread_create(&th, NULL, mq_thread, &c)) {
@@ -1026,6 +1037,8 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 		return -ENAMETOOLONG;
 	d = xcalloc(1, sizeof(*d));
 	d->res = res;
+	d->opts = opts;
+	d->types = (opts->types ? opts->types : ~0u) | 1u << NSD_MNT;
 	d->self = getpid();
 	d->procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->procfd < 0) {
@@ -1066,7 +1079,8 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 	}
 	mq_findings(d, opts->no_mq_check);
 	mark_initial(d);
-	qsort(res->ns, res->n, sizeof(*res->ns), ns_cmp);
+	if (res->n)
+		qsort(res->ns, res->n, sizeof(*res->ns), ns_cmp);
 out:
 	for (size_t k = 0; k < d->nmq; k++)
 		free(d->mq[k].path);
@@ -1119,5 +1133,7 @@ const struct nsd_ns *nsd_find(const struct nsd_result *res,
 {
 	struct nsd_ns key = { .type = type, .ino = ino };
 
+	if (!res->n)
+		return NULL;
 	return bsearch(&key, res->ns, res->n, sizeof(*res->ns), ns_cmp);
 }

@@ -59,7 +59,7 @@ static const char *path_text(struct strbuf *sb, const char *s)
 static unsigned count_entries(int pathfd)
 {
 	struct dirwalk w;
-	char buf[4096];
+	_Alignas(8) char buf[4096];
 	unsigned n = 0;
 	int fd, err = 0;
 

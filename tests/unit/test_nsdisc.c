@@ -12,9 +12,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "nsdisc.h"
+
+static unsigned open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
 
 /* Tests run from the top of the tree (tests/run-tests cds there). */
 #define ROOT "tests/fixtures/nsdisc/root"
@@ -241,12 +254,17 @@ static void test_live_own(void **state)
 {
 	static const char *const names[] = { "ipc", "mnt", "net", "cgroup" };
 	struct nsd_result res;
+	unsigned fds;
 	int held;
 
 	(void)state;
+
 	held = open("/proc/self/ns/ipc", O_RDONLY | O_CLOEXEC);
 	assert_true(held >= 0);
+	fds = open_fds();
 	assert_int_equal(nsd_discover(NULL, &res), 0);
+	/* one descriptor per namespace (and mqueue finding), no other */
+	assert_int_equal(open_fds(), fds + res.n + res.nmq);
 	for (unsigned t = 0; t < NSD_NTYPES; t++) {
 		const struct nsd_ns *ns;
 		char path[64];
@@ -287,7 +305,62 @@ static void test_live_own(void **state)
 			assert_true(res.ns[i].initial);
 	assert_int_equal(res.tasks_unverified, 0);
 	nsd_result_free(&res);
+	assert_int_equal(open_fds(), fds);
 	close(held);
+}
+
+struct seen_mounts {
+	ino_t own;
+	unsigned lines, own_lines, wrong;
+};
+
+static void on_mount(const struct nsd_mountinfo *mi, ino_t mntns, pid_t pid,
+		     pid_t tid, void *arg)
+{
+	struct seen_mounts *m = arg;
+	char path[64];
+	struct stat st;
+
+	assert_non_null(mi->fstype);
+	m->lines++;
+	m->own_lines += mntns == m->own;
+	/* the task it was read through is in that mount namespace */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/mnt", (int)pid,
+		 (int)tid);
+	if (!stat(path, &st) && st.st_ino != mntns)
+		m->wrong++;
+}
+
+/* Only the types asked for (and mount namespaces, always); every line of
+ * the mountinfo read goes to the caller's callback, with the namespace
+ * and the task it was read through. */
+static void test_live_types_and_mounts(void **state)
+{
+	struct seen_mounts m = { 0 };
+	struct nsd_opts o = {
+		.types = 1u << NSD_NET, .on_mount = on_mount,
+		.on_mount_arg = &m,
+	};
+	struct nsd_result res;
+	struct stat net, mnt;
+
+	(void)state;
+	assert_int_equal(stat("/proc/self/ns/net", &net), 0);
+	assert_int_equal(stat("/proc/self/ns/mnt", &mnt), 0);
+	m.own = mnt.st_ino;
+	assert_int_equal(nsd_discover(&o, &res), 0);
+	for (size_t i = 0; i < res.n; i++)
+		assert_true(res.ns[i].type == NSD_NET ||
+			    res.ns[i].type == NSD_MNT);
+	assert_non_null(nsd_find(&res, NSD_NET, net.st_ino));
+	assert_non_null(nsd_find(&res, NSD_MNT, mnt.st_ino));
+	assert_int_equal(res.mq_rule, NSD_MQ_UNTOLD);
+	assert_int_equal(res.nmq, 0);
+	assert_true(res.nreaders >= 1);
+	assert_true(m.own_lines >= 1);	/* at least "/" */
+	assert_true(m.lines >= m.own_lines);
+	assert_int_equal(m.wrong, 0);
+	nsd_result_free(&res);
 }
 
 int main(void)
@@ -300,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_mountinfo_file),
 		cmocka_unit_test(test_fixture_nothing_trusted),
 		cmocka_unit_test(test_live_own),
+		cmocka_unit_test(test_live_types_and_mounts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
