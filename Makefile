@@ -146,6 +146,10 @@ $(BUILD)/helpers/nsdisc_dump: tests/helpers/nsdisc_dump.c $(LIBOBJS) \
 		| $(BUILD)/helpers
 	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
+# ctattr calls the container attribution module as the scan would.
+$(BUILD)/helpers/ctattr: tests/helpers/ctattr.c $(LIBOBJS) | $(BUILD)/helpers
+	$(CC) $(CFLAGS) $(DEPFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bpf:
 	mkdir -p $@
 
