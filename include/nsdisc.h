@@ -24,11 +24,13 @@
  *    "." and ".." are refused), then checked with fstatfs() = NSFS_MAGIC
  *    and against the inode the mountinfo line advertises.
  *
+ *    A mount namespace that no task is in (held by an fd or a bind
+ *    mount) is entered by a forked child (setns() of a mount namespace
+ *    needs a process of its own), which reads its mountinfo and passes
+ *    the mount points it reached back over a socket; what it finds may
+ *    be more such namespaces, entered in turn.
+ *
  * Not found (the caller should say so):
- * - a mount namespace that no task is in (held only by an fd or an nsfs
- *   bind mount) is listed, but its own mountinfo is not read, so an nsfs
- *   bind mount visible only inside it is missed (counted in
- *   mntns_taskless);
  * - a namespace pinned only by a SysV attachment made before its task
  *   moved to another IPC namespace (do_shmat() pins the namespace and
  *   /proc names it nowhere), or only by a descriptor in flight in a unix
@@ -66,8 +68,10 @@
  * RLIMIT_NOFILE before calling on a big host: on EMFILE discovery stops
  * and sets truncated.
  *
- * Threads: nsd_discover() may start and join one thread of its own (the
- * mqueue check); the calling thread's namespaces never change.
+ * Threads and children: nsd_discover() may start and join one thread of
+ * its own (the mqueue check) and fork one short-lived child per mount
+ * namespace that no task is in (it allocates nothing, so a threaded
+ * caller is fine); the calling thread's namespaces never change.
  */
 
 #include <stdbool.h>
@@ -185,8 +189,9 @@ struct nsd_result {
 	unsigned tasks_unverified;/* ns links that were not nsfs files */
 	unsigned fdtabs_denied;	  /* processes whose fd table is unreadable */
 	unsigned mntns_unread;	  /* mountinfo files that could not be read */
-	unsigned mntns_taskless;  /* mount namespaces with no task: their
-				   * mountinfo was not read */
+	unsigned mntns_taskless;  /* mount namespaces with no task whose
+				   * mountinfo the child could not read
+				   * (no privilege, fork failed) */
 	unsigned binds_unreached; /* nsfs bind mounts not reached or not
 				   * the advertised namespace */
 	unsigned ipcns_unchecked; /* IPC namespaces whose mqueue device
@@ -200,9 +205,10 @@ struct nsd_result {
 
 struct nsd_mountinfo;
 
-/* Called for every mountinfo line that discovery reads, with the mount
- * namespace and the task it was read through: mount points are relative
- * to that task's root (/proc/PID/task/TID/root). Lets the caller find
+/* Called for every mountinfo line that discovery reads through a task,
+ * with the mount namespace and that task: mount points are relative to
+ * its root (/proc/PID/task/TID/root). Not called for the lines of a
+ * mount namespace that no task is in (read by a child inside it). Lets the caller find
  * /dev/shm tmpfs and socket dirs of every mount namespace without reading
  * each mountinfo again (about 70 us each here). @mi is valid only during
  * the call. */

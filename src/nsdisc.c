@@ -5,13 +5,16 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
@@ -183,6 +186,18 @@ int nsd_parse_mountinfo(char *line, struct nsd_mountinfo *mi)
 
 /* ---------------------------------------------------------- the walk */
 
+/* A record from the child that entered such a namespace: one per nsfs or
+ * mqueue line (with an O_PATH descriptor of the mount point if it could
+ * be reached), then REC_END. One SOCK_SEQPACKET message each. */
+enum { REC_NSFS = 1, REC_MQUEUE, REC_END };
+
+struct rec {
+	uint32_t kind, major, minor, pad;
+	uint64_t mnt_id, skipped;
+	char root[32];
+	char path[PATH_MAX];	/* sent up to its NUL */
+};
+
 /* A task whose mountinfo is read: one per distinct (mount namespace,
  * root directory), since a chrooted task sees only the mounts below its
  * root. */
@@ -193,11 +208,20 @@ struct reader {
 };
 
 /* An mqueue superblock seen in some mountinfo. */
+/* Where a mountinfo line was read: the mount namespace (index), and the
+ * task whose root its paths are relative to (0 for a mount namespace
+ * that no task is in, read by a child inside it). */
+struct where {
+	size_t mnt;
+	pid_t pid, tid;
+};
+
 struct mqsb {
 	dev_t dev;
 	unsigned nmounts;
-	size_t reader;		/* the first reader that saw it */
+	struct where w;		/* where it was first seen */
 	char *path;		/* its mount point there */
+	int fd;			/* O_PATH on it, when seen from a child */
 };
 
 struct disc {
@@ -220,6 +244,7 @@ struct disc {
 	/* getdents buffers (/proc, task, fd), aligned for struct dirent64 */
 	_Alignas(8) char dbuf[3][32768];
 	char *line;		/* NSD_LINE_MAX + 1 */
+	struct rec rec;		/* one from a taskless namespace's child */
 };
 
 static bool gone(int err)
@@ -617,28 +642,27 @@ static int reader_root(struct disc *d, const struct reader *r)
 	return fd;
 }
 
-/* An nsfs mount line of reader @ri. */
-static void bind_line(struct disc *d, size_t ri, int *rootfd,
-		      const struct nsd_mountinfo *mi)
+/*
+ * An nsfs mount advertising namespace @type @ino at @path. @pathfd is an
+ * O_PATH descriptor of the mount point, or -1 if it could not be reached;
+ * -2 asks for nothing to be opened yet: then *@reach is called to open
+ * it, only if the namespace is not already held. Consumes @pathfd.
+ */
+static void bind_found(struct disc *d, const struct where *w,
+		       enum nsd_type type, uint64_t ino, dev_t dev,
+		       const char *path, int pathfd,
+		       int (*reach)(void *arg), void *arg)
 {
 	struct nsd_result *res = d->res;
-	const struct reader *r = &d->rd[ri];
-	enum nsd_type type;
-	uint64_t ino;
 	struct nsd_ns *ns;
 	long i;
-	int fd;
 
-	/* pid, user, uts, time... binds are none of ours */
-	if (nsd_parse_link(mi->root, strlen(mi->root), &type, &ino) ||
-	    !(d->types & 1u << type))
-		return;
-	i = ns_lookup(d, makedev(mi->major, mi->minor), ino);
+	i = ns_lookup(d, dev, ino);
 	if (i < 0 || res->ns[i].type != type) {
+		int fd = pathfd == -2 ? reach(arg) : pathfd;
+
+		pathfd = -1;
 		i = -1;
-		if (*rootfd < 0)
-			*rootfd = reader_root(d, r);
-		fd = *rootfd < 0 ? -1 : walk_nofollow(*rootfd, mi->mountpoint);
 		if (fd >= 0 && !fd_on_fs(fd, NSFS_MAGIC)) {
 			close(fd);
 			fd = -1;
@@ -655,40 +679,92 @@ static void bind_line(struct disc *d, size_t ri, int *rootfd,
 		if (i < 0)
 			return;
 	}
+	if (pathfd >= 0)
+		close(pathfd);
 	ns = &res->ns[i];
 	ns->via |= NSD_VIA_BIND;
 	if (!ns->bind_path) {
-		ns->bind_mntns = res->ns[r->mnt].ino;
-		ns->bind_tid = r->tid;
-		ns->bind_path = xstrdup(mi->mountpoint);
+		ns->bind_mntns = res->ns[w->mnt].ino;
+		ns->bind_tid = w->tid;
+		ns->bind_path = xstrdup(path);
 	}
 }
 
-static void mqueue_line(struct disc *d, size_t ri,
-			const struct nsd_mountinfo *mi)
+struct reach_arg {
+	struct disc *d;
+	const struct reader *r;
+	int *rootfd;
+	const char *path;
+};
+
+static int reach_from_reader(void *arg)
 {
-	dev_t dev = makedev(mi->major, mi->minor);
+	struct reach_arg *a = arg;
+
+	if (*a->rootfd < 0)
+		*a->rootfd = reader_root(a->d, a->r);
+	return *a->rootfd < 0 ? -1 : walk_nofollow(*a->rootfd, a->path);
+}
+
+/* An nsfs mount line of reader @ri. */
+static void bind_line(struct disc *d, size_t ri, int *rootfd,
+		      const struct nsd_mountinfo *mi)
+{
+	const struct reader *r = &d->rd[ri];
+	struct where w = { .mnt = r->mnt, .pid = r->pid, .tid = r->tid };
+	struct reach_arg a = { d, r, rootfd, mi->mountpoint };
+	enum nsd_type type;
+	uint64_t ino;
+
+	/* pid, user, uts, time... binds are none of ours */
+	if (nsd_parse_link(mi->root, strlen(mi->root), &type, &ino) ||
+	    !(d->types & 1u << type))
+		return;
+	bind_found(d, &w, type, ino, makedev(mi->major, mi->minor),
+		   mi->mountpoint, -2, reach_from_reader, &a);
+}
+
+/* An mqueue mount at @path; @pathfd (O_PATH on it, or -1) is kept for
+ * the finding or closed. */
+static void mqueue_found(struct disc *d, const struct where *w,
+			 uint64_t mnt_id, dev_t dev, const char *path,
+			 int pathfd)
+{
 	size_t pos = 0;
 	uint32_t v;
 
 	/* readers of one mount namespace with different roots see the
 	 * same mount */
-	if (pairmap_has(&d->mntids, mi->mnt_id, 0))
-		return;
-	pairmap_put(&d->mntids, mi->mnt_id, 0, 0);
-	if (pairmap_next(&d->mqidx, dev_key_of(dev), 0, &pos, &v)) {
-		d->mq[v].nmounts++;
+	if (pairmap_has(&d->mntids, mnt_id, 0) ||
+	    pairmap_next(&d->mqidx, dev_key_of(dev), 0, &pos, &v)) {
+		if (!pairmap_has(&d->mntids, mnt_id, 0)) {
+			d->mq[v].nmounts++;
+			pairmap_put(&d->mntids, mnt_id, 0, 0);
+		}
+		if (pathfd >= 0)
+			close(pathfd);
 		return;
 	}
+	pairmap_put(&d->mntids, mnt_id, 0, 0);
 	if (d->nmq == d->mqcap) {
 		d->mqcap = d->mqcap ? d->mqcap * 2 : 16;
 		d->mq = xrealloc(d->mq, d->mqcap * sizeof(*d->mq));
 	}
 	d->mq[d->nmq] = (struct mqsb){
-		.dev = dev, .nmounts = 1, .reader = ri,
-		.path = xstrdup(mi->mountpoint),
+		.dev = dev, .nmounts = 1, .w = *w, .path = xstrdup(path),
+		.fd = pathfd,
 	};
 	pairmap_put(&d->mqidx, dev_key_of(dev), 0, (uint32_t)d->nmq++);
+}
+
+static void mqueue_line(struct disc *d, size_t ri,
+			const struct nsd_mountinfo *mi)
+{
+	const struct reader *r = &d->rd[ri];
+	struct where w = { .mnt = r->mnt, .pid = r->pid, .tid = r->tid };
+
+	mqueue_found(d, &w, mi->mnt_id, makedev(mi->major, mi->minor),
+		     mi->mountpoint, -1);
 }
 
 /* Lines of a file read in chunks into a fixed buffer: a huge mountinfo
@@ -816,6 +892,200 @@ static void read_mountinfo(struct disc *d, size_t ri)
 	d->res->nreaders++;
 }
 
+/* ---------------------------------- mount namespaces that no task is in */
+
+struct child_arg {
+	int sock, rootfd;
+	unsigned types;
+	struct rec rec;
+};
+
+static void send_rec(int sock, const struct rec *r, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {
+		.iov_base = (void *)r,
+		.iov_len = offsetof(struct rec, path) + strlen(r->path) + 1,
+	};
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* In the child: no allocation (it may be the fork of a threaded
+ * process), only system calls and the in-place parser. */
+static void child_line(const struct nsd_mountinfo *mi, void *arg)
+{
+	struct child_arg *ca = arg;
+	struct rec *r = &ca->rec;
+	enum nsd_type type;
+	uint64_t ino;
+	int fd = -1;
+
+	if (!strcmp(mi->fstype, "nsfs")) {
+		if (nsd_parse_link(mi->root, strlen(mi->root), &type, &ino) ||
+		    !(ca->types & 1u << type))
+			return;
+		r->kind = REC_NSFS;
+	} else if (!strcmp(mi->fstype, "mqueue")) {
+		r->kind = REC_MQUEUE;
+	} else {
+		return;
+	}
+	r->major = mi->major;
+	r->minor = mi->minor;
+	r->mnt_id = mi->mnt_id;
+	if (strlen(mi->root) >= sizeof(r->root))
+		return;
+	strcpy(r->root, mi->root);
+	if (strlen(mi->mountpoint) < sizeof(r->path)) {
+		strcpy(r->path, mi->mountpoint);
+		fd = walk_nofollow(ca->rootfd, mi->mountpoint);
+	} else {
+		r->path[0] = '\0';	/* not reachable: said by no fd */
+	}
+	send_rec(ca->sock, r, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void __attribute__((noreturn))
+taskless_child(struct disc *d, int nsfd, int sock)
+{
+	static struct child_arg ca;
+	unsigned skipped = 0;
+	int mfd;
+
+	ca.sock = sock;
+	ca.types = d->types;
+	/* a forked child has an fs_struct of its own, as setns() of a
+	 * mount namespace requires; it lands on the namespace's root */
+	if (setns(nsfd, CLONE_NEWNS))
+		_exit(2);
+	ca.rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the /proc opened before is still ours to use in any mount
+	 * namespace */
+	mfd = openat(d->procfd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (ca.rootfd < 0 || mfd < 0 ||
+	    nsd_read_mountinfo(mfd, d->line, NSD_LINE_MAX + 1, child_line,
+			       &ca, &skipped))
+		_exit(3);
+	memset(&ca.rec, 0, sizeof(ca.rec));
+	ca.rec.kind = REC_END;
+	ca.rec.skipped = skipped;
+	send_rec(sock, &ca.rec, -1);
+	_exit(0);
+}
+
+/* The mountinfo of mount namespace @i, which no task is in, through a
+ * child that enters it. Sets rdok[i] if it was read to its end. */
+static void read_taskless(struct disc *d, size_t i)
+{
+	struct where w = { .mnt = i };
+	bool ended = false;
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		note_emfile(d, errno);
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		taskless_child(d, d->res->ns[i].fd, sv[1]);
+	}
+	close(sv[1]);
+	for (;;) {
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct rec *r = &d->rec;
+		struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
+		struct msghdr msg = {
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+		};
+		struct cmsghdr *c;
+		enum nsd_type type;
+		uint64_t ino;
+		ssize_t n;
+		int fd = -1;
+
+		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		c = CMSG_FIRSTHDR(&msg);
+		if (c && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+		    (size_t)n <= offsetof(struct rec, path)) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		((char *)r)[n - 1] = '\0';
+		r->root[sizeof(r->root) - 1] = '\0';
+		switch (r->kind) {
+		case REC_END:
+			ended = true;
+			d->res->lines_skipped += (unsigned)r->skipped;
+			break;
+		case REC_NSFS:
+			if (nsd_parse_link(r->root, strlen(r->root), &type,
+					   &ino) || !(d->types & 1u << type)) {
+				if (fd >= 0)
+					close(fd);
+				break;
+			}
+			bind_found(d, &w, type, ino,
+				   makedev(r->major, r->minor), r->path, fd,
+				   NULL, NULL);
+			break;
+		case REC_MQUEUE:
+			mqueue_found(d, &w, r->mnt_id,
+				     makedev(r->major, r->minor), r->path, fd);
+			break;
+		default:
+			if (fd >= 0)
+				close(fd);
+		}
+	}
+	close(sv[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return;
+	if (ended && WIFEXITED(status) && !WEXITSTATUS(status))
+		d->rdok[i] = true;
+	d->res->nreaders++;
+}
+
 /* ------------------------------------------------ mqueue superblocks */
 
 /* st_dev of the mqueue superblock of the calling thread's IPC namespace,
@@ -920,33 +1190,38 @@ static void mq_findings(struct disc *d, bool skip)
 		if (res->ns[i].mq_dev)
 			pairmap_put(&own, dev_key_of(res->ns[i].mq_dev), 0, 0);
 	for (size_t k = 0; k < d->nmq; k++) {
-		const struct mqsb *m = &d->mq[k];
-		const struct reader *r = &d->rd[m->reader];
+		struct mqsb *m = &d->mq[k];
 		struct nsd_mq_orphan *o;
-		int rootfd, fd = -1;
+		struct stat st;
+		int fd = m->fd;
 
-		if (pairmap_has(&own, dev_key_of(m->dev), 0))
-			continue;
-		rootfd = reader_root(d, r);
-		if (rootfd >= 0) {
-			struct stat st;
-
-			fd = walk_nofollow(rootfd, m->path);
-			close(rootfd);
-			/* the mount point must still be that superblock's
-			 * root: not something mounted over it since */
-			if (fd >= 0 && (fstat(fd, &st) ||
-			    !S_ISDIR(st.st_mode) || st.st_dev != m->dev ||
-			    !fd_on_fs(fd, MQUEUE_MAGIC))) {
+		m->fd = -1;
+		if (pairmap_has(&own, dev_key_of(m->dev), 0)) {
+			if (fd >= 0)
 				close(fd);
-				fd = -1;
+			continue;
+		}
+		if (fd < 0 && m->w.tid) {
+			struct reader r = { .pid = m->w.pid, .tid = m->w.tid };
+			int rootfd = reader_root(d, &r);
+
+			if (rootfd >= 0) {
+				fd = walk_nofollow(rootfd, m->path);
+				close(rootfd);
 			}
+		}
+		/* the mount point must still be that superblock's root:
+		 * not something mounted over it since */
+		if (fd >= 0 && (fstat(fd, &st) || !S_ISDIR(st.st_mode) ||
+		    st.st_dev != m->dev || !fd_on_fs(fd, MQUEUE_MAGIC))) {
+			close(fd);
+			fd = -1;
 		}
 		res->mq = xrealloc(res->mq, (res->nmq + 1) * sizeof(*res->mq));
 		o = &res->mq[res->nmq++];
 		*o = (struct nsd_mq_orphan){
 			.dev = m->dev, .nmounts = m->nmounts,
-			.mntns = res->ns[r->mnt].ino, .tid = r->tid,
+			.mntns = res->ns[m->w.mnt].ino, .tid = m->w.tid,
 			.path = xstrdup(m->path), .fd = fd,
 		};
 	}
@@ -1069,12 +1344,26 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 	 * (mount namespace, root) */
 	for (size_t ri = 0; ri < d->nrd; ri++)
 		read_mountinfo(d, ri);
+	/* mount namespaces that no task is in (found as fds or binds),
+	 * entered by a child each; what they hold may add more */
+	for (size_t i = 0, forks = 0; i < res->n; i++) {
+		if (res->ns[i].type != NSD_MNT || res->ns[i].ntasks ||
+		    d->rdok[i])
+			continue;
+		if (++forks > NSD_MAX_READERS) {
+			res->truncated = true;
+			break;
+		}
+		read_taskless(d, i);
+	}
 	for (size_t i = 0; i < res->n; i++) {
 		if (res->ns[i].type != NSD_MNT)
 			continue;
+		if (d->rdok[i])
+			continue;
 		if (!res->ns[i].ntasks)
 			res->mntns_taskless++;
-		else if (!d->rdok[i])
+		else
 			res->mntns_unread++;
 	}
 	mq_findings(d, opts->no_mq_check);
@@ -1082,8 +1371,11 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 	if (res->n)
 		qsort(res->ns, res->n, sizeof(*res->ns), ns_cmp);
 out:
-	for (size_t k = 0; k < d->nmq; k++)
+	for (size_t k = 0; k < d->nmq; k++) {
 		free(d->mq[k].path);
+		if (d->mq[k].fd >= 0)
+			close(d->mq[k].fd);
+	}
 	free(d->mq);
 	free(d->rd);
 	free(d->rdok);
