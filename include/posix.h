@@ -15,11 +15,11 @@ int parse_mq_status(const char *buf, size_t len, struct mq_detail *mq);
 
 /* A collector (scan.h): the top-level regular files of the source's
  * /dev/shm (sem.NAME -> psem, else pshm), and the queues of its IPC
- * namespace, from an mqueue instance
- * proven to be that namespace's (live: a detached fsmount, else
- * /dev/mqueue once a probe queue shows it is ours, else as root a private
- * mount in a forked child; a fixture: @root/dev/mqueue if it is an mqueue
- * mount); when none works, a diag_partial. */
+ * namespace, from an mqueue instance proven to be that namespace's (live:
+ * a detached fsmount, else /dev/mqueue once a probe queue shows it is
+ * ours, else as root a private mount on a thread of its own, nsrun.h; a
+ * fixture: @root/dev/mqueue if it is an mqueue mount); when none works, a
+ * diag_partial. */
 int posix_collect(const struct scan_settings *set, const struct source *src,
 		  struct objset *out, struct diag *d);
 

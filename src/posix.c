@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <mqueue.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +15,12 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "fsutil.h"
 #include "parse.h"
+#include "nsrun.h"
 #include "posix.h"
 #include "reap.h"
 #include "strbuf.h"
@@ -30,7 +28,7 @@
 #include "util.h"
 
 #define MQUEUE_MAGIC 0x19800202
-/* where the private-mount child mounts its own mqueue instance */
+/* where the private-mount thread mounts its own mqueue instance */
 #define MQ_DIR "/dev/mqueue"
 #define SEM_PREFIX "sem."
 #define SEM_PREFIX_LEN (sizeof(SEM_PREFIX) - 1)
@@ -73,8 +71,7 @@ static void warn_entry(struct diag *d, const char *dir,
 }
 
 /* Call @fn for every entry of @dfd but "." and "..". Stops at the first
- * negative return of @fn and returns it; -errno if reading fails. Uses
- * no heap: the private-mount child runs it (see mq_private_run). */
+ * negative return of @fn and returns it; -errno if reading fails. */
 static int dir_each(int dfd, int (*fn)(int dfd, const char *name, void *arg),
 		    void *arg)
 {
@@ -182,8 +179,7 @@ int parse_mq_status(const char *buf, size_t len, struct mq_detail *mq)
 
 /* ---- one mqueue entry, shared by the mounted and the private paths ---- */
 
-/* What is known about one queue. A plain struct: it also travels over the
- * pipe from the private-mount child, which runs the same binary. */
+/* What is known about one queue, before it becomes an object. */
 struct mq_entry {
 	uint64_t dev, ino;
 	uint32_t uid, gid, mode;
@@ -258,32 +254,6 @@ static int mq_read_entry(int dfd, const char *name, struct mq_entry *e)
 	return 0;
 }
 
-/* Where entries go: into the object set (parent) or down the pipe
- * (private-mount child). */
-struct mq_sink {
-	int (*entry)(void *arg, const struct mq_entry *e, const char *name);
-	int (*warn)(void *arg, int err, const char *name);
-	void *arg;
-};
-
-static int mq_dir_entry(int dfd, const char *name, void *arg)
-{
-	const struct mq_sink *sink = arg;
-	struct mq_entry e;
-	int r = mq_read_entry(dfd, name, &e);
-
-	if (r == 1)
-		return 0;
-	if (r < 0)
-		return sink->warn(sink->arg, -r, name);
-	return sink->entry(sink->arg, &e, name);
-}
-
-static int mq_read_dir(int dfd, const struct mq_sink *sink)
-{
-	return dir_each(dfd, mq_dir_entry, (void *)sink);
-}
-
 /* Building objects from entries, whichever path they came by. */
 struct mq_tally {
 	struct objset *out;
@@ -350,60 +320,49 @@ static void mq_tally_finish(struct mq_tally *t)
 	t->first_name = NULL;
 }
 
+/* One directory entry of the instance being listed. */
+static int mq_dir_entry(int dfd, const char *name, void *arg)
+{
+	struct mq_entry e;
+	int r = mq_read_entry(dfd, name, &e);
+
+	if (r == 1)
+		return 0;
+	if (r < 0)
+		return mq_add_warn(arg, -r, name);
+	return mq_add_entry(arg, &e, name);
+}
+
+static int mq_read_dir(int dfd, struct mq_tally *t)
+{
+	return dir_each(dfd, mq_dir_entry, t);
+}
+
 /* ---- the private mqueue mount ----------------------------------------- */
 
 /*
- * A forked child reaches the queues of our IPC namespace through its own
- * mqueue mount in a private mount namespace, and reports back over a pipe
- * in fixed records followed by text (names may hold newlines).
+ * Without fsmount and without a proven /dev/mqueue, root reaches the
+ * queues of our IPC namespace through an mqueue mount of its own, made on
+ * a thread in a mount namespace of that thread's own
+ * (nsrun_private_mounts): nobody else sees it, and it goes away with the
+ * thread. The thread is in our IPC namespace, so the mount is its
+ * instance, and the function run there fills the caller's results
+ * directly (the caller waits).
  */
-enum { REC_ENTRY = 1, REC_WARN, REC_FAIL, REC_RESULT };
-#define REC_TEXT_MAX 1024
+typedef int (*mq_private_fn)(int dfd, void *arg, const char **step);
 
-struct mq_rec {
-	uint32_t type;
-	int32_t err;		/* WARN, FAIL: errno; RESULT: return code */
-	uint32_t textlen;	/* bytes that follow: name, step or reason */
-	uint32_t pad;
-	struct mq_entry e;	/* ENTRY only */
+struct mq_private {
+	uint64_t host_mntns;	/* the caller's mount namespace */
+	mq_private_fn fn;
+	void *arg;
+	const char *step;	/* what was being done when it failed */
 };
 
-static int send_rec(int fd, uint32_t type, int err, const struct mq_entry *e,
-		    const char *text)
-{
-	struct mq_rec r;
-	size_t tl = text ? strlen(text) : 0;
-	ssize_t n;
-
-	if (tl > REC_TEXT_MAX)
-		tl = REC_TEXT_MAX;
-	memset(&r, 0, sizeof(r));
-	r.type = type;
-	r.err = err;
-	r.textlen = (uint32_t)tl;
-	if (e)
-		r.e = *e;
-	n = write_full(fd, &r, sizeof(r));
-	if (n >= 0 && tl)
-		n = write_full(fd, text, tl);
-	return n < 0 ? (int)n : 0;
-}
-
-static int mq_send_entry(void *arg, const struct mq_entry *e, const char *name)
-{
-	return send_rec(*(int *)arg, REC_ENTRY, 0, e, name);
-}
-
-static int mq_send_warn(void *arg, int err, const char *name)
-{
-	return send_rec(*(int *)arg, REC_WARN, err, NULL, name);
-}
-
 /*
- * In the child: a mount namespace of our own with private propagation,
- * so nothing mounted here is seen by the host, then mqueue on
- * /dev/mqueue if that directory exists, else on a directory in a fresh
- * tmpfs over /tmp. Returns the mqueue directory fd or -errno with *step.
+ * On the thread, its mount namespace just unshared: private propagation,
+ * so nothing mounted here reaches the host, then mqueue on /dev/mqueue if
+ * that directory exists, else on a directory in a fresh tmpfs over /tmp.
+ * Returns the mqueue directory fd or -errno with *step.
  */
 static int mq_private_mount(uint64_t host_mntns, const char **step)
 {
@@ -411,14 +370,12 @@ static int mq_private_mount(uint64_t host_mntns, const char **step)
 	const unsigned long fl = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	struct stat st;
 
-	*step = "unshare(CLONE_NEWNS)";
-	if (unshare(CLONE_NEWNS))
-		return -errno;
 	*step = "making mounts private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return -errno;
+	/* thread-self: /proc/self names the group leader's namespaces */
 	*step = "checking the mount namespace is private";
-	if (stat("/proc/self/ns/mnt", &st))
+	if (stat("/proc/thread-self/ns/mnt", &st))
 		return -errno;
 	if ((uint64_t)st.st_ino == host_mntns)
 		return -EBUSY;
@@ -438,123 +395,46 @@ static int mq_private_mount(uint64_t host_mntns, const char **step)
 	return open_mq_dir(dir);
 }
 
-/* One record and its text; 1, 0 at the end, or -errno / -EPROTO. */
-static int read_rec(int fd, struct mq_rec *rec, char *text)
+static int mq_private_job(void *arg)
 {
-	ssize_t n = read_full(fd, rec, sizeof(*rec));
+	struct mq_private *p = arg;
+	int dfd = mq_private_mount(p->host_mntns, &p->step), r;
 
-	if (n <= 0)
-		return (int)n;
-	if ((size_t)n != sizeof(*rec) || rec->textlen > REC_TEXT_MAX)
-		return -EPROTO;
-	n = read_full(fd, text, rec->textlen);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n != rec->textlen || memchr(text, '\0', (size_t)n))
-		return -EPROTO;
-	text[n] = '\0';
-	return 1;
-}
-
-typedef int (*mq_child_fn)(int dfd, int wfd, void *arg);
-typedef void (*mq_rec_fn)(const struct mq_rec *r, const char *text,
-			  void *arg);
-
-/*
- * Fork; in the child set up the private mount and run @child_fn on it;
- * in the parent hand every record but FAIL to @on_rec. Returns 0 when the
- * child ran to its end, else -errno with a description in @step.
- */
-static int mq_private_run(mq_child_fn child_fn, void *carg,
-			  mq_rec_fn on_rec, void *parg,
-			  char *step, size_t steplen)
-{
-	char text[REC_TEXT_MAX + 1];
-	struct mq_rec rec;
-	struct stat st;
-	int p[2], status, ret = 0, r;
-	pid_t pid;
-
-	snprintf(step, steplen, "reading /proc/self/ns/mnt");
-	if (stat("/proc/self/ns/mnt", &st))
-		return -errno;
-	snprintf(step, steplen, "creating a pipe");
-	if (pipe2(p, O_CLOEXEC))
-		return -errno;
-	snprintf(step, steplen, "fork");
-	pid = fork();
-	if (pid < 0) {
-		ret = -errno;
-		close(p[0]);
-		close(p[1]);
-		return ret;
-	}
-	if (pid == 0) {
-		const char *what = "";
-		int dfd;
-
-		close(p[0]);
-		dfd = mq_private_mount((uint64_t)st.st_ino, &what);
-		if (dfd < 0) {
-			send_rec(p[1], REC_FAIL, -dfd, NULL, what);
-			_exit(1);
-		}
-		r = child_fn(dfd, p[1], carg);
-		_exit(r < 0 ? 1 : 0);
-	}
-	close(p[1]);
-
-	while ((r = read_rec(p[0], &rec, text)) > 0) {
-		if (rec.type == REC_FAIL) {
-			copy_str(step, steplen, text);
-			ret = rec.err > 0 ? -rec.err : -EIO;
-		} else {
-			on_rec(&rec, text, parg);
-		}
-	}
-	if (r < 0) {
-		snprintf(step, steplen, "reading the child's report");
-		ret = r;
-		kill(pid, SIGKILL);
-	}
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			snprintf(step, steplen, "waitpid");
-			return ret ? ret : -errno;
-		}
-	}
-	if (!ret && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		if (WIFSIGNALED(status))
-			snprintf(step, steplen, "child killed by signal %d",
-				 WTERMSIG(status));
-		else
-			snprintf(step, steplen, "child exited with status %d",
-				 WEXITSTATUS(status));
-		ret = -ECHILD;
-	}
-	return ret;
-}
-
-static int mq_child_list(int dfd, int wfd, void *arg)
-{
-	struct mq_sink sink = { mq_send_entry, mq_send_warn, &wfd };
-	int r;
-
-	(void)arg;
-	r = mq_read_dir(dfd, &sink);
-	if (r < 0)
-		send_rec(wfd, REC_FAIL, -r, NULL,
-			 "reading the mqueue directory");
+	if (dfd < 0)
+		return dfd;
+	r = p->fn(dfd, p->arg, &p->step);
+	close(dfd);
 	return r;
 }
 
-static void mq_list_rec(const struct mq_rec *r, const char *text, void *arg)
+/* Run @fn on the directory of a private mqueue mount. Returns what @fn
+ * returned, or -errno with a description in @step. */
+static int mq_private_run(mq_private_fn fn, void *arg, char *step,
+			  size_t steplen)
 {
-	if (r->type == REC_ENTRY)
-		mq_add_entry(arg, &r->e, text);
-	else if (r->type == REC_WARN)
-		mq_add_warn(arg, r->err, text);
+	struct mq_private p = { .fn = fn, .arg = arg };
+	struct stat st;
+	int r;
+
+	snprintf(step, steplen, "reading /proc/thread-self/ns/mnt");
+	if (stat("/proc/thread-self/ns/mnt", &st))
+		return -errno;
+	p.host_mntns = (uint64_t)st.st_ino;
+	/* what fails before the job runs is the unshare (or the thread) */
+	p.step = "unshare(CLONE_NEWNS)";
+	r = nsrun_private_mounts(mq_private_job, &p);
+	if (r < 0)
+		copy_str(step, steplen, p.step);
+	return r;
+}
+
+static int mq_private_list(int dfd, void *arg, const char **step)
+{
+	int r = mq_read_dir(dfd, arg);
+
+	if (r < 0)
+		*step = "reading the mqueue directory";
+	return r;
 }
 
 /* ---- which mqueue instance -------------------------------------------- */
@@ -569,11 +449,12 @@ static void mq_list_rec(const struct mq_rec *r, const char *text, void *arg)
  * 1. a detached mount made with fsopen("mqueue")/fsmount(): the kernel
  *    keys the superblock by the caller's IPC namespace, so it is ours by
  *    construction; nothing appears in any mount table and no process is
- *    forked (needs CAP_SYS_ADMIN, Linux 5.2);
+ *    started (needs CAP_SYS_ADMIN, Linux 5.2);
  * 2. else the mounted /dev/mqueue, if a probe queue created in our
  *    namespace (mq_open keys by namespace too, whatever is mounted) shows
  *    up in it with the same device and inode;
- * 3. else, as root, a forked child's private mount (mq_private_run);
+ * 3. else, as root, a private mount made on a thread in a mount
+ *    namespace of its own (mq_private_run);
  * 4. else nothing: the queues are not listed, and not removed.
  */
 #define MQ_PROBE_PREFIX "/.ipcscan-probe-"
@@ -690,14 +571,14 @@ static int mq_prove(int dfd, bool *left)
 /* How the queues of our IPC namespace are reached. */
 struct mq_where {
 	int dfd;		/* a proven instance, or -1 */
-	bool child;		/* else through the private-mount child */
+	bool private_mount;	/* else through a private mount (root) */
 	char why[WHY_LEN];	/* neither: why not */
 	bool probe_left;	/* a probe queue could not be unlinked */
 };
 
 /*
  * Find the instance (see above); @dir is @root/dev/mqueue. Returns 0 with
- * w->dfd or w->child set, else -errno with w->why. A fixture tree (not
+ * w->dfd or w->private_mount set, else -errno with w->why. A fixture tree (not
  * live) has nothing to prove: its directory is used if it is an mqueue
  * mount.
  */
@@ -708,7 +589,7 @@ static int mq_locate(const struct source *src, const char *dir,
 	int dfd, r;
 
 	w->dfd = -1;
-	w->child = false;
+	w->private_mount = false;
 	w->why[0] = '\0';
 	w->probe_left = false;
 	if (!src->syscalls) {
@@ -756,7 +637,7 @@ static int mq_locate(const struct source *src, const char *dir,
 		r = dfd;
 	}
 	if (geteuid() == 0) {
-		w->child = true;
+		w->private_mount = true;
 		return 0;
 	}
 	return r;
@@ -768,7 +649,6 @@ static int mq_collect(const struct source *src, struct objset *out,
 		      struct diag *d)
 {
 	struct mq_tally t = { .out = out, .d = d, .dir = src->mq_dir };
-	struct mq_sink sink = { mq_add_entry, mq_add_warn, &t };
 	struct mq_where w;
 	char dir[PATH_MAX], step[128];
 	int r;
@@ -786,13 +666,12 @@ static int mq_collect(const struct source *src, struct objset *out,
 	if (r < 0) {
 		diag_partial(d, "POSIX message queues not listed: %s", w.why);
 	} else if (w.dfd >= 0) {
-		r = mq_read_dir(w.dfd, &sink);
+		r = mq_read_dir(w.dfd, &t);
 		close(w.dfd);
 		if (r < 0)
 			diag_partial(d, "%s: %s", dir, strerror(-r));
 	} else {
-		r = mq_private_run(mq_child_list, NULL, mq_list_rec, &t,
-				   step, sizeof(step));
+		r = mq_private_run(mq_private_list, &t, step, sizeof(step));
 		if (r < 0)
 			diag_partial(d, "POSIX message queues not listed: "
 				     "private mqueue mount: %s: %s", step,
@@ -1015,29 +894,18 @@ struct mq_reap_args {
 	const struct obj *o;
 	bool dry_run;
 	int rc;
-	char why[WHY_LEN];
-	bool got;
+	char *why;
+	size_t whylen;
 };
 
-static int mq_child_reap(int dfd, int wfd, void *arg)
+static int mq_private_reap(int dfd, void *arg, const char **step)
 {
 	struct mq_reap_args *a = arg;
 
-	a->why[0] = '\0';
-	a->rc = verify_and_unlink(dfd, a->entry, a->o, a->dry_run,
-				  a->why, sizeof(a->why));
-	return send_rec(wfd, REC_RESULT, a->rc, NULL, a->why);
-}
-
-static void mq_reap_rec(const struct mq_rec *r, const char *text, void *arg)
-{
-	struct mq_reap_args *a = arg;
-
-	if (r->type != REC_RESULT)
-		return;
-	a->rc = r->err;
-	copy_str(a->why, sizeof(a->why), text);
-	a->got = true;
+	(void)step;
+	a->rc = verify_and_unlink(dfd, a->entry, a->o, a->dry_run, a->why,
+				  a->whylen);
+	return 0;
 }
 
 /* The directory entry of @o: its path must be @dir/ENTRY, one level,
@@ -1109,21 +977,16 @@ int posix_reap(const struct reap_env *env, const struct obj *o,
 			set_why(why, whylen, "queue not reachable: %s", w.why);
 			return REAP_SKIP;
 		}
-		if (w.child) {
+		if (w.private_mount) {
 			struct mq_reap_args a = {
 				.entry = entry, .o = o, .dry_run = dry_run,
+				.why = why, .whylen = whylen,
 			};
 			char step[128];
 
-			r = mq_private_run(mq_child_reap, &a, mq_reap_rec, &a,
-					   step, sizeof(step));
-			if (r < 0)
-				return r;
-			if (!a.got)
-				return -EPROTO;
-			if (a.rc == REAP_SKIP)
-				copy_str(why, whylen, a.why);
-			return a.rc;
+			r = mq_private_run(mq_private_reap, &a, step,
+					   sizeof(step));
+			return r < 0 ? r : a.rc;
 		}
 		dfd = w.dfd;
 	}

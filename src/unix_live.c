@@ -106,8 +106,7 @@ int parse_proc_net_unix_line(const char *line, struct obj *o)
 	return 0;
 }
 
-/* What one unix_diag_msg says, without allocating (forked children use
- * this too). Pointers point into the message. */
+/* What one unix_diag_msg says. Pointers point into the message. */
 struct diag_info {
 	struct unix_diag_msg hdr;
 	const unsigned char *name;
@@ -252,7 +251,7 @@ typedef int (*diag_cb)(const void *msg, size_t len, void *arg);
 
 /*
  * Dump every unix socket of the caller's network namespace and call @cb
- * with each unix_diag_msg. No allocation: forked children run this.
+ * with each unix_diag_msg (in whatever netns the calling thread is).
  * Returns 0, a negative value from @cb, or -errno.
  */
 static int unix_diag_dump(uint32_t show, diag_cb cb, void *arg)
@@ -562,28 +561,11 @@ void own_net_free(struct own_net *on)
 
 /* --- every network namespace ------------------------------------------- */
 
-/* In a child inside another netns: send back its bound (dev_key, ino). */
-static int child_diag_cb(const void *msg, size_t len, void *arg)
+/* On the runner thread inside another netns: its bound (dev_key, ino)
+ * into the caller's pairmap (the caller waits meanwhile). */
+static int dump_pairs(void *bound)
 {
-	struct diag_info di;
-
-	if (diag_walk(msg, len, &di) || !di.has_vfs)
-		return 0;
-	return netns_emit(arg, kdev_key(di.vfs.udiag_vfs_dev),
-			  di.vfs.udiag_vfs_ino);
-}
-
-static int child_dump(struct netns_out *out, void *arg)
-{
-	(void)arg;
-	return unix_diag_dump(UDIAG_SHOW_VFS, child_diag_cb, out);
-}
-
-static int add_pair(uint64_t dev, uint64_t ino, void *arg)
-{
-	if (ino <= UINT32_MAX)
-		pairmap_put(arg, dev, ino, NO_OBJ);
-	return 0;
+	return unix_diag_dump(UDIAG_SHOW_VFS, pair_cb, bound);
 }
 
 static int bound_set(const struct scan_settings *set,
@@ -602,8 +584,8 @@ static int bound_set(const struct scan_settings *set,
 		if (r < 0)
 			*incomplete = true;
 	}
-	return netns_foreach_other(src, procs, set->privileged, child_dump,
-				   NULL, add_pair, bound, incomplete);
+	return netns_foreach_other(src, procs, set->privileged, dump_pairs,
+				   bound, incomplete);
 }
 
 int sockets_bound_set(const struct scan_settings *set,

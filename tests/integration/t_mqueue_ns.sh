@@ -4,9 +4,10 @@
 # of the IPC namespace being scanned. A process that unshared only its IPC
 # namespace still sees the old namespace's mount there: it must neither
 # list nor remove those queues. As root it reaches its own namespace's
-# queues (a detached fsmount, or on kernels without one a forked child's
-# private mount); without root it says that queues could not be listed
-# and the view is incomplete. No probe queue is ever left behind.
+# queues (a detached fsmount, or on kernels without one a private mount
+# made on a thread in a mount namespace of its own); without root it says
+# that queues could not be listed and the view is incomplete. No probe
+# queue is ever left behind.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 need_hooks
@@ -108,9 +109,9 @@ t_is "$(b_queues)" "inner_root " "setup: B has its own queue"
 t_is "$(inb sh -c 'ls -A /dev/mqueue | tr "\n" " "')" \
 	"outer_nobody outer_root " "setup: B sees A's queues at /dev/mqueue"
 
-for how in fsmount fork; do
+for how in fsmount private-mount; do
 	pre=(inb)
-	[ $how = fork ] && pre=(inb env IPCSCAN_TEST_NO_FSMOUNT=1)
+	[ $how = private-mount ] && pre=(inb env IPCSCAN_TEST_NO_FSMOUNT=1)
 	run "$L" "${pre[@]}" -- list --json -t mqueue
 	t_is "$RC $(mq_names "$L")" '0 ["inner_root"]' \
 		"B, root ($how): only B's own queue, none of A's"
@@ -143,11 +144,12 @@ run "$L" inb -- gc --json --min-age 0 -t mqueue
 t_is "$RC $(jq -c '[.actions[] | "\(.action) \(.name)"]' "$L")" \
 	'0 ["removed inner_root"]' "B, root (fsmount): gc removes B's orphan"
 t_is "$(b_queues)" "" "B: the queue is gone from B's instance"
-inb "$MKIPC" leak mq,as=q4:inner_fork >"$T_WORK/b.out" 2>&1 ||
+inb "$MKIPC" leak mq,as=q4:inner_private >"$T_WORK/b.out" 2>&1 ||
 	t_bail "mkipc leak in B" "$(cat "$T_WORK/b.out")"
 run "$L" inb env IPCSCAN_TEST_NO_FSMOUNT=1 -- gc --json --min-age 0 -t mqueue
 t_is "$RC $(jq -c '[.actions[] | "\(.action) \(.name)"]' "$L")" \
-	'0 ["removed inner_fork"]' "B, root (fork): gc removes B's orphan"
+	'0 ["removed inner_private"]' \
+	"B, root (private mount): gc removes B's orphan"
 t_is "$(b_queues)" "" "B: that queue is gone from B's instance too"
 t_is "$(ls -A /dev/mqueue | tr '\n' ' ')" "outer_nobody outer_root " \
 	"A: both queues survived every gc in B; no probe left"

@@ -116,8 +116,8 @@ fail=0
 for c in list gc stats; do
 	log="$tmp/vg.$c"
 	rc=$(sed -n "s/^$c //p" "$tmp/rc")
-	# ipcscan forks (private mqueue mount, other netns): every process
-	# writes its own summary to the log, so add them up.
+	# one summary per process in the log (ipcscan no longer forks, but
+	# a log with several is still added up right)
 	errs=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" |
 		awk '{ s += $1; n++ } END { if (n) print s }')
 	lost=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$log" |
@@ -133,8 +133,8 @@ for c in list gc stats; do
 	fi
 done
 
-# Under valgrind the document is still whole, and the forked helpers
-# (the private mqueue mount) still worked.
+# Under valgrind the document is still whole, and the threads that enter
+# other namespaces (the private mqueue mount) still worked.
 want="shm sem msg pshm"
 [ -x "$HELPERS/mkipc" ] && want="$want psem mqueue"
 if python3 -c 'import json, sys
