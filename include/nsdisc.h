@@ -25,7 +25,8 @@
  *    and against the inode the mountinfo line advertises.
  *
  *    A mount namespace that no task is in (held by an fd or a bind
- *    mount) is entered by a forked child (setns() of a mount namespace
+ *    mount), or whose readers all exited during the walk, is entered by
+ *    a forked child (setns() of a mount namespace
  *    needs a process of its own), which reads its mountinfo and passes
  *    the mount points it reached back over a socket; what it finds may
  *    be more such namespaces, entered in turn.

@@ -1344,11 +1344,11 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 	 * (mount namespace, root) */
 	for (size_t ri = 0; ri < d->nrd; ri++)
 		read_mountinfo(d, ri);
-	/* mount namespaces that no task is in (found as fds or binds),
+	/* mount namespaces that no task is in (found as fds or binds), or
+	 * whose readers exited meanwhile (we hold them, so they live on),
 	 * entered by a child each; what they hold may add more */
 	for (size_t i = 0, forks = 0; i < res->n; i++) {
-		if (res->ns[i].type != NSD_MNT || res->ns[i].ntasks ||
-		    d->rdok[i])
+		if (res->ns[i].type != NSD_MNT || d->rdok[i])
 			continue;
 		if (++forks > NSD_MAX_READERS) {
 			res->truncated = true;
