@@ -26,10 +26,10 @@
  *
  *    A mount namespace that no task is in (held by an fd or a bind
  *    mount), or whose readers all exited during the walk, is entered by
- *    a forked child (setns() of a mount namespace
- *    needs a process of its own), which reads its mountinfo and passes
- *    the mount points it reached back over a socket; what it finds may
- *    be more such namespaces, entered in turn.
+ *    a forked child (setns() of a mount namespace needs a process of its
+ *    own), which reads its mountinfo and passes the mount points it
+ *    reached back over a socket; what it finds may be more such
+ *    namespaces, entered in turn.
  *
  * Not found (the caller should say so):
  * - a namespace pinned only by a SysV attachment made before its task
@@ -66,8 +66,8 @@
  * counted), paths of NSD_MAX_DEPTH components. No recursion.
  *
  * Descriptors: one per namespace plus one per mqueue finding. Raise
- * RLIMIT_NOFILE before calling on a big host: on EMFILE discovery stops
- * and sets truncated.
+ * RLIMIT_NOFILE before calling on a big host: on EMFILE what could not
+ * be opened is left out and truncated is set.
  *
  * Threads and children: nsd_discover() may start and join one thread of
  * its own (the mqueue check) and fork one short-lived child per mount
