@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonw.h"
 #include "posix.h"
 #include "reap.h"
 #include "render.h"
@@ -413,57 +414,57 @@ struct gc_sum {
 	uint64_t freed;		/* in a dry run: what a real run would free */
 };
 
-static cJSON *gc_json(const struct cli *cli, const struct scan_ctx *ctx,
-		      const struct gc_result *res, size_t n,
-		      const struct gc_sum *sum)
+/* The header of every document (complete and warnings: the scan's and
+ * the re-check's), then gc's own members. */
+static int gc_json(FILE *out, const struct cli *cli,
+		   const struct scan_ctx *ctx, const struct gc_result *res,
+		   size_t n, const struct gc_sum *sum)
 {
-	cJSON *doc = cJSON_CreateObject(), *arr;
+	struct strbuf sb = { 0 };
+	struct jw w;
 
-	cJSON_AddNumberToObject(doc, "schema", IPCSCAN_SCHEMA);
-	cJSON_AddBoolToObject(doc, "dry_run", cli->dry_run);
-	cJSON_AddNumberToObject(doc, "min_age", (double)cli->min_age);
-	/* as in list: the scan's and the re-check's */
-	cJSON_AddBoolToObject(doc, "complete", diag_complete(&ctx->diag));
-	arr = cJSON_AddArrayToObject(doc, "warnings");
-	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
-		cJSON_AddItemToArray(arr, json_bytes(ctx->diag.warnings[i]));
-	arr = cJSON_AddArrayToObject(doc, "actions");
+	jw_init(&w, &sb, out);
+	json_doc_header(&w, ctx);
+	jw_bool(&w, "dry_run", cli->dry_run);
+	jw_uint(&w, "min_age", cli->min_age);
+	jw_open(&w, "actions", '[');
 	for (size_t i = 0; i < n; i++) {
 		const struct obj *o = res[i].o;
-		cJSON *a = cJSON_CreateObject();
 		char key[16];
 
-		cJSON_AddStringToObject(a, "kind", kind_table[o->kind].name);
-		cJSON_AddItemToObject(a, "name", json_bytes(o->name));
-		cJSON_AddItemToObject(a, "path", json_bytes(o->path));
+		jw_open(&w, NULL, '{');
+		jw_lit(&w, "kind", kind_table[o->kind].name);
+		jw_str(&w, "name", o->name);
+		jw_str(&w, "path", o->path);
 		if (o->id >= 0) {
-			cJSON_AddItemToObject(a, "id", json_int(o->id));
+			jw_int(&w, "id", o->id);
 			snprintf(key, sizeof(key), "0x%08x", o->key);
-			cJSON_AddStringToObject(a, "key", key);
+			jw_lit(&w, "key", key);
 		} else {
-			cJSON_AddNullToObject(a, "id");
-			cJSON_AddNullToObject(a, "key");
+			jw_null(&w, "id");
+			jw_null(&w, "key");
 		}
-		cJSON_AddItemToObject(a, "uid", json_uint(o->uid));
-		cJSON_AddStringToObject(a, "action", action_names[res[i].act]);
-		cJSON_AddItemToObject(a, "reason", json_bytes(o->reason));
-		cJSON_AddItemToObject(a, "size", obj_has_size(o) ?
-				      json_uint(o->size) : cJSON_CreateNull());
+		jw_uint(&w, "uid", o->uid);
+		jw_lit(&w, "action", action_names[res[i].act]);
+		jw_str(&w, "reason", o->reason);
+		jw_uint_or_null(&w, "size", obj_has_size(o), o->size);
 		if (res[i].act == ACT_SKIPPED || res[i].act == ACT_FAILED)
-			cJSON_AddItemToObject(a, "error",
-					      json_bytes(res[i].error));
-		cJSON_AddItemToArray(arr, a);
+			jw_str(&w, "error", res[i].error);
+		jw_close(&w, '}');
+		jw_flush(&w, 65536);
 	}
-	cJSON_AddNumberToObject(doc, "removed", sum->count[ACT_REMOVED]);
-	cJSON_AddNumberToObject(doc, "would_remove", sum->count[ACT_WOULD]);
-	cJSON_AddNumberToObject(doc, "skipped", sum->count[ACT_SKIPPED]);
-	cJSON_AddNumberToObject(doc, "failed", sum->count[ACT_FAILED]);
+	jw_close(&w, ']');
+	jw_uint(&w, "removed", sum->count[ACT_REMOVED]);
+	jw_uint(&w, "would_remove", sum->count[ACT_WOULD]);
+	jw_uint(&w, "skipped", sum->count[ACT_SKIPPED]);
+	jw_uint(&w, "failed", sum->count[ACT_FAILED]);
 	/* orphans that are not actions: too young, or excluded */
-	cJSON_AddNumberToObject(doc, "held_by_age", sum->held_age);
-	cJSON_AddNumberToObject(doc, "held_by_exclude", sum->held_exclude);
+	jw_uint(&w, "held_by_age", sum->held_age);
+	jw_uint(&w, "held_by_exclude", sum->held_exclude);
 	/* in a dry run: the bytes a real run would free */
-	cJSON_AddNumberToObject(doc, "bytes_freed", (double)sum->freed);
-	return doc;
+	jw_uint(&w, "bytes_freed", sum->freed);
+	jw_close(&w, '}');
+	return jw_end(&w);
 }
 
 static int gc_table(const struct cli *cli, const struct gc_result *res,
@@ -600,7 +601,7 @@ int cmd_gc(const struct cli *cli)
 	closelog();
 	reap_cache_free(&cache);
 	if (cli->json)
-		r = json_print(stdout, gc_json(cli, &ctx, res, n, &sum));
+		r = gc_json(stdout, cli, &ctx, res, n, &sum);
 	else
 		r = gc_table(cli, res, n, &sum);
 	free(res);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "jsonw.h"
 #include "outstream.h"
 #include "render.h"
 #include "scan.h"
@@ -12,23 +13,21 @@
 static int list_columns(const struct cli *cli)
 {
 	if (cli->json) {
-		cJSON *arr = cJSON_CreateArray();
+		struct strbuf sb = { 0 };
+		struct jw w;
 
+		jw_init(&w, &sb, stdout);
+		jw_open(&w, NULL, '[');
 		for (size_t i = 0; i < ncolumns; i++) {
-			cJSON *c = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(c, "name", columns[i].name);
-			cJSON_AddStringToObject(c, "type",
-						col_type_name(columns[i].type));
-			if (columns[i].key)
-				cJSON_AddStringToObject(c, "key",
-							columns[i].key);
-			else
-				cJSON_AddNullToObject(c, "key");
-			cJSON_AddStringToObject(c, "help", columns[i].help);
-			cJSON_AddItemToArray(arr, c);
+			jw_open(&w, NULL, '{');
+			jw_str(&w, "name", columns[i].name);
+			jw_lit(&w, "type", col_type_name(columns[i].type));
+			jw_str(&w, "key", columns[i].key);
+			jw_str(&w, "help", columns[i].help);
+			jw_close(&w, '}');
 		}
-		return cli_finish_output(stdout, json_print(stdout, arr), NULL);
+		jw_close(&w, ']');
+		return cli_finish_output(stdout, jw_end(&w), NULL);
 	}
 	for (size_t i = 0; i < ncolumns; i++) {
 		if (cli->raw || cli->noheadings)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonw.h"
 #include "outstream.h"
 #include "render.h"
 #include "stats.h"
@@ -25,54 +26,52 @@ static void kind_totals(const struct kind_stats *ks, uint64_t *count,
 	}
 }
 
-static void add_int(cJSON *obj, const char *key, uint64_t v)
+/* Kind and resource names are our own: they need no escaping as keys. */
+static int stats_json(FILE *out, const struct stats *st,
+		      const struct scan_ctx *ctx)
 {
-	cJSON_AddItemToObject(obj, key, json_uint(v));
-}
-
-static cJSON *stats_json(const struct stats *st, const struct scan_ctx *ctx)
-{
-	cJSON *doc = json_doc_header(ctx), *kinds, *lims;
+	struct strbuf sb = { 0 };
+	struct jw w;
 	char dur[32];
 
+	jw_init(&w, &sb, out);
+	json_doc_header(&w, ctx);
 	fmt_seconds(dur, sizeof(dur), st->duration);
-	cJSON_AddItemToObject(doc, "scan_duration", cJSON_CreateRaw(dur));
-	kinds = cJSON_AddObjectToObject(doc, "kinds");
+	jw_raw(&w, "scan_duration", dur);
+	jw_open(&w, "kinds", '{');
 	for (int k = 0; k < KIND_COUNT; k++) {
 		const struct kind_stats *ks = &st->kind[k];
-		cJSON *j;
 		uint64_t total, bytes;
+		bool sized = kind_has_size((enum kind)k);
 
 		if (!(st->kinds & KMASK(k)))
 			continue;
-		j = cJSON_AddObjectToObject(kinds, kind_table[k].name);
+		jw_open(&w, kind_table[k].name, '{');
 		kind_totals(ks, &total, &bytes);
-		add_int(j, "count", total);
-		add_int(j, "in_use", ks->count[STATE_INUSE]);
-		add_int(j, "orphan", ks->count[STATE_ORPHAN]);
-		add_int(j, "unknown", ks->count[STATE_UNKNOWN]);
-		if (kind_has_size((enum kind)k)) {
-			add_int(j, "bytes", bytes);
-			add_int(j, "orphan_bytes", ks->bytes[STATE_ORPHAN]);
-		} else {
-			cJSON_AddNullToObject(j, "bytes");
-			cJSON_AddNullToObject(j, "orphan_bytes");
-		}
+		jw_uint(&w, "count", total);
+		jw_uint(&w, "in_use", ks->count[STATE_INUSE]);
+		jw_uint(&w, "orphan", ks->count[STATE_ORPHAN]);
+		jw_uint(&w, "unknown", ks->count[STATE_UNKNOWN]);
+		jw_uint_or_null(&w, "bytes", sized, bytes);
+		jw_uint_or_null(&w, "orphan_bytes", sized,
+				ks->bytes[STATE_ORPHAN]);
+		jw_close(&w, '}');
 	}
-	lims = cJSON_AddObjectToObject(doc, "limits");
+	jw_close(&w, '}');
+	jw_open(&w, "limits", '{');
 	for (int l = 0; l < LIM_COUNT; l++) {
-		cJSON *j;
+		const struct limit_stat *ls = &st->lim[l];
 
 		if (!stats_show_limit(st, (enum limit_id)l))
 			continue;
-		j = cJSON_AddObjectToObject(lims, st->lim[l].resource);
-		if (st->lim[l].have_limit)
-			add_int(j, "limit", st->lim[l].limit);
-		else
-			cJSON_AddNullToObject(j, "limit");
-		add_int(j, "used", st->lim[l].used);
+		jw_open(&w, ls->resource, '{');
+		jw_uint_or_null(&w, "limit", ls->have_limit, ls->limit);
+		jw_uint(&w, "used", ls->used);
+		jw_close(&w, '}');
 	}
-	return doc;
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	return jw_end(&w);
 }
 
 static int stats_table(FILE *out, const struct stats *st)
@@ -249,7 +248,7 @@ int cmd_stats(const struct cli *cli)
 	if (cli->prometheus)
 		r = render_prometheus(out, &st);
 	else if (cli->json)
-		r = json_print(out, stats_json(&st, &ctx));
+		r = stats_json(out, &st, &ctx);
 	else
 		r = stats_table(out, &st);
 	scan_free(&ctx);

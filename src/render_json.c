@@ -1,298 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* render_json.c - schema 1 JSON: documents built with cJSON; the objects
- * of "list --json" written directly as text (see json_write_object). */
-#include <errno.h>
+/* render_json.c - schema 1 JSON: the document header every document
+ * shares, the objects of "list --json", and that document (jsonw.h). */
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "jsonw.h"
 #include "procs.h"
 #include "render.h"
 #include "strbuf.h"
-#include "utf8.h"
-
-/*
- * How a name that may hold any bytes is spelled in JSON: valid UTF-8 as
- * it is; otherwise every valid character is kept, each stray byte becomes
- * \xHH and a literal backslash is doubled, so the spelling stays
- * unambiguous. Appends the spelling (not yet JSON-escaped) to @sb.
- */
-static void spell_bytes(struct strbuf *sb, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq(u + i, n - i);
-
-		if (u[i] == '\\') {
-			sb_putn(sb, "\\\\", 2);
-			i++;
-		} else if (l) {
-			sb_putn(sb, s + i, l);
-			i += l;
-		} else {
-			char x[4] = { '\\', 'x', hex[u[i] >> 4], hex[u[i] & 15] };
-
-			sb_putn(sb, x, 4);
-			i++;
-		}
-	}
-}
-
-cJSON *json_bytes(const char *s)
-{
-	struct strbuf sb = { 0 };
-	size_t n;
-	cJSON *j;
-
-	if (!s)
-		return cJSON_CreateNull();
-	n = strlen(s);
-	if (utf8_valid(s, n))
-		return cJSON_CreateString(s);
-	spell_bytes(&sb, s, n);
-	j = cJSON_CreateString(sb.buf ? sb.buf : "");
-	sb_free(&sb);
-	return j;
-}
-
-cJSON *json_int(int64_t v)
-{
-	char buf[22];
-
-	/* Raw text: cJSON would format every number with "%1.15g" and
-	 * parse it back, which costs more than the rest of the output. */
-	buf[0] = '-';
-	fmt_u64(buf + (v < 0), v < 0 ? -(uint64_t)v : (uint64_t)v);
-	return cJSON_CreateRaw(buf);
-}
-
-cJSON *json_uint(uint64_t v)
-{
-	char buf[21];
-
-	fmt_u64(buf, v);
-	return cJSON_CreateRaw(buf);
-}
-
-/*
- * The objects of "list --json" are written as text directly: one cJSON
- * tree per object (some 60 allocations, then printing) cost about as
- * much as the whole scan of a host with a few thousand objects. The
- * unit tests and the fuzzer parse what this writes back with cJSON.
- */
-struct jw {
-	struct strbuf *sb;
-	bool comma;		/* a member or element precedes at this level */
-};
-
-/* The JSON escape of a control character, quote or backslash @c. */
-static void put_escape(struct strbuf *sb, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	char e[6] = { '\\', 0, '0', '0', 0, 0 };
-	size_t el = 2;
-
-	switch (c) {
-	case '"': e[1] = '"'; break;
-	case '\\': e[1] = '\\'; break;
-	case '\b': e[1] = 'b'; break;
-	case '\f': e[1] = 'f'; break;
-	case '\n': e[1] = 'n'; break;
-	case '\r': e[1] = 'r'; break;
-	case '\t': e[1] = 't'; break;
-	default:
-		e[1] = 'u';
-		e[4] = hex[c >> 4];
-		e[5] = hex[c & 15];
-		el = 6;
-		break;
-	}
-	sb_putn(sb, e, el);
-}
-
-/*
- * @s as a JSON string with the escapes cJSON uses, checking in the same
- * pass that it is valid UTF-8. Returns false, with @sb as it was, if it
- * is not.
- */
-static bool put_quoted(struct strbuf *sb, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t mark = sb->len, run = 0, i = 0;
-
-	sb_putc(sb, '"');
-	while (u[i]) {
-		unsigned char c = u[i];
-		size_t l;
-
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
-			continue;
-		}
-		if (c >= 0x80) {
-			l = utf8_seq(u + i, strnlen(s + i, 4));
-			if (!l) {
-				sb->len = mark;
-				sb->buf[mark] = '\0';
-				return false;
-			}
-			i += l;
-			continue;
-		}
-		sb_putn(sb, s + run, i - run);
-		put_escape(sb, c);
-		run = ++i;
-	}
-	sb_putn(sb, s + run, i - run);
-	sb_putc(sb, '"');
-	return true;
-}
-
-void json_put_bytes(struct strbuf *sb, const char *s)
-{
-	struct strbuf sp = { 0 };
-
-	if (!s) {
-		sb_putn(sb, "null", 4);
-		return;
-	}
-	if (put_quoted(sb, s))
-		return;
-	spell_bytes(&sp, s, strlen(s));
-	put_quoted(sb, sp.buf);	/* the spelling is valid UTF-8 */
-	sb_free(&sp);
-}
-
-static void put_u64(struct strbuf *sb, uint64_t v)
-{
-	char buf[21];
-
-	sb_putn(sb, buf, fmt_u64(buf, v));
-}
-
-static void put_i64(struct strbuf *sb, int64_t v)
-{
-	if (v < 0) {
-		sb_putc(sb, '-');
-		put_u64(sb, -(uint64_t)v);
-	} else {
-		put_u64(sb, (uint64_t)v);
-	}
-}
-
-/* `"key":` after a comma when a member precedes. Inlined, so that the
- * length of a literal key is known when compiling. */
-static inline __attribute__((always_inline)) void jw_key(struct jw *w,
-							  const char *key)
-{
-	size_t n = strlen(key);
-	char *p;
-
-	sb_reserve(w->sb, n + 4);
-	p = w->sb->buf + w->sb->len;
-	if (w->comma)
-		*p++ = ',';
-	*p++ = '"';
-	memcpy(p, key, n);
-	p += n;
-	*p++ = '"';
-	*p++ = ':';
-	*p = '\0';
-	w->sb->len = (size_t)(p - w->sb->buf);
-	w->comma = true;
-}
-
-/* Start an object or array member (@key NULL: an array element). */
-static void jw_open(struct jw *w, const char *key, char bracket)
-{
-	if (key)
-		jw_key(w, key);
-	else if (w->comma)
-		sb_putc(w->sb, ',');
-	sb_putc(w->sb, bracket);
-	w->comma = false;
-}
-
-static void jw_close(struct jw *w, char bracket)
-{
-	sb_putc(w->sb, bracket);
-	w->comma = true;
-}
-
-static void jw_str(struct jw *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	json_put_bytes(w->sb, s);
-}
-
-/* A string known to need no escaping (our own names and numbers). */
-static void jw_lit(struct jw *w, const char *key, const char *s)
-{
-	size_t n = strlen(s);
-
-	jw_key(w, key);
-	sb_reserve(w->sb, n + 2);
-	w->sb->buf[w->sb->len++] = '"';
-	memcpy(w->sb->buf + w->sb->len, s, n);
-	w->sb->len += n;
-	w->sb->buf[w->sb->len++] = '"';
-	w->sb->buf[w->sb->len] = '\0';
-}
-
-static void jw_null(struct jw *w, const char *key)
-{
-	jw_key(w, key);
-	sb_putn(w->sb, "null", 4);
-}
-
-static void jw_bool(struct jw *w, const char *key, bool v)
-{
-	jw_key(w, key);
-	sb_puts(w->sb, v ? "true" : "false");
-}
-
-static void jw_int(struct jw *w, const char *key, int64_t v)
-{
-	jw_key(w, key);
-	put_i64(w->sb, v);
-}
-
-static void jw_uint(struct jw *w, const char *key, uint64_t v)
-{
-	jw_key(w, key);
-	put_u64(w->sb, v);
-}
-
-static void jw_int_or_null(struct jw *w, const char *key, bool have,
-			   int64_t v)
-{
-	if (have)
-		jw_int(w, key, v);
-	else
-		jw_null(w, key);
-}
-
-static void jw_uint_or_null(struct jw *w, const char *key, bool have,
-			    uint64_t v)
-{
-	if (have)
-		jw_uint(w, key, v);
-	else
-		jw_null(w, key);
-}
-
-static void jw_time(struct jw *w, const char *key, time_t t)
-{
-	char buf[32];
-
-	if (!t || !fmt_iso_time(buf, sizeof(buf), t))
-		jw_null(w, key);
-	else
-		jw_lit(w, key, buf);
-}
 
 static void put_times(struct jw *w, const struct obj *o)
 {
@@ -394,7 +111,7 @@ static void put_detail(struct jw *w, const struct obj *o)
 			for (unsigned i = 0; i < o->u.sem.nsems; i++) {
 				if (i)
 					sb_putc(w->sb, ',');
-				put_i64(w->sb, o->u.sem.pids[i]);
+				jw_put_i64(w->sb, o->u.sem.pids[i]);
 			}
 			jw_close(w, ']');
 		} else {
@@ -431,9 +148,9 @@ static void put_detail(struct jw *w, const struct obj *o)
 	if (kind_is_file(o->kind)) {
 		jw_key(w, "dev");
 		sb_putc(w->sb, '"');
-		put_u64(w->sb, major(o->dev));
+		jw_put_u64(w->sb, major(o->dev));
 		sb_putc(w->sb, ':');
-		put_u64(w->sb, minor(o->dev));
+		jw_put_u64(w->sb, minor(o->dev));
 		sb_putc(w->sb, '"');
 		jw_uint(w, "ino", o->ino);
 	}
@@ -491,9 +208,8 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	jw_close(&w, '}');
 }
 
-cJSON *json_doc_header(const struct scan_ctx *ctx)
+void json_doc_header(struct jw *w, const struct scan_ctx *ctx)
 {
-	cJSON *doc = cJSON_CreateObject(), *warn;
 	char host[256] = "", when[32];
 
 	gethostname(host, sizeof(host) - 1);
@@ -503,63 +219,41 @@ cJSON *json_doc_header(const struct scan_ctx *ctx)
 		snprintf(host, sizeof(host), "%s", getenv("IPCSCAN_TEST_HOST"));
 #endif
 	fmt_iso_time(when, sizeof(when), ctx->set.now);
-	cJSON_AddItemToObject(doc, "schema", json_int(IPCSCAN_SCHEMA));
-	cJSON_AddStringToObject(doc, "version", IPCSCAN_VERSION);
-	cJSON_AddItemToObject(doc, "host", json_bytes(host));
-	cJSON_AddStringToObject(doc, "time", when);
-	cJSON_AddBoolToObject(doc, "complete", diag_complete(&ctx->diag));
-	warn = cJSON_AddArrayToObject(doc, "warnings");
-	for (size_t i = 0; i < ctx->diag.nwarnings; i++)
-		cJSON_AddItemToArray(warn, json_bytes(ctx->diag.warnings[i]));
-	return doc;
+	jw_open(w, NULL, '{');
+	jw_int(w, "schema", IPCSCAN_SCHEMA);
+	jw_lit(w, "version", IPCSCAN_VERSION);
+	jw_str(w, "host", host);
+	jw_lit(w, "time", when);
+	jw_bool(w, "complete", diag_complete(&ctx->diag));
+	jw_open(w, "warnings", '[');
+	for (size_t i = 0; i < ctx->diag.nwarnings; i++) {
+		jw_elem(w);
+		json_put_bytes(w->sb, ctx->diag.warnings[i]);
+	}
+	jw_close(w, ']');
 }
 
 int json_list_print(FILE *out, struct obj *const *objs, size_t n,
 		    const struct render_env *env)
 {
-	cJSON *doc = json_doc_header(env->ctx);
 	struct strbuf sb = { 0 };
-	char *head = cJSON_PrintUnformatted(doc);
-	int r = 0;
+	struct jw w;
 
-	cJSON_Delete(doc);
-	if (!head)
-		return -ENOMEM;
-	/* Stream: the header without its closing brace, then the array,
-	 * one object per line, written out in pieces of about 64 KiB, so
-	 * memory stays that of a few objects however many there are. */
-	head[strlen(head) - 1] = '\0';
-	sb_puts(&sb, head);
-	free(head);
-	sb_puts(&sb, ",\"objects\":[");
+	/* Stream: the header, then the array, one object per line,
+	 * written out in pieces of about 64 KiB, so memory stays that of
+	 * a few objects however many there are. */
+	jw_init(&w, &sb, out);
+	json_doc_header(&w, env->ctx);
+	jw_open(&w, "objects", '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_putc(&sb, ',');
 		sb_putc(&sb, '\n');
 		json_write_object(&sb, objs[i], env);
-		if (sb.len >= 65536) {
-			if (fwrite(sb.buf, 1, sb.len, out) != sb.len)
-				r = -EIO;
-			sb.len = 0;
-		}
+		jw_flush(&w, 65536);
 	}
-	sb_puts(&sb, "\n]}\n");
-	if (fwrite(sb.buf, 1, sb.len, out) != sb.len || ferror(out))
-		r = -EIO;
-	sb_free(&sb);
-	return r;
-}
-
-int json_print(FILE *out, cJSON *root)
-{
-	char *s = cJSON_PrintUnformatted(root);
-	int r = 0;
-
-	cJSON_Delete(root);
-	if (!s)
-		return -ENOMEM;
-	if (fputs(s, out) == EOF || fputc('\n', out) == EOF)
-		r = -EIO;
-	free(s);
-	return r;
+	sb_putc(&sb, '\n');
+	jw_close(&w, ']');
+	jw_close(&w, '}');
+	return jw_end(&w);
 }

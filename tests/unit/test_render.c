@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <sys/sysmacros.h>
 
 #include "columns.h"
+#include "jsonw.h"
 #include "parse.h"
 #include "procs.h"
 #include "render.h"
@@ -19,19 +21,27 @@
 #include "strbuf.h"
 #include "utf8.h"
 
+/* @in through json_put_bytes, parsed back: the string @want, and the
+ * text of the document valid UTF-8. */
 static void check_bytes(const char *in, const char *want)
 {
-	cJSON *j = json_bytes(in);
+	struct strbuf sb = { 0 };
+	cJSON *j;
 
+	json_put_bytes(&sb, in);
+	assert_true(utf8_valid(sb.buf, sb.len));
+	j = cJSON_Parse(sb.buf);
 	assert_non_null(j);
 	assert_true(cJSON_IsString(j));
 	assert_string_equal(j->valuestring, want);
-	assert_true(utf8_valid(j->valuestring, strlen(j->valuestring)));
 	cJSON_Delete(j);
+	sb_free(&sb);
 }
 
 static void test_json_bytes(void **state)
 {
+	struct strbuf sb = { 0 };
+
 	(void)state;
 	check_bytes("plain", "plain");
 	check_bytes("caf\xc3\xa9", "caf\xc3\xa9");
@@ -45,27 +55,51 @@ static void test_json_bytes(void **state)
 	check_bytes("\xc0\xaf", "\\xc0\\xaf");
 	check_bytes("\xed\xa0\x80", "\\xed\\xa0\\x80");
 	check_bytes("x\ny", "x\ny");
-	{
-		cJSON *n = json_bytes(NULL);
-
-		assert_true(cJSON_IsNull(n));
-		cJSON_Delete(n);
-	}
+	/* the escapes cJSON uses, spelled as it does */
+	json_put_bytes(&sb, "q\"b\\\b\f\n\r\t\x01\x7f");
+	assert_string_equal(sb.buf, "\"q\\\"b\\\\\\b\\f\\n\\r\\t\\u0001\x7f\"");
+	sb.len = 0;
+	json_put_bytes(&sb, NULL);
+	assert_string_equal(sb.buf, "null");
+	sb_free(&sb);
 }
 
-static void test_json_int(void **state)
+/* Numbers exact at both ends of 64 bits (a double holds 53), members
+ * and elements separated by commas, the document ended by a newline. */
+static void test_json_writer(void **state)
 {
-	char *s;
-	cJSON *a = cJSON_CreateArray();
+	struct strbuf sb = { 0 };
+	struct jw w;
 
 	(void)state;
-	cJSON_AddItemToArray(a, json_int(-5));
-	cJSON_AddItemToArray(a, json_int(INT64_MAX));
-	cJSON_AddItemToArray(a, json_uint(UINT64_MAX));
-	s = cJSON_PrintUnformatted(a);
-	assert_string_equal(s, "[-5,9223372036854775807,18446744073709551615]");
-	free(s);
-	cJSON_Delete(a);
+	jw_init(&w, &sb, NULL);
+	jw_open(&w, NULL, '{');
+	jw_int(&w, "neg", -5);
+	jw_int(&w, "max", INT64_MAX);
+	jw_int(&w, "min", INT64_MIN);
+	jw_uint(&w, "umax", UINT64_MAX);
+	jw_uint(&w, "big", (1ull << 53) + 1);
+	jw_uint_or_null(&w, "none", false, 1);
+	jw_open(&w, "a", '[');
+	for (int i = 0; i < 3; i++) {
+		jw_elem(&w);
+		jw_put_u64(w.sb, (uint64_t)i);
+	}
+	jw_close(&w, ']');
+	jw_open(&w, "o", '{');
+	jw_close(&w, '}');
+	jw_bool(&w, "t", true);
+	jw_raw(&w, "r", "0.5");
+	jw_time(&w, "never", 0);
+	jw_time(&w, "when", 86400);
+	jw_close(&w, '}');
+	assert_string_equal(sb.buf,
+		"{\"neg\":-5,\"max\":9223372036854775807,"
+		"\"min\":-9223372036854775808,"
+		"\"umax\":18446744073709551615,\"big\":9007199254740993,"
+		"\"none\":null,\"a\":[0,1,2],\"o\":{},\"t\":true,\"r\":0.5,"
+		"\"never\":null,\"when\":\"1970-01-02T00:00:00Z\"}");
+	sb_free(&sb);
 }
 
 /* Write @o with json_write_object and parse the text back. */
@@ -109,6 +143,47 @@ static double num_at(const cJSON *j, const char *k1, const char *k2)
 static bool null_at(const cJSON *j, const char *k1, const char *k2)
 {
 	return cJSON_IsNull(at(j, k1, k2));
+}
+
+/* The header of every document, streamed to a file like list's. */
+static void test_json_doc_header(void **state)
+{
+	struct scan_ctx ctx = { .set.now = 86400 };
+	char *warnings[] = { "one", "bad \xff" };
+	struct strbuf sb = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct jw w;
+	cJSON *j;
+
+	(void)state;
+	ctx.diag.warnings = warnings;
+	ctx.diag.nwarnings = 2;
+	assert_non_null(f);
+	jw_init(&w, &sb, f);
+	json_doc_header(&w, &ctx);
+	jw_uint(&w, "n", 1);
+	jw_flush(&w, 1);
+	assert_int_equal(sb.len, 0);
+	jw_close(&w, '}');
+	assert_int_equal(jw_end(&w), 0);
+	assert_null(sb.buf);
+	fclose(f);
+	assert_true(len > 0 && text[len - 1] == '\n');
+	assert_non_null(strstr(text, "{\"schema\":1,\"version\":\""));
+	j = cJSON_Parse(text);
+	assert_non_null(j);
+	assert_true(num_at(j, "schema", NULL) == 1);
+	assert_string_equal(str_at(j, "time", NULL), "1970-01-02T00:00:00Z");
+	assert_true(cJSON_IsString(at(j, "host", NULL)));
+	assert_int_equal(cJSON_GetArraySize(at(j, "warnings", NULL)), 2);
+	assert_string_equal(cJSON_GetArrayItem(at(j, "warnings", NULL),
+					       1)->valuestring, "bad \\xff");
+	assert_true(cJSON_IsTrue(at(j, "complete", NULL)));
+	assert_true(num_at(j, "n", NULL) == 1);
+	cJSON_Delete(j);
+	free(text);
 }
 
 static void test_json_object(void **state)
@@ -163,7 +238,7 @@ static void test_json_object(void **state)
 	cJSON_Delete(j);
 	obj_free(&shm);
 
-	/* hostile name: the same spelling as json_bytes */
+	/* hostile name: spelled as json_put_bytes does */
 	pshm.name = "a\\b\xff\n\x01";
 	pshm.path = "/dev/shm/a\\b\xff\n\x01";
 	j = write_parse(&pshm, &ctx);
@@ -487,7 +562,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_bytes),
-		cmocka_unit_test(test_json_int),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_json_doc_header),
 		cmocka_unit_test(test_json_object),
 		cmocka_unit_test(test_iso_time),
 		cmocka_unit_test(test_prom_escape),
