@@ -452,6 +452,10 @@ static void test_columns_parse(void **state)
 	assert_int_equal(columns_parse("KIND,NOPE", idx, 8, &bad), -EINVAL);
 	assert_string_equal(bad, "NOPE");
 	assert_int_equal(columns_parse("", idx, 8, &bad), -EINVAL);
+	/* the default sets name columns of the table */
+	assert_int_equal(columns_parse(default_columns, idx, 8, &bad), 8);
+	assert_int_equal(columns_parse(orphan_columns, idx, 8, &bad), 7);
+	assert_true(columns[idx[6]].flags & COLF_WRAP);
 }
 
 static void test_sort(void **state)
