@@ -48,4 +48,22 @@ struct classify_policy {
 void classify(struct obj *o, const struct proctab *pt,
 	      const struct classify_policy *pol, time_t now);
 
+/* The built-in kinds' classifiers, which their rows (kinds.h) name;
+ * classify() calls the row's. Same contract as classify(). */
+void classify_shm(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now);
+void classify_sem(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now);
+void classify_msg(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now);
+/* pshm, psem, mqueue */
+void classify_posix(struct obj *o, const struct proctab *pt,
+		    const struct classify_policy *pol, time_t now);
+void classify_unix(struct obj *o, const struct proctab *pt,
+		   const struct classify_policy *pol, time_t now);
+void classify_sockfile(struct obj *o, const struct proctab *pt,
+		       const struct classify_policy *pol, time_t now);
+void classify_fifo(struct obj *o, const struct proctab *pt,
+		   const struct classify_policy *pol, time_t now);
+
 #endif

@@ -57,6 +57,14 @@ extern const char *const orphan_columns;
 
 /* "string", "number" or "array". */
 const char *col_type_name(enum col_type t);
+/* The kinds whose objects have a value in column @col (kinds.h: the
+ * rows' columns), and the getters through it: nothing, or false, for an
+ * object of any other kind. */
+kindmask_t column_kinds(int col);
+void column_get(int col, struct strbuf *sb, const struct obj *o,
+		const struct render_env *env);
+bool column_num(int col, const struct obj *o, int64_t *v);
+
 /* Look up a column by name (case-insensitive); -1 if unknown. */
 int column_find(const char *name);
 /* "KIND,STATE" -> indexes; on error -EINVAL and *bad names the column

@@ -13,6 +13,8 @@
 #define IPCSCAN_VERSION "0.1.0"
 #define IPCSCAN_SCHEMA 1
 
+/* Each value has its row in kind_ops[] (kinds.h): what every stage
+ * needs to know about the kind. */
 enum kind {
 	KIND_SHM,
 	KIND_SEM,
@@ -28,10 +30,6 @@ enum kind {
 
 typedef uint32_t kindmask_t;
 #define KMASK(k) ((kindmask_t)1u << (k))
-#define KMASK_SYSV (KMASK(KIND_SHM) | KMASK(KIND_SEM) | KMASK(KIND_MSG))
-#define KMASK_POSIX (KMASK(KIND_PSHM) | KMASK(KIND_PSEM) | KMASK(KIND_MQUEUE))
-#define KMASK_SOCKETS (KMASK(KIND_UNIX) | KMASK(KIND_SOCKFILE))
-#define KMASK_FILES (KMASK_POSIX | KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))
 #define KMASK_ALL (KMASK(KIND_COUNT) - 1)
 
 enum state { STATE_INUSE, STATE_ORPHAN, STATE_UNKNOWN, STATE_COUNT };
@@ -175,43 +173,8 @@ void obj_free(struct obj *o);
 /* Record that @pid holds @o through @via (once per pid and via). */
 void obj_add_holder(struct obj *o, pid_t pid, enum via via);
 
-static inline bool kind_is_sysv(enum kind k)
-{
-	return (KMASK(k) & KMASK_SYSV) != 0;
-}
-
-static inline bool kind_is_file(enum kind k)
-{
-	return (KMASK(k) & KMASK_FILES) != 0;
-}
-
-/* Semaphore sets and live sockets have no byte size: their SIZE is
- * blank, their size and bytes null, everywhere (list, gc, stats). */
-static inline bool kind_has_size(enum kind k)
-{
-	return k != KIND_SEM && k != KIND_UNIX;
-}
-
-static inline bool obj_has_size(const struct obj *o)
-{
-	return kind_has_size(o->kind) && !o->size_unknown;
-}
-
 /* Newest recorded use time, 0 if none. */
 time_t obj_last_used(const struct obj *o);
-
-/* The kind table. */
-struct kind_desc {
-	const char *name;
-	const char *help;
-};
-extern const struct kind_desc kind_table[KIND_COUNT];
-
-struct kind_group {
-	const char *name;
-	kindmask_t mask;
-};
-extern const struct kind_group kind_groups[];	/* terminated by name == NULL */
 
 const char *state_name(enum state s);
 const char *via_name(enum via v);

@@ -19,6 +19,8 @@
 int sockets_collect(const struct scan_settings *set,
 		    const struct source *src, const struct proctab *procs,
 		    struct objset *out, struct diag *d);
+/* It, as the rows of unix, sockfile and fifo name it (kinds.h). */
+extern const struct collector sockets_collector;
 
 /* The socket-file remover (the contract: reap.h). */
 int sockfiles_reap(const struct reap_env *env, const struct obj *o,

@@ -42,6 +42,17 @@ static inline uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* The built-in kinds' count_limits (kinds.h): add @o to the "used" of
+ * the limits it takes from (@page: the page size). */
+void stats_count_shm(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page);
+void stats_count_msg(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page);
+void stats_count_sem(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page);
+void stats_count_mqueue(const struct obj *o, struct limit_stat *lim,
+			uint64_t page);
+
 /* Read the kernel limits below @root (per IPC namespace) and statvfs of
  * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
 void stats_limits(const char *root, const struct objset *objs,

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "classify.h"
+#include "kinds.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -146,8 +147,8 @@ static const char *unseen_why(const struct classify_policy *pol)
 	       "may be a hidden live process";
 }
 
-static void classify_shm(struct obj *o, const struct proctab *pt,
-			 const struct classify_policy *pol, time_t now)
+void classify_shm(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now)
 {
 	const struct shm_detail *s = &o->u.shm;
 	time_t lpid_t = tmax(o->t_attach, o->t_detach);
@@ -221,8 +222,8 @@ static void classify_shm(struct obj *o, const struct proctab *pt,
 	    last, age);
 }
 
-static void classify_sem(struct obj *o, const struct proctab *pt,
-			 const struct classify_policy *pol, time_t now)
+void classify_sem(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now)
 {
 	const struct sem_detail *s = &o->u.sem;
 	/* semctl(SETVAL/SETALL) records a pid and moves ctime, not otime:
@@ -292,8 +293,8 @@ static void classify_sem(struct obj *o, const struct proctab *pt,
 	    age);
 }
 
-static void classify_msg(struct obj *o, const struct proctab *pt,
-			 const struct classify_policy *pol, time_t now)
+void classify_msg(struct obj *o, const struct proctab *pt,
+		  const struct classify_policy *pol, time_t now)
 {
 	const struct msg_detail *m = &o->u.msg;
 	enum pidv sv = PID_DEAD, rv = PID_DEAD;
@@ -345,9 +346,11 @@ static void classify_msg(struct obj *o, const struct proctab *pt,
 	set(o, STATE_ORPHAN, "no waiter%s%s", who, age);
 }
 
-static void classify_posix(struct obj *o, const struct proctab *pt,
-			   const struct classify_policy *pol, time_t now)
+void classify_posix(struct obj *o, const struct proctab *pt,
+		    const struct classify_policy *pol, time_t now)
 {
+	pid_t (*notify_of)(const struct obj *) = kind_ops[o->kind]->notify_pid;
+	pid_t notify = notify_of ? notify_of(o) : 0;
 	char age[48];
 
 	if (o->nholders) {
@@ -356,11 +359,11 @@ static void classify_posix(struct obj *o, const struct proctab *pt,
 	}
 	/* A registration outlives nothing but its process: if we cannot see
 	 * that process, we cannot say it is gone. */
-	if (o->kind == KIND_MQUEUE && o->u.mq.notify_pid > 0) {
-		const struct proc *p = proctab_find(pt, o->u.mq.notify_pid);
+	if (notify > 0) {
+		const struct proc *p = proctab_find(pt, notify);
 
 		set(o, STATE_UNKNOWN, "registered for notification by %d, %s",
-		    (int)o->u.mq.notify_pid, p && proc_exited(p) ?
+		    (int)notify, p && proc_exited(p) ?
 		    "a zombie (the kernel drops it on reaping)" :
 		    "not visible");
 		return;
@@ -377,26 +380,61 @@ static void classify_posix(struct obj *o, const struct proctab *pt,
 	set(o, STATE_ORPHAN, "no holder%s", age);
 }
 
+/* A live socket is never an orphan, held or not. */
+void classify_unix(struct obj *o, const struct proctab *pt,
+		   const struct classify_policy *pol, time_t now)
+{
+	(void)pt;
+	(void)pol;
+	(void)now;
+	if (o->nholders)
+		inuse_by_holders(o);
+	else
+		set(o, STATE_UNKNOWN, "live socket, no visible holder");
+}
+
+void classify_sockfile(struct obj *o, const struct proctab *pt,
+		       const struct classify_policy *pol, time_t now)
+{
+	char age[48];
+
+	(void)pt;
+	if (o->binding_unknown) {
+		set(o, STATE_UNKNOWN, "could not be checked for a "
+		    "live socket bound to it (connect probe failed)");
+	} else if (pol->outside_unseen) {
+		set(o, STATE_UNKNOWN, "no socket bound to it now; " OUTSIDE);
+	} else {
+		age_clause(o, now, age, sizeof(age));
+		set(o, STATE_ORPHAN,
+		    "no socket bound to it in any network namespace%s", age);
+	}
+}
+
+/* Nobody opening a FIFO right now proves nothing about the next writer:
+ * never an orphan. */
+void classify_fifo(struct obj *o, const struct proctab *pt,
+		   const struct classify_policy *pol, time_t now)
+{
+	(void)now;
+	if (o->nholders)
+		inuse_by_holders(o);
+	else if (o->holders_incomplete)
+		unknown_uninspected(o, pt, "no visible holder; ");
+	else if (pol->outside_unseen)
+		set(o, STATE_UNKNOWN, "no visible holder; " OUTSIDE);
+	else
+		set(o, STATE_UNKNOWN, "nobody has it open");
+}
+
 /*
  * The sticky bit on a file in a socket dir (systemd-tmpfiles' and the XDG
  * runtime dir's convention; /dev/shm, where POSIX shm and semaphores live,
  * is one) says "keep me": such a file is never an orphan, whatever the
  * evidence, and the reason says so before what the evidence said. Not for
- * SysV kinds (there 01000 is SHM_DEST) nor queues (no such convention).
+ * SysV kinds (there 01000 is SHM_DEST) nor queues (no such convention):
+ * the rows with KF_STICKY say which.
  */
-static bool kept_by_sticky(const struct obj *o)
-{
-	switch (o->kind) {
-	case KIND_PSHM:
-	case KIND_PSEM:
-	case KIND_SOCKFILE:
-	case KIND_FIFO:
-		return o->mode & S_ISVTX;
-	default:
-		return false;
-	}
-}
-
 static void keep_sticky(struct obj *o)
 {
 	char was[REASON_LEN];
@@ -409,61 +447,13 @@ static void keep_sticky(struct obj *o)
 void classify(struct obj *o, const struct proctab *pt,
 	      const struct classify_policy *pol, time_t now)
 {
-	char age[48];
-
-	switch (o->kind) {
-	case KIND_SHM:
-		classify_shm(o, pt, pol, now);
-		break;
-	case KIND_SEM:
-		classify_sem(o, pt, pol, now);
-		break;
-	case KIND_MSG:
-		classify_msg(o, pt, pol, now);
-		break;
-	case KIND_PSHM:
-	case KIND_PSEM:
-	case KIND_MQUEUE:
-		classify_posix(o, pt, pol, now);
-		break;
-	case KIND_UNIX:
-		/* A live socket is never an orphan, held or not. */
-		if (o->nholders)
-			inuse_by_holders(o);
-		else
-			set(o, STATE_UNKNOWN, "live socket, no visible holder");
-		break;
-	case KIND_SOCKFILE:
-		if (o->binding_unknown) {
-			set(o, STATE_UNKNOWN, "could not be checked for a "
-			    "live socket bound to it (connect probe failed)");
-		} else if (pol->outside_unseen) {
-			set(o, STATE_UNKNOWN, "no socket bound to it now; "
-			    OUTSIDE);
-		} else {
-			age_clause(o, now, age, sizeof(age));
-			set(o, STATE_ORPHAN,
-			    "no socket bound to it in any network namespace%s",
-			    age);
-		}
-		break;
-	case KIND_FIFO:
-		/* Nobody opening a FIFO right now proves nothing about the
-		 * next writer: never an orphan. */
-		if (o->nholders)
-			inuse_by_holders(o);
-		else if (o->holders_incomplete)
-			unknown_uninspected(o, pt, "no visible holder; ");
-		else if (pol->outside_unseen)
-			set(o, STATE_UNKNOWN, "no visible holder; " OUTSIDE);
-		else
-			set(o, STATE_UNKNOWN, "nobody has it open");
-		break;
-	default:
+	if ((unsigned)o->kind >= KIND_COUNT) {
 		set(o, STATE_UNKNOWN, "unknown kind");
-		break;
+		return;
 	}
+	kind_ops[o->kind]->classify(o, pt, pol, now);
 	/* what is in use stays in-use: that is the stronger statement */
-	if (o->state != STATE_INUSE && kept_by_sticky(o))
+	if (o->state != STATE_INUSE && kind_has(o->kind, KF_STICKY) &&
+	    (o->mode & S_ISVTX))
 		keep_sticky(o);
 }

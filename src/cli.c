@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "fsutil.h"
+#include "kinds.h"
 #include "outstream.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -31,7 +32,8 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 	for (size_t p = 0; p < cli->npids && !hit; p++) {
 		pid_t pid = cli->pids[p];
 
-		hit = o->kind == KIND_SHM && o->cpid == pid;
+		/* only a shm segment records its creator (cpid) */
+		hit = o->cpid > 0 && o->cpid == pid;
 		for (unsigned i = 0; i < o->nholders && !hit; i++)
 			hit = o->holders[i].pid == pid;
 	}
@@ -107,7 +109,7 @@ static void check_named(const struct cli *cli, struct scan_ctx *ctx)
 		named_missing = true;
 	}
 	/* the socket walk says which one; only the status is set here */
-	if (!(ctx->set.kinds & (KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))))
+	if (!(ctx->set.kinds & kinds_with(KF_SOCKDIR)))
 		return;
 	for (size_t i = 0; i < cli->nsockdirs; i++)
 		if (!root_path(path, sizeof(path), ctx->set.root,

@@ -16,13 +16,12 @@
 
 #include "cli.h"
 #include "jsonw.h"
+#include "kinds.h"
 #include "posix.h"
 #include "reap.h"
 #include "render.h"
 #include "scan.h"
-#include "sockfiles.h"
 #include "strbuf.h"
-#include "sysv.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -37,24 +36,6 @@ struct gc_result {
 	bool checked;		/* decided before reaping (by the recheck) */
 	char error[WHY_LEN];
 };
-
-static reap_fn reaper_of(enum kind k)
-{
-	switch (k) {
-	case KIND_SHM:
-	case KIND_SEM:
-	case KIND_MSG:
-		return sysv_reap;
-	case KIND_PSHM:
-	case KIND_PSEM:
-	case KIND_MQUEUE:
-		return posix_reap;
-	case KIND_SOCKFILE:
-		return sockfiles_reap;
-	default:
-		return NULL;	/* unix and fifo are never orphans */
-	}
-}
 
 /*
  * The directory that holds the gc lock, opened (O_NOFOLLOW) and checked
@@ -277,11 +258,11 @@ static void audit(struct scan_ctx *ctx, const struct obj *o,
 	sb_put_escaped(&why, o->reason);
 	if (res->act == ACT_REMOVED)
 		syslog(LOG_NOTICE, "removed %s %s owner=%u size=%llu: %s",
-		       kind_table[o->kind].name, id.buf, (unsigned)o->uid,
+		       kind_name(o->kind), id.buf, (unsigned)o->uid,
 		       (unsigned long long)o->size, why.buf);
 	else
 		syslog(LOG_WARNING, "failed to remove %s %s owner=%u: %s",
-		       kind_table[o->kind].name, id.buf, (unsigned)o->uid,
+		       kind_name(o->kind), id.buf, (unsigned)o->uid,
 		       res->error);
 	sb_free(&id);
 	sb_free(&why);
@@ -296,7 +277,7 @@ static void report_failure(const struct obj *o, const struct gc_result *res)
 	identity(&id, o);
 	sb_put_escaped(&err, res->error);
 	fprintf(stderr, "ipcscan: failed to remove %s %s: %s\n",
-		kind_table[o->kind].name, id.buf ? id.buf : "",
+		kind_name(o->kind), id.buf ? id.buf : "",
 		err.buf ? err.buf : "");
 	sb_free(&id);
 	sb_free(&err);
@@ -306,7 +287,8 @@ static void reap_one(struct scan_ctx *ctx, struct reap_cache *cache,
 		     const struct cli *cli, struct gc_result *res)
 {
 	const struct obj *o = res->o;
-	reap_fn fn = reaper_of(o->kind);
+	/* NULL for the kinds that are never orphans (KF_NEVER_REMOVED) */
+	reap_fn fn = kind_ops[o->kind]->reap;
 	/* one source today; each object will name its own */
 	const struct reap_env env = {
 		.set = &ctx->set, .src = scan_own(ctx), .procs = &ctx->procs,
@@ -433,7 +415,7 @@ static int gc_json(FILE *out, const struct cli *cli,
 		char key[16];
 
 		jw_open(&w, NULL, '{');
-		jw_lit(&w, "kind", kind_table[o->kind].name);
+		jw_lit(&w, "kind", kind_name(o->kind));
 		jw_str(&w, "name", o->name);
 		jw_str(&w, "path", o->path);
 		if (o->id >= 0) {
@@ -493,7 +475,7 @@ static int gc_table(const struct cli *cli, const struct gc_result *res,
 			break;
 		}
 		scols_line_set_data(ln, 0, action_names[res[i].act]);
-		scols_line_set_data(ln, 1, kind_table[o->kind].name);
+		scols_line_set_data(ln, 1, kind_name(o->kind));
 		cell.len = 0;
 		if (o->id >= 0)
 			sb_printf(&cell, "%d", o->id);

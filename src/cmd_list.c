@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "jsonw.h"
+#include "kinds.h"
 #include "outstream.h"
 #include "render.h"
 #include "scan.h"
@@ -39,16 +40,17 @@ static int list_columns(const struct cli *cli)
 }
 
 /*
- * The table's default view leaves out live unix sockets: a real host has
- * hundreds (every D-Bus and journal client), and they bury the few SysV
- * and POSIX objects an audit is about, while they are never orphans. They
- * are listed when asked for: -t naming them (unix, sockets, all), or -p
- * (everything that process holds). JSON keeps every object: it is the
- * inventory that feeds other programs, which filter for themselves.
+ * The table's default view leaves out live unix sockets (KF_HIDDEN in
+ * their row): a real host has hundreds (every D-Bus and journal client),
+ * and they bury the few SysV and POSIX objects an audit is about, while
+ * they are never orphans. They are listed when asked for: -t naming them
+ * (unix, sockets, all), or -p (everything that process holds). JSON keeps
+ * every object: it is the inventory that feeds other programs, which
+ * filter for themselves.
  */
 static bool list_hides(const struct cli *cli, const struct obj *o)
 {
-	return o->kind == KIND_UNIX && !cli->json && !cli->kinds_set &&
+	return kind_has(o->kind, KF_HIDDEN) && !cli->json && !cli->kinds_set &&
 	       !cli->npids;
 }
 

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "jsonw.h"
+#include "kinds.h"
 #include "outstream.h"
 #include "render.h"
 #include "stats.h"
@@ -42,11 +43,11 @@ static int stats_json(FILE *out, const struct stats *st,
 	for (int k = 0; k < KIND_COUNT; k++) {
 		const struct kind_stats *ks = &st->kind[k];
 		uint64_t total, bytes;
-		bool sized = kind_has_size((enum kind)k);
+		bool sized = kind_has((enum kind)k, KF_SIZE);
 
 		if (!(st->kinds & KMASK(k)))
 			continue;
-		jw_open(&w, kind_table[k].name, '{');
+		jw_open(&w, kind_name(k), '{');
 		kind_totals(ks, &total, &bytes);
 		jw_uint(&w, "count", total);
 		jw_uint(&w, "in_use", ks->count[STATE_INUSE]);
@@ -113,10 +114,10 @@ static int stats_table(FILE *out, const struct stats *st)
 		v[3] = ks->count[STATE_UNKNOWN];
 		v[4] = bytes;
 		v[5] = ks->bytes[STATE_ORPHAN];
-		scols_line_set_data(ln, 0, kind_table[k].name);
+		scols_line_set_data(ln, 0, kind_name(k));
 		for (int i = 0; i < 6; i++) {
 			c.len = 0;
-			if (i >= 4 && !kind_has_size((enum kind)k))
+			if (i >= 4 && !kind_has((enum kind)k, KF_SIZE))
 				continue;	/* blank, as in list */
 			if (i >= 4)
 				fmt_size(&c, v[i], false);

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "columns.h"
+#include "kinds.h"
 #include "procs.h"
 #include "strbuf.h"
 #include "util.h"
@@ -103,7 +104,7 @@ static void g_kind(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
-	sb_puts(sb, kind_table[o->kind].name);
+	sb_puts(sb, kind_name(o->kind));
 }
 
 static void g_idname(struct strbuf *sb, const struct obj *o,
@@ -116,8 +117,8 @@ static void g_idname(struct strbuf *sb, const struct obj *o,
 		sb_puts(sb, o->name);
 	else if (o->path)
 		sb_puts(sb, o->path);
-	else if (o->kind == KIND_UNIX && o->u.ux.addr)
-		sb_puts(sb, o->u.ux.addr);
+	else if (kind_ops[o->kind]->label && kind_ops[o->kind]->label(o))
+		sb_puts(sb, kind_ops[o->kind]->label(o));
 	else if (o->inode)
 		sb_printf(sb, "socket:[%llu]", (unsigned long long)o->inode);
 }
@@ -134,8 +135,7 @@ static void g_key(struct strbuf *sb, const struct obj *o,
 		  const struct render_env *env)
 {
 	(void)env;
-	if (kind_is_sysv(o->kind))
-		sb_printf(sb, "0x%08x", o->key);
+	sb_printf(sb, "0x%08x", o->key);
 }
 
 static void g_name(struct strbuf *sb, const struct obj *o,
@@ -160,7 +160,7 @@ static void g_inode(struct strbuf *sb, const struct obj *o,
 	(void)env;
 	if (o->inode)
 		sb_printf(sb, "%llu", (unsigned long long)o->inode);
-	else if (o->ino && !kind_is_sysv(o->kind))
+	else if (o->ino && !kind_has(o->kind, KF_SYSV))
 		sb_printf(sb, "%llu", (unsigned long long)o->ino);
 }
 
@@ -330,7 +330,7 @@ static void put_time(struct strbuf *sb, time_t t)
  * it is not shown as a time of change. */
 static bool has_change_time(const struct obj *o)
 {
-	return o->t_change && o->kind != KIND_MQUEUE;
+	return o->t_change && !kind_has(o->kind, KF_CTIME_READ);
 }
 
 static void g_changed(struct strbuf *sb, const struct obj *o,
@@ -352,17 +352,18 @@ static void g_cpid(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
-	if (o->kind == KIND_SHM)
-		sb_printf(sb, "%d", (int)o->cpid);
+	sb_printf(sb, "%d", (int)o->cpid);
 }
 
 static void g_lpid(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
+	/* The rows of shm and msg name LPID; each keeps its pids in its
+	 * own detail. */
 	if (o->kind == KIND_SHM)
 		sb_printf(sb, "%d", (int)o->u.shm.lpid);
-	else if (o->kind == KIND_MSG)
+	else
 		sb_printf(sb, "%d/%d", (int)o->u.msg.lspid,
 			  (int)o->u.msg.lrpid);
 }
@@ -371,16 +372,14 @@ static void g_nattch(struct strbuf *sb, const struct obj *o,
 		     const struct render_env *env)
 {
 	(void)env;
-	if (o->kind == KIND_SHM)
-		sb_printf(sb, "%lu", o->u.shm.nattch);
+	sb_printf(sb, "%lu", o->u.shm.nattch);
 }
 
 static void g_nsems(struct strbuf *sb, const struct obj *o,
 		    const struct render_env *env)
 {
 	(void)env;
-	if (o->kind == KIND_SEM)
-		sb_printf(sb, "%u", o->u.sem.nsems);
+	sb_printf(sb, "%u", o->u.sem.nsems);
 }
 
 static void g_msgs(struct strbuf *sb, const struct obj *o,
@@ -389,26 +388,23 @@ static void g_msgs(struct strbuf *sb, const struct obj *o,
 	(void)env;
 	/* A POSIX queue's status gives bytes queued (its SIZE), not a
 	 * message count: that would need mq_open and mq_getattr. */
-	if (o->kind == KIND_MSG)
-		sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
+	sb_printf(sb, "%llu", (unsigned long long)o->u.msg.qnum);
 }
 
 static void g_socktype(struct strbuf *sb, const struct obj *o,
 		       const struct render_env *env)
 {
-	(void)env;
-	if (o->kind == KIND_UNIX) {
-		const char *name = unix_type_name(o->u.ux.type);
+	const char *name = unix_type_name(o->u.ux.type);
 
-		sb_puts(sb, name ? name : "?");
-	}
+	(void)env;
+	sb_puts(sb, name ? name : "?");
 }
 
 static void g_peer(struct strbuf *sb, const struct obj *o,
 		   const struct render_env *env)
 {
 	(void)env;
-	if (o->kind == KIND_UNIX && o->u.ux.peer)
+	if (o->u.ux.peer)
 		sb_printf(sb, "%llu", (unsigned long long)o->u.ux.peer);
 }
 
@@ -423,7 +419,7 @@ static bool n_id(const struct obj *o, int64_t *v)
 static bool n_key(const struct obj *o, int64_t *v)
 {
 	*v = o->key;
-	return kind_is_sysv(o->kind);
+	return true;
 }
 
 static bool n_inode(const struct obj *o, int64_t *v)
@@ -490,31 +486,31 @@ static bool n_changed(const struct obj *o, int64_t *v)
 static bool n_cpid(const struct obj *o, int64_t *v)
 {
 	*v = o->cpid;
-	return o->kind == KIND_SHM;
+	return true;
 }
 
 static bool n_nattch(const struct obj *o, int64_t *v)
 {
 	*v = (int64_t)o->u.shm.nattch;
-	return o->kind == KIND_SHM;
+	return true;
 }
 
 static bool n_nsems(const struct obj *o, int64_t *v)
 {
 	*v = o->u.sem.nsems;
-	return o->kind == KIND_SEM;
+	return true;
 }
 
 static bool n_msgs(const struct obj *o, int64_t *v)
 {
 	*v = (int64_t)o->u.msg.qnum;
-	return o->kind == KIND_MSG;
+	return true;
 }
 
 static bool n_peer(const struct obj *o, int64_t *v)
 {
 	*v = (int64_t)o->u.ux.peer;
-	return o->kind == KIND_UNIX && o->u.ux.peer;
+	return o->u.ux.peer != 0;
 }
 
 const struct column columns[] = {
@@ -548,6 +544,46 @@ const struct column columns[] = {
 };
 
 const size_t ncolumns = sizeof(columns) / sizeof(columns[0]);
+
+/*
+ * The kinds that fill column @col: those whose rows name it (kinds.h),
+ * or every kind when no row does. The getters of such a column are only
+ * called for those kinds. Worked out once, on first use.
+ */
+kindmask_t column_kinds(int col)
+{
+	static kindmask_t kinds[sizeof(columns) / sizeof(columns[0])];
+	static bool ready;
+
+	if (!ready) {
+		for (size_t i = 0; i < ncolumns; i++) {
+			for (int k = 0; k < KIND_COUNT; k++) {
+				const char *const *c = kind_ops[k]->columns;
+
+				for (; c && *c; c++)
+					if (!strcasecmp(*c, columns[i].name))
+						kinds[i] |= KMASK(k);
+			}
+			if (!kinds[i])
+				kinds[i] = KMASK_ALL;
+		}
+		ready = true;
+	}
+	return kinds[col];
+}
+
+void column_get(int col, struct strbuf *sb, const struct obj *o,
+		const struct render_env *env)
+{
+	if (column_kinds(col) & KMASK(o->kind))
+		columns[col].get(sb, o, env);
+}
+
+bool column_num(int col, const struct obj *o, int64_t *v)
+{
+	*v = 0;
+	return (column_kinds(col) & KMASK(o->kind)) && columns[col].num(o, v);
+}
 const char *const default_columns =
 	"KIND,ID/NAME,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
 const char *const orphan_columns =
@@ -640,8 +676,10 @@ int obj_cmp_default(const struct obj *a, const struct obj *b)
 		return a->id < b->id ? -1 : 1;
 	if ((r = cmp_str(a->name, b->name)) || (r = cmp_str(a->path, b->path)))
 		return r;
-	if (a->kind == KIND_UNIX &&
-	    (r = cmp_str(a->u.ux.addr, b->u.ux.addr)))
+	/* the same kind: the same label, if any (a unix address) */
+	if (kind_ops[a->kind]->label &&
+	    (r = cmp_str(kind_ops[a->kind]->label(a),
+			 kind_ops[b->kind]->label(b))))
 		return r;
 	if ((r = cmp_u64(a->inode, b->inode)))
 		return r;
@@ -665,7 +703,8 @@ static int cmp_key(const struct obj *a, const struct obj *b,
 
 	if (c->num) {
 		int64_t va, vb;
-		bool ha = c->num(a, &va), hb = c->num(b, &vb);
+		bool ha = column_num(k->col, a, &va);
+		bool hb = column_num(k->col, b, &vb);
 
 		if (ha != hb)
 			return ha ? -1 : 1;
@@ -677,8 +716,8 @@ static int cmp_key(const struct obj *a, const struct obj *b,
 		struct strbuf sa = { 0 }, sb = { 0 };
 		bool absent;
 
-		c->get(&sa, a, env);
-		c->get(&sb, b, env);
+		column_get(k->col, &sa, a, env);
+		column_get(k->col, &sb, b, env);
 		absent = !sa.len != !sb.len;
 		if (absent)
 			r = sa.len ? -1 : 1;

@@ -7,13 +7,14 @@
 #include "cli.h"
 #include "columns.h"
 #include "ipcscan.h"
+#include "kinds.h"
 
 static void words_kinds(FILE *o, const char *sep)
 {
 	for (int k = 0; k < KIND_COUNT; k++)
-		fprintf(o, "%s%s", k ? sep : "", kind_table[k].name);
-	for (int g = 0; kind_groups[g].name; g++)
-		fprintf(o, "%s%s", sep, kind_groups[g].name);
+		fprintf(o, "%s%s", k ? sep : "", kind_name(k));
+	for (int g = 0; g < GROUP_COUNT; g++)
+		fprintf(o, "%s%s", sep, kind_group_name((enum kind_group)g));
 }
 
 static void words_columns(FILE *o, const char *sep)
@@ -241,19 +242,21 @@ static void fish_words(FILE *o, bool cols)
 		}
 	} else {
 		for (int k = 0; k < KIND_COUNT; k++) {
-			fprintf(o, " \\\n\t\t'%s' '", kind_table[k].name);
-			quoted(o, kind_table[k].help, false);
+			fprintf(o, " \\\n\t\t'%s' '", kind_name(k));
+			quoted(o, kind_ops[k]->help, false);
 			fputc('\'', o);
 		}
-		for (int g = 0; kind_groups[g].name; g++) {
+		for (int g = 0; g < GROUP_COUNT; g++) {
+			kindmask_t m = kind_group_mask((enum kind_group)g);
 			bool first = true;
 
-			fprintf(o, " \\\n\t\t'%s' 'group:", kind_groups[g].name);
+			fprintf(o, " \\\n\t\t'%s' 'group:",
+				kind_group_name((enum kind_group)g));
 			for (int k = 0; k < KIND_COUNT; k++) {
-				if (!(kind_groups[g].mask & KMASK(k)))
+				if (!(m & KMASK(k)))
 					continue;
 				fprintf(o, "%s%s", first ? " " : ",",
-					kind_table[k].name);
+					kind_name(k));
 				first = false;
 			}
 			fputc('\'', o);

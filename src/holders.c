@@ -12,13 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <linux/magic.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fsutil.h"
 #include "hash.h"
 #include "helper.h"
 #include "holders.h"
+#include "kinds.h"
 #include "parse.h"
 #include "strbuf.h"
 #include "util.h"
@@ -28,11 +28,22 @@
  * maps line costs one hash probe, never a walk over the objects.
  */
 struct lookup {
-	struct pairmap files;	/* (dev_key, ino): pshm psem mqueue fifo */
+	struct pairmap files;	/* (dev_key, ino) of the HK_FILE kinds */
 	struct pairmap ids;	/* (kind, SysV id or socket inode) */
 	struct strset names;	/* basenames of the file objects */
-	bool any_shm, any_unix, any_msg;
-	bool sem_waits;	/* some sem may have a waiter (or cannot tell) */
+	kindmask_t sysv_maps;	/* kinds present with HK_SYSV_MAP */
+	kindmask_t sockets;	/* kinds present with HK_SOCKET */
+	/* kinds of which some object may have a waiter (or cannot tell) */
+	kindmask_t waits;
+	/* one of them counts no waiters (KF_UNCOUNTED): a blocked call is
+	 * the only sign, so every thread's is read */
+	bool wait_threads;
+	/* blocked call -> kind, from the rows' wait_calls */
+	struct {
+		long nr;
+		enum kind kind;
+	} calls[KIND_COUNT * WAIT_CALLS];
+	unsigned ncalls;
 };
 
 /* What we learn about the process being walked. */
@@ -107,62 +118,72 @@ static void add_basename(struct strset *set, const char *path)
 	strset_add(set, base, strlen(base));
 }
 
-static void lookup_build(struct lookup *lk, struct objset *objs)
+/* The blocked calls that name a SysV id of some kind, from every row
+ * (not only the kinds present: a missing id is a cheap pairmap miss). */
+static void lookup_calls(struct lookup *lk)
 {
-	for (size_t i = 0; i < objs->n; i++) {
-		struct obj *o = &objs->v[i];
-		uint32_t idx = (uint32_t)i;
-		struct strbuf sb = { 0 };
+	for (int k = 0; k < KIND_COUNT; k++) {
+		const struct kind_ops *ko = kind_ops[k];
 
-		switch (o->kind) {
-		case KIND_SHM:
-		case KIND_SEM:
-		case KIND_MSG:
-			if (o->id < 0)
-				break;
-			pairmap_put(&lk->ids, o->kind, (uint32_t)o->id, idx);
-			lk->any_shm |= o->kind == KIND_SHM;
-			lk->any_msg |= o->kind == KIND_MSG;
-			/* GETNCNT/GETZCNT said nobody waits: no syscall file
-			 * can name this set (but fixtures cannot tell). */
-			if (o->kind == KIND_SEM && (!o->u.sem.pids_read ||
-						    o->u.sem.waiters))
-				lk->sem_waits = true;
-			break;
-		case KIND_UNIX:
-			if (!o->inode)
-				break;
-			pairmap_put(&lk->ids, KIND_UNIX, o->inode, idx);
-			lk->any_unix = true;
-			break;
-		case KIND_PSEM:
-			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino, idx);
-			if (o->name) {
-				/* The file is sem.NAME; the name lacks it. */
-				sb_puts(&sb, "sem.");
-				sb_puts(&sb, o->name);
-				strset_add(&lk->names, sb.buf, sb.len);
-				sb_free(&sb);
-			} else if (o->path) {
-				add_basename(&lk->names, o->path);
-			}
-			break;
-		case KIND_PSHM:
-		case KIND_MQUEUE:
-		case KIND_FIFO:
-			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino, idx);
-			/* An mqd_t reads back as "/NAME", a shm fd as the
-			 * /dev/shm path: both end in the name. */
-			if (o->kind != KIND_FIFO && o->name)
-				strset_add(&lk->names, o->name, strlen(o->name));
-			else if (o->path)
-				add_basename(&lk->names, o->path);
-			break;
-		default:
-			break;
+		if (!(ko->holder_keys & HK_SYSV_WAIT))
+			continue;
+		for (size_t c = 0; c < WAIT_CALLS; c++) {
+			if (ko->wait_calls[c] < 0)
+				continue;
+			lk->calls[lk->ncalls].nr = ko->wait_calls[c];
+			lk->calls[lk->ncalls++].kind = (enum kind)k;
 		}
 	}
 }
+
+/* Index every object by the holder keys its row names. */
+static void lookup_build(struct lookup *lk, struct objset *objs)
+{
+	lookup_calls(lk);
+	for (size_t i = 0; i < objs->n; i++) {
+		struct obj *o = &objs->v[i];
+		const struct kind_ops *ko = kind_ops[o->kind];
+		unsigned keys = ko->holder_keys;
+		uint32_t idx = (uint32_t)i;
+
+		if ((keys & (HK_SYSV_MAP | HK_SYSV_WAIT)) && o->id >= 0) {
+			pairmap_put(&lk->ids, o->kind, (uint32_t)o->id, idx);
+			if (keys & HK_SYSV_MAP)
+				lk->sysv_maps |= KMASK(o->kind);
+			/* GETNCNT/GETZCNT said nobody waits: no syscall file
+			 * can name this set (but fixtures cannot tell). */
+			if ((keys & HK_SYSV_WAIT) &&
+			    (!ko->may_wait || ko->may_wait(o))) {
+				lk->waits |= KMASK(o->kind);
+				lk->wait_threads |= (ko->flags &
+						     KF_UNCOUNTED) != 0;
+			}
+		}
+		if ((keys & HK_SOCKET) && o->inode) {
+			pairmap_put(&lk->ids, o->kind, o->inode, idx);
+			lk->sockets |= KMASK(o->kind);
+		}
+		if (keys & HK_FILE) {
+			struct strbuf sb = { 0 };
+
+			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino,
+				    idx);
+			/* An mqd_t reads back as "/NAME", a shm fd as the
+			 * /dev/shm path: the row says what the link ends in. */
+			if (ko->fd_name && ko->fd_name(o, &sb))
+				strset_add(&lk->names, sb.buf ? sb.buf : "",
+					   sb.len);
+			else if (o->path)
+				add_basename(&lk->names, o->path);
+			sb_free(&sb);
+		}
+	}
+}
+
+/* Each kind in @m, lowest first. */
+#define for_each_kind(k, m) \
+	for (kindmask_t m_ = (m); \
+	     m_ && ((k) = (enum kind)__builtin_ctz(m_), 1); m_ &= m_ - 1)
 
 static void lookup_free(struct lookup *lk)
 {
@@ -286,12 +307,15 @@ static void match_fd(struct worker *w, struct pstate *ps, int fdd,
 		     VIA_FD);
 		return;
 	}
-	if (lk->any_unix && n > 9 && !strncmp(link, "socket:[", 8) &&
+	if (lk->sockets && n > 9 && !strncmp(link, "socket:[", 8) &&
 	    link[n - 1] == ']') {
 		uint64_t ino;
+		enum kind k;
 
-		if (!parse_u64n(link + 8, n - 9, &ino))
-			emit(w, &lk->ids, KIND_UNIX, ino, ps->pid, VIA_FD);
+		if (parse_u64n(link + 8, n - 9, &ino))
+			return;
+		for_each_kind(k, lk->sockets)
+			emit(w, &lk->ids, k, ino, ps->pid, VIA_FD);
 	}
 }
 
@@ -396,8 +420,10 @@ static void match_map(struct worker *w, struct pstate *ps, const char *line,
 	if (e.path && e.pathlen >= 5 && !memcmp(e.path, "/SYSV", 5)) {
 		/* SysV segment: the inode field is the shmid, and shmid 0
 		 * is the first segment of every IPC namespace. */
-		if (lk->any_shm)
-			sysv_match(w, ps, KIND_SHM, e.inode, VIA_ATTACH);
+		enum kind k;
+
+		for_each_kind(k, lk->sysv_maps)
+			sysv_match(w, ps, k, e.inode, VIA_ATTACH);
 		return;
 	}
 	if (!e.inode)
@@ -436,29 +462,10 @@ static void scan_maps(struct worker *w, struct pstate *ps, int *err)
 static void match_syscall(struct worker *w, struct pstate *ps, long nr,
 			  uint64_t arg0)
 {
-	enum kind kind;
-
-	switch (nr) {
-#ifdef SYS_semop
-	case SYS_semop:
-#endif
-#ifdef SYS_semtimedop
-	case SYS_semtimedop:
-#endif
-		kind = KIND_SEM;
-		break;
-#ifdef SYS_msgrcv
-	case SYS_msgrcv:
-#endif
-#ifdef SYS_msgsnd
-	case SYS_msgsnd:
-#endif
-		kind = KIND_MSG;
-		break;
-	default:
-		return;
-	}
-	sysv_match(w, ps, kind, arg0, VIA_WAIT);
+	for (unsigned i = 0; i < w->lk->ncalls; i++)
+		if (w->lk->calls[i].nr == nr)
+			sysv_match(w, ps, w->lk->calls[i].kind, arg0,
+				   VIA_WAIT);
 }
 
 static void read_syscall(struct worker *w, struct pstate *ps, int dirfd,
@@ -501,7 +508,7 @@ static void scan_waits(struct worker *w, const struct proc *p,
 			return;
 	}
 	/* nlwp 0: not known (a fixture tree), so look */
-	if (!w->lk->any_msg || p->nlwp == 1)
+	if (!w->lk->wait_threads || p->nlwp == 1)
 		return;
 	tfd = openat(ps->piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (tfd < 0)
@@ -613,9 +620,9 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 		      bool *waits_unseen)
 {
 	const struct lookup *lk = w->lk;
-	bool need_fd = lk->files.n || lk->any_unix;
-	bool need_maps = lk->files.n || lk->any_shm;
-	bool need_wait = lk->any_msg || lk->sem_waits;
+	bool need_fd = lk->files.n || lk->sockets;
+	bool need_maps = lk->files.n || lk->sysv_maps;
+	bool need_wait = lk->waits != 0;
 	struct pstate ps = { .pid = p->pid, .same_ipcns = -1 };
 	char rel[16];
 	int err = 0;
@@ -717,16 +724,19 @@ static void add_notify_holders(struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		struct obj *o = &ctx->objs.v[i];
+		const struct kind_ops *ko = kind_ops[o->kind];
 		const struct proc *p;
+		pid_t pid;
 
-		if (o->kind != KIND_MQUEUE || o->u.mq.notify_pid <= 0)
+		if (!(ko->holder_keys & HK_NOTIFY) ||
+		    (pid = ko->notify_pid(o)) <= 0)
 			continue;
 		/* an exited zombie holds nothing (the classifier says why
 		 * the registration still proves nothing) */
-		p = proctab_find(&ctx->procs, o->u.mq.notify_pid);
+		p = proctab_find(&ctx->procs, pid);
 		if (!p || proc_exited(p))
 			continue;
-		obj_add_holder(o, o->u.mq.notify_pid, VIA_NOTIFY);
+		obj_add_holder(o, pid, VIA_NOTIFY);
 	}
 }
 
@@ -856,8 +866,7 @@ void holders_scan(struct scan_ctx *ctx, struct helper *helper)
 	if (ctx->procs.hidden) {
 		/* hidepid: processes we cannot even list could hold
 		 * anything, exactly like unreadable ones */
-		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
-				KMASK(KIND_MSG));
+		mark_incomplete(ctx, kinds_with(KF_UNCOUNTED));
 		diag_partial(&ctx->diag, "/proc is mounted with hidepid: "
 			     "processes of other users could not be "
 			     "inspected; holders may be missing");
@@ -865,13 +874,12 @@ void holders_scan(struct scan_ctx *ctx, struct helper *helper)
 	if (bad) {
 		/* Any of them could hold what we call unheld. shm has nattch
 		 * and sem has GETNCNT/GETZCNT, so they do not depend on it. */
-		mark_incomplete(ctx, KMASK_POSIX | KMASK(KIND_FIFO) |
-				KMASK(KIND_MSG));
+		mark_incomplete(ctx, kinds_with(KF_UNCOUNTED));
 		warn_uninspected(ctx, bad);
 	}
-	if (nowait && lk.any_msg) {
+	if (nowait && lk.wait_threads) {
 		/* A reader blocked on an empty queue shows only there. */
-		mark_incomplete(ctx, KMASK(KIND_MSG));
+		mark_incomplete(ctx, lk.waits & kinds_with(KF_UNCOUNTED));
 		diag_partial(&ctx->diag, "blocked calls of %u process%s could "
 			     "not be read; message queue waiters may be "
 			     "missing", nowait, nowait == 1 ? "" : "es");

@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "holders_bpf.h"
+#include "kinds.h"
 #include "scan.h"
 #include "util.h"
 
@@ -464,13 +465,18 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 
 /* ---- the walk of the holder pass, from the iterators ---- */
 
-/* The objects the /proc pass matches, as lookup tables and keys. */
+/* The objects the /proc pass matches, as lookup tables and keys, by
+ * the holder keys of their rows (kinds.h), as holders.c indexes them. */
 struct wlook {
 	struct pairmap files;	/* (dev_key, ino) */
 	struct pairmap ids;	/* (kind, SysV id or socket inode) */
 	struct hbpf_key *keys;
 	size_t nkeys, cap;
-	bool any_shm, any_unix, any_msg, sem_waits;
+	kindmask_t set_kinds[HBPF_MSG + 1];	/* the kinds in each set */
+	kindmask_t waits;	/* kinds some object of may have a waiter */
+	bool wait_threads;	/* one of them counts no waiters */
+	/* a kind waits in calls the BPF program does not watch */
+	const char *unwatched;
 };
 
 static void add_key(struct wlook *w, enum hbpf_set set, uint64_t a,
@@ -483,44 +489,63 @@ static void add_key(struct wlook *w, enum hbpf_set set, uint64_t a,
 	w->keys[w->nkeys++] = (struct hbpf_key){ set, a, b };
 }
 
+/* The set the BPF program reports a kind's blocked calls in: it sorts
+ * them by the call numbers load() gives it. 0 if it watches none. */
+static enum hbpf_set wait_set(const struct kind_ops *ko)
+{
+	for (size_t c = 0; c < WAIT_CALLS; c++) {
+		long nr = ko->wait_calls[c];
+
+		if (nr < 0)
+			continue;
+		if (nr == SYS_semop || nr == SYS_semtimedop)
+			return HBPF_SEM;
+		if (nr == SYS_msgrcv || nr == SYS_msgsnd)
+			return HBPF_MSG;
+	}
+	return 0;
+}
+
 static void wlook_build(struct wlook *w, const struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		const struct obj *o = &ctx->objs.v[i];
+		const struct kind_ops *ko = kind_ops[o->kind];
+		unsigned keys = ko->holder_keys;
 		uint32_t idx = (uint32_t)i;
+		uint64_t ipcns = scan_own(ctx)->ipc.ino;
 
-		switch (o->kind) {
-		case KIND_SHM:
-		case KIND_SEM:
-		case KIND_MSG:
-			if (o->id < 0)
-				break;
+		if ((keys & (HK_SYSV_MAP | HK_SYSV_WAIT)) && o->id >= 0) {
 			pairmap_put(&w->ids, o->kind, (uint32_t)o->id, idx);
-			add_key(w, o->kind == KIND_SHM ? HBPF_SHM :
-				   o->kind == KIND_SEM ? HBPF_SEM : HBPF_MSG,
-				scan_own(ctx)->ipc.ino, (uint32_t)o->id);
-			w->any_shm |= o->kind == KIND_SHM;
-			w->any_msg |= o->kind == KIND_MSG;
-			if (o->kind == KIND_SEM && (!o->u.sem.pids_read ||
-						    o->u.sem.waiters))
-				w->sem_waits = true;
-			break;
-		case KIND_UNIX:
-			if (!o->inode)
-				break;
-			pairmap_put(&w->ids, KIND_UNIX, o->inode, idx);
+			if (keys & HK_SYSV_MAP) {
+				add_key(w, HBPF_SHM, ipcns, (uint32_t)o->id);
+				w->set_kinds[HBPF_SHM] |= KMASK(o->kind);
+			}
+		}
+		if ((keys & HK_SYSV_WAIT) && o->id >= 0) {
+			enum hbpf_set s = wait_set(ko);
+
+			if (!s) {
+				w->unwatched = ko->name;
+			} else {
+				add_key(w, s, ipcns, (uint32_t)o->id);
+				w->set_kinds[s] |= KMASK(o->kind);
+			}
+			/* GETNCNT/GETZCNT said nobody waits (holders.c) */
+			if (!ko->may_wait || ko->may_wait(o)) {
+				w->waits |= KMASK(o->kind);
+				w->wait_threads |= (ko->flags &
+						    KF_UNCOUNTED) != 0;
+			}
+		}
+		if ((keys & HK_SOCKET) && o->inode) {
+			pairmap_put(&w->ids, o->kind, o->inode, idx);
 			add_key(w, HBPF_SOCK, 0, o->inode);
-			w->any_unix = true;
-			break;
-		case KIND_PSHM:
-		case KIND_PSEM:
-		case KIND_MQUEUE:
-		case KIND_FIFO:
+			w->set_kinds[HBPF_SOCK] |= KMASK(o->kind);
+		}
+		if (keys & HK_FILE) {
 			pairmap_put(&w->files, dev_key_of(o->dev), o->ino, idx);
 			add_key(w, HBPF_FILE, hbpf_kdev(o->dev), o->ino);
-			break;
-		default:
-			break;
 		}
 	}
 }
@@ -562,12 +587,28 @@ static bool proc_pass_sees(const struct wlook *w, const struct proc *p,
 		return false;
 	if (m->via != VIA_WAIT)
 		return true;
-	if (!w->any_msg && !w->sem_waits)
+	if (!w->waits)
 		return false;
 	if (m->tid == m->pid)
 		return may_wait(p->state);
 	/* other threads are read only when queues exist */
-	return w->any_msg && p->nlwp != 1;
+	return w->wait_threads && p->nlwp != 1;
+}
+
+/* A copy of @rec for each object under (a, b) of @pm. */
+static void add_recs(const struct pairmap *pm, uint64_t a, uint64_t b,
+		     struct wrec *rec, struct wrec **v, size_t *nv,
+		     size_t *cap)
+{
+	size_t pos = 0;
+
+	while (pairmap_next(pm, a, b, &pos, &rec->idx)) {
+		if (*nv == *cap) {
+			*cap = *cap ? *cap * 2 : 64;
+			*v = xrealloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[(*nv)++] = *rec;
+	}
 }
 
 int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
@@ -589,52 +630,42 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		return -EOPNOTSUPP;
 	}
 	wlook_build(&w, ctx);
-	r = holders_bpf_run(hb, w.keys, w.nkeys, w.any_msg || w.sem_waits,
+	if (w.unwatched) {
+		snprintf(why, whylen, "the BPF program does not watch the "
+			 "blocked calls of %s", w.unwatched);
+		r = -EOPNOTSUPP;
+		goto out;
+	}
+	r = holders_bpf_run(hb, w.keys, w.nkeys, w.waits != 0,
 			    &m, &nm, why, whylen);
 	if (r)
 		goto out;
 	for (size_t i = 0; i < nm; i++) {
 		const struct proc *p = proctab_find(&ctx->procs, m[i].pid);
-		const struct pairmap *pm = &w.ids;
-		uint64_t a = 0, b = m[i].b;
-		size_t pos = 0;
-		uint32_t idx;
+		struct wrec rec = {
+			.pid = m[i].pid,
+			.phase = m[i].via == VIA_FD ? 0 :
+				 m[i].via == VIA_WAIT ? 2 : 1,
+			.seq = i,
+			.via = m[i].via,
+		};
+		kindmask_t kinds;
 
 		if (!p || !proc_pass_sees(&w, p, &m[i]))
 			continue;
-		switch (m[i].set) {
-		case HBPF_FILE:
-			pm = &w.files;
-			a = dev_key((unsigned)(m[i].a >> 20),
-				    (unsigned)(m[i].a & 0xfffff));
-			break;
-		case HBPF_SOCK:
-			a = KIND_UNIX;
-			break;
-		case HBPF_SHM:
-			a = KIND_SHM;
-			break;
-		case HBPF_SEM:
-			a = KIND_SEM;
-			break;
-		case HBPF_MSG:
-			a = KIND_MSG;
-			break;
+		if (m[i].set == HBPF_FILE) {
+			uint64_t dk = dev_key((unsigned)(m[i].a >> 20),
+					      (unsigned)(m[i].a & 0xfffff));
+
+			add_recs(&w.files, dk, m[i].b, &rec, &v, &nv, &cap);
+			continue;
 		}
-		while (pairmap_next(pm, a, b, &pos, &idx)) {
-			if (nv == cap) {
-				cap = cap ? cap * 2 : 64;
-				v = xrealloc(v, cap * sizeof(*v));
-			}
-			v[nv++] = (struct wrec){
-				.pid = m[i].pid,
-				.phase = m[i].via == VIA_FD ? 0 :
-					 m[i].via == VIA_WAIT ? 2 : 1,
-				.seq = i,
-				.idx = idx,
-				.via = m[i].via,
-			};
-		}
+		/* an id or socket inode: of each kind in the set */
+		kinds = m[i].set <= HBPF_MSG ? w.set_kinds[m[i].set] : 0;
+		for (int k = 0; k < KIND_COUNT; k++)
+			if (kinds & KMASK(k))
+				add_recs(&w.ids, (uint64_t)k, m[i].b, &rec, &v,
+					 &nv, &cap);
 	}
 	qsort(v, nv, sizeof(*v), wrec_cmp);
 	for (size_t i = 0; i < nv; i++)

@@ -13,6 +13,7 @@
 #include "columns.h"
 #include "excludes.h"
 #include "fsutil.h"
+#include "kinds.h"
 #include "outstream.h"
 #include "parse.h"
 #include "scan.h"
@@ -94,10 +95,10 @@ static void usage(FILE *out, int cmd)
 	usage_options(out, -1);
 	fprintf(out, "\nKinds:");
 	for (int k = 0; k < KIND_COUNT; k++)
-		fprintf(out, " %s", kind_table[k].name);
+		fprintf(out, " %s", kind_name(k));
 	fprintf(out, "\nGroups:");
-	for (int g = 0; kind_groups[g].name; g++)
-		fprintf(out, " %s", kind_groups[g].name);
+	for (int g = 0; g < GROUP_COUNT; g++)
+		fprintf(out, " %s", kind_group_name((enum kind_group)g));
 	fputc('\n', out);
 	if (cmd < 0 || cmd == CMD_LIST) {
 		fprintf(out, "\nColumns (list -o, --sort):\n");

@@ -1,35 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* obj.c - the object set, and the tables of kinds, groups, states, vias. */
+/* obj.c - the object set, and the tables of states, vias and unix socket
+ * types and states. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "ipcscan.h"
+#include "kinds.h"
 #include "util.h"
-
-const struct kind_desc kind_table[KIND_COUNT] = {
-	[KIND_SHM] = { "shm", "SysV shared memory segment" },
-	[KIND_SEM] = { "sem", "SysV semaphore set" },
-	[KIND_MSG] = { "msg", "SysV message queue" },
-	[KIND_PSHM] = { "pshm", "POSIX shared memory (/dev/shm)" },
-	[KIND_PSEM] = { "psem", "POSIX named semaphore (/dev/shm/sem.NAME)" },
-	[KIND_MQUEUE] = { "mqueue", "POSIX message queue (/dev/mqueue)" },
-	[KIND_UNIX] = { "unix", "live Unix domain socket" },
-	[KIND_SOCKFILE] = { "sockfile", "socket file with no live socket bound" },
-	[KIND_FIFO] = { "fifo", "named pipe (FIFO) under the socket dirs" },
-};
-
-const struct kind_group kind_groups[] = {
-	{ "sysv", KMASK_SYSV },
-	{ "posix", KMASK_POSIX },
-	{ "sockets", KMASK_SOCKETS },
-	{ "all", KMASK_ALL },
-	{ NULL, 0 },
-};
 
 static const char *const state_names[STATE_COUNT] = {
 	[STATE_INUSE] = "in-use",
@@ -82,43 +63,6 @@ const char *via_name(enum via v)
 	return (unsigned)v < VIA_COUNT ? via_names[v] : "?";
 }
 
-int kinds_parse(const char *list, kindmask_t *mask, const char **bad)
-{
-	static char badbuf[64];
-	kindmask_t m = 0;
-	const char *p = list;
-
-	for (;;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		kindmask_t one = 0;
-
-		for (int k = 0; k < KIND_COUNT && !one; k++)
-			if (strlen(kind_table[k].name) == len &&
-			    !strncasecmp(kind_table[k].name, p, len))
-				one = KMASK(k);
-		for (int g = 0; kind_groups[g].name && !one; g++)
-			if (strlen(kind_groups[g].name) == len &&
-			    !strncasecmp(kind_groups[g].name, p, len))
-				one = kind_groups[g].mask;
-		if (!one) {
-			if (len >= sizeof(badbuf))
-				len = sizeof(badbuf) - 1;
-			memcpy(badbuf, p, len);
-			badbuf[len] = '\0';
-			if (bad)
-				*bad = badbuf;
-			return -EINVAL;
-		}
-		m |= one;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	*mask = m;
-	return 0;
-}
-
 struct obj *objset_add(struct objset *set, enum kind kind)
 {
 	struct obj *o;
@@ -132,8 +76,8 @@ struct obj *objset_add(struct objset *set, enum kind kind)
 	o->kind = kind;
 	o->id = -1;
 	o->state = STATE_UNKNOWN;
-	if (kind == KIND_MQUEUE)
-		o->u.mq.maxmsg = o->u.mq.msgsize = -1;
+	if (kind_ops[kind]->init)
+		kind_ops[kind]->init(o);
 	return o;
 }
 
@@ -144,10 +88,8 @@ void obj_free(struct obj *o)
 	free(o->name);
 	free(o->path);
 	free(o->holders);
-	if (o->kind == KIND_SEM)
-		free(o->u.sem.pids);
-	if (o->kind == KIND_UNIX)
-		free(o->u.ux.addr);
+	if (kind_ops[o->kind]->free)
+		kind_ops[o->kind]->free(o);
 	memset(o, 0, sizeof(*o));
 	o->id = -1;
 }
@@ -205,7 +147,7 @@ time_t obj_last_used(const struct obj *o)
 {
 	/* Reading a queue's status (as every scan does) bumps its ctime:
 	 * only mtime, the last send or receive, says when it was used. */
-	time_t t = o->kind == KIND_MQUEUE ? 0 : o->t_change;
+	time_t t = kind_has(o->kind, KF_CTIME_READ) ? 0 : o->t_change;
 
 	t = tmax(t, o->t_attach);
 	t = tmax(t, o->t_detach);

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <mqueue.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,15 @@
 #include <sys/vfs.h>
 #include <time.h>
 
+#include "classify.h"
 #include "fsutil.h"
+#include "kinds.h"
 #include "parse.h"
 #include "nsrun.h"
 #include "posix.h"
 #include "reap.h"
+#include "render.h"
+#include "stats.h"
 #include "strbuf.h"
 #include "utf8.h"
 #include "util.h"
@@ -691,7 +696,7 @@ struct shm_walk {
 
 /* Which kind a /dev/shm entry is: "sem.NAME" is sem_open's, the rest
  * shm_open's ("sem." alone is no valid semaphore name). */
-static enum kind shm_kind(const char *name)
+static enum kind devshm_kind(const char *name)
 {
 	if (!strncmp(name, SEM_PREFIX, SEM_PREFIX_LEN) &&
 	    name[SEM_PREFIX_LEN])
@@ -702,7 +707,7 @@ static enum kind shm_kind(const char *name)
 static int shm_entry(int dfd, const char *name, void *arg)
 {
 	struct shm_walk *w = arg;
-	enum kind k = shm_kind(name);
+	enum kind k = devshm_kind(name);
 	struct stat st;
 	struct obj *o;
 
@@ -996,3 +1001,101 @@ int posix_reap(const struct reap_env *env, const struct obj *o,
 	close(dfd);
 	return r;
 }
+
+/* ------------------------------------------------------------------ */
+/* The rows (kinds.h)                                                   */
+
+static const struct collector posix_collector = {
+	.name = "posix", .collect = posix_collect,
+};
+
+/* An mqd_t reads back as "/NAME", a shm fd as the /dev/shm path: both
+ * end in the name. */
+static bool posix_fd_name(const struct obj *o, struct strbuf *sb)
+{
+	if (!o->name)
+		return false;
+	sb_puts(sb, o->name);
+	return true;
+}
+
+/* The file is sem.NAME; the name lacks it. */
+static bool psem_fd_name(const struct obj *o, struct strbuf *sb)
+{
+	if (!o->name)
+		return false;
+	sb_puts(sb, SEM_PREFIX);
+	sb_puts(sb, o->name);
+	return true;
+}
+
+static pid_t mq_notify_pid(const struct obj *o)
+{
+	return o->u.mq.notify_pid;
+}
+
+/* Not read is not 0: -1 until the status says. */
+static void mq_init(struct obj *o)
+{
+	o->u.mq.maxmsg = o->u.mq.msgsize = -1;
+}
+
+/* Reading a queue's status, as every scan does (and any reader of
+ * /dev/mqueue), sets its ctime: it is no time of change anybody could
+ * act on. */
+static const struct kind_time mq_times[] = {
+	{ "changed", KT_NULL },
+	{ "modified", (long)offsetof(struct obj, t_modify) },
+	{ NULL, 0 },
+};
+
+const struct kind_ops pshm_kind = {
+	.kind = KIND_PSHM,
+	.name = "pshm",
+	.help = "POSIX shared memory (/dev/shm)",
+	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
+	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED,
+	.collector = &posix_collector,
+	.holder_keys = HK_FILE,
+	.fd_name = posix_fd_name,
+	.classify = classify_posix,
+	.reap = posix_reap,
+	.json_detail = json_detail_file,
+	.times = file_times,
+	.limits = 1u << LIM_DEVSHM,
+};
+
+const struct kind_ops psem_kind = {
+	.kind = KIND_PSEM,
+	.name = "psem",
+	.help = "POSIX named semaphore (/dev/shm/sem.NAME)",
+	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
+	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED,
+	.collector = &posix_collector,
+	.holder_keys = HK_FILE,
+	.fd_name = psem_fd_name,
+	.classify = classify_posix,
+	.reap = posix_reap,
+	.json_detail = json_detail_file,
+	.times = file_times,
+	.limits = 1u << LIM_DEVSHM,
+};
+
+const struct kind_ops mqueue_kind = {
+	.kind = KIND_MQUEUE,
+	.name = "mqueue",
+	.help = "POSIX message queue (/dev/mqueue)",
+	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
+	.flags = KF_FILE | KF_SIZE | KF_UNCOUNTED | KF_CTIME_READ,
+	.collector = &posix_collector,
+	.holder_keys = HK_FILE | HK_NOTIFY,
+	.fd_name = posix_fd_name,
+	.notify_pid = mq_notify_pid,
+	.classify = classify_posix,
+	.reap = posix_reap,
+	.json_detail = json_detail_mqueue,
+	.times = mq_times,
+	.limits = 1u << LIM_MQUEUES,
+	.count_limits = stats_count_mqueue,
+	.init = mq_init,
+};

@@ -7,41 +7,23 @@
 #include <unistd.h>
 
 #include "jsonw.h"
+#include "kinds.h"
 #include "procs.h"
 #include "render.h"
 #include "strbuf.h"
 
+/* The row's list of times, in its order. */
 static void put_times(struct jw *w, const struct obj *o)
 {
+	const struct kind_time *t = kind_ops[o->kind]->times;
+
 	jw_open(w, "times", '{');
-	switch (o->kind) {
-	case KIND_SHM:
-		jw_time(w, "changed", o->t_change);
-		jw_time(w, "attached", o->t_attach);
-		jw_time(w, "detached", o->t_detach);
-		break;
-	case KIND_SEM:
-		jw_time(w, "changed", o->t_change);
-		jw_time(w, "operated", o->t_op);
-		break;
-	case KIND_MSG:
-		jw_time(w, "changed", o->t_change);
-		jw_time(w, "sent", o->t_send);
-		jw_time(w, "received", o->t_recv);
-		break;
-	case KIND_UNIX:
-		break;
-	case KIND_MQUEUE:
-		/* Reading a queue's status, as every scan does (and any
-		 * reader of /dev/mqueue), sets its ctime: it is no time of
-		 * change anybody could act on. */
-		jw_null(w, "changed");
-		jw_time(w, "modified", o->t_modify);
-		break;
-	default:
-		jw_time(w, "changed", o->t_change);
-		jw_time(w, "modified", o->t_modify);
-		break;
+	for (; t && t->key; t++) {
+		if (t->off == KT_NULL)
+			jw_null(w, t->key);
+		else
+			jw_time(w, t->key,
+				*(const time_t *)((const char *)o + t->off));
 	}
 	jw_close(w, '}');
 }
@@ -49,14 +31,15 @@ static void put_times(struct jw *w, const struct obj *o)
 static void put_creator(struct jw *w, const struct obj *o,
 			const struct render_env *env)
 {
-	if (!kind_is_sysv(o->kind)) {
+	if (!kind_has(o->kind, KF_SYSV)) {
 		jw_null(w, "creator");
 		return;
 	}
 	jw_open(w, "creator", '{');
 	jw_uint(w, "uid", o->cuid);
 	jw_str(w, "user", user_name(o->cuid));
-	if (o->kind == KIND_SHM && o->cpid > 0) {
+	/* only a shm segment records its creator's pid (cpid) */
+	if (o->cpid > 0) {
 		jw_int(w, "pid", o->cpid);
 		jw_bool(w, "alive", pid_alive_at(&env->ctx->procs, o->cpid,
 						 o->t_change));
@@ -91,69 +74,80 @@ static const char *or_unknown(const char *name)
 	return name ? name : "unknown";
 }
 
+/* The built-in kinds' details (their rows name them). */
+void json_detail_shm(struct jw *w, const struct obj *o)
+{
+	jw_uint(w, "nattch", o->u.shm.nattch);
+	jw_int(w, "cpid", o->cpid);
+	jw_int(w, "lpid", o->u.shm.lpid);
+	jw_uint(w, "rss", o->u.shm.rss);
+	jw_uint(w, "swap", o->u.shm.swap);
+	jw_bool(w, "dest", o->u.shm.dest);
+	jw_bool(w, "locked", o->u.shm.locked);
+}
+
+void json_detail_sem(struct jw *w, const struct obj *o)
+{
+	jw_int(w, "nsems", o->u.sem.nsems);
+	if (o->u.sem.pids_read && o->u.sem.pids) {
+		jw_open(w, "pids", '[');
+		for (unsigned i = 0; i < o->u.sem.nsems; i++) {
+			if (i)
+				sb_putc(w->sb, ',');
+			jw_put_i64(w->sb, o->u.sem.pids[i]);
+		}
+		jw_close(w, ']');
+	} else {
+		jw_null(w, "pids");
+	}
+	jw_int(w, "waiters", o->u.sem.waiters);
+}
+
+void json_detail_msg(struct jw *w, const struct obj *o)
+{
+	jw_uint(w, "qnum", o->u.msg.qnum);
+	jw_uint(w, "cbytes", o->u.msg.cbytes);
+	jw_int(w, "lspid", o->u.msg.lspid);
+	jw_int(w, "lrpid", o->u.msg.lrpid);
+}
+
+/* A file's device and inode: the detail of every file kind. */
+void json_detail_file(struct jw *w, const struct obj *o)
+{
+	jw_key(w, "dev");
+	sb_putc(w->sb, '"');
+	jw_put_u64(w->sb, major(o->dev));
+	sb_putc(w->sb, ':');
+	jw_put_u64(w->sb, minor(o->dev));
+	sb_putc(w->sb, '"');
+	jw_uint(w, "ino", o->ino);
+}
+
+void json_detail_mqueue(struct jw *w, const struct obj *o)
+{
+	jw_uint_or_null(w, "qsize", !o->size_unknown, o->u.mq.qsize);
+	jw_int_or_null(w, "maxmsg", o->u.mq.maxmsg >= 0,
+		       (int64_t)o->u.mq.maxmsg);
+	jw_int_or_null(w, "msgsize", o->u.mq.msgsize >= 0,
+		       (int64_t)o->u.mq.msgsize);
+	jw_int_or_null(w, "notify_pid", o->u.mq.notify_pid > 0,
+		       o->u.mq.notify_pid);
+	json_detail_file(w, o);
+}
+
+void json_detail_unix(struct jw *w, const struct obj *o)
+{
+	jw_lit(w, "type", or_unknown(unix_type_name(o->u.ux.type)));
+	jw_lit(w, "state", or_unknown(unix_state_name(o->u.ux.state)));
+	jw_str(w, "path", o->u.ux.addr);
+	jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
+	jw_bool(w, "listening", o->u.ux.listening);
+}
+
 static void put_detail(struct jw *w, const struct obj *o)
 {
-	jw_open(w, kind_table[o->kind].name, '{');
-	switch (o->kind) {
-	case KIND_SHM:
-		jw_uint(w, "nattch", o->u.shm.nattch);
-		jw_int(w, "cpid", o->cpid);
-		jw_int(w, "lpid", o->u.shm.lpid);
-		jw_uint(w, "rss", o->u.shm.rss);
-		jw_uint(w, "swap", o->u.shm.swap);
-		jw_bool(w, "dest", o->u.shm.dest);
-		jw_bool(w, "locked", o->u.shm.locked);
-		break;
-	case KIND_SEM:
-		jw_int(w, "nsems", o->u.sem.nsems);
-		if (o->u.sem.pids_read && o->u.sem.pids) {
-			jw_open(w, "pids", '[');
-			for (unsigned i = 0; i < o->u.sem.nsems; i++) {
-				if (i)
-					sb_putc(w->sb, ',');
-				jw_put_i64(w->sb, o->u.sem.pids[i]);
-			}
-			jw_close(w, ']');
-		} else {
-			jw_null(w, "pids");
-		}
-		jw_int(w, "waiters", o->u.sem.waiters);
-		break;
-	case KIND_MSG:
-		jw_uint(w, "qnum", o->u.msg.qnum);
-		jw_uint(w, "cbytes", o->u.msg.cbytes);
-		jw_int(w, "lspid", o->u.msg.lspid);
-		jw_int(w, "lrpid", o->u.msg.lrpid);
-		break;
-	case KIND_MQUEUE:
-		jw_uint_or_null(w, "qsize", !o->size_unknown, o->u.mq.qsize);
-		jw_int_or_null(w, "maxmsg", o->u.mq.maxmsg >= 0,
-			       (int64_t)o->u.mq.maxmsg);
-		jw_int_or_null(w, "msgsize", o->u.mq.msgsize >= 0,
-			       (int64_t)o->u.mq.msgsize);
-		jw_int_or_null(w, "notify_pid", o->u.mq.notify_pid > 0,
-			       o->u.mq.notify_pid);
-		break;
-	case KIND_UNIX:
-		jw_lit(w, "type", or_unknown(unix_type_name(o->u.ux.type)));
-		jw_lit(w, "state",
-		       or_unknown(unix_state_name(o->u.ux.state)));
-		jw_str(w, "path", o->u.ux.addr);
-		jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
-		jw_bool(w, "listening", o->u.ux.listening);
-		break;
-	default:
-		break;
-	}
-	if (kind_is_file(o->kind)) {
-		jw_key(w, "dev");
-		sb_putc(w->sb, '"');
-		jw_put_u64(w->sb, major(o->dev));
-		sb_putc(w->sb, ':');
-		jw_put_u64(w->sb, minor(o->dev));
-		sb_putc(w->sb, '"');
-		jw_uint(w, "ino", o->ino);
-	}
+	jw_open(w, kind_name(o->kind), '{');
+	kind_ops[o->kind]->json_detail(w, o);
 	jw_close(w, '}');
 }
 
@@ -166,9 +160,9 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	int64_t age = obj_age(o, env->ctx->set.now);
 
 	jw_open(&w, NULL, '{');
-	jw_lit(&w, "kind", kind_table[o->kind].name);
+	jw_lit(&w, "kind", kind_name(o->kind));
 	jw_int_or_null(&w, "id", o->id >= 0, o->id);
-	if (kind_is_sysv(o->kind)) {
+	if (kind_has(o->kind, KF_SYSV)) {
 		/* "0x%08x", without printf's cost on every object */
 		buf[0] = '0';
 		buf[1] = 'x';

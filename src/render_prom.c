@@ -2,6 +2,7 @@
 /* render_prom.c - stats in the Prometheus text exposition format. */
 #include <errno.h>
 
+#include "kinds.h"
 #include "stats.h"
 #include "strbuf.h"
 
@@ -43,7 +44,7 @@ int render_prometheus(FILE *out, const struct stats *st)
 	for (int k = 0; k < KIND_COUNT; k++)
 		for (int s = 0; s < STATE_COUNT && (st->kinds & KMASK(k)); s++) {
 			sb_puts(&sb, "ipcscan_objects");
-			label(&sb, "kind", kind_table[k].name, true);
+			label(&sb, "kind", kind_name(k), true);
 			label(&sb, "state", state_name((enum state)s), false);
 			sb_printf(&sb, "} %llu\n",
 				  (unsigned long long)st->kind[k].count[s]);
@@ -53,9 +54,9 @@ int render_prometheus(FILE *out, const struct stats *st)
 	       "Bytes held by IPC objects by kind and state.");
 	for (int k = 0; k < KIND_COUNT; k++)
 		for (int s = 0; s < STATE_COUNT && (st->kinds & KMASK(k)) &&
-			     kind_has_size((enum kind)k); s++) {
+			     kind_has((enum kind)k, KF_SIZE); s++) {
 			sb_puts(&sb, "ipcscan_bytes");
-			label(&sb, "kind", kind_table[k].name, true);
+			label(&sb, "kind", kind_name(k), true);
 			label(&sb, "state", state_name((enum state)s), false);
 			sb_printf(&sb, "} %llu\n",
 				  (unsigned long long)st->kind[k].bytes[s]);

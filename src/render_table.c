@@ -166,7 +166,7 @@ int render_table(FILE *out, struct obj *const *objs, size_t n,
 			size_t w;
 
 			raw.len = 0;
-			columns[topts->cols[j]].get(&raw, objs[i], env);
+			column_get(topts->cols[j], &raw, objs[i], env);
 			if (!raw.len)
 				continue;
 			cells[i][j] = xstrdup(raw.buf);

@@ -13,12 +13,10 @@
 #include "fsutil.h"
 #include "helper.h"
 #include "holders.h"
+#include "kinds.h"
 #include "parse.h"
-#include "posix.h"
 #include "scan.h"
-#include "sockfiles.h"
 #include "strbuf.h"
-#include "sysv.h"
 #include "util.h"
 
 const char *const default_sockdirs[] = { "/run", "/tmp", "/var/tmp",
@@ -202,12 +200,12 @@ static void warn_unparsable(const struct proctab *pt, struct diag *d)
 }
 
 /*
- * The collectors run in two lanes: a thread reads SysV and POSIX objects
- * while the calling thread reads the process list and then the sockets
- * (whose netns list comes from the processes). Each lane fills an object
- * set and a sink of its own, which are merged afterwards in the fixed
- * order SysV, POSIX, sockets, so the result does not depend on which lane
- * finishes first.
+ * The collectors run in two lanes: a thread runs those that need no
+ * process table (SysV, POSIX) while the calling thread reads the process
+ * list and then runs the others (the sockets, whose netns list comes from
+ * the processes). Each lane fills an object set and a sink of its own,
+ * which are merged afterwards in the fixed order of the first lane, then
+ * the second, so the result does not depend on which lane finishes first.
  */
 struct lane {
 	const struct scan_settings *set;
@@ -223,24 +221,59 @@ static void lane_merge(struct scan_ctx *ctx, struct lane *l)
 	diag_move(&ctx->diag, &l->diag);
 }
 
+/* Into @v: the collectors of the kinds in @kinds that need the process
+ * table (@procs) or not, each once, in the order of their first kind.
+ * Returns how many. */
+static size_t collectors_of(kindmask_t kinds, bool procs,
+			    const struct collector *v[KIND_COUNT])
+{
+	size_t n = 0;
+
+	for (int k = 0; k < KIND_COUNT; k++) {
+		const struct collector *c = kind_ops[k]->collector;
+		size_t i = 0;
+
+		if (!(kinds & KMASK(k)) || !c->collect_procs != !procs)
+			continue;
+		while (i < n && v[i] != c)
+			i++;
+		if (i == n)
+			v[n++] = c;
+	}
+	return n;
+}
+
+/* Run the collectors that need no process table until one fails. */
 static void ipc_lane(void *arg)
 {
+	const struct collector *v[KIND_COUNT];
 	struct lane *l = arg;
+	size_t n = collectors_of(l->set->kinds, false, v);
 
-	if (l->set->kinds & KMASK_SYSV)
-		l->r = sysv_collect(l->set, l->src, &l->objs, &l->diag);
-	if (!l->r && (l->set->kinds & KMASK_POSIX))
-		l->r = posix_collect(l->set, l->src, &l->objs, &l->diag);
+	for (size_t i = 0; i < n && !l->r; i++)
+		l->r = v[i]->collect(l->set, l->src, &l->objs, &l->diag);
+}
+
+/* Then, in the calling thread, those that need it. */
+static void procs_lane(struct lane *l, const struct proctab *procs)
+{
+	const struct collector *v[KIND_COUNT];
+	size_t n = collectors_of(l->set->kinds, true, v);
+
+	for (size_t i = 0; i < n && !l->r; i++)
+		l->r = v[i]->collect_procs(l->set, l->src, procs, &l->objs,
+					   &l->diag);
 }
 
 static int collect(struct scan_ctx *ctx, struct helper *helper)
 {
 	const struct scan_settings *set = &ctx->set;
 	struct lane ipc = { set, scan_own(ctx) }, sock = { set, scan_own(ctx) };
+	const struct collector *v[KIND_COUNT];
 	bool threaded;
 	int r;
 
-	threaded = helper && (set->kinds & (KMASK_SYSV | KMASK_POSIX));
+	threaded = helper && collectors_of(set->kinds, false, v);
 	if (threaded)
 		helper_run(helper, ipc_lane, &ipc);
 
@@ -254,9 +287,7 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 	}
 	if (ctx->procs.unparsable)
 		warn_unparsable(&ctx->procs, &ctx->diag);
-	if (set->kinds & (KMASK_SOCKETS | KMASK(KIND_FIFO)))
-		sock.r = sockets_collect(set, sock.src, &ctx->procs,
-					 &sock.objs, &sock.diag);
+	procs_lane(&sock, &ctx->procs);
 
 	if (threaded)
 		helper_wait(helper);
@@ -311,8 +342,7 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 static void mark_unlisted(struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++)
-		if (KMASK(ctx->objs.v[i].kind) &
-		    (KMASK_POSIX | KMASK(KIND_FIFO) | KMASK(KIND_MSG)))
+		if (kind_has(ctx->objs.v[i].kind, KF_UNCOUNTED))
 			ctx->objs.v[i].holders_incomplete = true;
 }
 

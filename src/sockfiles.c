@@ -15,8 +15,11 @@
 
 #include <linux/magic.h>
 
+#include "classify.h"
 #include "fsutil.h"
+#include "kinds.h"
 #include "reap.h"
+#include "render.h"
 #include "sockfiles.h"
 #include "strbuf.h"
 #include "unix_live.h"
@@ -701,3 +704,42 @@ void reap_cache_free(struct reap_cache *c)
 		c->sock_bound = NULL;
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* The rows (kinds.h)                                                   */
+
+const struct collector sockets_collector = {
+	.name = "sockets",
+	/* the network namespaces come from the processes */
+	.collect_procs = sockets_collect,
+};
+
+const struct kind_ops sockfile_kind = {
+	.kind = KIND_SOCKFILE,
+	.name = "sockfile",
+	.help = "socket file with no live socket bound",
+	.groups = GMASK(GROUP_SOCKETS) | GMASK(GROUP_ALL),
+	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_SOCKDIR,
+	.collector = &sockets_collector,
+	/* bound or not is what counts, not who has it open */
+	.holder_keys = HK_UNHELD,
+	.classify = classify_sockfile,
+	.reap = sockfiles_reap,
+	.json_detail = json_detail_file,
+	.times = file_times,
+};
+
+const struct kind_ops fifo_kind = {
+	.kind = KIND_FIFO,
+	.name = "fifo",
+	.help = "named pipe (FIFO) under the socket dirs",
+	.groups = GMASK(GROUP_ALL),
+	/* never an orphan (classify_fifo): nothing to remove */
+	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED | KF_SOCKDIR |
+		 KF_NEVER_REMOVED,
+	.collector = &sockets_collector,
+	.holder_keys = HK_FILE,
+	.classify = classify_fifo,
+	.json_detail = json_detail_file,
+	.times = file_times,
+};

@@ -6,33 +6,62 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "kinds.h"
 #include "parse.h"
 #include "stats.h"
 
+/* Which kinds use a limit is said by the kinds' rows (kinds.h). */
 static const struct {
 	const char *resource, *help;
-	kindmask_t kinds;
 } limit_names[LIM_COUNT] = {
-	[LIM_SHMMNI] = { "shmmni", "SysV shm segments (kernel.shmmni)",
-			 KMASK(KIND_SHM) },
+	[LIM_SHMMNI] = { "shmmni", "SysV shm segments (kernel.shmmni)" },
 	[LIM_SHMALL] = { "shmall_bytes",
-			 "SysV shm bytes (kernel.shmall x page size)",
-			 KMASK(KIND_SHM) },
+			 "SysV shm bytes (kernel.shmall x page size)" },
 	[LIM_SHMMAX] = { "shmmax_bytes",
-			 "largest SysV shm segment (kernel.shmmax)",
-			 KMASK(KIND_SHM) },
-	[LIM_MSGMNI] = { "msgmni", "SysV message queues (kernel.msgmni)",
-			 KMASK(KIND_MSG) },
-	[LIM_SEMMNI] = { "semmni", "SysV semaphore sets (kernel.sem 4th)",
-			 KMASK(KIND_SEM) },
-	[LIM_SEMMNS] = { "semmns", "SysV semaphores (kernel.sem 2nd)",
-			 KMASK(KIND_SEM) },
+			 "largest SysV shm segment (kernel.shmmax)" },
+	[LIM_MSGMNI] = { "msgmni", "SysV message queues (kernel.msgmni)" },
+	[LIM_SEMMNI] = { "semmni", "SysV semaphore sets (kernel.sem 4th)" },
+	[LIM_SEMMNS] = { "semmns", "SysV semaphores (kernel.sem 2nd)" },
 	[LIM_MQUEUES] = { "mqueue_queues",
-			  "POSIX queues (fs.mqueue.queues_max)",
-			  KMASK(KIND_MQUEUE) },
-	[LIM_DEVSHM] = { "devshm_bytes", "/dev/shm size (statvfs)",
-			 KMASK(KIND_PSHM) | KMASK(KIND_PSEM) },
+			  "POSIX queues (fs.mqueue.queues_max)" },
+	[LIM_DEVSHM] = { "devshm_bytes", "/dev/shm size (statvfs)" },
 };
+
+/* The built-in kinds' contributions to "used" (their rows name them). */
+void stats_count_shm(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page)
+{
+	lim[LIM_SHMMNI].used++;
+	/* shmall counts whole pages */
+	lim[LIM_SHMALL].used = sat_add(lim[LIM_SHMALL].used,
+		o->size / page * page + (o->size % page ? page : 0));
+	if (o->size > lim[LIM_SHMMAX].used)
+		lim[LIM_SHMMAX].used = o->size;
+}
+
+void stats_count_msg(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page)
+{
+	(void)o;
+	(void)page;
+	lim[LIM_MSGMNI].used++;
+}
+
+void stats_count_sem(const struct obj *o, struct limit_stat *lim,
+		     uint64_t page)
+{
+	(void)page;
+	lim[LIM_SEMMNI].used++;
+	lim[LIM_SEMMNS].used = sat_add(lim[LIM_SEMMNS].used, o->u.sem.nsems);
+}
+
+void stats_count_mqueue(const struct obj *o, struct limit_stat *lim,
+			uint64_t page)
+{
+	(void)o;
+	(void)page;
+	lim[LIM_MQUEUES].used++;
+}
 
 void fmt_seconds(char *buf, size_t len, double secs)
 {
@@ -74,35 +103,16 @@ void stats_limits(const char *root, const struct objset *objs,
 	for (int l = 0; l < LIM_COUNT; l++) {
 		st->lim[l].resource = limit_names[l].resource;
 		st->lim[l].help = limit_names[l].help;
-		st->lim[l].kinds = limit_names[l].kinds;
+		st->lim[l].kinds = 0;
+		for (int k = 0; k < KIND_COUNT; k++)
+			if (kind_ops[k]->limits & (1u << l))
+				st->lim[l].kinds |= KMASK(k);
 	}
 	for (size_t i = 0; i < objs->n; i++) {
-		const struct obj *o = &objs->v[i];
+		const struct kind_ops *ko = kind_ops[objs->v[i].kind];
 
-		switch (o->kind) {
-		case KIND_SHM:
-			st->lim[LIM_SHMMNI].used++;
-			/* shmall counts whole pages */
-			st->lim[LIM_SHMALL].used = sat_add(st->lim[LIM_SHMALL].used,
-				o->size / (uint64_t)page * (uint64_t)page +
-				(o->size % (uint64_t)page ? (uint64_t)page : 0));
-			if (o->size > st->lim[LIM_SHMMAX].used)
-				st->lim[LIM_SHMMAX].used = o->size;
-			break;
-		case KIND_MSG:
-			st->lim[LIM_MSGMNI].used++;
-			break;
-		case KIND_SEM:
-			st->lim[LIM_SEMMNI].used++;
-			st->lim[LIM_SEMMNS].used = sat_add(
-				st->lim[LIM_SEMMNS].used, o->u.sem.nsems);
-			break;
-		case KIND_MQUEUE:
-			st->lim[LIM_MQUEUES].used++;
-			break;
-		default:
-			break;
-		}
+		if (ko->count_limits)
+			ko->count_limits(&objs->v[i], st->lim, (uint64_t)page);
 	}
 	if (read_sysctl(root, "/proc/sys/kernel/shmmni", v, 1) == 1)
 		set_limit(st, LIM_SHMMNI, v[0]);

@@ -16,9 +16,13 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
+#include "classify.h"
 #include "fsutil.h"
+#include "kinds.h"
 #include "netns.h"
+#include "sockfiles.h"
 #include "parse.h"
+#include "render.h"
 #include "strbuf.h"
 #include "unix_live.h"
 #include "util.h"
@@ -602,3 +606,36 @@ int sockets_bound_others(const struct scan_settings *set,
 {
 	return bound_set(set, src, procs, bound, incomplete, false);
 }
+
+/* ------------------------------------------------------------------ */
+/* The row (kinds.h)                                                    */
+
+static const char *unix_label(const struct obj *o)
+{
+	return o->u.ux.addr;
+}
+
+static void unix_free(struct obj *o)
+{
+	free(o->u.ux.addr);
+}
+
+static const char *const unix_columns[] = { "TYPE", "PEER", NULL };
+static const struct kind_time unix_times[] = { { NULL, 0 } };
+
+const struct kind_ops unix_kind = {
+	.kind = KIND_UNIX,
+	.name = "unix",
+	.help = "live Unix domain socket",
+	.groups = GMASK(GROUP_SOCKETS) | GMASK(GROUP_ALL),
+	/* a live socket is never an orphan (classify_unix) */
+	.flags = KF_NEVER_REMOVED | KF_HIDDEN,
+	.collector = &sockets_collector,
+	.holder_keys = HK_SOCKET,
+	.classify = classify_unix,
+	.json_detail = json_detail_unix,
+	.times = unix_times,
+	.columns = unix_columns,
+	.label = unix_label,
+	.free = unix_free,
+};

@@ -32,6 +32,7 @@
 
 #include "holders.h"
 #include "holders_bpf.h"
+#include "kinds.h"
 #include "scan.h"
 #include "util.h"
 
@@ -75,18 +76,18 @@ static void print_holders(const struct scan_ctx *ctx)
 				r = asprintf(&line, "%d %s %s %d",
 					     (int)o->holders[h].pid,
 					     via_name(o->holders[h].via),
-					     kind_table[o->kind].name, o->id);
+					     kind_name(o->kind), o->id);
 			else if (o->kind == KIND_UNIX)
 				r = asprintf(&line, "%d %s %s %llu",
 					     (int)o->holders[h].pid,
 					     via_name(o->holders[h].via),
-					     kind_table[o->kind].name,
+					     kind_name(o->kind),
 					     (unsigned long long)o->inode);
 			else
 				r = asprintf(&line, "%d %s %s %s",
 					     (int)o->holders[h].pid,
 					     via_name(o->holders[h].via),
-					     kind_table[o->kind].name,
+					     kind_name(o->kind),
 					     o->path ? o->path :
 					     o->name ? o->name : "?");
 			if (r < 0)

@@ -19,6 +19,7 @@
 
 #include "helper.h"
 #include "holders.h"
+#include "kinds.h"
 #include "util.h"
 
 /* Tests run from the top of the tree (tests/run-tests cds there). */
@@ -550,7 +551,7 @@ static void test_scan_fixture(void **state)
 
 		if (v[i].holders_incomplete != want)
 			fail_msg("object %d (%s): holders_incomplete %d", i,
-				 kind_table[v[i].kind].name,
+				 kind_name(v[i].kind),
 				 v[i].holders_incomplete);
 	}
 }

@@ -14,6 +14,7 @@
 
 #include "columns.h"
 #include "jsonw.h"
+#include "kinds.h"
 #include "parse.h"
 #include "procs.h"
 #include "render.h"
@@ -371,11 +372,11 @@ static void test_columns_json(void **state)
 				     .size = 10, .t_change = 999000,
 				     .t_modify = 999000 };
 		snprintf(o[k].reason, sizeof(o[k].reason), "no holder");
-		if (kind_is_sysv((enum kind)k)) {
+		if (kind_has((enum kind)k, KF_SYSV)) {
 			o[k].id = k + 1;
 			o[k].key = 0x1234;
 		}
-		if (kind_is_file((enum kind)k)) {
+		if (kind_has((enum kind)k, KF_FILE)) {
 			o[k].path = "/dev/shm/x";
 			o[k].name = "x";
 			o[k].dev = makedev(0, 26);
@@ -409,23 +410,23 @@ static void test_columns_json(void **state)
 
 			if (!col->key)
 				continue;
-			col->get(&cell, &o[k], &env);
+			column_get((int)c, &cell, &o[k], &env);
 			v = at_path(j, col->key);
 			key_seen[c] |= v != NULL;
 			if (cell.len && !v)
 				fail_msg("%s: %s shows '%s', JSON has no %s",
-					 kind_table[k].name, col->name,
+					 kind_name(k), col->name,
 					 cell.buf, col->key);
 			if (v && !cJSON_IsNull(v) &&
 			    !(cJSON_IsArray(v) && !cJSON_GetArraySize(v))) {
 				if (!json_type_is(v, col->type))
 					fail_msg("%s: %s is a %s, JSON %s is not",
-						 kind_table[k].name, col->name,
+						 kind_name(k), col->name,
 						 col_type_name(col->type),
 						 col->key);
 				if (!cell.len)
 					fail_msg("%s: JSON %s has a value, %s "
-						 "is blank", kind_table[k].name,
+						 "is blank", kind_name(k),
 						 col->key, col->name);
 			}
 			sb_free(&cell);
@@ -515,7 +516,8 @@ static void test_kinds_parse(void **state)
 
 	(void)state;
 	assert_int_equal(kinds_parse("shm,posix", &m, &bad), 0);
-	assert_int_equal(m, KMASK(KIND_SHM) | KMASK_POSIX);
+	assert_int_equal(m, KMASK(KIND_SHM) | KMASK(KIND_PSHM) |
+			    KMASK(KIND_PSEM) | KMASK(KIND_MQUEUE));
 	assert_int_equal(kinds_parse("all", &m, &bad), 0);
 	assert_int_equal(m, KMASK_ALL);
 	assert_int_equal(kinds_parse("shm,bogus", &m, &bad), -EINVAL);
@@ -524,7 +526,8 @@ static void test_kinds_parse(void **state)
 	assert_string_equal(bad, "");
 	/* case-insensitive, like the columns */
 	assert_int_equal(kinds_parse("SHM,Posix", &m, &bad), 0);
-	assert_int_equal(m, KMASK(KIND_SHM) | KMASK_POSIX);
+	assert_int_equal(m, KMASK(KIND_SHM) | KMASK(KIND_PSHM) |
+			    KMASK(KIND_PSEM) | KMASK(KIND_MQUEUE));
 }
 
 static void test_duration(void **state)

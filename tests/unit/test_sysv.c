@@ -297,6 +297,9 @@ static void test_parse_rejects(void **state)
 /* ------------------------------------------------------------------ */
 /* Collector on fixture trees                                           */
 
+/* The three SysV kinds. */
+#define SYSV_KINDS (KMASK(KIND_SHM) | KMASK(KIND_SEM) | KMASK(KIND_MSG))
+
 static void ctx_init(struct scan_ctx *ctx, const char *root, kindmask_t kinds)
 {
 	struct scan_opts so = { .root = root, .kinds = kinds };
@@ -335,7 +338,7 @@ static void test_collect_good(void **state)
 	struct obj *o;
 
 	(void)state;
-	ctx_init(&ctx, FIX "/good", KMASK_SYSV);
+	ctx_init(&ctx, FIX "/good", SYSV_KINDS);
 	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
 				      &ctx.diag), 0);
 	assert_int_equal(ctx.diag.nwarnings, 0);
@@ -418,7 +421,7 @@ static void test_collect_malformed(void **state)
 	struct obj *o;
 
 	(void)state;
-	ctx_init(&ctx, FIX "/malformed", KMASK_SYSV);
+	ctx_init(&ctx, FIX "/malformed", SYSV_KINDS);
 	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
 				      &ctx.diag), 0);
 	assert_false(diag_complete(&ctx.diag));
@@ -455,7 +458,7 @@ static void test_collect_no_header(void **state)
 	struct scan_ctx ctx;
 
 	(void)state;
-	ctx_init(&ctx, FIX "/noheader", KMASK_SYSV);
+	ctx_init(&ctx, FIX "/noheader", SYSV_KINDS);
 	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
 				      &ctx.diag), 0);
 	assert_int_equal(ctx.diag.nwarnings, 3);
@@ -496,7 +499,7 @@ static void test_collect_missing_files(void **state)
 	struct scan_ctx ctx;
 
 	(void)state;
-	ctx_init(&ctx, FIX "/does-not-exist", KMASK_SYSV);
+	ctx_init(&ctx, FIX "/does-not-exist", SYSV_KINDS);
 	assert_int_equal(sysv_collect(&ctx.set, ctx.src, &ctx.objs,
 				      &ctx.diag), 0);
 	assert_int_equal(ctx.objs.n, 0);
