@@ -68,13 +68,16 @@ _ipcscan()
 	--exclude-from|--output-file)
 		COMPREPLY=($(compgen -P "$eq" -f -- "$cur"))
 		return ;;
+	--holders)
+		COMPREPLY=($(compgen -P "$eq" -W "auto proc bpf" -- "$cur"))
+		return ;;
 	--min-age|--exclude)
 		return ;;
 	esac
 	case $cmd in
-	list) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
-	gc) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
-	stats) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --prometheus --output-file --help -h --version -V" ;;
+	list) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --holders --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
+	gc) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --holders --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
+	stats) opts="--type -t --user -u --pid -p --json -J --socket-dir --trust-pidns --holders --prometheus --output-file --help -h --version -V" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -76,6 +76,11 @@ void holders_bpf_counts(const struct holders_bpf *hb,
 			struct hbpf_counts *c);
 void holders_bpf_close(struct holders_bpf *hb);
 
+/* Can the BPF pass stand for the /proc walk of @ctx at all (a live
+ * system, pids of our own namespace)? 0, or -EOPNOTSUPP with why. */
+int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
+			size_t whylen);
+
 /*
  * The walk of the holder pass (what holders_scan does over /proc) from
  * the iterators: the same objects, the same matching rules, holders added

@@ -8,6 +8,13 @@
 #include "ipcscan.h"
 #include "procs.h"
 
+/* Which holder pass runs (--holders). */
+enum holders_mode {
+	HOLDERS_AUTO,	/* BPF where it can be used, else /proc */
+	HOLDERS_PROC,	/* /proc only */
+	HOLDERS_BPF,	/* as auto, and warn when BPF cannot be used */
+};
+
 struct scan_opts {
 	const char *root;	/* "" = live system; else a fixture tree prefix */
 	kindmask_t kinds;
@@ -16,6 +23,7 @@ struct scan_opts {
 	/* --trust-pidns: nothing outside our pid namespace shares its IPC
 	 * namespace, /dev/shm, /dev/mqueue or socket dirs */
 	bool trust_pidns;
+	enum holders_mode holders;
 };
 
 /*
@@ -37,6 +45,7 @@ struct scan_settings {
 	int pidns_err;		/* 0, or why the pid namespace is unknown */
 	uint64_t own_pidns;	/* inode of our pid namespace, 0 unknown */
 	bool procs_foreign;	/* /proc numbers pids in another pid ns */
+	enum holders_mode holders;	/* scan_opts.holders */
 };
 
 /* A namespace, held open for the whole run (an inode number alone can be
@@ -91,6 +100,13 @@ struct scan_ctx {
 
 	struct diag diag;
 	double duration;	/* seconds the scan took */
+
+	/* The holder pass: the BPF programs once loaded (kept for the gc
+	 * re-check), whether the last pass was theirs, and if not why. */
+	struct holders_bpf *hb;
+	bool hb_tried;
+	bool holders_bpf;
+	char hb_why[192];
 };
 
 /* The source of our own namespaces. */

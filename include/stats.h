@@ -32,6 +32,7 @@ struct stats {
 	struct kind_stats kind[KIND_COUNT];
 	struct limit_stat lim[LIM_COUNT];
 	bool complete;
+	bool holders_bpf;	/* the holder pass ran on BPF iterators */
 	double duration;
 	time_t now;
 };

@@ -127,6 +127,7 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 		.sockdirs = cli->sockdirs,
 		.nsockdirs = cli->nsockdirs,
 		.trust_pidns = cli->trust_pidns,
+		.holders = (enum holders_mode)cli->holders,
 	};
 	int r = scan_run(&so, ctx);
 

@@ -228,6 +228,7 @@ int cmd_stats(const struct cli *cli)
 	stats_limits(ctx.set.root, &ctx.objs, &st);
 	st.kinds = cli->kinds;
 	st.complete = diag_complete(&ctx.diag);
+	st.holders_bpf = ctx.holders_bpf;
 	st.duration = ctx.duration;
 	st.now = ctx.set.now;
 

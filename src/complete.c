@@ -9,6 +9,9 @@
 #include "ipcscan.h"
 #include "kinds.h"
 
+/* The values of --holders (main.c parses them). */
+#define HOLDERS_WORDS "auto proc bpf"
+
 static void words_kinds(FILE *o, const char *sep)
 {
 	for (int k = 0; k < KIND_COUNT; k++)
@@ -127,6 +130,9 @@ static void bash(FILE *o)
 	pattern_of(o, ARG_FILE);
 	fputs(")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -f -- \"$cur\"))\n"
 	      "\t\treturn ;;\n\t", o);
+	pattern_of(o, ARG_HOLDERS);
+	fprintf(o, ")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -W \"%s\" -- "
+		"\"$cur\"))\n\t\treturn ;;\n\t", HOLDERS_WORDS);
 	pattern_of(o, ARG_DURATION);
 	fputs("|--exclude)\n\t\treturn ;;\n\tesac\n\tcase $cmd in\n", o);
 	for (int c = 0; c < CMD_COUNT; c++) {
@@ -167,6 +173,7 @@ static const char *zsh_action(enum arg_kind a)
 	case ARG_PID: return "_pids";
 	case ARG_DIR: return "_directories";
 	case ARG_FILE: return "_files";
+	case ARG_HOLDERS: return "(" HOLDERS_WORDS ")";
 	default: return " ";
 	}
 }
@@ -348,6 +355,9 @@ static void fish(FILE *o)
 			break;
 		case ARG_FILE:
 			fputs(" -F", o);
+			break;
+		case ARG_HOLDERS:
+			fputs(" -a '" HOLDERS_WORDS "'", o);
 			break;
 		default:
 			break;

@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "helper.h"
 #include "holders.h"
+#include "holders_bpf.h"
 #include "kinds.h"
 #include "parse.h"
 #include "strbuf.h"
@@ -851,13 +852,48 @@ static void warn_uninspected(struct scan_ctx *ctx, unsigned bad)
 	sb_free(&sb);
 }
 
+/*
+ * The walk from the BPF task iterators, where they can be used (see
+ * holders_bpf.h): the same holders, without the kernel writing every fd
+ * link and maps line as text. Loaded once per scan; a gc re-check reuses
+ * them. Returns false, with the reason in ctx->hb_why, when the /proc
+ * walk must run instead; --holders=bpf then says why.
+ */
+static bool walk_bpf(struct scan_ctx *ctx)
+{
+	char *why = ctx->hb_why;
+	size_t len = sizeof(ctx->hb_why);
+
+	ctx->holders_bpf = false;
+	if (ctx->set.holders == HOLDERS_PROC) {
+		snprintf(why, len, "--holders=proc");
+		return false;
+	}
+	if (holders_bpf_applies(ctx, why, len))
+		goto fallback;
+	if (!ctx->hb_tried) {
+		ctx->hb_tried = true;
+		ctx->hb = holders_bpf_open(ctx->objs.n, why, len);
+	}
+	if (!ctx->hb || holders_bpf_walk(ctx, ctx->hb, why, len))
+		goto fallback;
+	ctx->holders_bpf = true;
+	why[0] = '\0';
+	return true;
+fallback:
+	if (ctx->set.holders == HOLDERS_BPF)
+		diag_warn(&ctx->diag, "the BPF holder pass was not used: %s; "
+			  "holders were read from /proc", why);
+	return false;
+}
+
 void holders_scan(struct scan_ctx *ctx, struct helper *helper)
 {
 	struct lookup lk = { 0 };
 	unsigned bad = 0, nowait = 0;
 
 	lookup_build(&lk, &ctx->objs);
-	if (ctx->procs.n)
+	if (ctx->procs.n && !walk_bpf(ctx))
 		walk_procs(ctx, &lk, helper, &bad, &nowait);
 	lookup_free(&lk);
 	add_notify_holders(ctx);

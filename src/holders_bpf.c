@@ -611,6 +611,22 @@ static void add_recs(const struct pairmap *pm, uint64_t a, uint64_t b,
 	}
 }
 
+int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
+			size_t whylen)
+{
+	if (!scan_own(ctx)->syscalls) {
+		snprintf(why, whylen, "not a live system (a fixture root)");
+		return -EOPNOTSUPP;
+	}
+	/* the iterators number tasks in our pid namespace */
+	if (ctx->set.procs_foreign) {
+		snprintf(why, whylen, "/proc numbers pids in another pid "
+			 "namespace than ours");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		     char *why, size_t whylen)
 {
@@ -620,15 +636,9 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 	size_t nm = 0, nv = 0, cap = 0;
 	int r;
 
-	if (!scan_own(ctx)->syscalls) {
-		snprintf(why, whylen, "not a live system (a fixture root)");
-		return -EOPNOTSUPP;
-	}
-	if (ctx->set.procs_foreign) {
-		snprintf(why, whylen, "/proc numbers pids in another pid "
-			 "namespace than ours");
-		return -EOPNOTSUPP;
-	}
+	r = holders_bpf_applies(ctx, why, whylen);
+	if (r)
+		return r;
 	wlook_build(&w, ctx);
 	if (w.unwatched) {
 		snprintf(why, whylen, "the BPF program does not watch the "

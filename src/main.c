@@ -344,6 +344,17 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_TRUST_PIDNS:
 			cli->trust_pidns = true;
 			break;
+		case OPT_HOLDERS:
+			if (!strcmp(optarg, "auto"))
+				cli->holders = HOLDERS_AUTO;
+			else if (!strcmp(optarg, "proc"))
+				cli->holders = HOLDERS_PROC;
+			else if (!strcmp(optarg, "bpf"))
+				cli->holders = HOLDERS_BPF;
+			else
+				die_usage("--holders wants auto, proc or bpf, "
+					  "not '%s'", optarg);
+			break;
 		case OPT_ORPHANS:
 			cli->orphans = true;
 			break;

@@ -219,6 +219,12 @@ void json_doc_header(struct jw *w, const struct scan_ctx *ctx)
 	jw_str(w, "host", host);
 	jw_lit(w, "time", when);
 	jw_bool(w, "complete", diag_complete(&ctx->diag));
+	/* which holder pass ran, and why not the BPF one */
+	jw_lit(w, "holder_pass", ctx->holders_bpf ? "bpf" : "proc");
+	if (ctx->holders_bpf || !ctx->hb_why[0])
+		jw_null(w, "holder_pass_why");
+	else
+		jw_str(w, "holder_pass_why", ctx->hb_why);
 	jw_open(w, "warnings", '[');
 	for (size_t i = 0; i < ctx->diag.nwarnings; i++) {
 		jw_elem(w);

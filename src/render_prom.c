@@ -79,6 +79,9 @@ int render_prometheus(FILE *out, const struct stats *st)
 		label(&sb, "resource", st->lim[l].resource, true);
 		sb_printf(&sb, "} %llu\n", (unsigned long long)st->lim[l].used);
 	}
+	family(&sb, "ipcscan_holders_bpf",
+	       "1 if holders were found by BPF task iterators, 0 if in /proc.");
+	sb_printf(&sb, "ipcscan_holders_bpf %d\n", st->holders_bpf ? 1 : 0);
 	family(&sb, "ipcscan_scan_duration_seconds",
 	       "Wall time the scan took.");
 	fmt_seconds(dur, sizeof(dur), st->duration);

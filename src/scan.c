@@ -13,6 +13,7 @@
 #include "fsutil.h"
 #include "helper.h"
 #include "holders.h"
+#include "holders_bpf.h"
 #include "kinds.h"
 #include "parse.h"
 #include "scan.h"
@@ -317,6 +318,7 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 	}
 	set->now = wall_clock();
 	set->trust_pidns = opts->trust_pidns;
+	set->holders = opts->holders;
 	r = pidns_initial(set->root, &set->own_pidns);
 	set->pidns_child = r <= 0;
 	set->pidns_err = r < 0 ? r : 0;
@@ -394,6 +396,9 @@ int scan_recheck(struct scan_ctx *ctx)
 
 void scan_free(struct scan_ctx *ctx)
 {
+	holders_bpf_close(ctx->hb);
+	ctx->hb = NULL;
+	ctx->hb_tried = false;
 	for (size_t i = 0; i < ctx->nsrc; i++)
 		source_free(&ctx->src[i]);
 	free(ctx->src);

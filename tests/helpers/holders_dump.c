@@ -117,8 +117,11 @@ static void clear_holders(struct scan_ctx *ctx)
 
 int main(int argc, char **argv)
 {
+	/* the scan's own holder pass is the /proc one: the pass compared
+	 * is the one run after it */
 	struct scan_opts opts = { .root = "", .kinds = KMASK_ALL,
-				  .trust_pidns = true };
+				  .trust_pidns = true,
+				  .holders = HOLDERS_PROC };
 	struct scan_ctx ctx = { 0 };
 	struct holders_bpf *hb = NULL;
 	const char *pass = "proc";

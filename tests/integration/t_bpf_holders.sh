@@ -163,5 +163,52 @@ t_is "$mqs" 2 "bpf: both queues by fd (one at fd 901)"
 t_like "$(grep -m1 'pass=bpf load' "$B.1.err")" 'load wall_ms=' \
 	"the BPF programs were loaded and verified"
 
+# ---- ipcscan itself: the default pass, the switch, what it reports
+# Holders as "KIND IDENT PID VIA" lines, the churn's file left out.
+holder_lines() {
+	jqo -r '.objects[] | select(.path != "/dev/shm/bh_churn") |
+		(.kind + " " + ((.id // .inode // .path // .name) | tostring))
+		as $o | .holders[] | "\($o) \(.pid) \(.via)"' | sort
+}
+if list_json; then
+	t_jq "list: the BPF pass ran by default" \
+		'.holder_pass == "bpf" and .holder_pass_why == null'
+	holder_lines >"$T_WORK/l_bpf"
+fi
+if list_json --holders=proc; then
+	t_jq "list --holders=proc: the /proc pass ran, and says so" \
+		'.holder_pass == "proc" and .holder_pass_why == "--holders=proc"'
+	holder_lines >"$T_WORK/l_proc"
+fi
+if diff "$T_WORK/l_proc" "$T_WORK/l_bpf" >"$T_WORK/l_diff"; then
+	t_pass "list: the same holders with either pass" \
+		"($(wc -l <"$T_WORK/l_bpf") lines)"
+else
+	t_fail "list: the same holders with either pass" \
+		"$(head -c 3000 "$T_WORK/l_diff")"
+fi
+t_like "$(ipcscan stats --prometheus | grep '^ipcscan_holders_bpf ')" \
+	'^ipcscan_holders_bpf 1$' "stats --prometheus: ipcscan_holders_bpf 1"
+t_like "$(ipcscan stats --holders=proc --prometheus |
+	grep '^ipcscan_holders_bpf ')" '^ipcscan_holders_bpf 0$' \
+	"stats --holders=proc --prometheus: ipcscan_holders_bpf 0"
+t_usage "--holders=foo" "--holders wants auto, proc or bpf" \
+	list --holders=foo
+
+# Where it cannot load (not root), auto falls back quietly and bpf says
+# why: the /proc pass ran, with the reason in JSON.
+need_nobody
+out=$(as_nobody "$IPCSCAN" list --trust-pidns --json -t pshm 2>"$T_WORK/nb.err")
+t_is "$(jq -r '.holder_pass + ": " + .holder_pass_why' <<<"$out")" \
+	"proc: not root: loading BPF programs needs CAP_BPF and CAP_PERFMON" \
+	"not root: the /proc pass, and why in JSON"
+t_is "$(grep -c 'BPF holder pass' "$T_WORK/nb.err")" 0 \
+	"not root, --holders=auto: no warning"
+as_nobody "$IPCSCAN" list --trust-pidns --holders=bpf -t pshm \
+	>/dev/null 2>"$T_WORK/nb.err"
+t_like "$(cat "$T_WORK/nb.err")" \
+	'warning: the BPF holder pass was not used: not root' \
+	"not root, --holders=bpf: a warning says why"
+
 stop churn
 t_done

@@ -30,7 +30,9 @@ t_gjq "gc --json: a complete view here" '.complete == true'
 # the orphan unheld.
 PIDS=$T_WORK/late.pids
 # The pid namespace is the test's own, nothing outside it shares /dev/shm.
-TRUST=--trust-pidns
+# The blind spot is the /proc pass's: the BPF task iterators see every
+# process's descriptors whatever ptrace would allow (--holders=proc).
+TRUST="--trust-pidns --holders=proc"
 cat >"$T_WORK/blind.sh" <<EOS
 trap 'while read -r p; do kill "\$p"; done <$PIDS' EXIT
 : >$PIDS

@@ -85,12 +85,28 @@ os._exit(0)' || exit 1
 	fi
 	# This valgrind checks mount()'s type argument even with MS_PRIVATE,
 	# where the kernel ignores it and NULL is what the man page says.
+	# Its bpf() wrapper also checks two BPF_PROG_LOAD fields of
+	# BPF_MAP_CREATE calls, past the attr size libbpf passes and zeroes.
 	cat >/run/mount.supp <<'EOS'
 {
    mount-type-may-be-null
    Memcheck:Param
    mount(type)
    fun:mount
+}
+{
+   bpf-map-create-checked-as-prog-load-1
+   Memcheck:Param
+   bpf(attr->expected_attach_type)
+   fun:syscall
+   obj:*/libbpf.so*
+}
+{
+   bpf-map-create-checked-as-prog-load-2
+   Memcheck:Param
+   bpf(attr->prog_ifindex)
+   fun:syscall
+   obj:*/libbpf.so*
 }
 EOS
 	local vg="valgrind --error-exitcode=99 --leak-check=full
