@@ -40,14 +40,14 @@ bool fd_on_fs(int fd, unsigned long magic);
 /* Write all of @buf: bytes written or -errno (-EIO if write returns 0). */
 ssize_t write_full(int fd, const void *buf, size_t len);
 /* Read up to @len bytes: bytes read (short only at end of file) or -errno.
- * Both retry on EINTR and use no heap (forked children call them). */
+ * Both retry on EINTR. */
 ssize_t read_full(int fd, void *buf, size_t len);
 
 /*
  * A directory read with raw getdents64 into the caller's buffer: no
- * allocation, so a forked child of a threaded process may use it, and
- * none of the fstat and fcntl calls fdopendir() adds. The fd's offset
- * moves; *at() calls on it are unaffected.
+ * allocation per directory, and none of the fstat and fcntl calls
+ * fdopendir() adds. The fd's offset moves; *at() calls on it are
+ * unaffected.
  */
 struct dirwalk {
 	int fd;

@@ -9,11 +9,10 @@
  * (only when a message queue exists or a semaphore set may have waiters)
  * syscall file; add holders to the matching objects in ctx->objs; mark
  * procs that could not be inspected. Also adds mqueue NOTIFY_PID holders.
- * The walk may be shared by a few threads, @helper (may be NULL) among
- * them, all done before it returns; the result, holder order included,
- * is that of one walk in pid order. */
-struct helper;
-void holders_scan(struct scan_ctx *ctx, struct helper *helper);
+ * The walk may be shared by a few threads of its own (one per usable CPU,
+ * up to 4), all done before it returns; the result, holder order
+ * included, is that of one walk in pid order. */
+void holders_scan(struct scan_ctx *ctx);
 
 /* One /proc/PID/maps line. */
 struct maps_entry {

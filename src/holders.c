@@ -16,7 +16,6 @@
 
 #include "fsutil.h"
 #include "hash.h"
-#include "helper.h"
 #include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
@@ -696,11 +695,6 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void worker_job(void *arg)
-{
-	run_chunks(arg);
-}
-
 /*
  * How many threads walk /proc: nearly all of the pass is the kernel
  * producing fd links and maps, which runs in parallel on separate
@@ -766,7 +760,7 @@ static int open_proc(const struct scan_ctx *ctx)
  * (holder order included) is the same as one walk in pid order.
  */
 static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
-		       struct helper *helper, unsigned *bad, unsigned *nowait)
+		       unsigned *bad, unsigned *nowait)
 {
 	struct pass pass = {
 		.ctx = ctx,
@@ -776,7 +770,6 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 	};
 	struct worker *w;
 	unsigned nw, started = 1;
-	bool helped = false;
 
 	pass.nchunks = (pass.nprocs + CHUNK - 1) / CHUNK;
 	pass.chunks = xcalloc(pass.nchunks, sizeof(*pass.chunks));
@@ -791,22 +784,14 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 		w[i].lk = lk;
 		w[i].dents = xmalloc(DENTS_SIZE);
 	}
-	/* The helper, when there is one, is the second worker. A thread
-	 * that cannot be started leaves its share to the rest. */
+	/* A thread that cannot be started leaves its share to the rest. */
 	for (unsigned i = 1; i < nw; i++) {
-		if (i == 1 && helper) {
-			helper_run(helper, worker_job, &w[1]);
-			helped = true;
-		} else if (pthread_create(&w[i].thread, NULL, worker_main,
-					  &w[i])) {
+		if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]))
 			break;
-		}
 		started++;
 	}
 	run_chunks(&w[0]);
-	if (helped)
-		helper_wait(helper);
-	for (unsigned i = helped ? 2 : 1; i < started; i++)
+	for (unsigned i = 1; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	if (pass.procfd >= 0)
 		close(pass.procfd);
@@ -887,14 +872,14 @@ fallback:
 	return false;
 }
 
-void holders_scan(struct scan_ctx *ctx, struct helper *helper)
+void holders_scan(struct scan_ctx *ctx)
 {
 	struct lookup lk = { 0 };
 	unsigned bad = 0, nowait = 0;
 
 	lookup_build(&lk, &ctx->objs);
 	if (ctx->procs.n && !walk_bpf(ctx))
-		walk_procs(ctx, &lk, helper, &bad, &nowait);
+		walk_procs(ctx, &lk, &bad, &nowait);
 	lookup_free(&lk);
 	add_notify_holders(ctx);
 

@@ -11,7 +11,6 @@
 
 #include "classify.h"
 #include "fsutil.h"
-#include "helper.h"
 #include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
@@ -201,26 +200,15 @@ static void warn_unparsable(const struct proctab *pt, struct diag *d)
 }
 
 /*
- * The collectors run in two lanes: a thread runs those that need no
- * process table (SysV, POSIX) while the calling thread reads the process
- * list and then runs the others (the sockets, whose netns list comes from
- * the processes). Each lane fills an object set and a sink of its own,
- * which are merged afterwards in the fixed order of the first lane, then
- * the second, so the result does not depend on which lane finishes first.
+ * The collectors, one after another, for every source. They used to run
+ * in two lanes (those that need no process table on a helper thread while
+ * this one read the processes and ran the others); alternating A/B runs
+ * of make bench on the 2-core development VM measured no gain at W1 or W2
+ * and 10% more CPU (README), so they run in line. The order is fixed:
+ * processes, then per source the collectors that need no process table
+ * and then those that do, each in the order of its first kind; that is
+ * also the order of the warnings.
  */
-struct lane {
-	const struct scan_settings *set;
-	const struct source *src;
-	struct objset objs;
-	struct diag diag;
-	int r;			/* 0 or a fatal -errno */
-};
-
-static void lane_merge(struct scan_ctx *ctx, struct lane *l)
-{
-	objset_move(&ctx->objs, &l->objs);
-	diag_move(&ctx->diag, &l->diag);
-}
 
 /* Into @v: the collectors of the kinds in @kinds that need the process
  * table (@procs) or not, each once, in the order of their first kind.
@@ -244,43 +232,30 @@ static size_t collectors_of(kindmask_t kinds, bool procs,
 	return n;
 }
 
-/* Run the collectors that need no process table until one fails. */
-static void ipc_lane(void *arg)
-{
-	const struct collector *v[KIND_COUNT];
-	struct lane *l = arg;
-	size_t n = collectors_of(l->set->kinds, false, v);
-
-	for (size_t i = 0; i < n && !l->r; i++)
-		l->r = v[i]->collect(l->set, l->src, &l->objs, &l->diag);
-}
-
-/* Then, in the calling thread, those that need it. */
-static void procs_lane(struct lane *l, const struct proctab *procs)
-{
-	const struct collector *v[KIND_COUNT];
-	size_t n = collectors_of(l->set->kinds, true, v);
-
-	for (size_t i = 0; i < n && !l->r; i++)
-		l->r = v[i]->collect_procs(l->set, l->src, procs, &l->objs,
-					   &l->diag);
-}
-
-static int collect(struct scan_ctx *ctx, struct helper *helper)
+/* Every collector for @src until one fails fatally. */
+static int collect_source(struct scan_ctx *ctx, const struct source *src)
 {
 	const struct scan_settings *set = &ctx->set;
-	struct lane ipc = { set, scan_own(ctx) }, sock = { set, scan_own(ctx) };
 	const struct collector *v[KIND_COUNT];
-	bool threaded;
-	int r;
+	size_t n = collectors_of(set->kinds, false, v);
+	int r = 0;
 
-	threaded = helper && collectors_of(set->kinds, false, v);
-	if (threaded)
-		helper_run(helper, ipc_lane, &ipc);
+	for (size_t i = 0; i < n && !r; i++)
+		r = v[i]->collect(set, src, &ctx->objs, &ctx->diag);
+	n = collectors_of(set->kinds, true, v);
+	for (size_t i = 0; i < n && !r; i++)
+		r = v[i]->collect_procs(set, src, &ctx->procs, &ctx->objs,
+					&ctx->diag);
+	return r;
+}
+
+static int collect(struct scan_ctx *ctx)
+{
+	int r;
 
 	/* Processes first: the socket collector needs their netns, and the
 	 * holder pass walks them. */
-	r = proctab_read(set->root, &ctx->procs);
+	r = proctab_read(ctx->set.root, &ctx->procs);
 	if (r < 0) {
 		diag_partial(&ctx->diag, "cannot read the process list: %s",
 			     strerror(-r));
@@ -288,15 +263,12 @@ static int collect(struct scan_ctx *ctx, struct helper *helper)
 	}
 	if (ctx->procs.unparsable)
 		warn_unparsable(&ctx->procs, &ctx->diag);
-	procs_lane(&sock, &ctx->procs);
-
-	if (threaded)
-		helper_wait(helper);
-	else
-		ipc_lane(&ipc);	/* no thread: the same work in line */
-	lane_merge(ctx, &ipc);
-	lane_merge(ctx, &sock);
-	return ipc.r < 0 ? ipc.r : sock.r;
+	for (size_t i = 0; i < ctx->nsrc; i++) {
+		r = collect_source(ctx, &ctx->src[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
@@ -351,17 +323,13 @@ static void mark_unlisted(struct scan_ctx *ctx)
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 {
 	double t0 = now_mono();
-	struct helper *helper;
 	int r;
 
 	scan_init(ctx, opts);
 	warn_view(&ctx->set, &ctx->diag);
-	/* A second thread for the collectors and then the holder pass. */
-	helper = helper_start();
-	r = collect(ctx, helper);
+	r = collect(ctx);
 	if (r >= 0)
-		holders_scan(ctx, helper);
-	helper_stop(helper);
+		holders_scan(ctx);
 	if (r < 0)
 		return r;
 	if (ctx->procs_failed)
@@ -384,7 +352,7 @@ int scan_recheck(struct scan_ctx *ctx)
 		return r;
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		ctx->objs.v[i].nholders = 0;
-	holders_scan(ctx, NULL);
+	holders_scan(ctx);
 	ctx->set.now = wall_clock();
 	/* the same policy: only what hidepid hides may have changed */
 	set_policy(ctx);

@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 				(unsigned long long)k.tasks,
 				(unsigned long long)k.matches);
 		} else {
-			holders_scan(&ctx, NULL);
+			holders_scan(&ctx);
 			fprintf(stderr, "# pass=proc wall_ms=%.2f cpu_ms=%.2f "
 				"procs=%zu objs=%zu\n",
 				(mono() - t0) * 1e3, (cpu() - c0) * 1e3,

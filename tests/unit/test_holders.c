@@ -17,7 +17,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "helper.h"
 #include "holders.h"
 #include "kinds.h"
 #include "util.h"
@@ -488,7 +487,7 @@ static void test_scan_fixture(void **state)
 	struct obj *v;
 
 	(void)state;
-	holders_scan(&ctx, NULL);
+	holders_scan(&ctx);
 	v = ctx.objs.v;
 
 	/* SysV attach from maps, only in our IPC namespace (not 1005) */
@@ -559,7 +558,7 @@ static void test_scan_fixture(void **state)
 static void test_scan_complete(void **state)
 {
 	(void)state;
-	holders_scan(&ctx, NULL);
+	holders_scan(&ctx);
 	assert_true(diag_complete(&ctx.diag));
 	assert_int_equal(ctx.diag.nwarnings, 0);
 	assert_int_equal(ctx.procs.uninspected, 0);
@@ -589,7 +588,7 @@ static void test_scan_thread_waiter(void **state)
 	assert_non_null(p);
 	p->nlwp = 3;
 	p->state = 'S';
-	holders_scan(&ctx, NULL);
+	holders_scan(&ctx);
 	assert_true(has(O_MSG, 1001, VIA_WAIT));
 	assert_true(has(O_MSG, 1003, VIA_WAIT));
 	assert_int_equal(ctx.objs.v[O_MSG].nholders, 2);
@@ -647,13 +646,10 @@ static int setup_many(void **state)
 
 static void test_scan_many_in_order(void **state)
 {
-	/* with the helper thread as one of the workers, as a scan runs it
-	 * (NULL on a single CPU: then it is threads of its own or none) */
-	struct helper *h = helper_start();
-
+	/* shared out among the pass's own worker threads (none on a
+	 * single CPU) */
 	(void)state;
-	holders_scan(&ctx, h);
-	helper_stop(h);
+	holders_scan(&ctx);
 	for (int k = 0; k < 2; k++) {
 		const struct obj *o = &ctx.objs.v[k];
 
@@ -676,7 +672,7 @@ static void test_scan_empty(void **state)
 	(void)state;
 	scan_init(&c, &(struct scan_opts){ .root = FIXTURE });
 	assert_int_equal(proctab_read(FIXTURE, &c.procs), 0);
-	holders_scan(&c, NULL);
+	holders_scan(&c);
 	assert_true(diag_complete(&c.diag));
 	assert_int_equal(c.procs.uninspected, 0);
 	scan_free(&c);
