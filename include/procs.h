@@ -5,8 +5,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include "nsdisc.h"
 
 struct proc {
 	pid_t pid;
@@ -16,6 +19,13 @@ struct proc {
 	unsigned nlwp;		/* threads; 0 = unknown (walk task/ anyway) */
 	char state;		/* stat state letter (R, S, D, ...); 0 = unknown */
 	bool inspected;		/* fd and maps could both be read */
+	/* Its IPC, mount and network namespaces: inode numbers from the
+	 * /proc/PID/ns links, 0 when unreadable (a zombie, another user's
+	 * process without root, a fixture that has none). A number only
+	 * names a namespace while something holds it: compare these with
+	 * the inodes of namespaces held open (struct nsref), not with each
+	 * other across scans. */
+	uint64_t ipcns, mntns, netns;
 };
 
 struct proctab {
@@ -59,5 +69,9 @@ struct proc_stat {
  * one letter, a thread count or start time that is not a number); on
  * failure *out is left alone. */
 int parse_proc_stat(const char *line, struct proc_stat *out);
+
+/* The inode of a namespace link's text (@len bytes, "ipc:[4026531839]"),
+ * if it is one of type @want; 0 for anything else. */
+uint64_t proc_ns_ino(const char *link, size_t len, enum nsd_type want);
 
 #endif

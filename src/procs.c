@@ -97,6 +97,16 @@ int parse_proc_stat(const char *line, struct proc_stat *out)
 	return 0;
 }
 
+uint64_t proc_ns_ino(const char *link, size_t len, enum nsd_type want)
+{
+	enum nsd_type type;
+	uint64_t ino;
+
+	if (nsd_parse_link(link, len, &type, &ino) || type != want)
+		return 0;
+	return ino;
+}
+
 /* Boot time (seconds since the epoch) from @root/proc/stat. */
 static int read_btime(const char *root, time_t *btime)
 {
@@ -300,6 +310,47 @@ static int read_fixture(const char *root, struct proctab *pt, time_t btime,
 }
 
 /*
+ * Each process's IPC, mount and network namespace, by readlink of its
+ * /proc/PID/ns links (no stat: following an ns link costs more, and the
+ * text has the inode). The links need ptrace read access, so without
+ * root other users' processes keep 0. Only the leader's links are read:
+ * a thread that unshared its own namespace is not seen here (namespace
+ * discovery walks the threads).
+ */
+static uint64_t ns_link(int procfd, pid_t pid, const char *name,
+			enum nsd_type type)
+{
+	char rel[48], link[64];
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "%d/ns/%s", (int)pid, name);
+	n = readlinkat(procfd, rel, link, sizeof(link));
+	if (n <= 0 || (size_t)n >= sizeof(link))
+		return 0;
+	return proc_ns_ino(link, (size_t)n, type);
+}
+
+static void read_ns(const char *root, struct proctab *pt)
+{
+	char path[4096];
+	int dfd;
+
+	if (root_path(path, sizeof(path), root, "/proc"))
+		return;
+	dfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	for (size_t i = 0; i < pt->n; i++) {
+		struct proc *p = &pt->v[i];
+
+		p->ipcns = ns_link(dfd, p->pid, "ipc", NSD_IPC);
+		p->mntns = ns_link(dfd, p->pid, "mnt", NSD_MNT);
+		p->netns = ns_link(dfd, p->pid, "net", NSD_NET);
+	}
+	close(dfd);
+}
+
+/*
  * Is @root/proc mounted with hidepid= (other users' processes unlisted)?
  * Read from our own mountinfo: the last proc mount on /proc wins. When
  * in doubt (unreadable), say yes: it only makes evidence incomplete.
@@ -357,6 +408,7 @@ int proctab_read(const char *root, struct proctab *pt)
 		return r;
 	}
 	qsort(pt->v, pt->n, sizeof(*pt->v), cmp_proc);
+	read_ns(root, pt);
 	pt->hidden = geteuid() != 0 && proc_hidepid(root);
 	return 0;
 }

@@ -7,7 +7,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "procs.h"
@@ -196,6 +198,23 @@ static void test_proctab_fixture(void **state)
 	assert_false(proc_exited(p));
 	assert_true(pid_alive_at(&pt, 501, BTIME + 10));
 
+	/* namespaces from the ns links; a link of the wrong type (300's
+	 * ipc reads net:[...]), a malformed one, or none at all: 0 */
+	p = proctab_find(&pt, 42);
+	assert_int_equal(p->ipcns, 4026532301ull);
+	assert_int_equal(p->mntns, 4026532299ull);
+	assert_int_equal(p->netns, 4026532304ull);
+	p = proctab_find(&pt, 1);
+	assert_int_equal(p->ipcns, 4026531839ull);
+	assert_int_equal(p->mntns, 4026531841ull);
+	assert_int_equal(p->netns, 4026531840ull);
+	p = proctab_find(&pt, 300);
+	assert_int_equal(p->ipcns, 0);
+	assert_int_equal(p->mntns, 0);
+	assert_int_equal(p->netns, 0);
+	p = proctab_find(&pt, 500);
+	assert_int_equal(p->ipcns, 0);
+
 	/* unknown start: alive whatever the recorded time */
 	p = proctab_find(&pt, 77);
 	assert_non_null(p);
@@ -212,6 +231,41 @@ static void test_proctab_fixture(void **state)
 	proctab_free(&pt);	/* twice is harmless */
 }
 
+static uint64_t ns_ino(const char *s, enum nsd_type want)
+{
+	return proc_ns_ino(s, strlen(s), want);
+}
+
+/* "ipc:[N]" and its kin, as readlink gives them (no NUL counted). */
+static void test_ns_link(void **state)
+{
+	(void)state;
+	assert_int_equal(ns_ino("ipc:[4026531839]", NSD_IPC), 4026531839ull);
+	assert_int_equal(ns_ino("mnt:[4026531841]", NSD_MNT), 4026531841ull);
+	assert_int_equal(ns_ino("net:[4026531840]", NSD_NET), 4026531840ull);
+	assert_int_equal(ns_ino("ipc:[18446744073709551615]", NSD_IPC),
+			 UINT64_MAX);
+	/* only the type asked for */
+	assert_int_equal(ns_ino("net:[4026531840]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[4026531839]", NSD_MNT), 0);
+	/* not a namespace link, or not a whole one */
+	assert_int_equal(ns_ino("", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[0]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[12x]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[-1]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:4026531839", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[4026531839", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[4026531839]x", NSD_IPC), 0);
+	assert_int_equal(ns_ino(" ipc:[4026531839]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("ipc:[18446744073709551616]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("socket:[4026531839]", NSD_IPC), 0);
+	assert_int_equal(ns_ino("/proc/1/ns/ipc", NSD_IPC), 0);
+	/* the length decides, not a NUL */
+	assert_int_equal(proc_ns_ino("ipc:[7]garbage", 7, NSD_IPC), 7);
+	assert_int_equal(proc_ns_ino("ipc:[7]", 6, NSD_IPC), 0);
+}
+
 static void test_proctab_missing_root(void **state)
 {
 	struct proctab pt;
@@ -220,6 +274,17 @@ static void test_proctab_missing_root(void **state)
 	assert_true(proctab_read("tests/fixtures/procs/no-such-root", &pt) < 0);
 	assert_int_equal(pt.n, 0);
 	assert_null(proctab_find(&pt, 1));
+}
+
+static uint64_t self_ns(const char *name)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	if (stat(path, &st))
+		return 0;
+	return st.st_ino;
 }
 
 /* The live path goes through libproc2: we must find ourselves. */
@@ -244,6 +309,11 @@ static void test_proctab_live(void **state)
 	 * skips the syscall file of running ones: both must be right */
 	assert_int_equal(p->nlwp, 1);
 	assert_int_equal(p->state, 'R');
+	/* our own namespaces, as /proc/self/ns names them */
+	assert_int_equal(p->ipcns, self_ns("ipc"));
+	assert_int_equal(p->mntns, self_ns("mnt"));
+	assert_int_equal(p->netns, self_ns("net"));
+	assert_true(p->ipcns != 0);
 	proctab_free(&pt);
 }
 
@@ -310,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_stat_hostile_comm),
 		cmocka_unit_test(test_stat_long_comm_truncated),
 		cmocka_unit_test(test_stat_malformed),
+		cmocka_unit_test(test_ns_link),
 		cmocka_unit_test(test_proctab_fixture),
 		cmocka_unit_test(test_proctab_missing_root),
 		cmocka_unit_test(test_proctab_live),
