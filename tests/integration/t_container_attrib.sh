@@ -11,6 +11,8 @@
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2015,SC2317
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
+# shellcheck source=tests/integration/podman.sh
+. "$T_LIBDIR/podman.sh"
 
 CTATTR=$HELPERS/ctattr
 [ -x "$CTATTR" ] || t_bail "no helper at $CTATTR"
@@ -25,10 +27,6 @@ PIDS=()
 
 cg_cleanup() {
 	local p
-	if [ -n "${PM_CONF:-}" ]; then
-		P pod rm -f -t 0 -a >/dev/null 2>&1
-		P rm -f -t 0 -a >/dev/null 2>&1
-	fi
 	if [ -e "$CGT/cgroup.kill" ]; then
 		echo 1 >"$CGT/cgroup.kill"
 	else
@@ -149,35 +147,13 @@ podman_tests() {
 			"(apt-get install podman; .ci/packages-test lists it)"
 		return
 	}
-	local cc=${CC:-cc} pm=$T_WORK/pm img id pid pod id2 pid2 cpid
-	mkdir -p "$pm/img" || t_bail "mkdir $pm"
-	# An image of one static binary: no registry, no mirror, ~0.1 s.
-	printf '#include <unistd.h>\nint main(void){for(;;)pause();}\n' \
-		>"$pm/pause.c"
-	if ! "$cc" -static -O2 -o "$pm/img/pause" "$pm/pause.c" 2>"$pm/cc.err"
-	then
-		t_fail "real podman: a static one-binary image" \
-			"$cc -static failed (libc6-dev has libc.a)" \
-			"$(head -3 "$pm/cc.err")"
-		return
-	fi
-	tar -C "$pm/img" -cf "$pm/img.tar" . || t_bail "tar image"
-	cat >"$pm/containers.conf" <<-'EOF'
-	[containers]
-	cgroups = "disabled"
-	default_ulimits = ["nofile=1024:1024", "nproc=1000:1000"]
-	netns = "none"
-	EOF
-	PM_CONF=$pm/containers.conf
-	PM_ROOT=$pm/root
-	P() {
-		CONTAINERS_CONF=$PM_CONF podman --root "$PM_ROOT" \
-			--runroot "${PM_ROOT%/root}/run" "$@"
-	}
+	local img id pid pod id2 pid2 cpid pm
+	# podman.sh: its settings and storage, an image of one static
+	# binary (no registry, no mirror), cleanup at exit (before ours).
+	pm_setup
+	pm=$PM_DIR
 	ATTR_ROOT=/
-	img=localhost/ipcscan-attrib-pause
-	P import "$pm/img.tar" "$img" >"$pm/import.out" 2>&1 ||
-		t_bail "podman import failed" "$(tail -3 "$pm/import.out")"
+	img=$PM_IMG
 	id=$(P run -d --name attrib-one "$img" /pause 2>"$pm/run.err") ||
 		t_bail "podman run failed" "$(tail -3 "$pm/run.err")"
 	pid=$(P inspect -f '{{.State.Pid}}' attrib-one)
