@@ -213,6 +213,11 @@ if find_name pshm psm_host; then
 	o_holders "${F[hostipc.pid]}:fd" "it is held by the container's mkipc"
 fi
 
+# podman's lock file is in the test's /dev/shm; no podman process maps it
+# between commands (conmon does not), so a gc would remove it from under
+# podman: excluded here, shown for the record.
+echo "# libpod_lock: $(jqo -r '.objects[] | select(.name == "libpod_lock") |
+	"\(.state): \(.reason)"')"
 gc_json --min-age 0 --exclude libpod_lock
 if [ "$POD_LISTED" = 0 ]; then
 	t_gjq "gc: no action on the pod's objects (today)" \
@@ -236,6 +241,9 @@ t_is "$(sysv "$INFRA" -m)$(sysv "$INFRA" -s)$(sysv "$INFRA" -q)" \
 t_is "$(nsenter -t "${PM_PID[live]}" -m ls -A /dev/shm /dev/mqueue |
 	tr '\n' ' ')" "$want2" "after gc: the pod's files and queues: $what"
 t_is "$(sysv self -m)" "0x00007171 1 " "after gc: the host segment is there"
+t_is "$(_pm_nspid "$INFRA")/$(_pm_nspid "${PM_PID[live]}")" \
+	"$INFRA 1/${PM_PID[live]} 1" \
+	"after gc: the infra and the live container still run"
 
 # The live container goes: the infra alone keeps the namespace.
 P rm -f -t 0 live >/dev/null 2>&1
