@@ -105,10 +105,10 @@ typedef void (*classify_fn)(struct obj *o, const struct proctab *pt,
 			    const struct classify_policy *pol, time_t now);
 
 /*
- * One row per kind. The functions a row names may live with their
- * peers (the built-in kinds' classifiers in classify.c, JSON details in
- * render_json.c, limit counters in stats.c) or in the kind's own file;
- * test_kinds checks that no row lacks one.
+ * One row per kind, in the kind's own file with its JSON detail writer.
+ * The built-in kinds' classifiers stay together in classify.c (a new
+ * kind's may be in its file, from the pieces in classify.h) and their
+ * limit counters in stats.c. test_kinds checks that no row lacks one.
  */
 struct kind_ops {
 	enum kind kind;		/* its index in kind_ops[] */
@@ -158,8 +158,10 @@ struct kind_ops {
 	void (*free)(struct obj *o);
 };
 
-/* "changed" and "modified": the times of a plain file (kinds.c). */
+/* "changed" and "modified": the times of a plain file, and the JSON
+ * detail of one ("dev", "ino"), for the rows of file kinds (kinds.c). */
 extern const struct kind_time file_times[];
+void json_detail_file(struct jw *w, const struct obj *o);
 
 /* Every row, by enum kind (kinds.c). */
 extern const struct kind_ops *const kind_ops[KIND_COUNT];

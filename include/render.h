@@ -27,14 +27,6 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
  * version, host, time, complete, warnings. The caller adds its own and
  * closes it. */
 void json_doc_header(struct jw *w, const struct scan_ctx *ctx);
-/* The members of a kind's JSON detail object, which the rows name
- * (kinds.h); json_detail_file gives a file's "dev" and "ino". */
-void json_detail_shm(struct jw *w, const struct obj *o);
-void json_detail_sem(struct jw *w, const struct obj *o);
-void json_detail_msg(struct jw *w, const struct obj *o);
-void json_detail_file(struct jw *w, const struct obj *o);
-void json_detail_mqueue(struct jw *w, const struct obj *o);
-void json_detail_unix(struct jw *w, const struct obj *o);
 /* Stream the "list --json" document for @objs. Returns 0 or -errno. */
 int json_list_print(FILE *out, struct obj *const *objs, size_t n,
 		    const struct render_env *env);

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sysmacros.h>
 
+#include "jsonw.h"
 #include "kinds.h"
 
 /* Each row lives beside the code of its kind; a kind missing here is a
@@ -26,6 +28,17 @@ const struct kind_time file_times[] = {
 	{ "modified", (long)offsetof(struct obj, t_modify) },
 	{ NULL, 0 },
 };
+
+void json_detail_file(struct jw *w, const struct obj *o)
+{
+	jw_key(w, "dev");
+	sb_putc(w->sb, '"');
+	jw_put_u64(w->sb, major(o->dev));
+	sb_putc(w->sb, ':');
+	jw_put_u64(w->sb, minor(o->dev));
+	sb_putc(w->sb, '"');
+	jw_uint(w, "ino", o->ino);
+}
 
 static const char *const group_names[GROUP_COUNT] = {
 	[GROUP_SYSV] = "sysv",

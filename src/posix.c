@@ -26,7 +26,7 @@
 #include "nsrun.h"
 #include "posix.h"
 #include "reap.h"
-#include "render.h"
+#include "jsonw.h"
 #include "stats.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -1043,6 +1043,18 @@ static void mq_init(struct obj *o)
 /* Reading a queue's status, as every scan does (and any reader of
  * /dev/mqueue), sets its ctime: it is no time of change anybody could
  * act on. */
+static void mq_json(struct jw *w, const struct obj *o)
+{
+	jw_uint_or_null(w, "qsize", !o->size_unknown, o->u.mq.qsize);
+	jw_int_or_null(w, "maxmsg", o->u.mq.maxmsg >= 0,
+		       (int64_t)o->u.mq.maxmsg);
+	jw_int_or_null(w, "msgsize", o->u.mq.msgsize >= 0,
+		       (int64_t)o->u.mq.msgsize);
+	jw_int_or_null(w, "notify_pid", o->u.mq.notify_pid > 0,
+		       o->u.mq.notify_pid);
+	json_detail_file(w, o);
+}
+
 static const struct kind_time mq_times[] = {
 	{ "changed", KT_NULL },
 	{ "modified", (long)offsetof(struct obj, t_modify) },
@@ -1093,7 +1105,7 @@ const struct kind_ops mqueue_kind = {
 	.notify_pid = mq_notify_pid,
 	.classify = classify_posix,
 	.reap = posix_reap,
-	.json_detail = json_detail_mqueue,
+	.json_detail = mq_json,
 	.times = mq_times,
 	.limits = 1u << LIM_MQUEUES,
 	.count_limits = stats_count_mqueue,

@@ -19,7 +19,6 @@
 #include "fsutil.h"
 #include "kinds.h"
 #include "reap.h"
-#include "render.h"
 #include "sockfiles.h"
 #include "strbuf.h"
 #include "unix_live.h"

@@ -18,7 +18,7 @@
 #include "kinds.h"
 #include "parse.h"
 #include "reap.h"
-#include "render.h"
+#include "jsonw.h"
 #include "stats.h"
 #include "sysv.h"
 #include "util.h"
@@ -781,6 +781,17 @@ static const struct collector sysv_collector = {
 
 #define T(key, member) { key, (long)offsetof(struct obj, member) }
 
+static void shm_json(struct jw *w, const struct obj *o)
+{
+	jw_uint(w, "nattch", o->u.shm.nattch);
+	jw_int(w, "cpid", o->cpid);
+	jw_int(w, "lpid", o->u.shm.lpid);
+	jw_uint(w, "rss", o->u.shm.rss);
+	jw_uint(w, "swap", o->u.shm.swap);
+	jw_bool(w, "dest", o->u.shm.dest);
+	jw_bool(w, "locked", o->u.shm.locked);
+}
+
 static const char *const shm_columns[] = {
 	"KEY", "CPID", "LPID", "NATTCH", NULL
 };
@@ -799,7 +810,7 @@ const struct kind_ops shm_kind = {
 	.holder_keys = HK_SYSV_MAP,
 	.classify = classify_shm,
 	.reap = sysv_reap,
-	.json_detail = json_detail_shm,
+	.json_detail = shm_json,
 	.times = shm_times,
 	.columns = shm_columns,
 	.limits = 1u << LIM_SHMMNI | 1u << LIM_SHMALL | 1u << LIM_SHMMAX,
@@ -816,6 +827,22 @@ static bool sem_may_wait(const struct obj *o)
 static void sem_free(struct obj *o)
 {
 	free(o->u.sem.pids);
+}
+
+static void sem_json(struct jw *w, const struct obj *o)
+{
+	jw_int(w, "nsems", o->u.sem.nsems);
+	if (o->u.sem.pids_read && o->u.sem.pids) {
+		jw_open(w, "pids", '[');
+		for (unsigned i = 0; i < o->u.sem.nsems; i++) {
+			jw_elem(w);
+			jw_put_i64(w->sb, o->u.sem.pids[i]);
+		}
+		jw_close(w, ']');
+	} else {
+		jw_null(w, "pids");
+	}
+	jw_int(w, "waiters", o->u.sem.waiters);
 }
 
 static const char *const sem_columns[] = { "KEY", "NSEMS", NULL };
@@ -835,13 +862,21 @@ const struct kind_ops sem_kind = {
 	.may_wait = sem_may_wait,
 	.classify = classify_sem,
 	.reap = sysv_reap,
-	.json_detail = json_detail_sem,
+	.json_detail = sem_json,
 	.times = sem_times,
 	.columns = sem_columns,
 	.limits = 1u << LIM_SEMMNI | 1u << LIM_SEMMNS,
 	.count_limits = stats_count_sem,
 	.free = sem_free,
 };
+
+static void msg_json(struct jw *w, const struct obj *o)
+{
+	jw_uint(w, "qnum", o->u.msg.qnum);
+	jw_uint(w, "cbytes", o->u.msg.cbytes);
+	jw_int(w, "lspid", o->u.msg.lspid);
+	jw_int(w, "lrpid", o->u.msg.lrpid);
+}
 
 static const char *const msg_columns[] = { "KEY", "LPID", "MSGS", NULL };
 static const struct kind_time msg_times[] = {
@@ -862,7 +897,7 @@ const struct kind_ops msg_kind = {
 	.wait_calls = { NR_MSGRCV, NR_MSGSND },
 	.classify = classify_msg,
 	.reap = sysv_reap,
-	.json_detail = json_detail_msg,
+	.json_detail = msg_json,
 	.times = msg_times,
 	.columns = msg_columns,
 	.limits = 1u << LIM_MSGMNI,

@@ -22,7 +22,7 @@
 #include "netns.h"
 #include "sockfiles.h"
 #include "parse.h"
-#include "render.h"
+#include "jsonw.h"
 #include "strbuf.h"
 #include "unix_live.h"
 #include "util.h"
@@ -620,6 +620,21 @@ static void unix_free(struct obj *o)
 	free(o->u.ux.addr);
 }
 
+/* A name from the tables, or "unknown" for a value without one. */
+static const char *or_unknown(const char *name)
+{
+	return name ? name : "unknown";
+}
+
+static void unix_json(struct jw *w, const struct obj *o)
+{
+	jw_lit(w, "type", or_unknown(unix_type_name(o->u.ux.type)));
+	jw_lit(w, "state", or_unknown(unix_state_name(o->u.ux.state)));
+	jw_str(w, "path", o->u.ux.addr);
+	jw_uint_or_null(w, "peer", o->u.ux.peer, o->u.ux.peer);
+	jw_bool(w, "listening", o->u.ux.listening);
+}
+
 static const char *const unix_columns[] = { "TYPE", "PEER", NULL };
 static const struct kind_time unix_times[] = { { NULL, 0 } };
 
@@ -633,7 +648,7 @@ const struct kind_ops unix_kind = {
 	.collector = &sockets_collector,
 	.holder_keys = HK_SOCKET,
 	.classify = classify_unix,
-	.json_detail = json_detail_unix,
+	.json_detail = unix_json,
 	.times = unix_times,
 	.columns = unix_columns,
 	.label = unix_label,
