@@ -48,6 +48,30 @@ struct classify_policy {
 void classify(struct obj *o, const struct proctab *pt,
 	      const struct classify_policy *pol, time_t now);
 
+/*
+ * For a kind's classifier (kinds.h: the row's classify), the pieces the
+ * built-in ones are made of, so that the reasons read alike.
+ */
+/* Set o->state and o->reason (printf-style). */
+void classify_set(struct obj *o, enum state s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* In use, the reason summing up the holders ("open in 2 processes"). */
+void classify_inuse(struct obj *o);
+/* Unknown: "@prefix" and how many processes could not be inspected. */
+void classify_uninspected(struct obj *o, const struct proctab *pt,
+			  const char *prefix);
+/* "; unused for 3h" into @buf, or "" when it records no use time. */
+void classify_age(const struct obj *o, time_t now, char *buf, size_t len);
+/* A recorded pid (> 0) recorded at @t: alive, dead, or not to be judged
+ * because the process table may not show it (then classify_unseen_why
+ * says why, for the reason). */
+enum pidv { PID_ALIVE, PID_DEAD, PID_UNSEEN };
+enum pidv classify_pid(const struct proctab *pt,
+		       const struct classify_policy *pol, pid_t pid, time_t t);
+const char *classify_unseen_why(const struct classify_policy *pol);
+/* Why a partial view proves nothing (SPEC: a child pid namespace). */
+#define CLASSIFY_OUTSIDE "processes outside this pid namespace are invisible"
+
 /* The built-in kinds' classifiers, which their rows (kinds.h) name;
  * classify() calls the row's. Same contract as classify(). */
 void classify_shm(struct obj *o, const struct proctab *pt,

@@ -31,15 +31,20 @@ static void cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void vset(struct obj *o, enum state s, const char *fmt, va_list ap)
+{
+	o->state = s;
+	vset_why(o->reason, sizeof(o->reason), fmt, ap);
+}
+
 static void set(struct obj *o, enum state s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set(struct obj *o, enum state s, const char *fmt, ...)
 {
 	va_list ap;
 
-	o->state = s;
 	va_start(ap, fmt);
-	vset_why(o->reason, sizeof(o->reason), fmt, ap);
+	vset(o, s, fmt, ap);
 	va_end(ap);
 }
 
@@ -119,10 +124,7 @@ static void unknown_uninspected(struct obj *o, const struct proctab *pt,
 		    prefix);
 }
 
-/* Why a partial view proves nothing (SPEC: a child pid namespace). */
-#define OUTSIDE "processes outside this pid namespace are invisible"
-
-enum pidv { PID_ALIVE, PID_DEAD, PID_UNSEEN };
+#define OUTSIDE CLASSIFY_OUTSIDE
 
 /* A recorded pid (> 0) recorded at @t: alive, dead, or not to be judged
  * because the process table may not show it. */
@@ -145,6 +147,43 @@ static const char *unseen_why(const struct classify_policy *pol)
 	return pol->pids_foreign ?
 	       "/proc numbers pids in another pid namespace" :
 	       "may be a hidden live process";
+}
+
+/* The helpers above, for the classifiers of other files (classify.h). */
+void classify_set(struct obj *o, enum state s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(o, s, fmt, ap);
+	va_end(ap);
+}
+
+void classify_inuse(struct obj *o)
+{
+	inuse_by_holders(o);
+}
+
+void classify_uninspected(struct obj *o, const struct proctab *pt,
+			  const char *prefix)
+{
+	unknown_uninspected(o, pt, prefix);
+}
+
+void classify_age(const struct obj *o, time_t now, char *buf, size_t len)
+{
+	age_clause(o, now, buf, len);
+}
+
+enum pidv classify_pid(const struct proctab *pt,
+		       const struct classify_policy *pol, pid_t pid, time_t t)
+{
+	return pid_verdict(pt, pol, pid, t);
+}
+
+const char *classify_unseen_why(const struct classify_policy *pol)
+{
+	return unseen_why(pol);
 }
 
 void classify_shm(struct obj *o, const struct proctab *pt,

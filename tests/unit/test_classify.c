@@ -524,6 +524,40 @@ static void test_ages(void **state)
 	assert_string_equal(o.reason, "no holder");
 }
 
+/* The pieces a kind's own classifier is made of (classify.h) give the
+ * same reasons as the built-in classifiers. */
+static void test_helpers(void **state)
+{
+	struct obj o = { .kind = KIND_PSHM, .t_modify = NOW - 45 };
+	char age[48];
+
+	(void)state;
+	classify_set(&o, STATE_UNKNOWN, "%d %s", 7, "x");
+	assert_int_equal(o.state, STATE_UNKNOWN);
+	assert_string_equal(o.reason, "7 x");
+	classify_age(&o, NOW, age, sizeof(age));
+	assert_string_equal(age, "; unused for 45s");
+	obj_add_holder(&o, 100, VIA_FD);
+	classify_inuse(&o);
+	assert_int_equal(o.state, STATE_INUSE);
+	assert_string_equal(o.reason, "open in 1 process");
+	free(o.holders);
+	classify_uninspected(&o, &pt_bad, "no visible holder; ");
+	assert_int_equal(o.state, STATE_UNKNOWN);
+	assert_string_equal(o.reason,
+			    "no visible holder; 2 processes could not be "
+			    "inspected");
+	/* 100 started before T: alive; 300 after: a newer process; 999
+	 * absent: dead, or not to be judged when pids may be hidden */
+	assert_int_equal(classify_pid(&pt_all, &full, 100, T), PID_ALIVE);
+	assert_int_equal(classify_pid(&pt_all, &full, 300, T), PID_DEAD);
+	assert_int_equal(classify_pid(&pt_all, &full, 999, T), PID_DEAD);
+	assert_int_equal(classify_pid(&pt_all, &hidden, 999, T), PID_UNSEEN);
+	assert_string_equal(classify_unseen_why(&hidden),
+			    "may be a hidden live process");
+	assert_string_equal(CLASSIFY_OUTSIDE, OUT);
+}
+
 /* Many waiters and long pid lists still give one short line. */
 static void test_reason_bounded(void **state)
 {
@@ -635,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_ages),
 		cmocka_unit_test(test_reason_bounded),
+		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_holder_beats_dead_creator),
 		cmocka_unit_test(test_policy_pidns),
 	};
