@@ -2,7 +2,8 @@
 /* workload - populate a private IPC namespace with holders and objects. */
 
 /*
- * Usage: workload -P PROCS -F FDS -n PER_KIND -H HOST_IPCNS_INODE
+ * Usage: workload -P PROCS -F FDS -n PER_KIND [-N NAMESPACES [-f]]
+ *                 -H HOST_IPCNS_INODE
  *
  * Meant to run inside fresh IPC, mount, network and pid namespaces with
  * private tmpfs on /dev/shm, /tmp and /run and mqueue on /dev/mqueue
@@ -22,6 +23,16 @@
  * with a pipe, a regular file and duplicates of /dev/null, so the fd
  * count and the object count can be varied independently.
  *
+ * With -N K it also starts K namespace processes, each of which enters
+ * a new IPC and mount namespace (unshare), mounts its own private tmpfs on
+ * /dev/shm and mqueue on /dev/mqueue, and makes two SysV segments (one
+ * attached), a semaphore set and a SysV queue (last operated on by it) and
+ * two /dev/shm files (one open and mapped), then stays alive: a host with
+ * K small containers.  -f (flat) makes the same K processes and objects
+ * without any unshare or mount, all in the workload's own namespaces, so
+ * the two populations differ only in how many namespaces hold them.
+ * PROCS and PER_KIND may be 0 when -N is given.
+ *
  * When everything exists it prints one "ready ..." line on stdout and
  * waits for SIGTERM, SIGINT or SIGHUP; then it kills the holders, removes
  * every object it created and exits 0.  Errors: a line on stderr, exit 1.
@@ -31,6 +42,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -41,6 +53,7 @@
 #include <unistd.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -64,10 +77,14 @@ enum group {
 #define SOCK_SUBDIRS 8
 #define CAP_SYS_RESOURCE_BIT 24	/* linux/capability.h */
 #define QMAX "/proc/sys/fs/mqueue/queues_max"
+/* Objects of each namespace process: shm, shm, sem, msg, file, file. */
+#define NS_OBJS 6
+#define NS_KEY_BASE (KEY_BASE + (G_COUNT << 20))
 
-static int nprocs, nfds, per_kind;
+static int nprocs, nfds, per_kind, nns;
+static bool flat;
 static int group_n[G_COUNT];	/* objects per group (queues may be capped) */
-static pid_t *holders;
+static pid_t *holders;		/* holders, then namespace processes */
 
 static void die(const char *what)
 {
@@ -341,6 +358,87 @@ static void orphan_main(int first, int count, int ready_fd)
 	_exit(0);
 }
 
+static key_t ns_key(int k, int j)
+{
+	return (key_t)(NS_KEY_BASE + k * 4 + j);
+}
+
+static void ns_file_name(char *buf, size_t len, int k, int j)
+{
+	snprintf(buf, len, "/bench.ns%d.%d", k, j);
+}
+
+/*
+ * Namespace process k: unless flat, a new IPC and mount namespace with its
+ * own /dev/shm tmpfs and mqueue mount, as a container runtime makes them;
+ * then its objects, which it holds (segment 0 attached, the semaphore and
+ * the queue last touched by it, file 0 open and mapped) or not (segment 1,
+ * file 1), until it is killed.  In its own namespace the keys could be
+ * anything; they differ per k so the flat twin can use the same ones.
+ */
+static void ns_main(int k, int ready_fd)
+{
+	struct sembuf op = { .sem_num = 0, .sem_op = 1, .sem_flg = 0 };
+	struct { long mtype; char mtext[16]; } msg = { 1, "bench" };
+	char name[64];
+	int id, fd;
+	void *p;
+
+	child_setup(ready_fd);
+	ready_fd = 3;
+	if (!flat) {
+		if (unshare(CLONE_NEWIPC | CLONE_NEWNS))
+			child_fail(ready_fd, "unshare in ns process", k);
+		/* Our mounts must not reach the bench's namespace. */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			child_fail(ready_fd, "make / private in ns process", k);
+		if (mount("tmpfs", "/dev/shm", "tmpfs",
+			  MS_NOSUID | MS_NODEV, "mode=1777,size=1m"))
+			child_fail(ready_fd, "mount /dev/shm in ns process", k);
+		if (mount("mqueue", "/dev/mqueue", "mqueue",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+			child_fail(ready_fd, "mount mqueue in ns process", k);
+	}
+	for (int j = 0; j < 2; j++) {
+		id = shmget(ns_key(k, j), OBJ_SIZE,
+			    IPC_CREAT | IPC_EXCL | 0600);
+		if (id < 0)
+			child_fail(ready_fd, "shmget in ns process", k);
+		if (j == 0) {
+			p = shmat(id, NULL, 0);
+			if (p == (void *)-1)
+				child_fail(ready_fd, "shmat in ns process", k);
+			*(volatile char *)p = 1;
+		}
+	}
+	id = semget(ns_key(k, 2), 1, IPC_CREAT | IPC_EXCL | 0600);
+	if (id < 0 || semop(id, &op, 1))
+		child_fail(ready_fd, "sem in ns process", k);
+	id = msgget(ns_key(k, 3), IPC_CREAT | IPC_EXCL | 0600);
+	if (id < 0 || msgsnd(id, &msg, sizeof(msg.mtext), IPC_NOWAIT))
+		child_fail(ready_fd, "msg in ns process", k);
+	for (int j = 0; j < 2; j++) {
+		ns_file_name(name, sizeof(name), k, j);
+		fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 || ftruncate(fd, OBJ_SIZE))
+			child_fail(ready_fd, "shm_open in ns process", k);
+		if (j == 1) {
+			close(fd);
+			continue;
+		}
+		p = mmap(NULL, OBJ_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+		if (p == MAP_FAILED)
+			child_fail(ready_fd, "mmap in ns process", k);
+		*(volatile char *)p = 1;
+	}
+	if (write(ready_fd, "R", 1) != 1)
+		_exit(1);
+	close(ready_fd);
+	for (;;)
+		pause();
+}
+
 static void write_sysctl(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");
@@ -443,11 +541,25 @@ static void teardown(void)
 	char name[PATH_MAX];
 	int id;
 
-	for (int h = 0; h < nprocs; h++)
+	for (int h = 0; h < nprocs + nns; h++)
 		if (holders[h] > 0)
 			kill(holders[h], SIGKILL);
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
+	/* A namespace's objects went with its last process; the flat
+	 * twin's are ours to remove. */
+	for (int k = 0; flat && k < nns; k++) {
+		for (int j = 0; j < 2; j++) {
+			if ((id = shmget(ns_key(k, j), 0, 0)) >= 0)
+				shmctl(id, IPC_RMID, NULL);
+			ns_file_name(name, sizeof(name), k, j);
+			shm_unlink(name);
+		}
+		if ((id = semget(ns_key(k, 2), 0, 0)) >= 0)
+			semctl(id, 0, IPC_RMID);
+		if ((id = msgget(ns_key(k, 3), 0)) >= 0)
+			msgctl(id, IPC_RMID, NULL);
+	}
 	for (int i = 0; i < per_kind; i++) {
 		if ((id = shmget(sysv_key(G_SHM, i), 0, 0)) >= 0)
 			shmctl(id, IPC_RMID, NULL);
@@ -503,7 +615,7 @@ static bool collect(int rfd, int n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: workload -P PROCS -F FDS -n PER_KIND "
-		"-H HOST_IPCNS_INODE\n");
+		"[-N NAMESPACES [-f]] -H HOST_IPCNS_INODE\n");
 	exit(2);
 }
 
@@ -516,7 +628,7 @@ int main(int argc, char **argv)
 	int opt, sig, pfd[2], norphans, nobjs, nbatches, nheld = 0, fd;
 	bool ok;
 
-	while ((opt = getopt(argc, argv, "P:F:n:H:")) != -1) {
+	while ((opt = getopt(argc, argv, "P:F:n:N:fH:")) != -1) {
 		switch (opt) {
 		case 'P':
 			if (!parse_int(optarg, &nprocs))
@@ -530,6 +642,13 @@ int main(int argc, char **argv)
 			if (!parse_int(optarg, &per_kind))
 				usage();
 			break;
+		case 'N':
+			if (!parse_int(optarg, &nns) || nns > 100000)
+				usage();
+			break;
+		case 'f':
+			flat = true;
+			break;
 		case 'H':
 			errno = 0;
 			host_ns = strtoull(optarg, &end, 10);
@@ -540,8 +659,9 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind != argc || nprocs < 1 || nfds < 8 || per_kind < 2 ||
-	    !host_ns)
+	if (optind != argc || nfds < 8 || !host_ns || (flat && !nns) ||
+	    (!nns && (nprocs < 1 || per_kind < 2)) ||
+	    (per_kind == 1 || (per_kind && !nprocs)))
 		usage();
 	if (stat("/proc/self/ns/ipc", &st))
 		die("stat /proc/self/ns/ipc");
@@ -550,7 +670,7 @@ int main(int argc, char **argv)
 			"namespace\n");
 		return 1;
 	}
-	holders = calloc((size_t)nprocs, sizeof(*holders));
+	holders = calloc((size_t)nprocs + (size_t)nns + 1, sizeof(*holders));
 	if (!holders)
 		die("calloc");
 
@@ -618,6 +738,29 @@ int main(int argc, char **argv)
 		ok = collect(pfd[0], nheld) && ok;
 		close(pfd[0]);
 	}
+	/* Namespace processes last; they count as holders for teardown. */
+	if (ok && nns && pipe(pfd))
+		die("pipe");
+	for (int k = 0, started = 0; ok && k < nns; k++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			fprintf(stderr, "workload: fork: %s\n",
+				strerror(errno));
+			ok = false;
+		} else if (pid == 0) {
+			close(pfd[0]);
+			ns_main(k, pfd[1]);
+		} else {
+			holders[nprocs + k] = pid;
+			started++;
+		}
+		if (k == nns - 1 || !ok) {
+			close(pfd[1]);
+			ok = collect(pfd[0], started) && ok;
+			close(pfd[0]);
+		}
+	}
 	if (!ok) {
 		fprintf(stderr, "workload: setup failed, tearing down\n");
 		teardown();
@@ -625,9 +768,15 @@ int main(int argc, char **argv)
 	}
 	/* Counted as ipcscan counts: each end of a socketpair is one
 	 * live unix socket. */
+	/* ipc_ns: the IPC namespaces the objects are in, ours included.
+	 * Of a namespace process's objects, /dev/shm file 1 is the one
+	 * nobody holds (segment 1's creator is alive). */
+	nobjs += NS_OBJS * nns;
+	norphans += nns;
 	printf("ready pid=%d holders=%d fds_per_holder=%d per_kind=%d "
-	       "objects=%d live=%d orphans=%d\n", (int)getpid(), nprocs,
-	       nfds, per_kind, nobjs, nobjs - norphans, norphans);
+	       "ns_procs=%d ipc_ns=%d objects=%d live=%d orphans=%d\n",
+	       (int)getpid(), nprocs, nfds, per_kind, nns,
+	       flat ? 1 : nns + 1, nobjs, nobjs - norphans, norphans);
 	fflush(stdout);
 
 	do {
