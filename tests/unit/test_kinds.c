@@ -228,6 +228,24 @@ static void test_columns(void **state)
 		}
 	}
 	assert_int_equal(column_kinds(column_find("KIND")), KMASK_ALL);
+	/* the KIND column's help lists the kinds, in order, by hand */
+	{
+		const char *help = columns[column_find("KIND")].help;
+		const char *p = strchr(help, '(');
+
+		assert_non_null(p);
+		for (int k = 0; k < KIND_COUNT; k++) {
+			size_t n = strlen(kind_ops[k]->name);
+
+			p++;
+			if (strncmp(p, kind_ops[k]->name, n) ||
+			    (p[n] != ' ' && p[n] != ')'))
+				fail_msg("KIND's help does not list %s next",
+					 kind_ops[k]->name);
+			p += n;
+		}
+		assert_string_equal(p, ")");
+	}
 	/* as before the table: the key is SysV's, NATTCH shm's */
 	assert_int_equal(column_kinds(column_find("KEY")),
 			 KMASK(KIND_SHM) | KMASK(KIND_SEM) | KMASK(KIND_MSG));
