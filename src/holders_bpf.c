@@ -677,7 +677,9 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 				add_recs(&w.ids, (uint64_t)k, m[i].b, &rec, &v,
 					 &nv, &cap);
 	}
-	qsort(v, nv, sizeof(*v), wrec_cmp);
+	/* no match at all leaves v NULL, which qsort may not be given */
+	if (nv)
+		qsort(v, nv, sizeof(*v), wrec_cmp);
 	for (size_t i = 0; i < nv; i++)
 		obj_add_holder(&ctx->objs.v[v[i].idx], v[i].pid, v[i].via);
 out:

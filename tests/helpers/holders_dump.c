@@ -99,7 +99,8 @@ static void print_holders(const struct scan_ctx *ctx)
 			v[n++] = line;
 		}
 	}
-	qsort(v, n, sizeof(*v), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (!i || strcmp(v[i], v[i - 1]))
 			puts(v[i]);
