@@ -134,6 +134,9 @@ struct obj {
 
 	pid_t cpid;		/* shm creator, 0 if not recorded/visible */
 
+	uint32_t src;		/* index of the source it was found in
+				 * (scan.h; 0: our own namespaces) */
+
 	struct holder *holders;
 	unsigned nholders, holders_cap;
 

@@ -71,10 +71,16 @@ struct source {
 	struct nsref ipc, mnt, net;
 	const char *shm_dir;	/* its POSIX shm and semaphores */
 	const char *mq_dir;	/* its mounted mqueue, below root (proven
-				 * before use, see posix.c) */
+				 * before use, see posix.c); NULL: none */
+	/* Another mount namespace's /dev/shm (hostsrc.c): the directory
+	 * opened through a process's root (saferoot.h), read and removed
+	 * from through this very fd, never walked to again; NULL: shm_dir
+	 * is a path of ours. pid: the process it was reached through. */
+	struct sr_dir *shm;
+	pid_t pid;
 };
 
-/* Close the source's namespace fds. */
+/* Close the source's namespace fds and kept directories. */
 void source_free(struct source *src);
 
 /*

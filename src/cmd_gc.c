@@ -248,6 +248,30 @@ static void check_syslog(struct scan_ctx *ctx)
 	cli_print_warnings_from(ctx, before);
 }
 
+/* The namespace of an object of another source, for the log: the IPC
+ * namespace of SysV objects and queues, the network namespace of live
+ * sockets, the mount namespace of files (SPEC's table). */
+static void ns_identity(struct strbuf *sb, const struct scan_ctx *ctx,
+			const struct obj *o)
+{
+	const struct source *src = &ctx->src[o->src];
+	const char *type = "mnt";
+	uint64_t ino = src->mnt.ino;
+
+	if (src->own)
+		return;
+	if (kind_has(o->kind, KF_SYSV) || o->kind == KIND_MQUEUE) {
+		type = "ipc";
+		ino = src->ipc.ino;
+	} else if (o->kind == KIND_UNIX) {
+		type = "net";
+		ino = src->net.ino;
+	}
+	sb_printf(sb, " namespace=%s:[%llu]", type, (unsigned long long)ino);
+	if (src->pid)
+		sb_printf(sb, " through pid %d", (int)src->pid);
+}
+
 static void audit(struct scan_ctx *ctx, const struct obj *o,
 		  const struct gc_result *res)
 {
@@ -255,6 +279,7 @@ static void audit(struct scan_ctx *ctx, const struct obj *o,
 
 	check_syslog(ctx);
 	identity(&id, o);
+	ns_identity(&id, ctx, o);
 	sb_put_escaped(&why, o->reason);
 	if (res->act == ACT_REMOVED)
 		syslog(LOG_NOTICE, "removed %s %s owner=%u size=%llu: %s",
@@ -289,9 +314,9 @@ static void reap_one(struct scan_ctx *ctx, struct reap_cache *cache,
 	const struct obj *o = res->o;
 	/* NULL for the kinds that are never orphans (KF_NEVER_REMOVED) */
 	reap_fn fn = kind_ops[o->kind]->reap;
-	/* one source today; each object will name its own */
 	const struct reap_env env = {
-		.set = &ctx->set, .src = scan_own(ctx), .procs = &ctx->procs,
+		.set = &ctx->set, .src = &ctx->src[o->src],
+		.procs = &ctx->procs,
 		.cache = cache,
 	};
 	int r;

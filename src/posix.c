@@ -27,6 +27,7 @@
 #include "posix.h"
 #include "reap.h"
 #include "jsonw.h"
+#include "saferoot.h"
 #include "stats.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -746,6 +747,16 @@ static void shm_collect(const struct scan_settings *set,
 	struct stat st;
 	int dfd, r;
 
+	if (src->shm) {
+		/* another mount namespace's, opened safely (hostsrc.c): read
+		 * through the kept fd, which gc will remove through */
+		w.dev = src->shm->dev;
+		r = dir_each(src->shm->fd, shm_entry, &w);
+		if (r < 0)
+			diag_partial(d, "%s: %s", src->shm->label,
+				     strerror(-r));
+		return;
+	}
 	r = root_path(dir, sizeof(dir), src->root, src->shm_dir);
 	dfd = r ? r : open_dir(dir);
 	if (dfd == -ENOENT)
@@ -770,9 +781,10 @@ int posix_collect(const struct scan_settings *set, const struct source *src,
 {
 	int r = 0;
 
-	if (set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)))
+	if ((set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM))) &&
+	    src->shm_dir)
 		shm_collect(set, src, out, d);
-	if (set->kinds & KMASK(KIND_MQUEUE))
+	if ((set->kinds & KMASK(KIND_MQUEUE)) && src->mq_dir)
 		r = mq_collect(src, out, d);
 	return r;
 }
@@ -913,6 +925,42 @@ static int mq_private_reap(int dfd, void *arg, const char **step)
 	return 0;
 }
 
+/*
+ * Another mount namespace's /dev/shm: through the very fd the scan read,
+ * never a new walk (after its container died a walk would land on another
+ * file system, while the kept fd still reaches, and frees, its tmpfs).
+ * The directory must still be the one scanned (device, inode, type) and
+ * the entry the object (device, inode, owner, a regular file), then the
+ * usual checks and unlinkat on that fd.
+ */
+static int kept_dir_reap(const struct sr_dir *kd, const char *entry,
+			 const struct obj *o, bool dry_run, char *why,
+			 size_t whylen)
+{
+	struct sr_entry e;
+	uid_t euid = geteuid();
+	struct stat dst;
+	int r;
+
+	if (sr_dir_recheck(kd, why, whylen))
+		return REAP_SKIP;
+	r = sr_entry_stat(kd, entry, &e);
+	if (r < 0)
+		return r;
+	if (e.dev != kd->dev || e.dev != o->dev || e.ino != o->ino ||
+	    e.uid != o->uid || !S_ISREG(e.mode)) {
+		set_why(why, whylen, "the entry in %s changed since the scan",
+			kd->label);
+		return REAP_SKIP;
+	}
+	if (euid != 0 && euid != o->uid &&
+	    (fstat(kd->fd, &dst) || dst.st_uid != euid)) {
+		set_why(why, whylen, "not owner");
+		return REAP_SKIP;
+	}
+	return verify_and_unlink(kd->fd, entry, o, dry_run, why, whylen);
+}
+
 /* The directory entry of @o: its path must be @dir/ENTRY, one level,
  * and agree with its name. NULL if it does not. */
 static const char *obj_entry(const struct obj *o, const char *dir)
@@ -958,6 +1006,8 @@ int posix_reap(const struct reap_env *env, const struct obj *o,
 		set_why(why, whylen, "path does not match the object's name");
 		return REAP_SKIP;
 	}
+	if (o->kind != KIND_MQUEUE && src->shm)
+		return kept_dir_reap(src->shm, entry, o, dry_run, why, whylen);
 	r = root_path(dir, sizeof(dir), src->root, ldir);
 	if (r)
 		return r;

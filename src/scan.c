@@ -13,8 +13,11 @@
 #include "fsutil.h"
 #include "holders.h"
 #include "holders_bpf.h"
+#include "hostsrc.h"
 #include "kinds.h"
+#include "nsdisc.h"
 #include "parse.h"
+#include "saferoot.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "util.h"
@@ -57,6 +60,11 @@ void source_free(struct source *src)
 		if (ns[i]->fd >= 0)
 			close(ns[i]->fd);
 		ns[i]->fd = -1;
+	}
+	if (src->shm) {
+		sr_dir_close(src->shm);
+		free(src->shm);
+		src->shm = NULL;
 	}
 }
 
@@ -249,6 +257,39 @@ static int collect_source(struct scan_ctx *ctx, const struct source *src)
 	return r;
 }
 
+/*
+ * The whole host's files (hostsrc.h): as root on the live system, every
+ * /dev/shm tmpfs other than ours is a source of its own, found from the
+ * mount namespaces discovery reads.
+ */
+static void host_files(struct scan_ctx *ctx)
+{
+	const struct scan_settings *set = &ctx->set;
+	struct nsd_opts o = { .types = 1u << NSD_MNT, .no_mq_check = true,
+			      .on_mount = hostsrc_on_mount };
+	struct nsd_result res = { 0 };
+	struct objset objs = { 0 };
+	struct hostsrc h = { 0 };
+	int r;
+
+	if (!set->privileged || *set->root ||
+	    !(set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM))))
+		return;
+	o.on_mount_arg = &h;
+	r = nsd_discover(&o, &res);
+	if (r < 0) {
+		diag_partial(&ctx->diag, "the /dev/shm of other mount "
+			     "namespaces not read: cannot discover them: %s",
+			     strerror(-r));
+		return;
+	}
+	hostsrc_add_shm(&h, &res, &ctx->diag);
+	nsd_result_free(&res);
+	hostsrc_collect_shm(&h, set, &objs, &ctx->diag);
+	hostsrc_merge(ctx, &h, &objs);
+	hostsrc_free(&h);
+}
+
 static int collect(struct scan_ctx *ctx)
 {
 	int r;
@@ -268,6 +309,7 @@ static int collect(struct scan_ctx *ctx)
 		if (r < 0)
 			return r;
 	}
+	host_files(ctx);
 	return 0;
 }
 

@@ -5,7 +5,8 @@
 # leaving its objects in the pod's IPC namespace), a live container beside
 # it and one with --ipc=host, checked with the modules issue 13 landed
 # (nsdisc, container attribution, saferoot) and with ipcs, lsipc and
-# nsenter; and what today's ipcscan, which sees only its own namespaces,
+# nsenter; and what today's ipcscan, which sees its own IPC namespace
+# and every /dev/shm tmpfs,
 # makes of it.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2317,SC2015
 # shellcheck disable=SC2010,SC2119
@@ -183,24 +184,33 @@ t_like "$(sed -n 2p "$T_WORK/sr.out")" ' fs=tmpfs host=host-shm$' \
 
 # ----------------------------------------------------- today's ipcscan
 
-# Today ipcscan sees only the namespaces it runs in: the pod's objects
-# are not listed and gc leaves them. Issue 13 makes the whole host the
-# default scope; the session that does it sets POD_LISTED=1, and the same
-# objects must then be listed: the leaker's as orphans, the live ones as
-# in-use (and the gc below must remove exactly the leaker's).
+# The pod's /dev/shm files (a tmpfs of the pod's own, seen by the infra
+# and both containers) are listed from the host: the leaker's as orphans,
+# the live one's in use, and the gc below removes exactly the leaker's.
+# Its SysV objects and queues are not yet: ipcscan sees only the IPC
+# namespace it runs in. Issue 13 makes every IPC namespace a source; the
+# session that does it sets POD_LISTED=1, and the same objects must then
+# be listed: the leaker's as orphans, the live ones as in-use (and the gc
+# below must remove exactly the leaker's).
 POD_LISTED=0
 POD_SEL='((.kind == "shm" or .kind == "sem" or .kind == "msg") and
 	(.key | IN("0x00005151", "0x00005152", "0x00005153", "0x00006161"))) or
-	(.kind != "shm" and .kind != "sem" and .kind != "msg" and
-	 (.name | IN("psm_leak", "leaksem", "leakq", "psm_live", "liveq")))'
+	(.kind == "mqueue" and (.name | IN("leakq", "liveq")))'
+POD_FILES='(.kind == "pshm" or .kind == "psem") and
+	(.name | IN("psm_leak", "leaksem", "psm_live"))'
 list_json
 if [ "$POD_LISTED" = 0 ]; then
-	obj_none "list: none of the pod's objects (today)" "$POD_SEL"
+	obj_none "list: none of the pod's SysV objects and queues (today)" \
+		"$POD_SEL"
 else
-	t_jq "list: the pod's 9 objects, the leaker's 6 orphans" \
-		"[.objects[] | select($POD_SEL)] | length == 9 and
-		 ([.[] | select(.state == \"orphan\")] | length == 6)"
+	t_jq "list: the pod's 6 SysV objects and queues, the leaker's 4 orphans" \
+		"[.objects[] | select($POD_SEL)] | length == 6 and
+		 ([.[] | select(.state == \"orphan\")] | length == 4)"
 fi
+t_jq "list: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans" \
+	"[.objects[] | select($POD_FILES)] | length == 3 and
+	 ([.[] | select(.state == \"orphan\")] | length == 2) and
+	 ([.[] | select(.name == \"psm_live\")][0].state == \"in-use\")"
 # What is the test's own is listed, held by the --ipc=host container's
 # process under its host pid.
 if find_id shm "${F[hshm.id]}"; then
@@ -220,26 +230,27 @@ echo "# libpod_lock: $(jqo -r '.objects[] | select(.name == "libpod_lock") |
 	"\(.state): \(.reason)"')"
 gc_json --min-age 0 --exclude libpod_lock
 if [ "$POD_LISTED" = 0 ]; then
-	t_gjq "gc: no action on the pod's objects (today)" \
+	t_gjq "gc: no action on the pod's SysV objects and queues (today)" \
 		"[.actions[] | select($POD_SEL)] == []"
-else
-	t_gjq "gc: the leaker's 6 objects removed, nothing else of the pod's" \
-		"[.actions[] | select($POD_SEL)] | length == 6 and
-		 all(.[]; .action == \"removed\")"
-fi
-if [ "$POD_LISTED" = 0 ]; then
 	want="0x00005151 0 0x00006161 1 0x00005152 2 0x00005153 1 "
-	want2="/dev/mqueue: leakq liveq  /dev/shm: psm_leak psm_live sem.leaksem "
+	want2="/dev/mqueue: leakq liveq  /dev/shm: psm_live "
 	what="all still there"
 else
+	t_gjq "gc: the leaker's 4 SysV objects and queues removed, nothing else" \
+		"[.actions[] | select($POD_SEL)] | length == 4 and
+		 all(.[]; .action == \"removed\")"
 	want="0x00006161 1 "
 	want2="/dev/mqueue: liveq  /dev/shm: psm_live "
 	what="only the live container's left"
 fi
+t_gjq "gc: the leaker's 2 /dev/shm files removed, nothing else of the pod's" \
+	"[.actions[] | select($POD_FILES) | \"\\(.name):\\(.action)\"] | sort ==
+	 [\"leaksem:removed\", \"psm_leak:removed\"]"
 t_is "$(sysv "$INFRA" -m)$(sysv "$INFRA" -s)$(sysv "$INFRA" -q)" \
 	"$want" "after gc: the pod's SysV objects: $what"
 t_is "$(nsenter -t "${PM_PID[live]}" -m ls -A /dev/shm /dev/mqueue |
-	tr '\n' ' ')" "$want2" "after gc: the pod's files and queues: $what"
+	tr '\n' ' ')" "$want2" \
+	"after gc: the pod's queues: $what; its files: only the live one's"
 t_is "$(sysv self -m)" "0x00007171 1 " "after gc: the host segment is there"
 t_is "$(_pm_nspid "$INFRA")/$(_pm_nspid "${PM_PID[live]}")" \
 	"$INFRA 1/${PM_PID[live]} 1" \

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hostsrc.h - the file side of the whole host: a source per /dev/shm tmpfs. */
+#ifndef IPCSCAN_HOSTSRC_H
+#define IPCSCAN_HOSTSRC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "nsdisc.h"
+#include "scan.h"
+
+/*
+ * Every distinct view of the file system a task has (a mount namespace,
+ * and a root in it: a chroot sees other directories), as discovery's
+ * mountinfo readers give them: one per (mount namespace, root), the
+ * lowest pid first. Filled by hostsrc_on_mount, passed to nsd_discover
+ * as its on_mount hook, so that no /proc walk is made twice.
+ */
+struct hostsrc_view {
+	ino_t mntns;
+	pid_t pid;
+};
+
+struct hostsrc {
+	struct hostsrc_view *v;
+	size_t n, cap;
+	/* the sources made, until hostsrc_merge hands them to the scan
+	 * (collectors may hold pointers into its array meanwhile) */
+	struct source *src;
+	size_t nsrc;
+};
+
+/* nsd_mount_fn: records (@mntns, @pid) once (@arg: struct hostsrc). */
+void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
+		      pid_t pid, pid_t tid, void *arg);
+
+/*
+ * A source per /dev/shm tmpfs that our own /dev/shm is not, into @h:
+ * each view's /dev/shm, in pid order, reached through the pid's root with
+ * saferoot (never a path below /proc/PID/root), checked against our
+ * mount table (the bind-mount trap), deduplicated by the directory's
+ * (dev, ino), so a tmpfs seen by many containers is one source, named
+ * by the mount namespace of the lowest pid that sees it (@res gives its
+ * held fd), and a subdirectory of a tmpfs bound in is not taken for the
+ * whole of it. A refused /dev/shm is a warning in @d naming the pid and
+ * why; it makes the view incomplete only when something could not be
+ * read (the process went away, an error), not when it is no shm
+ * directory.
+ */
+void hostsrc_add_shm(struct hostsrc *h, const struct nsd_result *res,
+		     struct diag *d);
+
+/* The POSIX shm collector on each of them, into @out; each object's src is
+ * its index in @h until hostsrc_merge. */
+void hostsrc_collect_shm(struct hostsrc *h, const struct scan_settings *set,
+			 struct objset *out, struct diag *d);
+
+/* Append @h's sources to @ctx and @objs (emptied) to its objects, whose
+ * src then index ctx->src. */
+void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,
+		   struct objset *objs);
+
+void hostsrc_free(struct hostsrc *h);
+
+#endif

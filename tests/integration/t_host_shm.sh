@@ -1,0 +1,157 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_host_shm.sh - the /dev/shm of every mount namespace, from the host: a
+# container's own tmpfs is listed and cleaned through the kept directory
+# fd (even after the container died), a tmpfs two containers share is one
+# scan, hostile roots (absolute symlink, ../ escape, a host tmpfs bound
+# in) are skipped with the pid and the reason and nothing outside is
+# touched.
+# shellcheck source=tests/integration/lib.sh disable=SC2016
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+need_hooks
+
+# The test's mount namespace plays the host (its mount table is the one
+# ipcscan checks against); containers are made below $W.
+W=$T_WORK/hs
+mkdir -p "$W" || t_bail "cannot make $W"
+ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+
+# newroot DIR: a container root that is a mount of its own.
+newroot() {
+	mkdir -p "$1" && mount -t tmpfs -o mode=0755,size=8m tmpfs "$1" &&
+		mkdir -p "$1/usr" "$1/dev/shm" "$1/run" "$1/tmp" &&
+		ln -s usr/bin "$1/bin" && ln -s usr/lib "$1/lib" &&
+		ln -s usr/lib64 "$1/lib64" || t_bail "cannot make root $1"
+}
+
+declare -A CT=()
+# start_ct NAME ROOT CHROOT SETUP: a mount namespace of its own where the
+# shell code SETUP runs ($R is ROOT), then a sleep chrooted into CHROOT.
+start_ct() {
+	local name=$1 root=$2 chr=$3 setup=$4 pid i
+	R=$root C=$chr S=$setup unshare --mount --propagation private \
+		sh -c 'set -e; eval "$S"
+			mount --bind /usr "$C/usr"
+			exec chroot "$C" /usr/bin/sleep 600' \
+		</dev/null >"$W/$name.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 500; i++)); do
+		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ]; then
+			CT[$name]=$pid
+			T_PIDS[ct_$name]=$pid
+			return 0
+		fi
+		[ -d "/proc/$pid" ] || break
+		sleep 0.01
+	done
+	t_bail "container $name did not start" "$(cat "$W/$name.log")"
+}
+
+mntns() {
+	stat -Lc %i "/proc/$1/ns/mnt"
+}
+
+# a host directory that must survive
+VICTIM=$W/victim
+mkdir -p "$VICTIM" && echo precious >"$VICTIM/psm_precious" &&
+	touch -d '2 days ago' "$VICTIM/psm_precious" || t_bail "victim"
+
+# (a) /dev/shm an absolute symlink to the victim
+newroot "$W/a"
+rmdir "$W/a/dev/shm" && ln -s "$VICTIM" "$W/a/dev/shm" || t_bail "root a"
+start_ct a "$W/a" "$W/a" :
+# (b) a ../ escape from a chroot
+newroot "$W/b"
+mkdir -p "$W/b/hostdir" "$W/b/jail/usr" "$W/b/jail/dev" &&
+	echo precious >"$W/b/hostdir/psm_escaped" &&
+	touch -d '2 days ago' "$W/b/hostdir/psm_escaped" &&
+	ln -s ../../hostdir "$W/b/jail/dev/shm" &&
+	ln -s usr/lib "$W/b/jail/lib" && ln -s usr/lib64 "$W/b/jail/lib64" ||
+	t_bail "root b"
+start_ct b "$W/b" "$W/b/jail" :
+# (c) a host tmpfs (a stand-in for /run) bound over /dev/shm
+HOSTRUN=$W/hostrun
+mkdir -p "$HOSTRUN" && mount -t tmpfs -o mode=0755,size=1m tmpfs "$HOSTRUN" &&
+	echo 4242 >"$HOSTRUN/psm_important" &&
+	touch -d '3 days ago' "$HOSTRUN/psm_important" || t_bail "hostrun"
+newroot "$W/c"
+start_ct c "$W/c" "$W/c" 'mount --bind '"$HOSTRUN"' "$R/dev/shm"'
+# (d) a container with a private tmpfs /dev/shm and two leaked files
+newroot "$W/d"
+start_ct d "$W/d" "$W/d" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
+	echo x >"$R/dev/shm/psm_d_leak"; echo y >"$R/dev/shm/sem.d_sem"
+	touch -d "2 days ago" "$R/dev/shm/psm_d_leak" "$R/dev/shm/sem.d_sem"'
+# (e) another one, which dies between scan and removal
+newroot "$W/e"
+start_ct e "$W/e" "$W/e" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
+	echo x >"$R/dev/shm/psm_e_dead"; touch -d "2 days ago" "$R/dev/shm/psm_e_dead"'
+# (g, h) two containers sharing a pod's shm mount (an engine's path)
+ESHM=$W/lib/containers/storage/overlay-containers/$ID/userdata/shm
+mkdir -p "$ESHM" && mount -t tmpfs -o mode=1777,size=1m shm "$ESHM" &&
+	echo p >"$ESHM/psm_pod" && touch -d '2 days ago' "$ESHM/psm_pod" ||
+	t_bail "engine shm"
+newroot "$W/g"
+start_ct g "$W/g" "$W/g" 'mount --bind '"$ESHM"' "$R/dev/shm"'
+newroot "$W/h"
+start_ct h "$W/h" "$W/h" 'mount --bind '"$ESHM"' "$R/dev/shm"'
+# our own /dev/shm has one too
+echo o >/dev/shm/psm_own && touch -d '2 days ago' /dev/shm/psm_own
+
+list_json -t pshm,psem
+find_name pshm psm_d_leak
+o_is .state orphan "(d) the container's leaked file is an orphan"
+o_is .path /dev/shm/psm_d_leak "(d) its path is the container's"
+o_is .pshm.dev "$(stat -c '%Hd:%Ld' "/proc/${CT[d]}/root/dev/shm/psm_d_leak")" \
+	"(d) it is the file in the container's tmpfs"
+if jqo -e '.objects[0] | has("namespace")' >/dev/null 2>&1; then
+	o_is '"\(.namespace.type):\(.namespace.id)"' "mnt:$(mntns "${CT[d]}")" \
+		"(d) its namespace is the container's mount namespace"
+else
+	t_skip "(d) its namespace is the container's mount namespace" \
+		"no JSON namespace in this build yet"
+fi
+find_name psem d_sem
+find_name pshm psm_e_dead
+find_name pshm psm_own
+o_is .state orphan "our own /dev/shm is listed as before"
+obj_find "(g, h) the tmpfs two containers share is scanned once" \
+	'.name == "psm_pod"'
+obj_none "(a) nothing of the symlinked host directory" '.name == "psm_precious"'
+obj_none "(b) nothing beyond the ../ escape" '.name == "psm_escaped"'
+obj_none "(c) nothing of the bound host tmpfs" '.name == "psm_important"'
+err=$(cat "$T_WORK/list.err")
+t_like "$err" "skipped: /dev/shm of pid ${CT[a]} is a symlink \\(mount namespace mnt:\\[$(mntns "${CT[a]}")\\]\\): its files are not listed" \
+	"(a) a warning names the pid and why"
+t_like "$err" "skipped: /dev/shm of pid ${CT[b]} escapes its root" \
+	"(b) a warning names the pid and why"
+t_like "$err" "skipped: /dev/shm of pid ${CT[c]} is a bind mount of the host's $HOSTRUN tmpfs" \
+	"(c) a warning names the pid and why"
+t_jq "refused /dev/shm directories leave the view complete" '.complete == true'
+
+# gc: the container's leftovers go, through the kept fd; (e) dies after
+# the scan, and its kept fd still removes from its detached tmpfs
+pe=${CT[e]}
+gc_hooked "gc as (e) dies" 'kill -KILL '"$pe"'
+	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -t pshm,psem
+unset 'T_PIDS[ct_e]'
+t_is "$GC_RC" 0 "gc: exit 0"
+t_gjq "(d) its leaked file is removed" \
+	'[.actions[] | select(.name == "psm_d_leak") | .action] == ["removed"]'
+t_gjq "(d) its semaphore is removed" \
+	'[.actions[] | select(.name == "d_sem") | .action] == ["removed"]'
+t_gjq "(e) the dead container's file is removed through the kept fd" \
+	'[.actions[] | select(.name == "psm_e_dead") | .action] == ["removed"]'
+t_gjq "(g, h) the pod's file is acted on once" \
+	'[.actions[] | select(.name == "psm_pod") | .action] == ["removed"]'
+t_gjq "nothing of the hostile roots is acted on" \
+	'[.actions[] | select(.name | test("precious|escaped|important"))] == []'
+t_ok "(d) the file is gone from the container's tmpfs" \
+	test ! -e "/proc/${CT[d]}/root/dev/shm/psm_d_leak"
+t_ok "(g) the pod's file is gone" test ! -e "$ESHM/psm_pod"
+t_is "$(cat "$VICTIM/psm_precious" "$W/b/hostdir/psm_escaped" \
+	"$HOSTRUN/psm_important")" $'precious\nprecious\n4242' \
+	"the host's files are all still there"
+t_like "$(cat "$T_GC.err")" "skipped: /dev/shm of pid ${CT[c]} is a bind mount" \
+	"gc says what it skipped"
+t_done
