@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* holders_bpf.c - the holder pass on BPF task iterators: load, fill, read. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -611,6 +614,64 @@ static void add_recs(const struct pairmap *pm, uint64_t a, uint64_t b,
 	}
 }
 
+/* btrfs and overlayfs: stat gives another device than the superblock's,
+ * which is what the kernel side compares (see comparable_files). */
+#define BTRFS_MAGIC		0x9123683e
+#define OVERLAYFS_MAGIC		0x794c7630
+
+/*
+ * The iterators match a file by its superblock's s_dev, the /proc pass
+ * and the collectors by stat's st_dev. Those agree on tmpfs, mqueue and
+ * every file system whose getattr keeps the generic device, not on btrfs
+ * (a device per subvolume) or overlayfs (the device of a layer): a FIFO
+ * there would lose its holders. Each file object's file system is
+ * looked at once per device, through the entry itself (O_PATH, never
+ * following a link), and must still be the file that was collected.
+ * Returns 0, or -EOPNOTSUPP with why.
+ */
+static int comparable_files(const struct scan_ctx *ctx, char *why,
+			    size_t whylen)
+{
+	dev_t seen[16];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < ctx->objs.n; i++) {
+		const struct obj *o = &ctx->objs.v[i];
+		struct statfs sf;
+		struct stat st;
+		bool known = false;
+		int fd;
+
+		if (!(kind_ops[o->kind]->holder_keys & HK_FILE))
+			continue;
+		for (size_t k = 0; k < nseen && !known; k++)
+			known = seen[k] == o->dev;
+		if (known)
+			continue;
+		fd = o->path ? open(o->path, O_PATH | O_NOFOLLOW | O_CLOEXEC) :
+			       -1;
+		if (fd < 0 || fstat(fd, &st) || st.st_dev != o->dev ||
+		    st.st_ino != o->ino || fstatfs(fd, &sf)) {
+			/* gone or replaced since the scan: gc's check of
+			 * the entry before removal fails as well */
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		close(fd);
+		if (sf.f_type == BTRFS_MAGIC || sf.f_type == OVERLAYFS_MAGIC) {
+			snprintf(why, whylen, "%s is on %s, where stat and the "
+				 "kernel give different device numbers",
+				 o->path, sf.f_type == BTRFS_MAGIC ? "btrfs" :
+				 "overlayfs");
+			return -EOPNOTSUPP;
+		}
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = o->dev;
+	}
+	return 0;
+}
+
 int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
 			size_t whylen)
 {
@@ -624,7 +685,7 @@ int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
 			 "namespace than ours");
 		return -EOPNOTSUPP;
 	}
-	return 0;
+	return comparable_files(ctx, why, whylen);
 }
 
 int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,

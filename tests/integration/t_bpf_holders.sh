@@ -195,6 +195,26 @@ t_like "$(ipcscan stats --holders=proc --prometheus |
 t_usage "--holders=foo" "--holders wants auto, proc or bpf" \
 	list --holders=foo
 
+# A FIFO on overlayfs, where stat and the kernel give different device
+# numbers: the BPF pass stands aside for /proc, and says why.
+mkdir -p /run/bh/l /run/bh/u /run/bh/w /run/bh/ovl
+if mount -t overlay overlay -o lowerdir=/run/bh/l,upperdir=/run/bh/u,workdir=/run/bh/w \
+	/run/bh/ovl 2>"$T_WORK/ovl.err"; then
+	hold ov fifo,as=ov_fifo:/run/bh/ovl/f.fifo
+	if list_json -t fifo --socket-dir /run/bh/ovl; then
+		t_jq "FIFO on overlayfs: the /proc pass ran, and says why" \
+			'.holder_pass == "proc" and (.holder_pass_why |
+			 test("/run/bh/ovl/f.fifo is on overlayfs"))'
+		t_jq "FIFO on overlayfs: its holder is found" \
+			'[.objects[] | select(.path == "/run/bh/ovl/f.fifo") |
+			  .holders[].pid] == [$p]' --argjson p "${F[ov.pid]}"
+	fi
+	stop ov
+	umount /run/bh/ovl
+else
+	t_fail "overlayfs mounts in the test's namespace" "$(cat "$T_WORK/ovl.err")"
+fi
+
 # Where it cannot load (not root), auto falls back quietly and bpf says
 # why: the /proc pass ran, with the reason in JSON.
 need_nobody
