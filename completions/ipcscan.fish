@@ -45,6 +45,7 @@ function __ipcscan_columns
 		'NSEMS' 'semaphores in a set' \
 		'MSGS' 'messages queued (msg; a queue\'s bytes are its SIZE)' \
 		'TYPE' 'unix socket type' \
+		'CONTAINER' 'containers that can see it: engine:name-or-short-id, pod/container (- none, ? unknown)' \
 		'PEER' 'unix socket peer inode'
 end
 # __ipcscan_items LEAD FUNCTION : the words of FUNCTION for the last item
@@ -71,6 +72,7 @@ complete -c ipcscan -n "not __fish_seen_subcommand_from $__ipcscan_cmds" -a stat
 complete -c ipcscan -s t -l type -x -a '(__ipcscan_items "" __ipcscan_kinds)' -d 'only these kinds or groups (comma list; repeatable)'
 complete -c ipcscan -s u -l user -x -a '(__fish_complete_users)' -d 'only objects owned by USER (name or uid; repeatable)'
 complete -c ipcscan -s p -l pid -x -a '(__fish_complete_pids)' -d 'only objects PID holds or created (repeatable)'
+complete -c ipcscan -s C -l container -x -a 'host' -d 'only objects a container can see (id prefix of 4+ hex digits, name, pod name or pod uid), or host: those none sees (repeatable)'
 complete -c ipcscan -s J -l json -d 'JSON output (schema 1)'
 complete -c ipcscan -l socket-dir -x -a '(__fish_complete_directories)' -d 'look for socket files and FIFOs here (repeatable; replaces /run /tmp /var/tmp /dev/shm)'
 complete -c ipcscan -l trust-pidns -d 'in a child pid namespace: state that no process outside it uses this IPC namespace, /dev/shm, /dev/mqueue or the socket dirs'

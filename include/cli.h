@@ -16,11 +16,12 @@ enum command { CMD_LIST, CMD_GC, CMD_STATS, CMD_COUNT };
 
 /* What an option's argument completes to. */
 enum arg_kind { ARG_NONE, ARG_KINDS, ARG_USER, ARG_PID, ARG_DIR, ARG_FILE,
-		ARG_COLUMNS, ARG_COLUMN, ARG_DURATION, ARG_GLOB, ARG_HOLDERS };
+		ARG_COLUMNS, ARG_COLUMN, ARG_DURATION, ARG_GLOB, ARG_HOLDERS,
+		ARG_CONTAINER };
 
 /* One value per row of option_table (main() switches on it). */
 enum option_id {
-	OPT_TYPE, OPT_USER, OPT_PID, OPT_JSON, OPT_SOCKET_DIR, OPT_TRUST_PIDNS,
+	OPT_TYPE, OPT_USER, OPT_PID, OPT_CONTAINER, OPT_JSON, OPT_SOCKET_DIR, OPT_TRUST_PIDNS,
 	OPT_HOLDERS,
 	OPT_ORPHANS, OPT_OUTPUT, OPT_LIST_COLUMNS, OPT_NOHEADINGS, OPT_RAW,
 	OPT_BYTES, OPT_SORT, OPT_DRY_RUN, OPT_MIN_AGE, OPT_EXCLUDE,
@@ -59,6 +60,8 @@ struct cli {
 	size_t nusers;
 	pid_t *pids;		/* -p, repeatable: any of them */
 	size_t npids;
+	const char **containers;	/* -C, repeatable: any of them */
+	size_t ncontainers;
 	bool json;
 	const char **sockdirs;
 	size_t nsockdirs;
@@ -86,7 +89,7 @@ struct cli {
 };
 
 struct scan_ctx;
-/* Does @o pass the common filters (-t, -u, -p)? */
+/* Does @o pass the common filters (-t, -u, -p, -C)? */
 bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 		const struct obj *o);
 /* Print every scan warning to stderr as "ipcscan: warning: ...". */

@@ -151,6 +151,13 @@ struct obj {
 	bool holders_incomplete;	/* some process relevant to it could not be inspected */
 	bool binding_unknown;		/* sockfile: some netns could not be checked */
 
+	/* The containers that can see it (attrib.h): indexes into the
+	 * scan's attrib.v, owned; none = a host object. A label only,
+	 * set after classification. */
+	int *ct;
+	unsigned nct;
+	bool ct_unknown;	/* cannot be told: JSON null, "?" */
+
 	union {
 		struct shm_detail shm;
 		struct sem_detail sem;

@@ -3,6 +3,7 @@
 #ifndef IPCSCAN_SCAN_H
 #define IPCSCAN_SCAN_H
 
+#include "attrib.h"
 #include "classify.h"
 #include "diag.h"
 #include "ipcscan.h"
@@ -104,6 +105,8 @@ struct scan_ctx {
 	struct proctab procs;
 	bool procs_failed;	/* the process list could not be read */
 
+	struct attrib attrib;	/* containers, after classification */
+
 	struct diag diag;
 	double duration;	/* seconds the scan took */
 
@@ -119,6 +122,14 @@ struct scan_ctx {
 static inline const struct source *scan_own(const struct scan_ctx *ctx)
 {
 	return &ctx->src[0];
+}
+
+/* Where @o was found (an index out of range, as in an object a test
+ * made by hand: our own). */
+static inline const struct source *obj_src(const struct scan_ctx *ctx,
+					   const struct obj *o)
+{
+	return o->src < ctx->nsrc ? &ctx->src[o->src] : scan_own(ctx);
 }
 
 extern const char *const default_sockdirs[];	/* NULL-terminated */

@@ -19,7 +19,6 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 {
 	bool hit = !cli->nusers;
 
-	(void)ctx;
 	if (!(cli->kinds & KMASK(o->kind)))
 		return false;
 	/* an owner nobody knows is nobody's */
@@ -37,6 +36,12 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 		for (unsigned i = 0; i < o->nholders && !hit; i++)
 			hit = o->holders[i].pid == pid;
 	}
+	if (!hit)
+		return false;
+	/* -C: a label selects, the evidence still decides the state */
+	hit = !cli->ncontainers;
+	for (size_t c = 0; c < cli->ncontainers && !hit; c++)
+		hit = attrib_match(&ctx->attrib, o, cli->containers[c]);
 	return hit;
 }
 

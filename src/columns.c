@@ -408,6 +408,22 @@ static void g_peer(struct strbuf *sb, const struct obj *o,
 		sb_printf(sb, "%llu", (unsigned long long)o->u.ux.peer);
 }
 
+static void g_container(struct strbuf *sb, const struct obj *o,
+			const struct render_env *env)
+{
+	if (o->ct_unknown) {
+		sb_putc(sb, '?');
+		return;
+	}
+	if (!o->nct) {
+		sb_putc(sb, '-');
+		return;
+	}
+	for (unsigned i = 0; i < o->nct; i++)
+		sb_printf(sb, "%s%s", i ? "," : "",
+			  env->ctx->attrib.v[o->ct[i]].display);
+}
+
 /* numeric keys for sorting ------------------------------------------- */
 
 static bool n_id(const struct obj *o, int64_t *v)
@@ -540,6 +556,7 @@ const struct column columns[] = {
 	{ "NSEMS", "semaphores in a set", COL_NUMBER, "sem.nsems", COLF_RIGHT, g_nsems, n_nsems },
 	{ "MSGS", "messages queued (msg; a queue's bytes are its SIZE)", COL_NUMBER, "msg.qnum", COLF_RIGHT, g_msgs, n_msgs },
 	{ "TYPE", "unix socket type", COL_STRING, "unix.type", 0, g_socktype, NULL },
+	{ "CONTAINER", "containers that can see it: engine:name-or-short-id, pod/container (- none, ? unknown)", COL_ARRAY, "containers", 0, g_container, NULL },
 	{ "PEER", "unix socket peer inode", COL_NUMBER, "unix.peer", COLF_RIGHT, g_peer, n_peer },
 };
 

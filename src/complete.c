@@ -133,6 +133,9 @@ static void bash(FILE *o)
 	pattern_of(o, ARG_HOLDERS);
 	fprintf(o, ")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -W \"%s\" -- "
 		"\"$cur\"))\n\t\treturn ;;\n\t", HOLDERS_WORDS);
+	pattern_of(o, ARG_CONTAINER);
+	fputs(")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -W \"host\" -- "
+	      "\"$cur\"))\n\t\treturn ;;\n\t", o);
 	pattern_of(o, ARG_DURATION);
 	fputs("|--exclude)\n\t\treturn ;;\n\tesac\n\tcase $cmd in\n", o);
 	for (int c = 0; c < CMD_COUNT; c++) {
@@ -174,6 +177,7 @@ static const char *zsh_action(enum arg_kind a)
 	case ARG_DIR: return "_directories";
 	case ARG_FILE: return "_files";
 	case ARG_HOLDERS: return "(" HOLDERS_WORDS ")";
+	case ARG_CONTAINER: return "(host)";
 	default: return " ";
 	}
 }
@@ -358,6 +362,9 @@ static void fish(FILE *o)
 			break;
 		case ARG_HOLDERS:
 			fputs(" -a '" HOLDERS_WORDS "'", o);
+			break;
+		case ARG_CONTAINER:
+			fputs(" -a 'host'", o);
 			break;
 		default:
 			break;

@@ -330,6 +330,16 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 					     sizeof(*cli->pids));
 			cli->pids[cli->npids++] = (pid_t)v;
 			break;
+		case OPT_CONTAINER:
+			if (attrib_what_check(optarg))
+				die_usage("bad container '%s' (an id prefix, a "
+					  "name, a pod name or uid, or host)",
+					  optarg);
+			cli->containers = xrealloc(cli->containers,
+				(cli->ncontainers + 1) *
+				sizeof(*cli->containers));
+			cli->containers[cli->ncontainers++] = optarg;
+			break;
 		case OPT_JSON:
 			cli->json = true;
 			break;

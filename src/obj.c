@@ -88,6 +88,7 @@ void obj_free(struct obj *o)
 	free(o->name);
 	free(o->path);
 	free(o->holders);
+	free(o->ct);
 	if (kind_ops[o->kind]->free)
 		kind_ops[o->kind]->free(o);
 	memset(o, 0, sizeof(*o));

@@ -22,6 +22,10 @@ const struct option_desc option_table[] = {
 	  "only objects owned by USER (name or uid; repeatable)" },
 	{ OPT_PID, "pid", 'p', ARG_PID, "PID", ALLCMDS,
 	  "only objects PID holds or created (repeatable)" },
+	{ OPT_CONTAINER, "container", 'C', ARG_CONTAINER, "WHAT", ALLCMDS,
+	  "only objects a container can see (id prefix of 4+ hex digits, "
+	  "name, pod name or pod uid), or host: those none sees "
+	  "(repeatable)" },
 	{ OPT_JSON, "json", 'J', ARG_NONE, NULL, ALLCMDS,
 	  "JSON output (schema 1)" },
 	{ OPT_SOCKET_DIR, "socket-dir", 0, ARG_DIR, "DIR", ALLCMDS,

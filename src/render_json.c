@@ -68,6 +68,33 @@ static void put_holders(struct jw *w, const struct obj *o,
 	jw_close(w, ']');
 }
 
+/* The containers that can see @o (attrib.h); null when that cannot be
+ * told. */
+static void put_containers(struct jw *w, const struct obj *o,
+			   const struct render_env *env)
+{
+	if (o->ct_unknown) {
+		jw_null(w, "containers");
+		return;
+	}
+	jw_open(w, "containers", '[');
+	for (unsigned i = 0; i < o->nct; i++) {
+		const struct container_ref *r =
+			&env->ctx->attrib.v[o->ct[i]].ref;
+		const char *pod_id = *r->pod_uid ? r->pod_uid : r->pod_id;
+
+		jw_open(w, NULL, '{');
+		jw_lit(w, "engine", ct_engine_name(r->engine));
+		jw_str(w, "id", *r->id ? r->id : NULL);
+		jw_str(w, "name", *r->name ? r->name : NULL);
+		jw_str(w, "pod", *r->pod_name ? r->pod_name : NULL);
+		jw_str(w, "pod_id", *pod_id ? pod_id : NULL);
+		jw_str(w, "pod_namespace", *r->pod_ns ? r->pod_ns : NULL);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
 static void put_detail(struct jw *w, const struct obj *o)
 {
 	jw_open(w, kind_name(o->kind), '{');
@@ -120,6 +147,7 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	jw_int_or_null(&w, "age", age >= 0, (int64_t)age);
 	put_times(&w, o);
 	put_holders(&w, o, env);
+	put_containers(&w, o, env);
 	jw_lit(&w, "state", state_name(o->state));
 	jw_str(&w, "reason", o->reason);
 	put_detail(&w, o);

@@ -380,6 +380,8 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
 			 ctx->set.now);
+	/* after the states are settled: a label, never evidence */
+	attrib_run(ctx);
 	ctx->duration = now_mono() - t0;
 	return 0;
 }
@@ -416,5 +418,6 @@ void scan_free(struct scan_ctx *ctx)
 	ctx->nsrc = 0;
 	objset_free(&ctx->objs);
 	proctab_free(&ctx->procs);
+	attrib_free(&ctx->attrib);
 	diag_free(&ctx->diag);
 }
