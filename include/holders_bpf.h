@@ -48,6 +48,9 @@ struct hbpf_counts {
 
 struct holders_bpf;
 
+/* --holders=auto uses the BPF pass from this many processes on. */
+#define HOLDERS_BPF_MIN_PROCS 1000
+
 /* Kernel dev in the encoding s_dev uses, from a user-space dev_t. */
 uint32_t hbpf_kdev(dev_t d);
 

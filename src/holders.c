@@ -856,9 +856,21 @@ static bool walk_bpf(struct scan_ctx *ctx)
 	}
 	if (holders_bpf_applies(ctx, why, len))
 		goto fallback;
+	/*
+	 * Loading the programs costs about what reading /proc costs for a
+	 * few hundred processes (40-60 ms of CPU on a 2-core VM, most of it
+	 * libbpf reading the kernel's BTF): auto saves it on small hosts.
+	 * Decided once per scan, so that gc's re-check runs the same pass.
+	 */
 	if (!ctx->hb_tried) {
 		ctx->hb_tried = true;
-		ctx->hb = holders_bpf_open(ctx->objs.n, why, len);
+		if (ctx->set.holders == HOLDERS_AUTO &&
+		    ctx->procs.n < HOLDERS_BPF_MIN_PROCS)
+			snprintf(why, len, "fewer than %d processes: reading "
+				 "/proc costs less than loading the BPF "
+				 "programs", HOLDERS_BPF_MIN_PROCS);
+		else
+			ctx->hb = holders_bpf_open(ctx->objs.n, why, len);
 	}
 	if (!ctx->hb || holders_bpf_walk(ctx, ctx->hb, why, len))
 		goto fallback;

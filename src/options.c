@@ -35,8 +35,9 @@ const struct option_desc option_table[] = {
 	  "in a child pid namespace: state that no process outside it uses "
 	  "this IPC namespace, /dev/shm, /dev/mqueue or the socket dirs" },
 	{ OPT_HOLDERS, "holders", 0, ARG_HOLDERS, "PASS", ALLCMDS,
-	  "how holders are found: auto (BPF task iterators where they load, "
-	  "else /proc; the default), proc, or bpf (auto, but say why not)" },
+	  "how holders are found: auto (BPF task iterators from 1000 "
+	  "processes on, where they load, else /proc; the default), proc, "
+	  "or bpf (BPF wherever it loads; a warning says why not)" },
 	{ OPT_ORPHANS, "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
 	{ OPT_OUTPUT, "output", 'o', ARG_COLUMNS, "COLS", L,
 	  "columns to show (comma list; +COLS adds to the default; "

@@ -171,7 +171,12 @@ holder_lines() {
 		as $o | .holders[] | "\($o) \(.pid) \(.via)"' | sort
 }
 if list_json; then
-	t_jq "list: the BPF pass ran by default" \
+	t_jq "list: with fewer than 1000 processes auto reads /proc, and says why" \
+		'.holder_pass == "proc" and (.holder_pass_why |
+		 test("^fewer than 1000 processes"))'
+fi
+if list_json --holders=bpf; then
+	t_jq "list --holders=bpf: the BPF pass ran" \
 		'.holder_pass == "bpf" and .holder_pass_why == null'
 	holder_lines >"$T_WORK/l_bpf"
 fi
@@ -187,8 +192,22 @@ else
 	t_fail "list: the same holders with either pass" \
 		"$(head -c 3000 "$T_WORK/l_diff")"
 fi
-t_like "$(ipcscan stats --prometheus | grep '^ipcscan_holders_bpf ')" \
-	'^ipcscan_holders_bpf 1$' "stats --prometheus: ipcscan_holders_bpf 1"
+# With 1000 processes and more, auto loads the BPF programs.
+sleepers=()
+for ((i = 0; i < 1000; i++)); do
+	sleep 600 &
+	sleepers+=($!)
+done
+if list_json; then
+	t_jq "list: from 1000 processes on auto runs the BPF pass" \
+		'.holder_pass == "bpf" and .holder_pass_why == null'
+fi
+kill "${sleepers[@]}" 2>/dev/null
+wait "${sleepers[@]}" 2>/dev/null
+
+t_like "$(ipcscan stats --holders=bpf --prometheus |
+	grep '^ipcscan_holders_bpf ')" '^ipcscan_holders_bpf 1$' \
+	"stats --holders=bpf --prometheus: ipcscan_holders_bpf 1"
 t_like "$(ipcscan stats --holders=proc --prometheus |
 	grep '^ipcscan_holders_bpf ')" '^ipcscan_holders_bpf 0$' \
 	"stats --holders=proc --prometheus: ipcscan_holders_bpf 0"
@@ -201,7 +220,7 @@ mkdir -p /run/bh/l /run/bh/u /run/bh/w /run/bh/ovl
 if mount -t overlay overlay -o lowerdir=/run/bh/l,upperdir=/run/bh/u,workdir=/run/bh/w \
 	/run/bh/ovl 2>"$T_WORK/ovl.err"; then
 	hold ov fifo,as=ov_fifo:/run/bh/ovl/f.fifo
-	if list_json -t fifo --socket-dir /run/bh/ovl; then
+	if list_json --holders=bpf -t fifo --socket-dir /run/bh/ovl; then
 		t_jq "FIFO on overlayfs: the /proc pass ran, and says why" \
 			'.holder_pass == "proc" and (.holder_pass_why |
 			 test("/run/bh/ovl/f.fifo is on overlayfs"))'
@@ -218,12 +237,14 @@ fi
 # Where it cannot load (not root), auto falls back quietly and bpf says
 # why: the /proc pass ran, with the reason in JSON.
 need_nobody
-out=$(as_nobody "$IPCSCAN" list --trust-pidns --json -t pshm 2>"$T_WORK/nb.err")
+as_nobody "$IPCSCAN" list --trust-pidns -t pshm >/dev/null 2>"$T_WORK/nb.err"
+t_is "$(grep -c 'BPF holder pass' "$T_WORK/nb.err")" 0 \
+	"not root, --holders=auto: no warning"
+out=$(as_nobody "$IPCSCAN" list --trust-pidns --holders=bpf --json -t pshm \
+	2>/dev/null)
 t_is "$(jq -r '.holder_pass + ": " + .holder_pass_why' <<<"$out")" \
 	"proc: not root: loading BPF programs needs CAP_BPF and CAP_PERFMON" \
 	"not root: the /proc pass, and why in JSON"
-t_is "$(grep -c 'BPF holder pass' "$T_WORK/nb.err")" 0 \
-	"not root, --holders=auto: no warning"
 as_nobody "$IPCSCAN" list --trust-pidns --holders=bpf -t pshm \
 	>/dev/null 2>"$T_WORK/nb.err"
 t_like "$(cat "$T_WORK/nb.err")" \
