@@ -50,11 +50,11 @@ _ipcscan()
 		_ipcscan_items 0 '' shm sem msg pshm psem mqueue unix sockfile fifo sysv posix sockets all
 		return ;;
 	--output|-o)
-		_ipcscan_items 1 + KIND ID/NAME ID KEY NAME PATH INODE OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE CONTAINER PEER
+		_ipcscan_items 1 + KIND ID/NAME ID KEY NAME PATH INODE NS OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE CONTAINER PEER
 		return ;;
 	--sort)
 		cur=${cur//,/}
-		_ipcscan_items 1 - KIND ID/NAME ID KEY NAME PATH INODE OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE CONTAINER PEER
+		_ipcscan_items 1 - KIND ID/NAME ID KEY NAME PATH INODE NS OWNER UID GROUP PERMS MODE SIZE HOLDERS NHOLDERS STATE REASON AGE USED CHANGED CPID LPID NATTCH NSEMS MSGS TYPE CONTAINER PEER
 		return ;;
 	--user|-u)
 		COMPREPLY=($(compgen -P "$eq" -u -- "$cur"))
@@ -74,13 +74,16 @@ _ipcscan()
 	--container|-C)
 		COMPREPLY=($(compgen -P "$eq" -W "host" -- "$cur"))
 		return ;;
+	--namespace|-N)
+		COMPREPLY=($(compgen -P "$eq" -W "all self" -- "$cur"))
+		return ;;
 	--min-age|--exclude)
 		return ;;
 	esac
 	case $cmd in
-	list) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
-	gc) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
-	stats) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --prometheus --output-file --help -h --version -V" ;;
+	list) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --namespace -N --orphans --output -o --list-columns --noheadings --raw -r --bytes -b --sort --help -h --version -V" ;;
+	gc) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --namespace -N --dry-run -n --min-age --exclude --exclude-from --help -h --version -V" ;;
+	stats) opts="--type -t --user -u --pid -p --container -C --json -J --socket-dir --trust-pidns --holders --namespace -N --prometheus --output-file --help -h --version -V" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

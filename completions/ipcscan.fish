@@ -26,6 +26,7 @@ function __ipcscan_columns
 		'NAME' 'POSIX name (without the leading slash or sem. prefix)' \
 		'PATH' 'absolute path of a file object' \
 		'INODE' 'socket inode, or file inode' \
+		'NS' 'namespace it lives in: id, or host' \
 		'OWNER' 'owner user name' \
 		'UID' 'owner user id' \
 		'GROUP' 'owner group name' \
@@ -77,6 +78,7 @@ complete -c ipcscan -s J -l json -d 'JSON output (schema 1)'
 complete -c ipcscan -l socket-dir -x -a '(__fish_complete_directories)' -d 'look for socket files and FIFOs here (repeatable; replaces /run /tmp /var/tmp /dev/shm)'
 complete -c ipcscan -l trust-pidns -d 'in a child pid namespace: state that no process outside it uses this IPC namespace, /dev/shm, /dev/mqueue or the socket dirs'
 complete -c ipcscan -l holders -x -a 'auto proc bpf' -d 'how holders are found: auto (BPF task iterators from 1000 processes on, where they load, else /proc; the default), proc, or bpf (BPF wherever it loads; a warning says why not)'
+complete -c ipcscan -s N -l namespace -x -a 'all self' -d 'which namespaces: all (default as root on the host), self (ours; the default otherwise) or a namespace id as in NS (comma list; repeatable)'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l orphans -d 'only orphans'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s o -l output -x -a '(__ipcscan_items + __ipcscan_columns)' -d 'columns to show (comma list; +COLS adds to the default; repeatable)'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l list-columns -d 'list the available columns and exit'

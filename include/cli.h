@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "ipcscan.h"
+#include "scan.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -17,11 +18,12 @@ enum command { CMD_LIST, CMD_GC, CMD_STATS, CMD_COUNT };
 /* What an option's argument completes to. */
 enum arg_kind { ARG_NONE, ARG_KINDS, ARG_USER, ARG_PID, ARG_DIR, ARG_FILE,
 		ARG_COLUMNS, ARG_COLUMN, ARG_DURATION, ARG_GLOB, ARG_HOLDERS,
-		ARG_CONTAINER };
+		ARG_CONTAINER, ARG_NAMESPACE };
 
 /* One value per row of option_table (main() switches on it). */
 enum option_id {
-	OPT_TYPE, OPT_USER, OPT_PID, OPT_CONTAINER, OPT_JSON, OPT_SOCKET_DIR, OPT_TRUST_PIDNS,
+	OPT_TYPE, OPT_USER, OPT_PID, OPT_CONTAINER, OPT_JSON, OPT_SOCKET_DIR,
+	OPT_TRUST_PIDNS, OPT_NAMESPACE,
 	OPT_HOLDERS,
 	OPT_ORPHANS, OPT_OUTPUT, OPT_LIST_COLUMNS, OPT_NOHEADINGS, OPT_RAW,
 	OPT_BYTES, OPT_SORT, OPT_DRY_RUN, OPT_MIN_AGE, OPT_EXCLUDE,
@@ -68,6 +70,7 @@ struct cli {
 	const char *root;	/* test builds only: fixture root */
 	bool trust_pidns;
 	int holders;		/* --holders: enum holders_mode */
+	struct ns_scope scope;	/* -N, repeatable: the union */
 
 	/* list */
 	bool orphans, list_columns, noheadings, raw, bytes;

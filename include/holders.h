@@ -14,6 +14,13 @@
  * included, is that of one walk in pid order. */
 void holders_scan(struct scan_ctx *ctx);
 
+/* The first key under which both holder passes index a SysV object:
+ * its kind and its source (ids are per IPC namespace). */
+static inline uint64_t holders_sysv_a(enum kind kind, size_t src)
+{
+	return (uint64_t)kind | (uint64_t)src << 8;
+}
+
 /* One /proc/PID/maps line. */
 struct maps_entry {
 	unsigned dev_major, dev_minor;

@@ -135,7 +135,9 @@ struct obj {
 	pid_t cpid;		/* shm creator, 0 if not recorded/visible */
 
 	uint32_t src;		/* index of the source it was found in
-				 * (scan.h; 0: our own namespaces) */
+				 * (scan.h; 0: our own namespaces); its
+				 * namespace is its row's type of it
+				 * (kinds.h: ns, scan.h: obj_nsref) */
 
 	struct holder *holders;
 	unsigned nholders, holders_cap;

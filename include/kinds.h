@@ -72,6 +72,13 @@ enum kind_flag {
 	KF_SOCKDIR = 1u << 8,
 };
 
+/* The namespace an object lives in (SPEC: Namespaces and containers):
+ * 0 is no value, so that a row that forgets it fails test_kinds. */
+enum obj_ns { OBJNS_NONE, OBJNS_IPC, OBJNS_MNT, OBJNS_NET, OBJNS_COUNT };
+
+/* "ipc", "mnt", "net"; NULL for OBJNS_NONE. */
+const char *objns_name(enum obj_ns t);
+
 /* How the holder pass (holders.c) finds who holds an object. */
 enum holder_key {
 	/* nothing holds it: its state comes from another check (a socket
@@ -116,6 +123,7 @@ struct kind_ops {
 	const char *help;	/* --help, completions, man */
 	unsigned groups;	/* GMASK(GROUP_*), GROUP_ALL always */
 	unsigned flags;		/* enum kind_flag */
+	enum obj_ns ns;		/* the namespace its objects live in */
 	const struct collector *collector;
 
 	/* the holder pass */

@@ -24,6 +24,14 @@ int posix_collect(const struct scan_settings *set, const struct source *src,
 		  struct objset *out, struct diag *d);
 
 /* The POSIX shm, semaphore and queue remover (the contract: reap.h). */
+/*
+ * The mqueue instance of the IPC namespace the calling thread is in, as
+ * the directory of a detached mount (fsopen/fsmount: the kernel keys the
+ * superblock by the caller's namespace), or -errno (-ENOSYS without
+ * fsopen, -EPERM without CAP_SYS_ADMIN). The caller closes it.
+ */
+int posix_mq_instance(void);
+
 int posix_reap(const struct reap_env *env, const struct obj *o,
 	       bool dry_run, char *why, size_t whylen);
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct obj;
+struct nsrun;
 struct pairmap;
 struct proctab;
 struct scan_settings;
@@ -20,6 +21,9 @@ struct reap_cache {
 	/* (dev_key, ino) of every socket file bound in any netns, read
 	 * once before the first socket file is removed (sockfiles.c) */
 	struct pairmap *sock_bound;
+	/* the thread that enters other IPC namespaces (sysv.c), started
+	 * on first use */
+	struct nsrun *runner;
 };
 void reap_cache_free(struct reap_cache *c);
 

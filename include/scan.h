@@ -16,6 +16,27 @@ enum holders_mode {
 	HOLDERS_BPF,	/* as auto, and warn when BPF cannot be used */
 };
 
+/*
+ * -N: which namespaces a scan covers. Nothing set: the default (every
+ * namespace as root in the initial namespaces, else our own). Several
+ * may be set: their union.
+ */
+struct ns_scope {
+	bool all;		/* every namespace found on the host */
+	bool self;		/* the namespaces we run in */
+	uint64_t *ids;		/* namespace ids (nsfs inodes), owned */
+	size_t nids;
+};
+
+/*
+ * Parse one -N argument, a comma list of "all", "self", a namespace id
+ * ("4026532301") or its link text ("ipc:[4026532301]"), into @sc (added
+ * to what it has). On error -EINVAL with *bad pointing at the item (a
+ * static copy, valid until the next call).
+ */
+int ns_scope_parse(const char *list, struct ns_scope *sc, const char **bad);
+void ns_scope_free(struct ns_scope *sc);
+
 struct scan_opts {
 	const char *root;	/* "" = live system; else a fixture tree prefix */
 	kindmask_t kinds;
@@ -25,6 +46,7 @@ struct scan_opts {
 	 * namespace, /dev/shm, /dev/mqueue or socket dirs */
 	bool trust_pidns;
 	enum holders_mode holders;
+	const struct ns_scope *scope;	/* -N; NULL: the default */
 };
 
 /*
@@ -47,6 +69,11 @@ struct scan_settings {
 	uint64_t own_pidns;	/* inode of our pid namespace, 0 unknown */
 	bool procs_foreign;	/* /proc numbers pids in another pid ns */
 	enum holders_mode holders;	/* scan_opts.holders */
+
+	/* -N as given (ids: owned by the caller's scope) and whether the
+	 * scan looks beyond our own namespaces */
+	struct ns_scope scope;
+	bool host_wide;
 };
 
 /* A namespace, held open for the whole run (an inode number alone can be
@@ -54,6 +81,7 @@ struct scan_settings {
 struct nsref {
 	int fd;			/* nsfs file; -1: fixture, unreadable */
 	uint64_t ino;		/* its inode, 0 unknown */
+	bool initial;		/* the host's (initial) namespace */
 };
 
 /*
@@ -72,14 +100,27 @@ struct source {
 	struct nsref ipc, mnt, net;
 	const char *shm_dir;	/* its POSIX shm and semaphores */
 	const char *mq_dir;	/* its mounted mqueue, below root (proven
-				 * before use, see posix.c); NULL: none */
+				 * before use, see posix.c); NULL: none;
+				 * for another IPC namespace only the
+				 * name its queues' paths start with */
 	/* Another mount namespace's /dev/shm (hostsrc.c): the directory
 	 * opened through a process's root (saferoot.h), read and removed
 	 * from through this very fd, never walked to again; NULL: shm_dir
 	 * is a path of ours. pid: the process it was reached through. */
 	struct sr_dir *shm;
 	pid_t pid;
+	kindmask_t kinds;	/* the kinds found here: ours every kind;
+				 * another IPC namespace's its SysV
+				 * objects and queues */
+	/* Another IPC namespace: no task is in it (held by an fd or a
+	 * bind mount); its objects say so in their reason. */
+	bool taskless;
+	/* Another IPC namespace: its mqueue instance, the directory of a
+	 * detached mount made inside it (fsmount), kept from the scan to
+	 * the removal; -1 none. Ours is found again by posix.c. */
+	int mq_fd;
 };
+
 
 /* Close the source's namespace fds and kept directories. */
 void source_free(struct source *src);
@@ -99,6 +140,8 @@ struct scan_ctx {
 	struct scan_settings set;
 	struct source *src;	/* src[0] is always our own namespaces */
 	size_t nsrc;
+	/* src[1] .. src[nsrc_ipc]: the other IPC namespaces, by inode */
+	size_t nsrc_ipc;
 	struct classify_policy policy;
 
 	struct objset objs;
@@ -132,6 +175,11 @@ static inline const struct source *obj_src(const struct scan_ctx *ctx,
 	return o->src < ctx->nsrc ? &ctx->src[o->src] : scan_own(ctx);
 }
 
+/* The namespace @o lives in: its row's type (kinds.h: ns) of its
+ * source's; one that is not known (inode 0) without a source. */
+const struct nsref *obj_nsref(const struct scan_ctx *ctx,
+			      const struct obj *o);
+
 extern const char *const default_sockdirs[];	/* NULL-terminated */
 
 /* Run the whole pipeline. Returns 0 or -errno (only for fatal failures,
@@ -149,5 +197,11 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts);
  */
 int scan_recheck(struct scan_ctx *ctx);
 void scan_free(struct scan_ctx *ctx);
+
+/* The index in ctx->src of the source of IPC namespace @ino, or -1. */
+int scan_ipc_source(const struct scan_ctx *ctx, uint64_t ino);
+
+/* Is @o in a namespace that -N selects? */
+bool scan_selected(const struct scan_ctx *ctx, const struct obj *o);
 
 #endif

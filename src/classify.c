@@ -186,6 +186,22 @@ const char *classify_unseen_why(const struct classify_policy *pol)
 	return unseen_why(pol);
 }
 
+/* Distinct processes that hold @o by attachment. */
+static unsigned attach_pids(const struct obj *o)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < o->nholders; i++) {
+		bool seen = o->holders[i].via != VIA_ATTACH;
+
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = o->holders[j].via == VIA_ATTACH &&
+			       o->holders[j].pid == o->holders[i].pid;
+		n += !seen;
+	}
+	return n;
+}
+
 void classify_shm(struct obj *o, const struct proctab *pt,
 		  const struct classify_policy *pol, time_t now)
 {
@@ -204,6 +220,19 @@ void classify_shm(struct obj *o, const struct proctab *pt,
 	if (s->nattch > 0) {
 		set(o, STATE_INUSE, "attached by %lu process%s", s->nattch,
 		    plural(s->nattch));
+		return;
+	}
+	/*
+	 * Processes seen attached while the kernel counts none, to a
+	 * segment whose key the maps name cannot tell apart (IPC_PRIVATE;
+	 * a differing key was no match in the holder pass): a process that
+	 * attached a segment of the same id in another IPC namespace and
+	 * then moved into this one. Which segment it holds cannot be told.
+	 */
+	if (!o->key && attach_pids(o) > s->nattch) {
+		set(o, STATE_UNKNOWN, "not attached, but %u process%s map "
+		    "a segment of this id: attached in another IPC namespace?",
+		    attach_pids(o), plural(attach_pids(o)));
 		return;
 	}
 	if (o->nholders) {

@@ -21,6 +21,9 @@ bool cli_filter(const struct cli *cli, const struct scan_ctx *ctx,
 
 	if (!(cli->kinds & KMASK(o->kind)))
 		return false;
+	/* -N ID: objects of the other namespaces were scanned too */
+	if (!scan_selected(ctx, o))
+		return false;
 	/* an owner nobody knows is nobody's */
 	for (size_t u = 0; u < cli->nusers && !hit; u++)
 		hit = !o->uid_unknown && o->uid == cli->users[u];
@@ -133,6 +136,7 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 		.nsockdirs = cli->nsockdirs,
 		.trust_pidns = cli->trust_pidns,
 		.holders = (enum holders_mode)cli->holders,
+		.scope = &cli->scope,
 	};
 	int r = scan_run(&so, ctx);
 

@@ -164,6 +164,18 @@ static void g_inode(struct strbuf *sb, const struct obj *o,
 		sb_printf(sb, "%llu", (unsigned long long)o->ino);
 }
 
+/* The namespace it lives in: "host" for the initial one, else its id. */
+static void g_ns(struct strbuf *sb, const struct obj *o,
+		 const struct render_env *env)
+{
+	const struct nsref *ns = obj_nsref(env->ctx, o);
+
+	if (ns->initial)
+		sb_puts(sb, "host");
+	else if (ns->ino)
+		sb_printf(sb, "%llu", (unsigned long long)ns->ino);
+}
+
 static void g_owner(struct strbuf *sb, const struct obj *o,
 		    const struct render_env *env)
 {
@@ -537,6 +549,7 @@ const struct column columns[] = {
 	{ "NAME", "POSIX name (without the leading slash or sem. prefix)", COL_STRING, "name", 0, g_name, NULL },
 	{ "PATH", "absolute path of a file object", COL_STRING, "path", 0, g_path, NULL },
 	{ "INODE", "socket inode, or file inode", COL_NUMBER, "inode", COLF_RIGHT, g_inode, n_inode },
+	{ "NS", "namespace it lives in: id, or host", COL_NUMBER, "namespace.id", COLF_RIGHT, g_ns, NULL },
 	{ "OWNER", "owner user name", COL_STRING, "owner.user", 0, g_owner, n_uid },
 	{ "UID", "owner user id", COL_NUMBER, "owner.uid", COLF_RIGHT, g_uid, n_uid },
 	{ "GROUP", "owner group name", COL_STRING, "owner.group", 0, g_group, NULL },
@@ -602,9 +615,9 @@ bool column_num(int col, const struct obj *o, int64_t *v)
 	return (column_kinds(col) & KMASK(o->kind)) && columns[col].num(o, v);
 }
 const char *const default_columns =
-	"KIND,ID/NAME,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
+	"KIND,ID/NAME,NS,OWNER,PERMS,SIZE,HOLDERS,STATE,AGE";
 const char *const orphan_columns =
-	"KIND,ID/NAME,OWNER,PERMS,SIZE,AGE,REASON";
+	"KIND,ID/NAME,NS,OWNER,PERMS,SIZE,AGE,REASON";
 
 const char *col_type_name(enum col_type t)
 {

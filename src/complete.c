@@ -11,6 +11,8 @@
 
 /* The values of --holders (main.c parses them). */
 #define HOLDERS_WORDS "auto proc bpf"
+/* -N: the words; an id is typed (it changes from run to run) */
+#define NAMESPACE_WORDS "all self"
 
 static void words_kinds(FILE *o, const char *sep)
 {
@@ -136,6 +138,9 @@ static void bash(FILE *o)
 	pattern_of(o, ARG_CONTAINER);
 	fputs(")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -W \"host\" -- "
 	      "\"$cur\"))\n\t\treturn ;;\n\t", o);
+	pattern_of(o, ARG_NAMESPACE);
+	fprintf(o, ")\n\t\tCOMPREPLY=($(compgen -P \"$eq\" -W \"%s\" -- "
+		"\"$cur\"))\n\t\treturn ;;\n\t", NAMESPACE_WORDS);
 	pattern_of(o, ARG_DURATION);
 	fputs("|--exclude)\n\t\treturn ;;\n\tesac\n\tcase $cmd in\n", o);
 	for (int c = 0; c < CMD_COUNT; c++) {
@@ -178,6 +183,7 @@ static const char *zsh_action(enum arg_kind a)
 	case ARG_FILE: return "_files";
 	case ARG_HOLDERS: return "(" HOLDERS_WORDS ")";
 	case ARG_CONTAINER: return "(host)";
+	case ARG_NAMESPACE: return "(" NAMESPACE_WORDS ")";
 	default: return " ";
 	}
 }
@@ -365,6 +371,9 @@ static void fish(FILE *o)
 			break;
 		case ARG_CONTAINER:
 			fputs(" -a 'host'", o);
+			break;
+		case ARG_NAMESPACE:
+			fputs(" -a '" NAMESPACE_WORDS "'", o);
 			break;
 		default:
 			break;

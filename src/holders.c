@@ -50,7 +50,7 @@ struct lookup {
 struct pstate {
 	pid_t pid;
 	int piddir;
-	int same_ipcns;		/* -1 not read yet, 0 other, 1 ours */
+	const struct proc *p;
 };
 
 /* A worker's read buffer for every maps/syscall file it reads. */
@@ -137,8 +137,10 @@ static void lookup_calls(struct lookup *lk)
 }
 
 /* Index every object by the holder keys its row names. */
-static void lookup_build(struct lookup *lk, struct objset *objs)
+static void lookup_build(struct lookup *lk, const struct scan_ctx *ctx)
 {
+	const struct objset *objs = &ctx->objs;
+
 	lookup_calls(lk);
 	for (size_t i = 0; i < objs->n; i++) {
 		struct obj *o = &objs->v[i];
@@ -147,7 +149,9 @@ static void lookup_build(struct lookup *lk, struct objset *objs)
 		uint32_t idx = (uint32_t)i;
 
 		if ((keys & (HK_SYSV_MAP | HK_SYSV_WAIT)) && o->id >= 0) {
-			pairmap_put(&lk->ids, o->kind, (uint32_t)o->id, idx);
+			pairmap_put(&lk->ids,
+				    holders_sysv_a(o->kind, o->src),
+				    (uint32_t)o->id, idx);
 			if (keys & HK_SYSV_MAP)
 				lk->sysv_maps |= KMASK(o->kind);
 			/* GETNCNT/GETZCNT said nobody waits: no syscall file
@@ -224,58 +228,62 @@ static void emit(struct worker *w, const struct pairmap *m, uint64_t a,
 	}
 }
 
-/* "ipc:[4026531839]" -> 4026531839. */
-static int parse_ns_link(const char *s, uint64_t *ino)
+/*
+ * Each object under (kind, id) of source @si whose key agrees with @key
+ * (a maps name's; @has_key false: none to compare). A process that
+ * attached a segment in one IPC namespace and then moved to another
+ * shows the old namespace's /SYSV line: where the keys differ it is not
+ * the object of its new namespace with that id.
+ */
+static void emit_sysv(struct worker *w, enum kind kind, size_t si,
+		      uint64_t id, pid_t pid, enum via via, bool has_key,
+		      uint32_t key)
 {
-	const char *open = strchr(s, '['), *close = strrchr(s, ']');
+	const struct obj *objs = w->pass->ctx->objs.v;
+	const struct pairmap *m = &w->lk->ids;
+	uint64_t a = holders_sysv_a(kind, si);
+	struct chunk *c = w->out;
+	size_t pos = 0;
+	uint32_t idx;
 
-	if (!open || !close || close < open || close[1])
-		return -EINVAL;
-	return parse_u64n(open + 1, (size_t)(close - open - 1), ino);
+	if (!pairmap_has(m, a, id))
+		return;
+	while (pairmap_next(m, a, id, &pos, &idx)) {
+		if (has_key && key && objs[idx].key && objs[idx].key != key)
+			continue;
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 64;
+			c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+		}
+		c->v[c->n++] = (struct hrec){ idx, pid, via };
+	}
 }
 
 /*
- * SysV ids are per IPC namespace, so an id seen in another namespace names
- * another object. Only asked for processes that show a SysV id we know.
- * If the namespace cannot be read (or our own is unknown), count the
- * process as ours: a false holder keeps an object, a missed one could
- * lose it.
+ * SysV ids are per IPC namespace, so an id is matched in the namespace of
+ * the process that shows it (the process table's ipcns). If that cannot
+ * be read (or our own is unknown: a fixture tree), it is matched in every
+ * source: a false holder keeps an object, a missed one could lose it. A
+ * process in a namespace that is no source (not selected) holds nothing
+ * we list.
  */
-static bool in_own_ipcns(const struct scan_ctx *ctx, struct pstate *ps)
-{
-	char link[64];
-	uint64_t ino;
-	ssize_t n;
-
-	if (ps->same_ipcns >= 0)
-		return ps->same_ipcns;
-	ps->same_ipcns = 1;
-	if (!scan_own(ctx)->ipc.ino)
-		return true;
-	n = readlinkat(ps->piddir, "ns/ipc", link, sizeof(link) - 1);
-	if (n > 0) {
-		link[n] = '\0';
-		if (parse_ns_link(link, &ino))
-			return true;
-	} else {
-		struct stat st;
-
-		if (fstatat(ps->piddir, "ns/ipc", &st, 0))
-			return true;
-		ino = st.st_ino;
-	}
-	ps->same_ipcns = ino == scan_own(ctx)->ipc.ino;
-	return ps->same_ipcns;
-}
-
 static void sysv_match(struct worker *w, struct pstate *ps, enum kind kind,
-		       uint64_t id, enum via via)
+		       uint64_t id, enum via via, bool has_key, uint32_t key)
 {
-	if (id > INT_MAX || !pairmap_has(&w->lk->ids, kind, id))
+	const struct scan_ctx *ctx = w->pass->ctx;
+	int si;
+
+	if (id > INT_MAX)
 		return;
-	if (!in_own_ipcns(w->pass->ctx, ps))
+	if (!ps->p->ipcns || !scan_own(ctx)->ipc.ino) {
+		for (size_t i = 0; i < ctx->nsrc; i++)
+			emit_sysv(w, kind, i, id, ps->pid, via, has_key, key);
 		return;
-	emit(w, &w->lk->ids, kind, id, ps->pid, via);
+	}
+	si = scan_ipc_source(ctx, ps->p->ipcns);
+	if (si >= 0)
+		emit_sysv(w, kind, (size_t)si, id, ps->pid, via, has_key,
+			  key);
 }
 
 /* One fd link. Path matches go through fstatat: the same path can name
@@ -422,8 +430,13 @@ static void match_map(struct worker *w, struct pstate *ps, const char *line,
 		 * is the first segment of every IPC namespace. */
 		enum kind k;
 
+		uint64_t key;
+		bool has_key = e.pathlen >= 13 &&
+			       !parse_hex_u64n(e.path + 5, 8, &key);
+
 		for_each_kind(k, lk->sysv_maps)
-			sysv_match(w, ps, k, e.inode, VIA_ATTACH);
+			sysv_match(w, ps, k, e.inode, VIA_ATTACH, has_key,
+				   has_key ? (uint32_t)key : 0);
 		return;
 	}
 	if (!e.inode)
@@ -465,7 +478,7 @@ static void match_syscall(struct worker *w, struct pstate *ps, long nr,
 	for (unsigned i = 0; i < w->lk->ncalls; i++)
 		if (w->lk->calls[i].nr == nr)
 			sysv_match(w, ps, w->lk->calls[i].kind, arg0,
-				   VIA_WAIT);
+				   VIA_WAIT, false, 0);
 }
 
 static void read_syscall(struct worker *w, struct pstate *ps, int dirfd,
@@ -623,7 +636,7 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 	bool need_fd = lk->files.n || lk->sockets;
 	bool need_maps = lk->files.n || lk->sysv_maps;
 	bool need_wait = lk->waits != 0;
-	struct pstate ps = { .pid = p->pid, .same_ipcns = -1 };
+	struct pstate ps = { .pid = p->pid, .p = p };
 	char rel[16];
 	int err = 0;
 
@@ -889,7 +902,7 @@ void holders_scan(struct scan_ctx *ctx)
 	struct lookup lk = { 0 };
 	unsigned bad = 0, nowait = 0;
 
-	lookup_build(&lk, &ctx->objs);
+	lookup_build(&lk, ctx);
 	if (ctx->procs.n && !walk_bpf(ctx))
 		walk_procs(ctx, &lk, &bad, &nowait);
 	lookup_free(&lk);

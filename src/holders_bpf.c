@@ -19,6 +19,7 @@
 
 #include "fsutil.h"
 #include "hash.h"
+#include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
 #include "scan.h"
@@ -516,10 +517,13 @@ static void wlook_build(struct wlook *w, const struct scan_ctx *ctx)
 		const struct kind_ops *ko = kind_ops[o->kind];
 		unsigned keys = ko->holder_keys;
 		uint32_t idx = (uint32_t)i;
-		uint64_t ipcns = scan_own(ctx)->ipc.ino;
+		/* ids are per IPC namespace: the object's own */
+		uint64_t ipcns = ctx->src[o->src].ipc.ino;
 
 		if ((keys & (HK_SYSV_MAP | HK_SYSV_WAIT)) && o->id >= 0) {
-			pairmap_put(&w->ids, o->kind, (uint32_t)o->id, idx);
+			pairmap_put(&w->ids,
+				    holders_sysv_a(o->kind, o->src),
+				    (uint32_t)o->id, idx);
 			if (keys & HK_SYSV_MAP) {
 				add_key(w, HBPF_SHM, ipcns, (uint32_t)o->id);
 				w->set_kinds[HBPF_SHM] |= KMASK(o->kind);
@@ -672,6 +676,44 @@ static int comparable_files(const struct scan_ctx *ctx, char *why,
 	return 0;
 }
 
+/*
+ * A SysV match, in the namespace it belongs to: an attachment's own
+ * (ipc/shm.c keeps it with the mapping, whatever the task moved to since)
+ * when the program could read it, else the task's; every source when
+ * neither is known. A key in the segment file's name that differs from
+ * the object's is another segment (of a namespace we did not scan).
+ */
+static void add_sysv_recs(const struct scan_ctx *ctx,
+			  const struct pairmap *pm, enum kind kind,
+			  const struct hbpf_match *m, struct wrec *rec,
+			  struct wrec **v, size_t *nv, size_t *cap)
+{
+	uint64_t ns = m->seg_ns ? m->seg_ns : m->a;
+	size_t from = 0, to = ctx->nsrc;
+	int si = scan_ipc_source(ctx, ns);
+
+	if (ns && scan_own(ctx)->ipc.ino) {
+		if (si < 0)
+			return;
+		from = (size_t)si;
+		to = from + 1;
+	}
+	for (size_t s = from; s < to; s++) {
+		size_t n0 = *nv, keep = n0;
+
+		add_recs(pm, holders_sysv_a(kind, s), m->b, rec, v, nv, cap);
+		for (size_t j = n0; j < *nv; j++) {
+			uint32_t key = ctx->objs.v[(*v)[j].idx].key;
+
+			if (m->has_key && m->sysv_key && key &&
+			    key != m->sysv_key)
+				continue;
+			(*v)[keep++] = (*v)[j];
+		}
+		*nv = keep;
+	}
+}
+
 int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
 			size_t whylen)
 {
@@ -733,10 +775,17 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		}
 		/* an id or socket inode: of each kind in the set */
 		kinds = m[i].set <= HBPF_MSG ? w.set_kinds[m[i].set] : 0;
+		if (m[i].set == HBPF_SOCK) {
+			for (int k = 0; k < KIND_COUNT; k++)
+				if (kinds & KMASK(k))
+					add_recs(&w.ids, (uint64_t)k, m[i].b,
+						 &rec, &v, &nv, &cap);
+			continue;
+		}
 		for (int k = 0; k < KIND_COUNT; k++)
 			if (kinds & KMASK(k))
-				add_recs(&w.ids, (uint64_t)k, m[i].b, &rec, &v,
-					 &nv, &cap);
+				add_sysv_recs(ctx, &w.ids, (enum kind)k,
+					      &m[i], &rec, &v, &nv, &cap);
 	}
 	/* no match at all leaves v NULL, which qsort may not be given */
 	if (nv)

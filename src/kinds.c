@@ -47,6 +47,15 @@ static const char *const group_names[GROUP_COUNT] = {
 	[GROUP_ALL] = "all",
 };
 
+const char *objns_name(enum obj_ns t)
+{
+	static const char *const names[OBJNS_COUNT] = {
+		[OBJNS_IPC] = "ipc", [OBJNS_MNT] = "mnt", [OBJNS_NET] = "net",
+	};
+
+	return (unsigned)t < OBJNS_COUNT ? names[t] : NULL;
+}
+
 const char *kind_group_name(enum kind_group g)
 {
 	return (unsigned)g < GROUP_COUNT ? group_names[g] : NULL;

@@ -354,6 +354,12 @@ static void parse_args(int argc, char **argv, struct cli *cli)
 		case OPT_TRUST_PIDNS:
 			cli->trust_pidns = true;
 			break;
+		case OPT_NAMESPACE:
+			check_list("namespace", optarg, optarg);
+			if (ns_scope_parse(optarg, &cli->scope, &bad))
+				die_usage("bad namespace '%s' (all, self or a "
+					  "namespace id)", bad);
+			break;
 		case OPT_HOLDERS:
 			if (!strcmp(optarg, "auto"))
 				cli->holders = HOLDERS_AUTO;

@@ -38,6 +38,10 @@ const struct option_desc option_table[] = {
 	  "how holders are found: auto (BPF task iterators from 1000 "
 	  "processes on, where they load, else /proc; the default), proc, "
 	  "or bpf (BPF wherever it loads; a warning says why not)" },
+	{ OPT_NAMESPACE, "namespace", 'N', ARG_NAMESPACE, "SCOPE", ALLCMDS,
+	  "which namespaces: all (default as root on the host), self (ours; "
+	  "the default otherwise) or a namespace id as in NS (comma list; "
+	  "repeatable)" },
 	{ OPT_ORPHANS, "orphans", 0, ARG_NONE, NULL, L, "only orphans" },
 	{ OPT_OUTPUT, "output", 'o', ARG_COLUMNS, "COLS", L,
 	  "columns to show (comma list; +COLS adds to the default; "

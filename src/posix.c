@@ -524,6 +524,11 @@ static int mq_own_mount(void)
 #endif
 }
 
+int posix_mq_instance(void)
+{
+	return mq_own_mount();
+}
+
 static uint64_t probe_nonce(void)
 {
 	struct timespec ts;
@@ -598,6 +603,31 @@ static int mq_locate(const struct source *src, const char *dir,
 	w->private_mount = false;
 	w->why[0] = '\0';
 	w->probe_left = false;
+	if (!src->own) {
+		/* another IPC namespace: only the instance mounted inside
+		 * it (scan.c), never a /dev/mqueue of ours */
+		if (!(src->kinds & KMASK(KIND_MQUEUE))) {
+			snprintf(w->why, sizeof(w->why), "no mqueue instance "
+				 "of its own");
+			return -ENODEV;
+		}
+		if (src->mq_fd < 0) {
+			snprintf(w->why, sizeof(w->why), "its mqueue instance "
+				 "could not be mounted: %s",
+				 strerror(-src->mq_fd));
+			return src->mq_fd;
+		}
+		dfd = openat(src->mq_fd, ".", O_RDONLY | O_DIRECTORY |
+			     O_CLOEXEC);
+		if (dfd < 0) {
+			r = -errno;
+			snprintf(w->why, sizeof(w->why), "its mqueue "
+				 "instance: %s", strerror(-r));
+			return r;
+		}
+		w->dfd = dfd;
+		return 0;
+	}
 	if (!src->syscalls) {
 		dfd = open_mq_dir(dir);
 		if (dfd >= 0) {
@@ -1117,6 +1147,7 @@ const struct kind_ops pshm_kind = {
 	.help = "POSIX shared memory (/dev/shm)",
 	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
 	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED,
+	.ns = OBJNS_MNT,
 	.collector = &posix_collector,
 	.holder_keys = HK_FILE,
 	.fd_name = posix_fd_name,
@@ -1133,6 +1164,7 @@ const struct kind_ops psem_kind = {
 	.help = "POSIX named semaphore (/dev/shm/sem.NAME)",
 	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
 	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED,
+	.ns = OBJNS_MNT,
 	.collector = &posix_collector,
 	.holder_keys = HK_FILE,
 	.fd_name = psem_fd_name,
@@ -1149,6 +1181,7 @@ const struct kind_ops mqueue_kind = {
 	.help = "POSIX message queue (/dev/mqueue)",
 	.groups = GMASK(GROUP_POSIX) | GMASK(GROUP_ALL),
 	.flags = KF_FILE | KF_SIZE | KF_UNCOUNTED | KF_CTIME_READ,
+	.ns = OBJNS_IPC,
 	.collector = &posix_collector,
 	.holder_keys = HK_FILE | HK_NOTIFY,
 	.fd_name = posix_fd_name,

@@ -50,6 +50,19 @@ static void put_creator(struct jw *w, const struct obj *o,
 	jw_close(w, '}');
 }
 
+/* Where it lives (SPEC: its row's type of namespace). */
+static void put_namespace(struct jw *w, const struct obj *o,
+			  const struct render_env *env)
+{
+	const struct nsref *ns = obj_nsref(env->ctx, o);
+
+	jw_open(w, "namespace", '{');
+	jw_lit(w, "type", objns_name(kind_ops[o->kind]->ns));
+	jw_uint_or_null(w, "id", ns->ino, ns->ino);
+	jw_bool(w, "host", ns->initial);
+	jw_close(w, '}');
+}
+
 static void put_holders(struct jw *w, const struct obj *o,
 			const struct render_env *env)
 {
@@ -127,6 +140,7 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
 	jw_str(&w, "name", o->name);
 	jw_str(&w, "path", o->path);
 	jw_uint_or_null(&w, "inode", o->inode, o->inode);
+	put_namespace(&w, o, env);
 
 	jw_open(&w, "owner", '{');
 	jw_uint_or_null(&w, "uid", !o->uid_unknown, o->uid);

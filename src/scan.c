@@ -2,6 +2,7 @@
 /* scan.c - the pipeline: processes -> collectors -> holders -> classify. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #include "hostsrc.h"
 #include "kinds.h"
 #include "nsdisc.h"
+#include "nsrun.h"
 #include "parse.h"
+#include "posix.h"
 #include "saferoot.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -26,13 +29,63 @@ const char *const default_sockdirs[] = { "/run", "/tmp", "/var/tmp",
 					 "/dev/shm", NULL };
 
 /*
+ * The initial namespaces have fixed inode numbers (include/linux/
+ * proc_ns.h): ipc always, mnt and net since Linux 6.x (6.18 here; not
+ * 6.1), where pid 1's namespace is the initial one instead. In a child
+ * pid namespace "pid 1" is that namespace's init: the fixed numbers are
+ * what keeps the answer right there.
+ */
+#define IPCNS_INIT_INO 0xEFFFFFFFull
+#define NETNS_INIT_INO 0xEFFFFFF9ull
+#define MNTNS_INIT_INO 0xEFFFFFF8ull
+
+/* "ipc:[4026531839]" of the link @rel under @root, or 0. */
+static uint64_t ns_link_ino(const char *root, const char *rel)
+{
+	char path[4096], link[64], *open;
+	uint64_t v;
+	ssize_t n;
+
+	if (root_path(path, sizeof(path), root, rel))
+		return 0;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	open = strchr(link, '[');
+	if (!open || link[n - 1] != ']' ||
+	    parse_u64n(open + 1, (size_t)(link + n - 1 - open - 1), &v))
+		return 0;
+	return v;
+}
+
+static bool ns_initial(const struct scan_settings *set, const char *name,
+		       uint64_t ino)
+{
+	char rel[32];
+
+	if (!ino)
+		return false;
+	if (!strcmp(name, "ipc"))
+		return ino == IPCNS_INIT_INO;
+	if (ino == (!strcmp(name, "net") ? NETNS_INIT_INO : MNTNS_INIT_INO))
+		return true;
+	/* pid 1 of a child pid namespace is no host's */
+	if (set->pidns_child)
+		return false;
+	snprintf(rel, sizeof(rel), "/proc/1/ns/%s", name);
+	return ns_link_ino(set->root, rel) == ino;
+}
+
+/*
  * Our own namespace @name: held open when the source may make syscalls
  * (thread-self: a thread may have entered another one, and the scan must
  * name the namespace of the thread that reads), else only the inode of
- * @root/proc/self/ns/@name, 0 if unreadable.
+ * @root/proc/self/ns/@name (the link's text in a fixture tree, as in
+ * pidns_initial), 0 if unreadable.
  */
-static void own_ns(struct nsref *ns, const struct source *src,
-		   const char *name)
+static void own_ns(struct nsref *ns, const struct scan_settings *set,
+		   const struct source *src, const char *name)
 {
 	char path[4096], rel[64];
 	struct stat st;
@@ -44,12 +97,85 @@ static void own_ns(struct nsref *ns, const struct source *src,
 		ns->fd = open(rel, O_RDONLY | O_CLOEXEC);
 		if (ns->fd >= 0 && !fstat(ns->fd, &st))
 			ns->ino = st.st_ino;
-		return;
+	} else {
+		snprintf(rel, sizeof(rel), "/proc/self/ns/%s", name);
+		ns->ino = ns_link_ino(src->root, rel);
+		if (!ns->ino &&
+		    !root_path(path, sizeof(path), src->root, rel) &&
+		    !stat(path, &st))
+			ns->ino = st.st_ino;
 	}
-	snprintf(rel, sizeof(rel), "/proc/self/ns/%s", name);
-	if (root_path(path, sizeof(path), src->root, rel) || stat(path, &st))
-		return;
-	ns->ino = st.st_ino;
+	ns->initial = ns_initial(set, name, ns->ino);
+}
+
+const struct nsref *obj_nsref(const struct scan_ctx *ctx,
+			      const struct obj *o)
+{
+	/* a context a test made without sources: nothing known */
+	static const struct nsref unknown = { -1, 0, false };
+	const struct source *src = obj_src(ctx, o);
+
+	if (!src)
+		return &unknown;
+	switch (kind_ops[o->kind]->ns) {
+	case OBJNS_MNT:
+		return &src->mnt;
+	case OBJNS_NET:
+		return &src->net;
+	default:
+		return &src->ipc;
+	}
+}
+
+int ns_scope_parse(const char *list, struct ns_scope *sc, const char **bad)
+{
+	static char badbuf[64];
+	const char *p = list;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *num = p;
+		size_t nlen = len;
+		uint64_t v;
+
+		if (len == 3 && !strncmp(p, "all", 3)) {
+			sc->all = true;
+		} else if (len == 4 && !strncmp(p, "self", 4)) {
+			sc->self = true;
+		} else {
+			/* the NS column's number, or the link's text */
+			if (len > 6 && !strncmp(p, "ipc:[", 5) &&
+			    p[len - 1] == ']') {
+				num = p + 5;
+				nlen = len - 6;
+			}
+			/* nsfs inodes are 32-bit and never 0 */
+			if (parse_u64n(num, nlen, &v) || !v ||
+			    v > UINT32_MAX) {
+				if (len >= sizeof(badbuf))
+					len = sizeof(badbuf) - 1;
+				memcpy(badbuf, p, len);
+				badbuf[len] = '\0';
+				if (bad)
+					*bad = badbuf;
+				return -EINVAL;
+			}
+			sc->ids = xrealloc(sc->ids, (sc->nids + 1) *
+					   sizeof(*sc->ids));
+			sc->ids[sc->nids++] = v;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+void ns_scope_free(struct ns_scope *sc)
+{
+	free(sc->ids);
+	memset(sc, 0, sizeof(*sc));
 }
 
 void source_free(struct source *src)
@@ -66,6 +192,10 @@ void source_free(struct source *src)
 		free(src->shm);
 		src->shm = NULL;
 	}
+	/* only another IPC namespace's source has its mqueue instance */
+	if (!src->own && (src->kinds & KMASK(KIND_MQUEUE)) && src->mq_fd >= 0)
+		close(src->mq_fd);
+	src->mq_fd = -1;
 }
 
 /*
@@ -217,7 +347,6 @@ static void warn_unparsable(const struct proctab *pt, struct diag *d)
  * and then those that do, each in the order of its first kind; that is
  * also the order of the warnings.
  */
-
 /* Into @v: the collectors of the kinds in @kinds that need the process
  * table (@procs) or not, each once, in the order of their first kind.
  * Returns how many. */
@@ -290,8 +419,155 @@ static void host_files(struct scan_ctx *ctx)
 	hostsrc_free(&h);
 }
 
+/* The collectors of another IPC namespace's kinds (none needs the
+ * process table), run inside it. */
+static int run_collectors(const struct scan_settings *set,
+			  const struct source *src, struct objset *out,
+			  struct diag *d)
+{
+	const struct collector *v[KIND_COUNT];
+	size_t n = collectors_of(set->kinds, false, v);
+	int r = 0;
+
+	for (size_t i = 0; i < n && !r; i++)
+		r = v[i]->collect(set, src, out, d);
+	return r;
+}
+
+/* Is namespace @ino one that -N asks for (besides "self")? */
+static bool scope_has(const struct ns_scope *sc, uint64_t ino)
+{
+	if (sc->all)
+		return true;
+	for (size_t i = 0; i < sc->nids; i++)
+		if (sc->ids[i] == ino)
+			return true;
+	return false;
+}
+
+/*
+ * The IPC namespaces other than ours, one source each, after ours. Each
+ * is named by fstat of a descriptor that discovery opened while it was
+ * alive, and that descriptor (a copy) is kept for the whole run: the
+ * inode of a namespace that dies is reused at once.
+ */
+static void find_ipc_sources(struct scan_ctx *ctx)
+{
+	const struct source *own = scan_own(ctx);
+	struct diag *d = &ctx->diag;
+	struct nsd_opts no = {
+		/* the IPC type only: each type costs a stat per task */
+		.types = 1u << NSD_IPC,
+		/* orphaned mqueue mounts are not this scan's finding: the
+		 * check would enter every namespace once more */
+		.no_mq_check = true,
+	};
+	struct nsd_result res;
+	int r = nsd_discover(&no, &res);
+
+	if (r < 0) {
+		diag_partial(d, "cannot look for other IPC namespaces "
+			     "(/proc): %s; only our own is scanned",
+			     strerror(-r));
+		return;
+	}
+	if (res.tasks_denied || res.fdtabs_denied || res.mntns_unread ||
+	    res.mntns_taskless || res.binds_unreached || res.truncated)
+		diag_partial(d, "some IPC namespaces may be missed: "
+			     "%u task%s' namespaces, %u fd table%s and %u "
+			     "mount table%s could not be read%s",
+			     res.tasks_denied, res.tasks_denied == 1 ? "" : "s",
+			     res.fdtabs_denied,
+			     res.fdtabs_denied == 1 ? "" : "s",
+			     res.mntns_unread + res.mntns_taskless +
+			     res.binds_unreached,
+			     res.mntns_unread + res.mntns_taskless +
+			     res.binds_unreached == 1 ? "" : "s",
+			     res.truncated ? " (limits reached)" : "");
+	ctx->src = xrealloc(ctx->src, (res.n + 1) * sizeof(*ctx->src));
+	own = scan_own(ctx);
+	for (size_t i = 0; i < res.n; i++) {
+		const struct nsd_ns *ns = &res.ns[i];
+		struct source *src;
+		int fd;
+
+		if (ns->type != NSD_IPC || ns->ino == own->ipc.ino ||
+		    !scope_has(&ctx->set.scope, ns->ino))
+			continue;
+		fd = fcntl(ns->fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0) {
+			diag_partial(d, "IPC namespace %llu: cannot "
+				     "keep it open: %s; not scanned",
+				     (unsigned long long)ns->ino,
+				     strerror(errno));
+			continue;
+		}
+		src = &ctx->src[ctx->nsrc++];
+		memset(src, 0, sizeof(*src));
+		src->root = "";
+		src->syscalls = true;
+		src->ipc.fd = fd;
+		src->ipc.ino = ns->ino;
+		src->ipc.initial = ns->initial;
+		/* what else it sees is found by later work: for now only
+		 * its IPC objects, the rest is our own namespaces' */
+		src->mnt = (struct nsref){ -1, own->mnt.ino, own->mnt.initial };
+		src->net = (struct nsref){ -1, own->net.ino, own->net.initial };
+		src->mq_dir = "/dev/mqueue";
+		src->kinds = kind_group_mask(GROUP_SYSV) | KMASK(KIND_MQUEUE);
+		src->taskless = ns->ntasks == 0;
+		src->mq_fd = -ENOENT;
+		ctx->nsrc_ipc++;
+	}
+	nsd_result_free(&res);
+}
+
+/* What runs inside another IPC namespace (nsrun): its mqueue instance,
+ * then the collectors of its kinds. */
+struct foreign_job {
+	struct scan_settings set;	/* kinds: those it has */
+	struct source *src;
+	struct objset *out;
+	struct diag d;
+};
+
+static int foreign_job(void *arg)
+{
+	struct foreign_job *j = arg;
+
+	if (j->set.kinds & KMASK(KIND_MQUEUE))
+		j->src->mq_fd = posix_mq_instance();
+	return run_collectors(&j->set, j->src, j->out, &j->d);
+}
+
+/* Collect the objects of another IPC namespace inside it; its warnings
+ * name it. */
+static void collect_foreign(struct scan_ctx *ctx, struct nsrun *runner,
+			    struct source *src)
+{
+	struct foreign_job j = { .set = ctx->set, .src = src,
+				 .out = &ctx->objs };
+	uint32_t si = (uint32_t)(src - ctx->src);
+	size_t n0 = ctx->objs.n;
+	int r;
+
+	j.set.kinds &= src->kinds;
+	r = nsrun_call(runner, src->ipc.fd, CLONE_NEWIPC, foreign_job, &j);
+	if (r < 0 && ctx->objs.n == n0)
+		diag_partial(&j.d, "not scanned: %s", strerror(-r));
+	for (size_t i = 0; i < j.d.nwarnings; i++)
+		diag_warn(&ctx->diag, "IPC namespace %llu: %s",
+			  (unsigned long long)src->ipc.ino, j.d.warnings[i]);
+	if (j.d.incomplete)
+		ctx->diag.incomplete = true;
+	diag_free(&j.d);
+	for (size_t i = n0; i < ctx->objs.n; i++)
+		ctx->objs.v[i].src = si;
+}
+
 static int collect(struct scan_ctx *ctx)
 {
+	struct nsrun *runner = NULL;
 	int r;
 
 	/* Processes first: the socket collector needs their netns, and the
@@ -304,13 +580,95 @@ static int collect(struct scan_ctx *ctx)
 	}
 	if (ctx->procs.unparsable)
 		warn_unparsable(&ctx->procs, &ctx->diag);
+	if (ctx->set.host_wide)
+		find_ipc_sources(ctx);
 	for (size_t i = 0; i < ctx->nsrc; i++) {
+		size_t n0 = ctx->objs.n;
+
+		if (!ctx->src[i].own) {
+			if (!runner)
+				runner = nsrun_new();
+			collect_foreign(ctx, runner, &ctx->src[i]);
+			continue;
+		}
 		r = collect_source(ctx, &ctx->src[i]);
+		for (size_t k = n0; k < ctx->objs.n; k++)
+			ctx->objs.v[k].src = (uint32_t)i;
 		if (r < 0)
-			return r;
+			break;
 	}
+	nsrun_free(runner);
 	host_files(ctx);
-	return 0;
+	return r < 0 ? r : 0;
+}
+
+/*
+ * -N: whether the scan goes beyond our own namespaces. By default it
+ * does as root on the live system in the initial IPC and pid namespaces
+ * (the whole host); in a child namespace, as the tests run, or not as
+ * root, the default is our own ones (SPEC: "self" when not root), and
+ * nothing is said about it.
+ */
+static void set_scope(struct scan_ctx *ctx, const struct ns_scope *given)
+{
+	struct scan_settings *set = &ctx->set;
+	bool live = !*set->root;
+
+	if (given)
+		set->scope = *given;
+	if (!set->scope.all && !set->scope.self && !set->scope.nids) {
+		set->scope.all = live && set->privileged &&
+				 scan_own(ctx)->ipc.initial &&
+				 !set->pidns_child;
+		set->scope.self = true;
+	}
+	set->host_wide = live && (set->scope.all || set->scope.nids);
+	if (set->host_wide && !set->privileged) {
+		diag_partial(&ctx->diag, "-N: other namespaces can only be "
+			     "scanned as root; only our own are");
+		set->host_wide = false;
+	}
+	if (!live && (set->scope.all || set->scope.nids))
+		diag_warn(&ctx->diag, "-N: a fixture tree has only its own "
+			  "namespaces");
+}
+
+int scan_ipc_source(const struct scan_ctx *ctx, uint64_t ino)
+{
+	size_t lo = 1, hi = 1 + ctx->nsrc_ipc;
+
+	if (!ino)
+		return -1;
+	if (ctx->src[0].ipc.ino == ino)
+		return 0;
+	/* the others come in discovery's order: by inode */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ctx->src[mid].ipc.ino == ino)
+			return (int)mid;
+		if (ctx->src[mid].ipc.ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+bool scan_selected(const struct scan_ctx *ctx, const struct obj *o)
+{
+	const struct ns_scope *sc = &ctx->set.scope;
+	const struct source *src = obj_src(ctx, o);
+
+	/* a context not made by scan_init: no scope to apply */
+	if (!src || (!sc->all && !sc->self && !sc->nids))
+		return true;
+	/* -N decides about IPC namespaces; the /dev/shm sources of other
+	 * mount namespaces (hostsrc.c) are read as root whatever it says,
+	 * and only an id narrows them */
+	if (sc->all || (sc->self && (src->own || !src->kinds)))
+		return true;
+	return scope_has(sc, obj_nsref(ctx, o)->ino);
 }
 
 void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
@@ -346,9 +704,12 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 	own->own = true;
 	own->shm_dir = "/dev/shm";
 	own->mq_dir = "/dev/mqueue";
-	own_ns(&own->ipc, own, "ipc");
-	own_ns(&own->mnt, own, "mnt");
-	own_ns(&own->net, own, "net");
+	own->kinds = KMASK_ALL;
+	own->mq_fd = -1;
+	own_ns(&own->ipc, set, own, "ipc");
+	own_ns(&own->mnt, set, own, "mnt");
+	own_ns(&own->net, set, own, "net");
+	set_scope(ctx, opts->scope);
 	set_policy(ctx);
 }
 
@@ -360,6 +721,26 @@ static void mark_unlisted(struct scan_ctx *ctx)
 	for (size_t i = 0; i < ctx->objs.n; i++)
 		if (kind_has(ctx->objs.v[i].kind, KF_UNCOUNTED))
 			ctx->objs.v[i].holders_incomplete = true;
+}
+
+/*
+ * Every object by the usual rules. A namespace that no task is in (held
+ * by a descriptor or a bind mount) is no proof of an orphan, nor of the
+ * opposite (a service may enter it later): its objects say so.
+ */
+static void classify_all(struct scan_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->objs.n; i++) {
+		struct obj *o = &ctx->objs.v[i];
+		size_t len;
+
+		classify(o, &ctx->procs, &ctx->policy, ctx->set.now);
+		if (!obj_src(ctx, o)->taskless)
+			continue;
+		len = strlen(o->reason);
+		set_why(o->reason + len, sizeof(o->reason) - len,
+			"%snamespace has no process", len ? "; " : "");
+	}
 }
 
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
@@ -377,9 +758,7 @@ int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 	if (ctx->procs_failed)
 		mark_unlisted(ctx);
 	set_policy(ctx);
-	for (size_t i = 0; i < ctx->objs.n; i++)
-		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
-			 ctx->set.now);
+	classify_all(ctx);
 	/* after the states are settled: a label, never evidence */
 	attrib_run(ctx);
 	ctx->duration = now_mono() - t0;
@@ -400,9 +779,7 @@ int scan_recheck(struct scan_ctx *ctx)
 	ctx->set.now = wall_clock();
 	/* the same policy: only what hidepid hides may have changed */
 	set_policy(ctx);
-	for (size_t i = 0; i < ctx->objs.n; i++)
-		classify(&ctx->objs.v[i], &ctx->procs, &ctx->policy,
-			 ctx->set.now);
+	classify_all(ctx);
 	return 0;
 }
 

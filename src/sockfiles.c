@@ -18,6 +18,7 @@
 #include "classify.h"
 #include "fsutil.h"
 #include "kinds.h"
+#include "nsrun.h"
 #include "reap.h"
 #include "sockfiles.h"
 #include "strbuf.h"
@@ -594,7 +595,9 @@ static int recheck_binding(const struct reap_env *env, int dfd,
 		r = sockets_bound_set(env->set, env->src, env->procs,
 				      cache->sock_bound, &incomplete);
 		if (r < 0) {
-			reap_cache_free(cache);
+			pairmap_free(cache->sock_bound);
+			free(cache->sock_bound);
+			cache->sock_bound = NULL;
 			set_why(why, whylen, "cannot read socket bindings: %s",
 				strerror(-r));
 			return REAP_SKIP;
@@ -702,6 +705,8 @@ void reap_cache_free(struct reap_cache *c)
 		free(c->sock_bound);
 		c->sock_bound = NULL;
 	}
+	nsrun_free(c->runner);
+	c->runner = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -719,6 +724,7 @@ const struct kind_ops sockfile_kind = {
 	.help = "socket file with no live socket bound",
 	.groups = GMASK(GROUP_SOCKETS) | GMASK(GROUP_ALL),
 	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_SOCKDIR,
+	.ns = OBJNS_MNT,
 	.collector = &sockets_collector,
 	/* bound or not is what counts, not who has it open */
 	.holder_keys = HK_UNHELD,
@@ -736,6 +742,7 @@ const struct kind_ops fifo_kind = {
 	/* never an orphan (classify_fifo): nothing to remove */
 	.flags = KF_FILE | KF_SIZE | KF_STICKY | KF_UNCOUNTED | KF_SOCKDIR |
 		 KF_NEVER_REMOVED,
+	.ns = OBJNS_MNT,
 	.collector = &sockets_collector,
 	.holder_keys = HK_FILE,
 	.classify = classify_fifo,

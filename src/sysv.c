@@ -2,6 +2,7 @@
 /* sysv.c - SysV shm, sem and msg: /proc/sysvipc parsers, collector, remover. */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,11 @@
 #include "classify.h"
 #include "fsutil.h"
 #include "kinds.h"
+#include "nsrun.h"
 #include "parse.h"
 #include "reap.h"
 #include "jsonw.h"
+#include "scan.h"
 #include "stats.h"
 #include "sysv.h"
 #include "util.h"
@@ -713,26 +716,14 @@ int sysv_collect(const struct scan_settings *set, const struct source *src,
 /* ------------------------------------------------------------------ */
 /* Removing                                                             */
 
-int sysv_reap(const struct reap_env *env, const struct obj *o, bool dry_run,
-	      char *why, size_t whylen)
+/* Re-read @o by id in the IPC namespace the calling thread is in and
+ * remove it if it is still the object scanned and still unused. */
+static int reap_here(const struct sysv_ops *ops, const struct obj *o,
+		     bool dry_run, char *why, size_t whylen)
 {
-	const struct sysv_ops *ops = ops_of(o->kind);
-	uid_t euid = geteuid();
 	struct obj now;
 	bool skip;
 	int r;
-
-	if (!ops || o->id < 0)
-		return -EINVAL;
-	/* Ids from a fixture tree name nothing on this host. */
-	if (env && !env->src->syscalls) {
-		set_why(why, whylen, "not a scan of the live system");
-		return REAP_SKIP;
-	}
-	if (euid != 0 && euid != o->uid && euid != o->cuid) {
-		set_why(why, whylen, "not owner");
-		return REAP_SKIP;
-	}
 
 	r = restat(ops, o, &now);
 	if (r < 0)
@@ -747,6 +738,69 @@ int sysv_reap(const struct reap_env *env, const struct obj *o, bool dry_run,
 	if (ops->rmid(o->id) < 0)
 		return -errno;
 	return REAP_DONE;
+}
+
+/* reap_here on the runner's thread, inside another IPC namespace. */
+struct reap_job {
+	const struct sysv_ops *ops;
+	const struct obj *o;
+	bool dry_run;
+	char *why;
+	size_t whylen;
+	int r;
+};
+
+static int reap_job(void *arg)
+{
+	struct reap_job *j = arg;
+
+	j->r = reap_here(j->ops, j->o, j->dry_run, j->why, j->whylen);
+	return 0;
+}
+
+int sysv_reap(const struct reap_env *env, const struct obj *o, bool dry_run,
+	      char *why, size_t whylen)
+{
+	const struct sysv_ops *ops = ops_of(o->kind);
+	const struct source *src = env ? env->src : NULL;
+	uid_t euid = geteuid();
+	struct reap_job j = { ops, o, dry_run, why, whylen, 0 };
+	int r;
+
+	if (!ops || o->id < 0)
+		return -EINVAL;
+	/* Ids from a fixture tree name nothing on this host. */
+	if (src && !src->syscalls) {
+		set_why(why, whylen, "not a scan of the live system");
+		return REAP_SKIP;
+	}
+	if (euid != 0 && euid != o->uid && euid != o->cuid) {
+		set_why(why, whylen, "not owner");
+		return REAP_SKIP;
+	}
+	if (!src || src->own)
+		return reap_here(ops, o, dry_run, why, whylen);
+
+	/*
+	 * Another IPC namespace: its ids name other objects in ours, so the
+	 * re-check and IPC_RMID run inside it, through the descriptor held
+	 * since the scan (its inode alone may name a newer namespace). If
+	 * the thread cannot enter it, nothing runs at all.
+	 */
+	if (src->ipc.fd < 0 || !env->cache) {
+		set_why(why, whylen, "its IPC namespace is not held open");
+		return REAP_SKIP;
+	}
+	if (!env->cache->runner)
+		env->cache->runner = nsrun_new();
+	r = nsrun_call(env->cache->runner, src->ipc.fd, CLONE_NEWIPC,
+		       reap_job, &j);
+	if (r < 0) {
+		set_why(why, whylen, "cannot enter IPC namespace %llu: %s",
+			(unsigned long long)src->ipc.ino, strerror(-r));
+		return REAP_SKIP;
+	}
+	return j.r;
 }
 
 /* ------------------------------------------------------------------ */
@@ -806,6 +860,7 @@ const struct kind_ops shm_kind = {
 	.help = "SysV shared memory segment",
 	.groups = GMASK(GROUP_SYSV) | GMASK(GROUP_ALL),
 	.flags = KF_SYSV | KF_SIZE,
+	.ns = OBJNS_IPC,
 	.collector = &sysv_collector,
 	.holder_keys = HK_SYSV_MAP,
 	.classify = classify_shm,
@@ -856,6 +911,7 @@ const struct kind_ops sem_kind = {
 	.help = "SysV semaphore set",
 	.groups = GMASK(GROUP_SYSV) | GMASK(GROUP_ALL),
 	.flags = KF_SYSV,
+	.ns = OBJNS_IPC,
 	.collector = &sysv_collector,
 	.holder_keys = HK_SYSV_WAIT,
 	.wait_calls = { NR_SEMOP, NR_SEMTIMEDOP },
@@ -892,6 +948,7 @@ const struct kind_ops msg_kind = {
 	/* no waiter count: a reader blocked on an empty queue shows only
 	 * in its blocked call */
 	.flags = KF_SYSV | KF_SIZE | KF_UNCOUNTED,
+	.ns = OBJNS_IPC,
 	.collector = &sysv_collector,
 	.holder_keys = HK_SYSV_WAIT,
 	.wait_calls = { NR_MSGRCV, NR_MSGSND },

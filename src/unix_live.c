@@ -645,6 +645,7 @@ const struct kind_ops unix_kind = {
 	.groups = GMASK(GROUP_SOCKETS) | GMASK(GROUP_ALL),
 	/* a live socket is never an orphan (classify_unix) */
 	.flags = KF_NEVER_REMOVED | KF_HIDDEN,
+	.ns = OBJNS_NET,
 	.collector = &sockets_collector,
 	.holder_keys = HK_SOCKET,
 	.classify = classify_unix,

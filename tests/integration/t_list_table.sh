@@ -197,14 +197,14 @@ t_jq "JSON age stays the time since the newest recorded use (SPEC)" \
 	'[.objects[] | select(.state == "in-use" and .kind == "shm") |
 	 .age | type] | unique == ["number"]'
 hdr=$(ipcscan list --orphans 2>/dev/null | head -1 | tr -s ' ')
-t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE AGE REASON" \
+t_is "$hdr" "KIND ID/NAME NS OWNER PERMS SIZE AGE REASON" \
 	"--orphans: REASON instead of the always empty HOLDERS and STATE"
 hdr=$(ipcscan list --orphans -o +REASON,HOLDERS 2>/dev/null | head -1 |
 	tr -s ' ')
-t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE AGE REASON HOLDERS" \
+t_is "$hdr" "KIND ID/NAME NS OWNER PERMS SIZE AGE REASON HOLDERS" \
 	"--orphans -o +REASON,HOLDERS: adds HOLDERS, REASON not twice"
 hdr=$(ipcscan list -o +REASON 2>/dev/null | head -1 | tr -s ' ')
-t_is "$hdr" "KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE REASON" \
+t_is "$hdr" "KIND ID/NAME NS OWNER PERMS SIZE HOLDERS STATE AGE REASON" \
 	"-o +REASON: the default columns, then REASON"
 
 # ------------------------------------------------ values nobody gave
@@ -322,7 +322,7 @@ t_is "$(cat "/proc/$first/comm" 2>&1)" \
 # "ipcscan list" on a quiet host must not look like a failure), and
 # nothing with --noheadings.
 t_is "$(ipcscan list -u 4242 2>/dev/null)" \
-	"KIND ID/NAME OWNER PERMS SIZE HOLDERS STATE AGE" \
+	"KIND ID/NAME NS OWNER PERMS SIZE HOLDERS STATE AGE" \
 	"an empty table prints its header line"
 t_is "$(ipcscan list -u 4242 --noheadings 2>/dev/null | wc -c)" 0 \
 	"an empty table with --noheadings prints nothing"

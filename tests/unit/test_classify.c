@@ -55,6 +55,7 @@ struct ccase {
 	enum kind kind;
 	time_t t_change, t_attach, t_detach, t_op, t_send, t_recv, t_modify;
 	pid_t cpid, lpid;
+	uint32_t key;		/* SysV key; 0 is IPC_PRIVATE */
 	unsigned long nattch;
 	bool dest;
 	pid_t sempids[3];
@@ -115,8 +116,16 @@ static const struct ccase cases[] = {
 	{ "shm nattch with cpid 0", KIND_SHM, .nattch = 1,
 	  .want = STATE_INUSE, .phrase = "attached by 1 process" },
 	{ "shm attach holder", KIND_SHM, .t_change = T, .cpid = 999,
-	  .holders = { H(100, VIA_ATTACH) }, .nholders = 1,
+	  .key = 0x1111, .holders = { H(100, VIA_ATTACH) }, .nholders = 1,
 	  .want = STATE_INUSE, .phrase = "attached by 1 process" },
+	/* nattch 0 and an IPC_PRIVATE key: the maps line may be a segment
+	 * of this id in another IPC namespace (the attacher moved) */
+	{ "shm private attach beyond nattch", KIND_SHM, .t_change = T,
+	  .cpid = 999, .holders = { H(100, VIA_ATTACH) }, .nholders = 1,
+	  .want = STATE_UNKNOWN, .phrase = "attached in another IPC namespace" },
+	{ "shm private attach within nattch", KIND_SHM, .t_change = T,
+	  .cpid = 999, .nattch = 1, .holders = { H(100, VIA_ATTACH) },
+	  .nholders = 1, .want = STATE_INUSE, .phrase = "attached by 1" },
 	{ "shm ignores holders_incomplete (nattch is the proof)", KIND_SHM,
 	  .t_change = T, .cpid = 999, .incomplete = true, .uninspected = true,
 	  .want = STATE_ORPHAN, .phrase = "creator 999 gone" },
@@ -428,6 +437,7 @@ static void build(const struct ccase *c, struct obj *o, pid_t *pids,
 	o->t_recv = c->t_recv;
 	o->t_modify = c->t_modify;
 	o->cpid = c->cpid;
+	o->key = c->key;
 	o->mode = c->mode;
 	o->holders_incomplete = c->incomplete;
 	o->binding_unknown = c->binding_unknown;
@@ -589,6 +599,7 @@ static void test_holder_beats_dead_creator(void **state)
 	(void)state;
 	memset(&o, 0, sizeof(o));
 	o.kind = KIND_SHM;
+	o.key = 0x1234;
 	o.cpid = 300;
 	o.t_change = T;
 	o.holders = &h;

@@ -31,7 +31,15 @@ static void test_array(void **state)
 	for (int k = 0; k < KIND_COUNT; k++) {
 		assert_non_null(kind_ops[k]);
 		assert_int_equal(kind_ops[k]->kind, k);
+		/* the namespace its objects live in (JSON, NS): a row
+		 * that forgets it has OBJNS_NONE, which has no name */
+		assert_non_null(objns_name(kind_ops[k]->ns));
 	}
+	assert_null(objns_name(OBJNS_NONE));
+	assert_string_equal(objns_name(kind_ops[KIND_SHM]->ns), "ipc");
+	assert_string_equal(objns_name(kind_ops[KIND_MQUEUE]->ns), "ipc");
+	assert_string_equal(objns_name(kind_ops[KIND_PSHM]->ns), "mnt");
+	assert_string_equal(objns_name(kind_ops[KIND_UNIX]->ns), "net");
 }
 
 /* Names and help: present, unique among kinds and groups, and what -t

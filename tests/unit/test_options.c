@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -56,11 +57,49 @@ static void test_ids_match_names(void **state)
 	}
 }
 
+/* -N: the words, ids and their link text; the union when repeated; a
+ * bad item is named. */
+static void test_ns_scope(void **state)
+{
+	struct ns_scope sc = { 0 };
+	const char *bad = NULL;
+
+	(void)state;
+	assert_int_equal(ns_scope_parse("self", &sc, &bad), 0);
+	assert_true(sc.self);
+	assert_false(sc.all);
+	assert_int_equal(ns_scope_parse("4026532301,ipc:[4026532302]", &sc,
+					&bad), 0);
+	assert_int_equal(sc.nids, 2);
+	assert_true(sc.ids[0] == 4026532301ull);
+	assert_true(sc.ids[1] == 4026532302ull);
+	assert_int_equal(ns_scope_parse("all", &sc, &bad), 0);
+	assert_true(sc.all && sc.self);
+	ns_scope_free(&sc);
+	assert_int_equal(sc.nids, 0);
+
+	static const char *const bads[] = {
+		"All", "selfish", "0", "ipc:[0]", "ipc:[12", "ipc:12",
+		"net:[4026532301]", "4026532301x", "-1", "4294967296",
+		"ipc:[]", "99999999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+		bad = NULL;
+		assert_int_equal(ns_scope_parse(bads[i], &sc, &bad), -EINVAL);
+		assert_string_equal(bad, bads[i]);
+	}
+	/* the item, not the whole list */
+	assert_int_equal(ns_scope_parse("self,nope,all", &sc, &bad), -EINVAL);
+	assert_string_equal(bad, "nope");
+	ns_scope_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_id_per_row),
 		cmocka_unit_test(test_ids_match_names),
+		cmocka_unit_test(test_ns_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

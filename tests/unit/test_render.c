@@ -444,19 +444,20 @@ static void test_columns_json(void **state)
 
 static void test_columns_parse(void **state)
 {
-	int idx[8];
+	int idx[9];
 	const char *bad = NULL;
 
 	(void)state;
-	assert_int_equal(columns_parse("kind,State,ID/NAME", idx, 8, &bad), 3);
+	assert_int_equal(columns_parse("kind,State,ID/NAME", idx, 9, &bad), 3);
 	assert_string_equal(columns[idx[1]].name, "STATE");
-	assert_int_equal(columns_parse("KIND,NOPE", idx, 8, &bad), -EINVAL);
+	assert_int_equal(columns_parse("KIND,NOPE", idx, 9, &bad), -EINVAL);
 	assert_string_equal(bad, "NOPE");
-	assert_int_equal(columns_parse("", idx, 8, &bad), -EINVAL);
-	/* the default sets name columns of the table */
-	assert_int_equal(columns_parse(default_columns, idx, 8, &bad), 8);
-	assert_int_equal(columns_parse(orphan_columns, idx, 8, &bad), 7);
-	assert_true(columns[idx[6]].flags & COLF_WRAP);
+	assert_int_equal(columns_parse("", idx, 9, &bad), -EINVAL);
+	/* the default sets name columns of the table, NS among them */
+	assert_int_equal(columns_parse(default_columns, idx, 9, &bad), 9);
+	assert_string_equal(columns[idx[2]].name, "NS");
+	assert_int_equal(columns_parse(orphan_columns, idx, 9, &bad), 8);
+	assert_true(columns[idx[7]].flags & COLF_WRAP);
 }
 
 static void test_sort(void **state)

@@ -1,0 +1,250 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_host_ipc.sh - the whole host's IPC namespaces (-N): a test host of its
+# own (lib.sh's pid, mount, IPC and network namespaces) holding two child
+# IPC namespaces, each with a sleeping holder of a shmid 0 (every
+# namespace has one: NAMESPACES.md 2.5), leftovers of every SysV kind and
+# a queue in one of them, a namespace kept only by a bind mount, and a
+# process that attached a segment in one namespace and moved to another.
+# list sees each object in its namespace with its own holders, -N selects,
+# lsipc/ipcs run inside each namespace agree, and a gc scoped to one
+# namespace removes exactly its leftovers, inside it.
+# shellcheck source=tests/integration/lib.sh disable=SC2016
+. "$(dirname "$0")/lib.sh"
+ns_enter "$@"
+
+command -v nsenter >/dev/null || t_skip_all "needs nsenter(1)"
+command -v ipcs >/dev/null || t_skip_all "needs ipcs(1)"
+command -v lsipc >/dev/null || t_skip_all "needs lsipc(1)"
+
+ns_of() { stat -Lc %i "$1"; }
+
+# mkipc in a new IPC namespace (unshare execs it: the same pid)
+cat >"$T_WORK/bin/mkipc-newipc" <<EOF
+#!/bin/sh
+exec unshare --ipc "$HELPERS/mkipc" "\$@"
+EOF
+chmod 0755 "$T_WORK/bin/mkipc-newipc"
+REAL_MKIPC=$MKIPC
+MKIPC=$T_WORK/bin/mkipc-newipc
+hold a shm:0x1111
+hold b shm:0x2222
+MKIPC=$REAL_MKIPC
+A=${F[a.pid]}
+B=${F[b.pid]}
+NS_A=$(ns_of "/proc/$A/ns/ipc")
+NS_B=$(ns_of "/proc/$B/ns/ipc")
+NS_SELF=$(ns_of /proc/self/ns/ipc)
+t_is "${F[o1.id]:-}" 0 "setup: b's segment is shmid 0 of its namespace"
+
+# A's leftovers: made inside it by a process that exits
+nsenter --ipc="/proc/$A/ns/ipc" "$MKIPC" leak shm,as=ls:0xa001 \
+	sem,as=lsem:0xa002 msg,as=lmsg:0xa003 mq,as=lmq:aleak \
+	>"$T_WORK/aleak.out" 2>"$T_WORK/aleak.err" ||
+	t_bail "mkipc leak in A failed" "$(cat "$T_WORK/aleak.err")"
+# a namespace no task is in, kept by a bind mount, with a leftover
+touch "$T_WORK/ipcC"
+unshare --ipc="$T_WORK/ipcC" "$MKIPC" leak shm:0xc001 >/dev/null 2>&1 ||
+	t_bail "cannot make a bind-mounted IPC namespace"
+NS_C=$(stat -c %i "$T_WORK/ipcC")
+# ours, which a gc scoped elsewhere must not touch
+leak own shm:0x0e01
+
+# A process attaches an IPC_PRIVATE segment (shmid 0) in a namespace of
+# its own, then moves into E, whose shmid 0 is another private segment
+# that nobody attaches: its maps line names E's shmid 0 too.
+touch "$T_WORK/ipcE"
+unshare --ipc="$T_WORK/ipcE" "$MKIPC" leak shm:private >/dev/null 2>&1 ||
+	t_bail "cannot make namespace E"
+NS_E=$(stat -c %i "$T_WORK/ipcE")
+MOVER=""
+if command -v python3 >/dev/null; then
+	cat >"$T_WORK/mover.py" <<'EOF'
+import ctypes, os, signal, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+sid = libc.shmget(0, 4096, 0o1600)
+if sid < 0 or libc.shmat(sid, None, 0) in (None, ctypes.c_void_p(-1).value):
+    sys.exit("shm: %s" % os.strerror(ctypes.get_errno()))
+fd = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x08000000):
+    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
+print("ready", flush=True)
+signal.pause()
+EOF
+	unshare --ipc python3 "$T_WORK/mover.py" "$T_WORK/ipcE" \
+		>"$T_WORK/mover.out" 2>&1 &
+	MOVER=$!
+	T_PIDS[mover]=$MOVER
+	for _ in $(seq 200); do
+		grep -qx ready "$T_WORK/mover.out" 2>/dev/null && break
+		sleep 0.02
+	done
+	grep -qx ready "$T_WORK/mover.out" ||
+		t_bail "the mover did not start" "$(cat "$T_WORK/mover.out")"
+	t_is "$(ns_of "/proc/$MOVER/ns/ipc")" "$NS_E" \
+		"setup: the mover is in E now"
+fi
+
+# ------------------------------------------------------------- list -N all
+
+list_json -N all
+t_jq "every object has its namespace: type, id and host" \
+	'all(.objects[]; (.namespace | keys) == ["host", "id", "type"] and
+	 (.namespace.type | IN("ipc", "mnt", "net")))'
+t_jq "SysV objects and queues live in an IPC namespace" \
+	'all(.objects[] | select(.kind | IN("shm", "sem", "msg", "mqueue"));
+	 .namespace.type == "ipc")'
+t_jq "nothing here is the host's IPC namespace" \
+	'all(.objects[] | select(.namespace.type == "ipc");
+	 .namespace.host == false)'
+
+sel='.kind == $k and .key == $key and .namespace.id == ($ns | tonumber)'
+obj_find "A's held shmid 0 is listed once, in A" "$sel" \
+	--arg k shm --arg key 0x00001111 --arg ns "$NS_A"
+o_is .id 0 "A's held segment is shmid 0"
+o_state in-use "A's held segment"
+o_holders "$A:attach" "A's shmid 0 is held by A's holder only"
+obj_find "B's held shmid 0 is listed once, in B" "$sel" \
+	--arg k shm --arg key 0x00002222 --arg ns "$NS_B"
+o_state in-use "B's held segment"
+o_holders "$B:attach" "B's shmid 0 is held by B's holder only (not A's)"
+
+for leftover in shm:0x0000a001 sem:0x0000a002 msg:0x0000a003; do
+	obj_find "A's leaked ${leftover%%:*} is listed once, in A" "$sel" \
+		--arg k "${leftover%%:*}" --arg key "${leftover#*:}" \
+		--arg ns "$NS_A"
+	o_state orphan "A's leaked ${leftover%%:*}"
+	o_ok '.holders == []' "A's leaked ${leftover%%:*} has no holder"
+done
+obj_find "A's leaked queue is listed once, in A" \
+	'.kind == "mqueue" and .name == "aleak" and
+	 .namespace.id == ($ns | tonumber)' --arg ns "$NS_A"
+o_state orphan "A's leaked queue"
+obj_none "A's queue is not listed in any other namespace" \
+	'.kind == "mqueue" and .name == "aleak" and
+	 .namespace.id != ($ns | tonumber)' --arg ns "$NS_A"
+
+obj_find "C's leftover is listed, in C" "$sel" \
+	--arg k shm --arg key 0x0000c001 --arg ns "$NS_C"
+o_state orphan "C's leftover (creator dead, nothing attached)"
+o_ok '.reason | test("namespace has no process")' \
+	"C's leftover says its namespace has no process"
+obj_find "our own leftover is listed, in our namespace" "$sel" \
+	--arg k shm --arg key 0x00000e01 --arg ns "$NS_SELF"
+o_ok '.reason | test("namespace has no process") | not' \
+	"a namespace with a task does not say it has none"
+if [ -n "$MOVER" ]; then
+	# The BPF pass reads the attachment's own namespace (kept with the
+	# mapping): not E's segment, which is then judged as unattached.
+	if [ "$(jq -r .holder_pass "$T_JSON")" = bpf ]; then
+		obj_find "E's private shmid 0 is listed, in E" \
+			"$sel and .id == 0" --arg k shm --arg key 0x00000000 \
+			--arg ns "$NS_E"
+		o_state orphan "E's shmid 0 (BPF: the mover's attachment is D's)"
+		o_holders "" "E's shmid 0 is not held by the mover (BPF)"
+	fi
+	# /proc shows the maps line and the mover's namespace only: "shmid
+	# 0, key 0" of E, which nattch 0 contradicts
+	cp "$T_JSON" "$T_WORK/all.json"
+	list_json -N all --holders proc
+	obj_find "E's private shmid 0 is listed, in E (--holders proc)" \
+		"$sel and .id == 0" --arg k shm --arg key 0x00000000 \
+		--arg ns "$NS_E"
+	o_state unknown "E's shmid 0, which the mover's old attachment names"
+	o_ok '.reason | test("another IPC namespace")' \
+		"E's shmid 0 says the attachment may be another namespace's"
+	cp "$T_WORK/all.json" "$T_JSON"
+fi
+
+# Each namespace as lsipc and ipcs see it from inside: the same ids.
+cross() {
+	local what=$1 path=$2 ns=$3 t opt mine theirs
+	for t in shm:m sem:s msg:q; do
+		opt=${t#*:}
+		mine=$(jq -r --arg k "${t%%:*}" --arg ns "$ns" \
+			'[.objects[] | select(.kind == $k and
+			 .namespace.id == ($ns | tonumber)) | .id] | sort |
+			 join(" ")' "$T_JSON")
+		theirs=$(nsenter --ipc="$path" ipcs -"$opt" |
+			awk '$2 ~ /^[0-9]+$/ { print $2 }' | sort -n |
+			tr '\n' ' ' | sed 's/ $//')
+		t_is "$mine" "$theirs" "$what: ${t%%:*} ids as ipcs -$opt inside"
+	done
+	theirs=$(nsenter --ipc="$path" lsipc -m --noheadings -o ID | tr -d " " | sort -n |
+		tr '\n' ' ' | sed 's/ $//')
+	mine=$(jq -r --arg ns "$ns" '[.objects[] | select(.kind == "shm" and
+		 .namespace.id == ($ns | tonumber)) | .id] | sort |
+		 join(" ")' "$T_JSON")
+	t_is "$mine" "$theirs" "$what: shm ids as lsipc -m inside"
+}
+cross A "/proc/$A/ns/ipc" "$NS_A"
+cross B "/proc/$B/ns/ipc" "$NS_B"
+cross C "$T_WORK/ipcC" "$NS_C"
+cross E "$T_WORK/ipcE" "$NS_E"
+cross "our own" /proc/self/ns/ipc "$NS_SELF"
+
+# --------------------------------------------------------------- -N scope
+
+list_json
+t_jq "default in a child pid namespace: our own namespaces only" \
+	'all(.objects[] | select(.namespace.type == "ipc");
+	 .namespace.id == ($ns | tonumber))' --arg ns "$NS_SELF"
+t_is "$(grep -c . "$T_WORK/list.err")" 0 "the default says nothing on stderr"
+list_json -N self
+t_jq "-N self: our own namespaces only" \
+	'all(.objects[] | select(.namespace.type == "ipc");
+	 .namespace.id == ($ns | tonumber))' --arg ns "$NS_SELF"
+for spec in "$NS_A" "ipc:[$NS_A]"; do
+	list_json -N "$spec"
+	t_jq "-N $spec: exactly A's five objects" \
+		'(.objects | length) == 5 and all(.objects[];
+		 .namespace.id == ($ns | tonumber))' --arg ns "$NS_A"
+done
+list_json -N "$NS_A" -N "$NS_B"
+t_jq "-N A -N B: the union, six objects" \
+	'(.objects | length) == 6 and
+	 ([.objects[].namespace.id] | unique) == ([$a, $b | tonumber] | sort)' \
+	--arg a "$NS_A" --arg b "$NS_B"
+list_json -N "$NS_C,self" -t shm
+t_jq "-N C,self -t shm: C's and ours" \
+	'([.objects[].namespace.id] | unique) ==
+	 ([$c, $s | tonumber] | sort)' --arg c "$NS_C" --arg s "$NS_SELF"
+t_usage "-N with an unknown word" "bogus" list -N bogus
+t_usage "-N 0" "'0'" list -N 0
+t_usage "-N with an id of another type's link" "net:[1]" list -N "net:[1]"
+t_usage "-N with an empty item" "empty namespace" list -N "self,"
+
+# ---------------------------------------------------------------- gc -N A
+
+gc_json -N "$NS_A" --min-age 0 --dry-run
+t_gjq "gc -N A --dry-run: would remove A's four leftovers" \
+	'[.actions[] | select(.action == "would-remove") |
+	 .key // .name] | sort == ["0x0000a001", "0x0000a002", "0x0000a003",
+	 "aleak"]'
+gc_json -N "$NS_A" --min-age 0
+t_gjq "gc -N A: removed A's four leftovers, nothing else" \
+	'([.actions[] | select(.action == "removed") | .key // .name] |
+	 sort) == ["0x0000a001", "0x0000a002", "0x0000a003", "aleak"] and
+	 .removed == 4 and .failed == 0'
+
+keys_in() {
+	nsenter --ipc="$1" ipcs -"$2" | awk '$1 ~ /^0x/ { print $1 }' |
+		sort | tr '\n' ' ' | sed 's/ $//'
+}
+t_is "$(keys_in "/proc/$A/ns/ipc" m)" 0x00001111 \
+	"A: the held segment survives, the leaked one is gone (ipcs inside)"
+t_is "$(keys_in "/proc/$A/ns/ipc" s)$(keys_in "/proc/$A/ns/ipc" q)" "" \
+	"A: the leaked semaphore set and queue are gone (ipcs inside)"
+t_is "$(keys_in "/proc/$B/ns/ipc" m)" 0x00002222 "B is untouched"
+t_is "$(keys_in "$T_WORK/ipcC" m)" 0x0000c001 \
+	"C's leftover survives (another namespace)"
+t_is "$(keys_in "$T_WORK/ipcE" m)" 0x00000000 "E is untouched"
+t_is "$(keys_in /proc/self/ns/ipc m)" 0x00000e01 \
+	"our own leftover survives a gc of another namespace"
+list_json -N "$NS_A"
+obj_none "A's queue is gone" '.kind == "mqueue"'
+t_jq "A keeps its held segment only" \
+	'[.objects[] | .key] == ["0x00001111"]'
+
+t_done
