@@ -18,8 +18,9 @@
  * labels and selects (-C).
  *
  * Unknown, per object (o->ct_unknown): when ipcscan does not run in the
- * initial cgroup namespace (every object; one warning), or the object's
- * namespace is not known. A process whose container cannot be told
+ * initial cgroup namespace (every object; one warning), when the process
+ * list could not be read (every object), or the object's namespace is
+ * not known. A process whose container cannot be told
  * (CT_UNKNOWN) is one entry of engine "unknown" ("?").
  */
 

@@ -27,9 +27,18 @@ struct limit_stat {
 	uint64_t used;
 };
 
+/* Per container (attrib.h): an object counts once in each container
+ * that can see it, and once per engine; bytes of the sized kinds. */
 struct stats {
 	kindmask_t kinds;	/* the kinds selected (-t): only these are shown */
 	struct kind_stats kind[KIND_COUNT];
+	const struct attrib *attrib;	/* the scan's entries */
+	struct kind_stats *ct;	/* per entry of attrib->v, owned */
+	struct kind_stats host;	/* objects no container sees */
+	struct kind_stats unattributed;	/* attribution unknown */
+	/* per engine (CT_NONE: the host's; CT_UNKNOWN: unknown and the
+	 * "?" entries together) */
+	struct kind_stats engine[CT_LXC + 1];
 	struct limit_stat lim[LIM_COUNT];
 	bool complete;
 	bool holders_bpf;	/* the holder pass ran on BPF iterators */
@@ -58,6 +67,13 @@ void stats_count_mqueue(const struct obj *o, struct limit_stat *lim,
  * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
 void stats_limits(const char *root, const struct objset *objs,
 		  struct stats *st);
+
+/* Count @o (of the scan whose attribution st->attrib is) in its
+ * containers' and engines' rows; stats_free frees the rows. */
+void stats_count_containers(struct stats *st, const struct obj *o);
+void stats_free(struct stats *st);
+/* Does any container row count an object? */
+bool stats_any_container(const struct stats *st);
 
 /* Is the limit relevant to the kinds shown? */
 static inline bool stats_show_limit(const struct stats *st, enum limit_id l)

@@ -267,6 +267,13 @@ void attrib_run(struct scan_ctx *ctx)
 	int r;
 
 	attrib_free(a);
+	if (ctx->procs_failed) {
+		/* no process is known to be anywhere: that proves no host
+		 * object (the scan has warned) */
+		a->unknown = true;
+		attrib_objects(ctx);
+		return;
+	}
 	r = container_cgroupns_initial(root, &cgns);
 	if (r != 1) {
 		a->unknown = true;

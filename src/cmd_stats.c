@@ -27,6 +27,61 @@ static void kind_totals(const struct kind_stats *ks, uint64_t *count,
 	}
 }
 
+static void ks_json(struct jw *w, const struct kind_stats *ks)
+{
+	uint64_t total, bytes;
+
+	kind_totals(ks, &total, &bytes);
+	jw_uint(w, "count", total);
+	jw_uint(w, "in_use", ks->count[STATE_INUSE]);
+	jw_uint(w, "orphan", ks->count[STATE_ORPHAN]);
+	jw_uint(w, "unknown", ks->count[STATE_UNKNOWN]);
+	jw_uint(w, "bytes", bytes);
+	jw_uint(w, "orphan_bytes", ks->bytes[STATE_ORPHAN]);
+}
+
+static bool ks_empty(const struct kind_stats *ks)
+{
+	for (int s = 0; s < STATE_COUNT; s++)
+		if (ks->count[s])
+			return false;
+	return true;
+}
+
+/* Per container: each that can see a selected object, with its
+ * identity as list --json gives it; the host's and the unattributed
+ * objects beside them. */
+static void containers_json(struct jw *w, const struct stats *st)
+{
+	const struct attrib *a = st->attrib;
+
+	jw_open(w, "containers", '[');
+	for (size_t i = 0; st->ct && i < a->n; i++) {
+		const struct container_ref *r = &a->v[i].ref;
+		const char *pod_id = *r->pod_uid ? r->pod_uid : r->pod_id;
+
+		if (ks_empty(&st->ct[i]))
+			continue;
+		jw_open(w, NULL, '{');
+		jw_str(w, "container", a->v[i].display);
+		jw_lit(w, "engine", ct_engine_name(r->engine));
+		jw_str(w, "id", *r->id ? r->id : NULL);
+		jw_str(w, "name", *r->name ? r->name : NULL);
+		jw_str(w, "pod", *r->pod_name ? r->pod_name : NULL);
+		jw_str(w, "pod_id", *pod_id ? pod_id : NULL);
+		jw_str(w, "pod_namespace", *r->pod_ns ? r->pod_ns : NULL);
+		ks_json(w, &st->ct[i]);
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_open(w, "host", '{');
+	ks_json(w, &st->host);
+	jw_close(w, '}');
+	jw_open(w, "unattributed", '{');
+	ks_json(w, &st->unattributed);
+	jw_close(w, '}');
+}
+
 /* Kind and resource names are our own: they need no escaping as keys. */
 static int stats_json(FILE *out, const struct stats *st,
 		      const struct scan_ctx *ctx)
@@ -59,6 +114,7 @@ static int stats_json(FILE *out, const struct stats *st,
 		jw_close(&w, '}');
 	}
 	jw_close(&w, '}');
+	containers_json(&w, st);
 	jw_open(&w, "limits", '{');
 	for (int l = 0; l < LIM_COUNT; l++) {
 		const struct limit_stat *ls = &st->lim[l];
@@ -73,6 +129,64 @@ static int stats_json(FILE *out, const struct stats *st,
 	jw_close(&w, '}');
 	jw_close(&w, '}');
 	return jw_end(&w);
+}
+
+/* One row of the per-container table. */
+static void ct_row(struct libscols_table *t, const char *name,
+		   const struct kind_stats *ks, struct strbuf *c)
+{
+	struct libscols_line *ln = scols_table_new_line(t, NULL);
+	uint64_t total, bytes, v[6];
+
+	if (!ln)
+		return;
+	kind_totals(ks, &total, &bytes);
+	v[0] = total;
+	v[1] = ks->count[STATE_INUSE];
+	v[2] = ks->count[STATE_ORPHAN];
+	v[3] = ks->count[STATE_UNKNOWN];
+	v[4] = bytes;
+	v[5] = ks->bytes[STATE_ORPHAN];
+	scols_line_set_data(ln, 0, name);
+	for (int i = 0; i < 6; i++) {
+		c->len = 0;
+		if (i >= 4)
+			fmt_size(c, v[i], false);
+		else
+			sb_printf(c, "%llu", (unsigned long long)v[i]);
+		scols_line_set_data(ln, (size_t)i + 1, c->buf);
+	}
+}
+
+/* After the totals: each container that can see a selected object (an
+ * object seen by two counts in both), then the host's ("-") and the
+ * unattributed ("?") objects. */
+static int containers_table(FILE *out, const struct stats *st)
+{
+	static const char *const h[] = { "CONTAINER", "COUNT", "IN-USE",
+					 "ORPHAN", "UNKNOWN", "BYTES",
+					 "ORPHAN-BYTES" };
+	struct libscols_table *t = scols_new_table();
+	const struct attrib *a = st->attrib;
+	struct strbuf c = { 0 };
+	int r = 0;
+
+	if (!t)
+		return -ENOMEM;
+	scols_table_set_stream(t, out);
+	for (int i = 0; i < 7; i++)
+		scols_table_new_column(t, h[i], 0, i ? SCOLS_FL_RIGHT : 0);
+	for (size_t i = 0; i < a->n; i++)
+		if (!ks_empty(&st->ct[i]))
+			ct_row(t, a->v[i].display, &st->ct[i], &c);
+	ct_row(t, "-", &st->host, &c);
+	if (!ks_empty(&st->unattributed))
+		ct_row(t, "?", &st->unattributed, &c);
+	if (scols_print_table(t))
+		r = -EIO;
+	sb_free(&c);
+	scols_unref_table(t);
+	return r;
 }
 
 static int stats_table(FILE *out, const struct stats *st)
@@ -163,6 +277,9 @@ static int stats_table(FILE *out, const struct stats *st)
 	if (scols_print_table(tb) ||
 	    (any_limit && (fputc('\n', out) == EOF || scols_print_table(lt))))
 		r = -EIO;
+	if (!r && stats_any_container(st) &&
+	    (fputc('\n', out) == EOF || containers_table(out, st)))
+		r = -EIO;
 	sb_free(&c);
 	scols_unref_table(tb);
 	scols_unref_table(lt);
@@ -209,6 +326,8 @@ int cmd_stats(const struct cli *cli)
 
 	struct cli all = *cli;
 
+	st.attrib = &ctx.attrib;
+
 	/* Kernel-limit use counts every object, whatever -t selects. */
 	all.kinds = KMASK_ALL;
 	if (cli_scan(&all, &ctx)) {
@@ -224,6 +343,7 @@ int cmd_stats(const struct cli *cli)
 			continue;
 		st.kind[o->kind].count[o->state]++;
 		*b = sat_add(*b, o->size);
+		stats_count_containers(&st, o);
 	}
 	stats_limits(ctx.set.root, &ctx.objs, &st);
 	st.kinds = cli->kinds;
@@ -243,6 +363,7 @@ int cmd_stats(const struct cli *cli)
 			fprintf(stderr, "ipcscan: cannot create a temp file for "
 				"'%s': %s\n", cli->output_file, strerror(errno));
 			free(tmp);
+			stats_free(&st);
 			scan_free(&ctx);
 			return EXIT_RUNTIME;
 		}
@@ -253,6 +374,7 @@ int cmd_stats(const struct cli *cli)
 		r = stats_json(out, &st, &ctx);
 	else
 		r = stats_table(out, &st);
+	stats_free(&st);
 	scan_free(&ctx);
 	if (!cli->output_file)
 		return cli_finish_output(stdout, r, NULL);

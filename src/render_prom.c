@@ -33,6 +33,59 @@ static void label(struct strbuf *sb, const char *key, const char *val,
 	sb_putc(sb, '"');
 }
 
+/*
+ * Attribution at a bounded cardinality: per engine always (a dozen
+ * engines, "host" for objects no container sees, "unknown"), per
+ * container only where it can see orphans, so the series grow with the
+ * leaks to look at, not with the containers a host runs.
+ */
+static void containers_prom(struct strbuf *sb, const struct stats *st)
+{
+	const struct attrib *a = st->attrib;
+
+	family(sb, "ipcscan_engine_objects",
+	       "IPC objects that containers of an engine can see, by state "
+	       "(engine host: no container).");
+	for (int e = 0; e <= CT_LXC; e++) {
+		const struct kind_stats *ks = &st->engine[e];
+		bool any = e == CT_NONE;
+
+		for (int s = 0; s < STATE_COUNT; s++)
+			any = any || ks->count[s];
+		for (int s = 0; s < STATE_COUNT && any; s++) {
+			sb_puts(sb, "ipcscan_engine_objects");
+			label(sb, "engine", e == CT_NONE ? "host" :
+			      ct_engine_name((enum ct_engine)e), true);
+			label(sb, "state", state_name((enum state)s), false);
+			sb_printf(sb, "} %llu\n",
+				  (unsigned long long)ks->count[s]);
+		}
+	}
+	family(sb, "ipcscan_container_orphans",
+	       "Orphans a container can see (only containers that see one).");
+	for (size_t i = 0; a && st->ct && i < a->n; i++) {
+		if (!st->ct[i].count[STATE_ORPHAN])
+			continue;
+		sb_puts(sb, "ipcscan_container_orphans");
+		label(sb, "engine", ct_engine_name(a->v[i].ref.engine), true);
+		label(sb, "container", a->v[i].display, false);
+		sb_printf(sb, "} %llu\n",
+			  (unsigned long long)st->ct[i].count[STATE_ORPHAN]);
+	}
+	family(sb, "ipcscan_container_orphan_bytes",
+	       "Bytes of the orphans a container can see (only containers "
+	       "that see one).");
+	for (size_t i = 0; a && st->ct && i < a->n; i++) {
+		if (!st->ct[i].count[STATE_ORPHAN])
+			continue;
+		sb_puts(sb, "ipcscan_container_orphan_bytes");
+		label(sb, "engine", ct_engine_name(a->v[i].ref.engine), true);
+		label(sb, "container", a->v[i].display, false);
+		sb_printf(sb, "} %llu\n",
+			  (unsigned long long)st->ct[i].bytes[STATE_ORPHAN]);
+	}
+}
+
 int render_prometheus(FILE *out, const struct stats *st)
 {
 	struct strbuf sb = { 0 };
@@ -61,6 +114,7 @@ int render_prometheus(FILE *out, const struct stats *st)
 			sb_printf(&sb, "} %llu\n",
 				  (unsigned long long)st->kind[k].bytes[s]);
 		}
+	containers_prom(&sb, st);
 	family(&sb, "ipcscan_limit", "Kernel limit of an IPC resource.");
 	for (int l = 0; l < LIM_COUNT; l++) {
 		if (!st->lim[l].have_limit ||

@@ -9,6 +9,7 @@
 #include "kinds.h"
 #include "parse.h"
 #include "stats.h"
+#include "util.h"
 
 /* Which kinds use a limit is said by the kinds' rows (kinds.h). */
 static const struct {
@@ -84,6 +85,56 @@ static int read_sysctl(const char *root, const char *rel, uint64_t *v, int max)
 	}
 	free(buf);
 	return got;
+}
+
+static void ks_add(struct kind_stats *ks, const struct obj *o)
+{
+	ks->count[o->state]++;
+	if (kind_has(o->kind, KF_SIZE))
+		ks->bytes[o->state] = sat_add(ks->bytes[o->state], o->size);
+}
+
+void stats_count_containers(struct stats *st, const struct obj *o)
+{
+	const struct attrib *a = st->attrib;
+	bool seen[CT_LXC + 1] = { false };
+
+	if (!st->ct && a->n)
+		st->ct = xcalloc(a->n, sizeof(*st->ct));
+	if (o->ct_unknown) {
+		ks_add(&st->unattributed, o);
+		ks_add(&st->engine[CT_UNKNOWN], o);
+		return;
+	}
+	if (!o->nct) {
+		ks_add(&st->host, o);
+		ks_add(&st->engine[CT_NONE], o);
+		return;
+	}
+	for (unsigned i = 0; i < o->nct; i++) {
+		enum ct_engine e = a->v[o->ct[i]].ref.engine;
+
+		ks_add(&st->ct[o->ct[i]], o);
+		if ((unsigned)e <= CT_LXC && !seen[e]) {
+			seen[e] = true;
+			ks_add(&st->engine[e], o);
+		}
+	}
+}
+
+bool stats_any_container(const struct stats *st)
+{
+	for (size_t i = 0; st->ct && i < st->attrib->n; i++)
+		for (int s = 0; s < STATE_COUNT; s++)
+			if (st->ct[i].count[s])
+				return true;
+	return false;
+}
+
+void stats_free(struct stats *st)
+{
+	free(st->ct);
+	st->ct = NULL;
 }
 
 static void set_limit(struct stats *st, enum limit_id l, uint64_t v)
