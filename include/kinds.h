@@ -70,6 +70,10 @@ enum kind_flag {
 	KF_HIDDEN = 1u << 7,
 	/* found by the walk of the socket directories */
 	KF_SOCKDIR = 1u << 8,
+	/* its name may be one of the well-known state files whose owner
+	 * holds them only while it runs a command: never an orphan
+	 * (classify.c: keepers) */
+	KF_KEEPERS = 1u << 9,
 };
 
 /* The namespace an object lives in (SPEC: Namespaces and containers):

@@ -512,16 +512,78 @@ static void keep_sticky(struct obj *o)
 	    (int)(sizeof(o->reason) - sizeof(STICKY_REASON) - 2), was);
 }
 
+/*
+ * State files that their owner keeps in /dev/shm for good but maps only
+ * while one of its commands runs: between commands nobody holds them, and
+ * removing one breaks the owner (the mistake systemd's RemoveIPC= makes
+ * with PostgreSQL's). Matched on the exact shm_open name (the rows with
+ * KF_KEEPERS say for which kinds) and, where the owner puts its uid in
+ * the name, on that uid being the file's owner.
+ *
+ * podman (libpod/lock/shm): every container and pod gets a lock number
+ * in this segment when it is created and keeps it in podman's database;
+ * a new segment starts with every number free, so after a removal
+ * containers share locks until "podman system renumber". Rootful podman
+ * uses "libpod_lock"; rootless podman "libpod_rootless_lock_" and the
+ * user's uid, created (mode 0600) by that user. No owner is required for
+ * "libpod_lock": a rootful podman in a user namespace is root only there.
+ */
+struct keeper {
+	const char *name;	/* the whole name, or its start with uid_tail */
+	bool uid_tail;		/* the rest is the owner's uid in decimal */
+	const char *what;	/* "OWNER's WHAT" */
+	const char *why;
+};
+
+static const struct keeper keepers[] = {
+	{ "libpod_lock", false, "podman's lock segment",
+	  "podman maps it only while a command runs" },
+	{ "libpod_rootless_lock_", true, "rootless podman's lock segment",
+	  "podman maps it only while a command runs" },
+};
+
+static const struct keeper *find_keeper(const struct obj *o)
+{
+	char uid[24];
+
+	if (!o->name)
+		return NULL;
+	for (size_t i = 0; i < sizeof(keepers) / sizeof(keepers[0]); i++) {
+		const struct keeper *k = &keepers[i];
+		size_t n = strlen(k->name);
+
+		if (!k->uid_tail) {
+			if (!strcmp(o->name, k->name))
+				return k;
+			continue;
+		}
+		if (strncmp(o->name, k->name, n) || o->uid_unknown)
+			continue;
+		/* as the owner writes it: no sign, no leading zero */
+		snprintf(uid, sizeof(uid), "%lu", (unsigned long)o->uid);
+		if (!strcmp(o->name + n, uid))
+			return k;
+	}
+	return NULL;
+}
+
 void classify(struct obj *o, const struct proctab *pt,
 	      const struct classify_policy *pol, time_t now)
 {
+	const struct keeper *k;
+
 	if ((unsigned)o->kind >= KIND_COUNT) {
 		set(o, STATE_UNKNOWN, "unknown kind");
 		return;
 	}
 	kind_ops[o->kind]->classify(o, pt, pol, now);
 	/* what is in use stays in-use: that is the stronger statement */
-	if (o->state != STATE_INUSE && kind_has(o->kind, KF_STICKY) &&
-	    (o->mode & S_ISVTX))
+	if (o->state == STATE_INUSE)
+		return;
+	/* the owner's own convention says more than the sticky bit */
+	if (kind_has(o->kind, KF_KEEPERS) && (k = find_keeper(o)))
+		set(o, STATE_UNKNOWN, "%s (%s): %s; kept", k->what, o->name,
+		    k->why);
+	else if (kind_has(o->kind, KF_STICKY) && (o->mode & S_ISVTX))
 		keep_sticky(o);
 }

@@ -136,8 +136,9 @@ t_is "$(nsenter -t "${PM_PID[live]}" -m ls -A /dev/shm | tr '\n' ' ')" \
 	"the pod's /dev/shm: the leaker's files and the live one's"
 t_is "$(nsenter -t "${PM_PID[live]}" -m ls -A /dev/mqueue | tr '\n' ' ')" \
 	"leakq liveq " "the pod's /dev/mqueue: both queues"
-t_is "$(ls -A /dev/shm | grep -v '^libpod_lock$' | tr '\n' ' ')" \
-	"psm_host " "the test's /dev/shm: only the --ipc=host container's file"
+# shellcheck disable=SC2012
+t_is "$(ls -A /dev/shm | tr '\n' ' ')" "libpod_lock psm_host " \
+	"the test's /dev/shm: podman's lock file, the --ipc=host container's"
 
 # ------------------------------------------------------ attribution
 
@@ -223,12 +224,30 @@ if find_name pshm psm_host; then
 	o_holders "${F[hostipc.pid]}:fd" "it is held by the container's mkipc"
 fi
 
-# podman's lock file is in the test's /dev/shm; no podman process maps it
-# between commands (conmon does not), so a gc would remove it from under
-# podman: excluded here, shown for the record.
-echo "# libpod_lock: $(jqo -r '.objects[] | select(.name == "libpod_lock") |
-	"\(.state): \(.reason)"')"
-gc_json --min-age 0 --exclude libpod_lock
+# podman's lock segment is in the test's /dev/shm, made by pm_setup's
+# first podman command as root, mode 0600. No podman process maps it
+# between commands (conmon does not, nor the containers): it is podman's
+# state all the same, every container's lock number is in it, so it is
+# kept by its name, and the gc below leaves it.
+LOCK_INO=$(stat -c %i /dev/shm/libpod_lock 2>&1)
+t_is "$(stat -c '%U %a %F' /dev/shm/libpod_lock 2>&1)" \
+	"root 600 regular file" "podman made /dev/shm/libpod_lock: root, 0600"
+t_is "$(for p in /proc/[0-9]*; do
+	grep -l ' /dev/shm/libpod_lock$' "$p/maps" 2>/dev/null
+	ls -l "$p/fd" 2>/dev/null | grep -q ' /dev/shm/libpod_lock$' &&
+		echo "$p"
+done)" "" "no process maps or opens libpod_lock between podman commands"
+if find_name pshm libpod_lock; then
+	o_is '"\(.state): \(.reason)"' "unknown: podman's lock segment \
+(libpod_lock): podman maps it only while a command runs; kept" \
+		"list: libpod_lock is unknown, kept as podman's lock segment"
+	o_holders "" "list: libpod_lock has no holder"
+fi
+gc_json --min-age 0
+t_gjq "gc: no action on libpod_lock" \
+	'[.actions[] | select(.name == "libpod_lock")] == []'
+t_is "$(stat -c %i /dev/shm/libpod_lock 2>&1)" "$LOCK_INO" \
+	"after gc: /dev/shm/libpod_lock is there, the same inode"
 if [ "$POD_LISTED" = 0 ]; then
 	t_gjq "gc: no action on the pod's SysV objects and queues (today)" \
 		"[.actions[] | select($POD_SEL)] == []"

@@ -67,9 +67,12 @@ struct ccase {
 	unsigned nholders;
 	bool incomplete, binding_unknown, uninspected;
 	mode_t mode;
+	const char *oname;	/* its POSIX name */
+	uid_t uid;
 	const struct classify_policy *pol;	/* NULL: the complete view */
 	enum state want;
 	const char *phrase;
+	bool exact;		/* the phrase is the whole reason */
 };
 
 #define H(p, v) { .pid = (p), .via = (v) }
@@ -421,6 +424,73 @@ static const struct ccase cases[] = {
 	{ "shm: 01000 is SHM_DEST, not sticky", KIND_SHM, .t_change = T,
 	  .cpid = 999, .mode = 01600, .want = STATE_ORPHAN,
 	  .phrase = "creator 999 gone" },
+
+	/* podman's lock segments: kept by their exact names; rootless only
+	 * when the uid in the name is the file's owner */
+#define PODMAN_KEPT ": podman maps it only while a command runs; kept"
+	{ "podman libpod_lock with no holder", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_lock", .mode = 0600, .want = STATE_UNKNOWN,
+	  .phrase = "podman's lock segment (libpod_lock)" PODMAN_KEPT,
+	  .exact = true },
+	{ "podman libpod_lock of another owner", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_lock", .uid = 100000, .want = STATE_UNKNOWN,
+	  .phrase = "podman's lock segment (libpod_lock)" PODMAN_KEPT,
+	  .exact = true },
+	{ "podman libpod_lock mapped is in use", KIND_PSHM,
+	  .oname = "libpod_lock", .holders = { H(100, VIA_MAP) },
+	  .nholders = 1, .want = STATE_INUSE, .phrase = "mapped by 1 process" },
+	{ "podman libpod_lock, sticky: podman's reason", KIND_PSHM,
+	  .t_modify = T, .oname = "libpod_lock", .mode = 01600,
+	  .want = STATE_UNKNOWN,
+	  .phrase = "podman's lock segment (libpod_lock)" PODMAN_KEPT,
+	  .exact = true },
+	{ "podman rootless lock of its uid", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_1000", .uid = 1000,
+	  .want = STATE_UNKNOWN, .phrase = "rootless podman's lock segment "
+	  "(libpod_rootless_lock_1000)" PODMAN_KEPT,
+	  .exact = true },
+	{ "podman rootless lock, uid 4294967294", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_4294967294", .uid = 4294967294u,
+	  .want = STATE_UNKNOWN, .phrase = "rootless podman's lock segment "
+	  "(libpod_rootless_lock_4294967294)" PODMAN_KEPT,
+	  .exact = true },
+	{ "podman rootless lock of another uid", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_1000", .uid = 1001,
+	  .want = STATE_ORPHAN, .phrase = "no holder" },
+	{ "podman rootless lock, uid with a leading zero", KIND_PSHM,
+	  .t_modify = T, .oname = "libpod_rootless_lock_01000", .uid = 1000,
+	  .want = STATE_ORPHAN, .phrase = "no holder" },
+	{ "podman rootless lock, uid with a sign", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_+1000", .uid = 1000,
+	  .want = STATE_ORPHAN, .phrase = "no holder" },
+	{ "podman rootless lock, no uid", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "podman rootless lock, no underscore", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "podman rootless lock, trailing text", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_rootless_lock_1000.bak", .uid = 1000,
+	  .want = STATE_ORPHAN, .phrase = "no holder" },
+	{ "near miss: libpod_lock.old", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_lock.old", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "near miss: libpod_lock_ prefix", KIND_PSHM, .t_modify = T,
+	  .oname = "libpod_lock_1000", .uid = 1000, .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "near miss: xlibpod_lock", KIND_PSHM, .t_modify = T,
+	  .oname = "xlibpod_lock", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "near miss: LIBPOD_LOCK", KIND_PSHM, .t_modify = T,
+	  .oname = "LIBPOD_LOCK", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	/* sem.libpod_lock in /dev/shm is a semaphore, not podman's */
+	{ "psem libpod_lock is not podman's", KIND_PSEM, .t_modify = T,
+	  .oname = "libpod_lock", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
+	{ "mqueue libpod_lock is not podman's", KIND_MQUEUE, .t_modify = T,
+	  .oname = "libpod_lock", .want = STATE_ORPHAN,
+	  .phrase = "no holder" },
 };
 
 static void build(const struct ccase *c, struct obj *o, pid_t *pids,
@@ -439,6 +509,8 @@ static void build(const struct ccase *c, struct obj *o, pid_t *pids,
 	o->cpid = c->cpid;
 	o->key = c->key;
 	o->mode = c->mode;
+	o->name = (char *)c->oname;
+	o->uid = c->uid;
 	o->holders_incomplete = c->incomplete;
 	o->binding_unknown = c->binding_unknown;
 	memcpy(holders, c->holders, sizeof(c->holders));
@@ -486,7 +558,8 @@ static void test_table(void **state)
 		o.state = STATE_COUNT;
 		classify(&o, c->uninspected ? &pt_bad : &pt_all,
 			 c->pol ? c->pol : &full, NOW);
-		if (o.state != c->want || !strstr(o.reason, c->phrase))
+		if (o.state != c->want || !strstr(o.reason, c->phrase) ||
+		    (c->exact && strcmp(o.reason, c->phrase)))
 			fail_msg("case '%s': got %s \"%s\", want %s \"%s\"",
 				 c->name, state_name(o.state), o.reason,
 				 state_name(c->want), c->phrase);
