@@ -17,33 +17,8 @@ ns_enter "$@"
 CTATTR=$HELPERS/ctattr
 [ -x "$CTATTR" ] || t_bail "no helper at $CTATTR"
 
-# The cgroup v2 hierarchy, mounted in this test's mount namespace over
-# /sys/fs/cgroup: a pure v2 view also lets crun run (NAMESPACES.md 7).
-mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null ||
-	t_skip_all "cannot mount cgroup2"
-CGT=/sys/fs/cgroup/ipcscan-attrib.$$
-mkdir "$CGT" || t_bail "cannot make $CGT"
-PIDS=()
-
-cg_cleanup() {
-	local p
-	if [ -e "$CGT/cgroup.kill" ]; then
-		echo 1 >"$CGT/cgroup.kill"
-	else
-		find "$CGT" -name cgroup.procs -exec cat {} + 2>/dev/null |
-			while read -r p; do kill -KILL "$p"; done
-	fi
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	for _ in $(seq 50); do
-		find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
-		[ -d "$CGT" ] || return 0
-		sleep 0.1
-	done
-	echo "# could not remove $CGT"
-}
-trap 'cg_cleanup; _t_exit' EXIT
+# shellcheck source=tests/integration/cgroups.sh
+. "$T_LIBDIR/cgroups.sh"
 
 ID_A=3f2a9c1b0d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef
 ID_B=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
@@ -54,19 +29,6 @@ UID2=11111111-2222-4333-8444-555555555555
 ROOT=$T_WORK/root
 mkdir -p "$ROOT/var/log/pods/default_web-0_$UID1/nginx" &&
 	chmod -R 0755 "$ROOT" || t_bail "cannot make $ROOT"
-
-# in_cg REL CMD...: start CMD in the background in cgroup $CGT/REL;
-# its pid in CGPID.
-in_cg() {
-	local rel=$1
-	shift
-	mkdir -p "$CGT/$rel" || t_bail "mkdir cgroup $rel"
-	"$@" &
-	CGPID=$!
-	PIDS+=("$CGPID")
-	echo "$CGPID" >"$CGT/$rel/cgroup.procs" ||
-		t_bail "cannot move $CGPID into $rel"
-}
 
 # attr PID [ARGS...]: ctattr's line for PID (the field after the pid
 # is the display form), in LINE.
