@@ -55,10 +55,11 @@ t_jq "no container yet: every object is a host object" \
 # docker --ipc=host: our IPC namespace, its own mount and network ones.
 in_cg "system.slice/docker-$ID_A.scope" unshare --mount --net sleep 1000
 # a Kubernetes pod with hostNetwork (containerd, systemd driver): our
-# network namespace only
+# network namespace, and an IPC namespace of its own where it holds a
+# segment (the host-wide scan, -N all, reads it there)
 KS=kubepods.slice/kubepods-burstable.slice/kubepods-burstable
 in_cg "$KS-pod${UID1//-/_}.slice/cri-containerd-$ID_A.scope" \
-	unshare --ipc --mount sleep 1000
+	unshare --ipc --mount "$MKIPC" hold shm:0x5a21
 # a podman container in a pod, in our network namespace too
 POD=machine.slice/machine-libpod_pod_$ID_P.slice
 in_cg "$POD/libpod-$ID_B.scope/container" unshare --ipc --mount sleep 1000
@@ -86,6 +87,21 @@ t_jq "the podman container is named from containers.json, its pod id kept" \
 t_jq "/dev/shm files and the FIFO: host objects (conmon does not count)" \
 	'[.objects[] | select(.kind == "pshm" or .kind == "fifo") |
 	  .containers == []] | all and length == 3'
+
+# The pod's own IPC namespace, scanned host-wide: its segment is the
+# pod's, and no other container's (made once mkipc is up).
+for _ in $(seq 200); do
+	ipcscan list -N all -t shm --json 2>/dev/null |
+		jq -e 'any(.objects[]; .key == "0x00005a21")' >/dev/null && break
+	sleep 0.05
+done
+list_json -N all -t shm
+t_jq "-N all: the segment in the pod's own IPC namespace is the pod's" \
+	'[.objects[] | select(.key == "0x00005a21") | .containers |
+	  map(.engine)] == [["containerd"]]'
+t_jq "-N all: the segments of our IPC namespace stay docker's" \
+	'[.objects[] | select(.key != "0x00005a21") | .containers |
+	  map(.engine)] == [["docker"],["docker"]]'
 
 t_is "$(states)" "$before" \
 	"states and reasons are the same with the containers as without"
