@@ -78,6 +78,8 @@ struct scan_settings {
 
 /* A namespace, held open for the whole run (an inode number alone can be
  * reused as soon as the namespace dies). */
+struct limit_stat;
+
 struct nsref {
 	int fd;			/* nsfs file; -1: fixture, unreadable */
 	uint64_t ino;		/* its inode, 0 unknown */
@@ -119,6 +121,9 @@ struct source {
 	 * detached mount made inside it (fsmount), kept from the scan to
 	 * the removal; -1 none. Ours is found again by posix.c. */
 	int mq_fd;
+	/* Another IPC namespace: its limits (stats.h: LIM_COUNT entries,
+	 * the IPC sysctls only), read inside it at the scan; NULL none. */
+	struct limit_stat *lim;
 };
 
 

@@ -27,10 +27,22 @@ struct limit_stat {
 	uint64_t used;
 };
 
+/* One IPC namespace of the scan: its objects and its own limits. */
+struct ns_stats {
+	uint64_t id;		/* nsfs inode, 0 unknown */
+	bool host;		/* the initial IPC namespace */
+	bool own;		/* the one ipcscan runs in */
+	uint64_t objects, orphans;	/* its SysV objects and queues */
+	struct limit_stat lim[LIM_COUNT];	/* no LIM_DEVSHM */
+};
+
 /* Per container (attrib.h): an object counts once in each container
  * that can see it, and once per engine; bytes of the sized kinds. */
 struct stats {
 	kindmask_t kinds;	/* the kinds selected (-t): only these are shown */
+	/* every IPC namespace scanned, ours first (owned) */
+	struct ns_stats *ns;
+	size_t nns;
 	struct kind_stats kind[KIND_COUNT];
 	const struct attrib *attrib;	/* the scan's entries */
 	struct kind_stats *ct;	/* per entry of attrib->v, owned */
@@ -63,10 +75,18 @@ void stats_count_sem(const struct obj *o, struct limit_stat *lim,
 void stats_count_mqueue(const struct obj *o, struct limit_stat *lim,
 			uint64_t page);
 
-/* Read the kernel limits below @root (per IPC namespace) and statvfs of
- * @root/dev/shm; "used" comes from @objs (all objects, unfiltered). */
+/* Read the kernel limits of our IPC namespace below @root and statvfs of
+ * @root/dev/shm; "used" comes from the objects of our own namespaces
+ * (unfiltered), those of another IPC namespace count against its limits
+ * (stats_namespaces). */
 void stats_limits(const char *root, const struct objset *objs,
 		  struct stats *st);
+/* The IPC sysctl limits of the IPC namespace the calling thread is in
+ * (below @root), into @lim (LIM_COUNT entries): names and limits. */
+void stats_read_ipc_limits(const char *root, struct limit_stat *lim);
+/* st->ns: each IPC namespace of @ctx with its objects, orphans, limits
+ * (read at the scan, inside it) and their use. */
+void stats_namespaces(const struct scan_ctx *ctx, struct stats *st);
 
 /* Count @o (of the scan whose attribution st->attrib is) in its
  * containers' and engines' rows; stats_free frees the rows. */

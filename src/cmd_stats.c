@@ -127,6 +127,34 @@ static int stats_json(FILE *out, const struct stats *st,
 		jw_close(&w, '}');
 	}
 	jw_close(&w, '}');
+	/* every IPC namespace with its own limits, ours first */
+	jw_open(&w, "namespaces", '[');
+	for (size_t i = 0; i < st->nns; i++) {
+		const struct ns_stats *ns = &st->ns[i];
+
+		jw_open(&w, NULL, '{');
+		jw_lit(&w, "type", "ipc");
+		jw_uint_or_null(&w, "id", ns->id, ns->id);
+		jw_bool(&w, "host", ns->host);
+		jw_uint(&w, "objects", ns->objects);
+		jw_uint(&w, "orphans", ns->orphans);
+		jw_open(&w, "limits", '{');
+		for (int l = 0; l < LIM_COUNT; l++) {
+			const struct limit_stat *ls = &ns->lim[l];
+
+			if (l == LIM_DEVSHM ||
+			    !stats_show_limit(st, (enum limit_id)l))
+				continue;
+			jw_open(&w, ls->resource, '{');
+			jw_uint_or_null(&w, "limit", ls->have_limit,
+					ls->limit);
+			jw_uint(&w, "used", ls->used);
+			jw_close(&w, '}');
+		}
+		jw_close(&w, '}');
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
 	jw_close(&w, '}');
 	return jw_end(&w);
 }
@@ -183,6 +211,76 @@ static int containers_table(FILE *out, const struct stats *st)
 	if (!ks_empty(&st->unattributed))
 		ct_row(t, "?", &st->unattributed, &c);
 	if (scols_print_table(t))
+		r = -EIO;
+	sb_free(&c);
+	scols_unref_table(t);
+	return r;
+}
+
+/* A host-wide scan: the limits of every IPC namespace, one line per
+ * namespace and resource. */
+static int ns_table(FILE *out, const struct stats *st)
+{
+	static const char *const h[] = { "NS", "RESOURCE", "LIMIT", "USED",
+					 "USE%" };
+	struct libscols_table *t = scols_new_table();
+	struct strbuf c = { 0 };
+	int r = 0;
+
+	if (!t)
+		return -ENOMEM;
+	scols_table_set_stream(t, out);
+	for (int i = 0; i < 5; i++)
+		scols_table_new_column(t, h[i], 0, i > 1 ? SCOLS_FL_RIGHT : 0);
+	for (size_t n = 0; n < st->nns; n++) {
+		const struct ns_stats *ns = &st->ns[n];
+
+		for (int l = 0; l < LIM_COUNT; l++) {
+			const struct limit_stat *ls = &ns->lim[l];
+			bool bytes = strstr(ls->resource, "bytes") != NULL;
+			struct libscols_line *ln;
+
+			if (l == LIM_DEVSHM ||
+			    !stats_show_limit(st, (enum limit_id)l))
+				continue;
+			ln = scols_table_new_line(t, NULL);
+			if (!ln)
+				break;
+			c.len = 0;
+			if (ns->host)
+				sb_puts(&c, "host");
+			else
+				sb_printf(&c, "%llu",
+					  (unsigned long long)ns->id);
+			scols_line_set_data(ln, 0, c.buf);
+			scols_line_set_data(ln, 1, ls->resource);
+			c.len = 0;
+			if (!ls->have_limit)
+				sb_puts(&c, "-");
+			else if (bytes)
+				fmt_size(&c, ls->limit, false);
+			else
+				sb_printf(&c, "%llu",
+					  (unsigned long long)ls->limit);
+			scols_line_set_data(ln, 2, c.buf);
+			c.len = 0;
+			if (bytes)
+				fmt_size(&c, ls->used, false);
+			else
+				sb_printf(&c, "%llu",
+					  (unsigned long long)ls->used);
+			scols_line_set_data(ln, 3, c.buf);
+			c.len = 0;
+			if (ls->have_limit && ls->limit)
+				sb_printf(&c, "%.1f%%", 100.0 *
+					  (double)ls->used /
+					  (double)ls->limit);
+			else
+				sb_puts(&c, "-");
+			scols_line_set_data(ln, 4, c.buf);
+		}
+	}
+	if (fputc('\n', out) == EOF || scols_print_table(t))
 		r = -EIO;
 	sb_free(&c);
 	scols_unref_table(t);
@@ -277,6 +375,8 @@ static int stats_table(FILE *out, const struct stats *st)
 	if (scols_print_table(tb) ||
 	    (any_limit && (fputc('\n', out) == EOF || scols_print_table(lt))))
 		r = -EIO;
+	if (!r && st->nns > 1 && any_limit)
+		r = ns_table(out, st);
 	if (!r && stats_any_container(st) &&
 	    (fputc('\n', out) == EOF || containers_table(out, st)))
 		r = -EIO;
@@ -346,6 +446,7 @@ int cmd_stats(const struct cli *cli)
 		stats_count_containers(&st, o);
 	}
 	stats_limits(ctx.set.root, &ctx.objs, &st);
+	stats_namespaces(&ctx, &st);
 	st.kinds = cli->kinds;
 	st.complete = diag_complete(&ctx.diag);
 	st.holders_bpf = ctx.holders_bpf;

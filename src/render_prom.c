@@ -86,6 +86,58 @@ static void containers_prom(struct strbuf *sb, const struct stats *st)
 	}
 }
 
+static void ns_label(struct strbuf *sb, const char *metric,
+		     const struct ns_stats *ns)
+{
+	sb_printf(sb, "%s{namespace=\"%llu\"", metric,
+		  (unsigned long long)ns->id);
+}
+
+static void ns_series(struct strbuf *sb, const struct stats *st)
+{
+	static const char *const names[] = { "ipcscan_namespace_orphans",
+		"ipcscan_namespace_limit", "ipcscan_namespace_used" };
+	static const char *const helps[] = {
+		"Orphans of another IPC namespace that has some.",
+		"Kernel limit of an IPC resource in another IPC namespace "
+		"with orphans.",
+		"Use of an IPC resource in another IPC namespace with "
+		"orphans." };
+	bool any = false;
+
+	for (size_t i = 1; i < st->nns; i++)
+		any |= st->ns[i].orphans > 0;
+	if (!any)
+		return;
+	for (int m = 0; m < 3; m++) {
+		family(sb, names[m], helps[m]);
+		for (size_t i = 1; i < st->nns; i++) {
+			const struct ns_stats *ns = &st->ns[i];
+
+			if (!ns->orphans)
+				continue;
+			if (m == 0) {
+				ns_label(sb, names[m], ns);
+				sb_printf(sb, "} %llu\n",
+					  (unsigned long long)ns->orphans);
+				continue;
+			}
+			for (int l = 0; l < LIM_COUNT; l++) {
+				const struct limit_stat *ls = &ns->lim[l];
+
+				if (l == LIM_DEVSHM ||
+				    !stats_show_limit(st, (enum limit_id)l) ||
+				    (m == 1 && !ls->have_limit))
+					continue;
+				ns_label(sb, names[m], ns);
+				sb_printf(sb, ",resource=\"%s\"} %llu\n",
+					  ls->resource, (unsigned long long)
+					  (m == 1 ? ls->limit : ls->used));
+			}
+		}
+	}
+}
+
 int render_prometheus(FILE *out, const struct stats *st)
 {
 	struct strbuf sb = { 0 };
@@ -133,6 +185,16 @@ int render_prometheus(FILE *out, const struct stats *st)
 		label(&sb, "resource", st->lim[l].resource, true);
 		sb_printf(&sb, "} %llu\n", (unsigned long long)st->lim[l].used);
 	}
+	/*
+	 * Other IPC namespaces: how many, and series labelled by namespace
+	 * only for those with orphans (a leak to act on), so that a host
+	 * with a thousand quiet containers adds no thousand series. Ours
+	 * is the unlabelled ipcscan_limit and ipcscan_used above.
+	 */
+	family(&sb, "ipcscan_ipc_namespaces",
+	       "IPC namespaces scanned (1: only ipcscan's own).");
+	sb_printf(&sb, "ipcscan_ipc_namespaces %zu\n", st->nns ? st->nns : 1);
+	ns_series(&sb, st);
 	family(&sb, "ipcscan_holders_bpf",
 	       "1 if holders were found by BPF task iterators, 0 if in /proc.");
 	sb_printf(&sb, "ipcscan_holders_bpf %d\n", st->holders_bpf ? 1 : 0);

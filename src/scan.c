@@ -22,6 +22,7 @@
 #include "posix.h"
 #include "saferoot.h"
 #include "scan.h"
+#include "stats.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -192,6 +193,8 @@ void source_free(struct source *src)
 		free(src->shm);
 		src->shm = NULL;
 	}
+	free(src->lim);
+	src->lim = NULL;
 	/* only another IPC namespace's source has its mqueue instance */
 	if (!src->own && (src->kinds & KMASK(KIND_MQUEUE)) && src->mq_fd >= 0)
 		close(src->mq_fd);
@@ -537,6 +540,9 @@ static int foreign_job(void *arg)
 
 	if (j->set.kinds & KMASK(KIND_MQUEUE))
 		j->src->mq_fd = posix_mq_instance();
+	/* the sysctls are per IPC namespace, bound when opened */
+	j->src->lim = xcalloc(LIM_COUNT, sizeof(*j->src->lim));
+	stats_read_ipc_limits("", j->src->lim);
 	return run_collectors(&j->set, j->src, j->out, &j->d);
 }
 

@@ -2,6 +2,7 @@
 /* stats.c - the kernel limits of an IPC namespace and what uses them. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -135,6 +136,9 @@ void stats_free(struct stats *st)
 {
 	free(st->ct);
 	st->ct = NULL;
+	free(st->ns);
+	st->ns = NULL;
+	st->nns = 0;
 }
 
 static void set_limit(struct stats *st, enum limit_id l, uint64_t v)
@@ -143,48 +147,100 @@ static void set_limit(struct stats *st, enum limit_id l, uint64_t v)
 	st->lim[l].limit = v;
 }
 
+static void limit_names_of(struct limit_stat *lim)
+{
+	for (int l = 0; l < LIM_COUNT; l++) {
+		lim[l].resource = limit_names[l].resource;
+		lim[l].help = limit_names[l].help;
+		lim[l].kinds = 0;
+		for (int k = 0; k < KIND_COUNT; k++)
+			if (kind_ops[k]->limits & (1u << l))
+				lim[l].kinds |= KMASK(k);
+	}
+}
+
+void stats_read_ipc_limits(const char *root, struct limit_stat *lim)
+{
+	struct stats st = { 0 };
+	uint64_t v[4];
+	long page = sysconf(_SC_PAGESIZE);
+
+	limit_names_of(st.lim);
+	if (read_sysctl(root, "/proc/sys/kernel/shmmni", v, 1) == 1)
+		set_limit(&st, LIM_SHMMNI, v[0]);
+	/* saturate: the default shmall is near 2^64 / page size */
+	if (read_sysctl(root, "/proc/sys/kernel/shmall", v, 1) == 1)
+		set_limit(&st, LIM_SHMALL, v[0] > UINT64_MAX / (uint64_t)page ?
+			  UINT64_MAX : v[0] * (uint64_t)page);
+	if (read_sysctl(root, "/proc/sys/kernel/shmmax", v, 1) == 1)
+		set_limit(&st, LIM_SHMMAX, v[0]);
+	if (read_sysctl(root, "/proc/sys/kernel/msgmni", v, 1) == 1)
+		set_limit(&st, LIM_MSGMNI, v[0]);
+	if (read_sysctl(root, "/proc/sys/kernel/sem", v, 4) == 4) {
+		set_limit(&st, LIM_SEMMNS, v[1]);
+		set_limit(&st, LIM_SEMMNI, v[3]);
+	}
+	if (read_sysctl(root, "/proc/sys/fs/mqueue/queues_max", v, 1) == 1)
+		set_limit(&st, LIM_MQUEUES, v[0]);
+	memcpy(lim, st.lim, sizeof(st.lim));
+}
+
 void stats_limits(const char *root, const struct objset *objs,
 		  struct stats *st)
 {
-	uint64_t v[4];
 	struct statvfs sv;
 	char path[4096];
 	long page = sysconf(_SC_PAGESIZE);
 
-	for (int l = 0; l < LIM_COUNT; l++) {
-		st->lim[l].resource = limit_names[l].resource;
-		st->lim[l].help = limit_names[l].help;
-		st->lim[l].kinds = 0;
-		for (int k = 0; k < KIND_COUNT; k++)
-			if (kind_ops[k]->limits & (1u << l))
-				st->lim[l].kinds |= KMASK(k);
-	}
+	stats_read_ipc_limits(root, st->lim);
 	for (size_t i = 0; i < objs->n; i++) {
 		const struct kind_ops *ko = kind_ops[objs->v[i].kind];
 
-		if (ko->count_limits)
+		/* another IPC namespace's objects use its own limits */
+		if (ko->count_limits && !objs->v[i].src)
 			ko->count_limits(&objs->v[i], st->lim, (uint64_t)page);
 	}
-	if (read_sysctl(root, "/proc/sys/kernel/shmmni", v, 1) == 1)
-		set_limit(st, LIM_SHMMNI, v[0]);
-	/* saturate: the default shmall is near 2^64 / page size */
-	if (read_sysctl(root, "/proc/sys/kernel/shmall", v, 1) == 1)
-		set_limit(st, LIM_SHMALL, v[0] > UINT64_MAX / (uint64_t)page ?
-			  UINT64_MAX : v[0] * (uint64_t)page);
-	if (read_sysctl(root, "/proc/sys/kernel/shmmax", v, 1) == 1)
-		set_limit(st, LIM_SHMMAX, v[0]);
-	if (read_sysctl(root, "/proc/sys/kernel/msgmni", v, 1) == 1)
-		set_limit(st, LIM_MSGMNI, v[0]);
-	if (read_sysctl(root, "/proc/sys/kernel/sem", v, 4) == 4) {
-		set_limit(st, LIM_SEMMNS, v[1]);
-		set_limit(st, LIM_SEMMNI, v[3]);
-	}
-	if (read_sysctl(root, "/proc/sys/fs/mqueue/queues_max", v, 1) == 1)
-		set_limit(st, LIM_MQUEUES, v[0]);
 	if (!root_path(path, sizeof(path), root, "/dev/shm") &&
 	    !statvfs(path, &sv)) {
 		set_limit(st, LIM_DEVSHM, (uint64_t)sv.f_blocks * sv.f_frsize);
 		st->lim[LIM_DEVSHM].used = (uint64_t)(sv.f_blocks - sv.f_bfree) *
 					   sv.f_frsize;
+	}
+}
+
+void stats_namespaces(const struct scan_ctx *ctx, struct stats *st)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = 1 + ctx->nsrc_ipc;
+
+	st->ns = xcalloc(n, sizeof(*st->ns));
+	st->nns = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct source *src = &ctx->src[i];
+		struct ns_stats *ns = &st->ns[i];
+
+		ns->id = src->ipc.ino;
+		ns->host = src->ipc.initial;
+		ns->own = i == 0;
+		if (i == 0)
+			stats_read_ipc_limits(ctx->set.root, ns->lim);
+		else if (src->lim)
+			memcpy(ns->lim, src->lim, sizeof(ns->lim));
+		else
+			limit_names_of(ns->lim);
+		ns->lim[LIM_DEVSHM].have_limit = false;
+	}
+	for (size_t i = 0; i < ctx->objs.n; i++) {
+		const struct obj *o = &ctx->objs.v[i];
+		const struct kind_ops *ko = kind_ops[o->kind];
+		struct ns_stats *ns;
+
+		if (ko->ns != OBJNS_IPC || o->src >= n)
+			continue;
+		ns = &st->ns[o->src];
+		ns->objects++;
+		ns->orphans += o->state == STATE_ORPHAN;
+		if (ko->count_limits)
+			ko->count_limits(o, ns->lim, (uint64_t)page);
 	}
 }

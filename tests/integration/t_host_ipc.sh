@@ -89,6 +89,7 @@ fi
 # ------------------------------------------------------------- list -N all
 
 list_json -N all
+cp "$T_JSON" "$T_WORK/all.json"
 t_jq "every object has its namespace: type, id and host" \
 	'all(.objects[]; (.namespace | keys) == ["host", "id", "type"] and
 	 (.namespace.type | IN("ipc", "mnt", "net")))'
@@ -146,7 +147,6 @@ if [ -n "$MOVER" ]; then
 	fi
 	# /proc shows the maps line and the mover's namespace only: "shmid
 	# 0, key 0" of E, which nattch 0 contradicts
-	cp "$T_JSON" "$T_WORK/all.json"
 	list_json -N all --holders proc
 	obj_find "E's private shmid 0 is listed, in E (--holders proc)" \
 		"$sel and .id == 0" --arg k shm --arg key 0x00000000 \
@@ -214,6 +214,46 @@ t_usage "-N with an unknown word" "bogus" list -N bogus
 t_usage "-N 0" "'0'" list -N 0
 t_usage "-N with an id of another type's link" "net:[1]" list -N "net:[1]"
 t_usage "-N with an empty item" "empty namespace" list -N "self,"
+
+# ------------------------------------------------------------------ stats
+
+# A's own limit, set inside it: the sysctls are per IPC namespace
+nsenter --ipc="/proc/$A/ns/ipc" sh -c 'echo 123 >/proc/sys/kernel/shmmni' ||
+	t_bail "cannot set kernel.shmmni in A"
+own_shmmni=$(cat /proc/sys/kernel/shmmni)
+ipcscan stats --json -N all >"$T_WORK/stats.json" 2>"$T_WORK/stats.err"
+t_is "$?" 0 "stats --json -N all: exit 0"
+sjq() { jq -c --arg a "$NS_A" --arg s "$NS_SELF" --arg c "$NS_C" "$1" \
+	"$T_WORK/stats.json" 2>&1; }
+t_is "$(sjq '[.namespaces[].id] | length')" 5 \
+	"stats: every IPC namespace has its entry (ours, A, B, C, E)"
+t_is "$(sjq '.namespaces[0].id == ($s | tonumber)')" true \
+	"stats: ours comes first"
+t_is "$(sjq '.namespaces[] | select(.id == ($a | tonumber)) |
+	[.objects, .orphans, .limits.shmmni.limit, .limits.shmmni.used,
+	 .limits.msgmni.used, .limits.semmni.used, .limits.mqueue_queues.used]')" \
+	"[5,4,123,2,1,1,1]" \
+	"stats: A's objects, orphans and limits, read inside A (shmmni 123)"
+t_is "$(sjq '.namespaces[0].limits.shmmni | [.limit, .used]')" \
+	"[$own_shmmni,1]" "stats: our own limit and use, not A's"
+t_is "$(sjq '.limits.shmmni | [.limit, .used]')" "[$own_shmmni,1]" \
+	"stats: the top-level limits are our own namespace's"
+t_is "$(sjq '.kinds.shm.count')" \
+	"$(jq '[.objects[] | select(.kind == "shm")] | length' "$T_WORK/all.json")" \
+	"stats: the per-kind counts are the whole host's"
+ipcscan stats --prometheus -N all >"$T_WORK/stats.prom" 2>/dev/null
+t_is "$(grep -c '^ipcscan_namespace_orphans{' "$T_WORK/stats.prom")" \
+	"$(sjq '[.namespaces[1:][] | select(.orphans > 0)] | length')" \
+	"prometheus: per-namespace series only for namespaces with orphans"
+t_like "$(grep "^ipcscan_namespace_limit{namespace=\"$NS_A\",resource=\"shmmni\"}" \
+	"$T_WORK/stats.prom")" ' 123$' "prometheus: A's shmmni limit"
+t_is "$(grep -c "namespace=\"$NS_B\"" "$T_WORK/stats.prom")" 0 \
+	"prometheus: no series for B, which has no orphan"
+t_like "$(grep '^ipcscan_ipc_namespaces ' "$T_WORK/stats.prom")" ' 5$' \
+	"prometheus: five IPC namespaces scanned"
+ipcscan stats -N all >"$T_WORK/stats.txt" 2>/dev/null
+t_like "$(grep -E "^$NS_A +shmmni " "$T_WORK/stats.txt")" \
+	"^$NS_A +shmmni +123 +2 " "stats table: A's shmmni line"
 
 # ---------------------------------------------------------------- gc -N A
 
