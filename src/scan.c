@@ -392,34 +392,17 @@ static int collect_source(struct scan_ctx *ctx, const struct source *src)
 /*
  * The whole host's files (hostsrc.h): as root on the live system, every
  * /dev/shm tmpfs other than ours is a source of its own, found from the
- * mount namespaces discovery reads.
+ * mount namespaces discovery read (@res, with hostsrc_on_mount's views in
+ * @h), after the collectors.
  */
-static void host_files(struct scan_ctx *ctx)
+static void host_files(struct scan_ctx *ctx, struct hostsrc *h,
+		       const struct nsd_result *res)
 {
-	const struct scan_settings *set = &ctx->set;
-	struct nsd_opts o = { .types = 1u << NSD_MNT, .no_mq_check = true,
-			      .on_mount = hostsrc_on_mount };
-	struct nsd_result res = { 0 };
 	struct objset objs = { 0 };
-	struct hostsrc h = { 0 };
-	int r;
 
-	if (!set->privileged || *set->root ||
-	    !(set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM))))
-		return;
-	o.on_mount_arg = &h;
-	r = nsd_discover(&o, &res);
-	if (r < 0) {
-		diag_partial(&ctx->diag, "the /dev/shm of other mount "
-			     "namespaces not read: cannot discover them: %s",
-			     strerror(-r));
-		return;
-	}
-	hostsrc_add_shm(&h, &res, &ctx->diag);
-	nsd_result_free(&res);
-	hostsrc_collect_shm(&h, set, &objs, &ctx->diag);
-	hostsrc_merge(ctx, &h, &objs);
-	hostsrc_free(&h);
+	hostsrc_add_shm(h, res, &ctx->diag);
+	hostsrc_collect_shm(h, &ctx->set, &objs, &ctx->diag);
+	hostsrc_merge(ctx, h, &objs);
 }
 
 /* The collectors of another IPC namespace's kinds (none needs the
@@ -454,26 +437,13 @@ static bool scope_has(const struct ns_scope *sc, uint64_t ino)
  * alive, and that descriptor (a copy) is kept for the whole run: the
  * inode of a namespace that dies is reused at once.
  */
-static void find_ipc_sources(struct scan_ctx *ctx)
+static void find_ipc_sources(struct scan_ctx *ctx,
+			     const struct nsd_result *rp)
 {
 	const struct source *own = scan_own(ctx);
 	struct diag *d = &ctx->diag;
-	struct nsd_opts no = {
-		/* the IPC type only: each type costs a stat per task */
-		.types = 1u << NSD_IPC,
-		/* orphaned mqueue mounts are not this scan's finding: the
-		 * check would enter every namespace once more */
-		.no_mq_check = true,
-	};
-	struct nsd_result res;
-	int r = nsd_discover(&no, &res);
+	const struct nsd_result res = *rp;
 
-	if (r < 0) {
-		diag_partial(d, "cannot look for other IPC namespaces "
-			     "(/proc): %s; only our own is scanned",
-			     strerror(-r));
-		return;
-	}
 	if (res.tasks_denied || res.fdtabs_denied || res.mntns_unread ||
 	    res.mntns_taskless || res.binds_unreached || res.truncated)
 		diag_partial(d, "some IPC namespaces may be missed: "
@@ -522,7 +492,6 @@ static void find_ipc_sources(struct scan_ctx *ctx)
 		src->mq_fd = -ENOENT;
 		ctx->nsrc_ipc++;
 	}
-	nsd_result_free(&res);
 }
 
 /* What runs inside another IPC namespace (nsrun): its mqueue instance,
@@ -574,7 +543,10 @@ static void collect_foreign(struct scan_ctx *ctx, struct nsrun *runner,
 static int collect(struct scan_ctx *ctx)
 {
 	struct nsrun *runner = NULL;
-	int r;
+	struct nsd_result res = { 0 };
+	struct hostsrc h = { 0 };
+	bool files;
+	int r, dr = -1;
 
 	/* Processes first: the socket collector needs their netns, and the
 	 * holder pass walks them. */
@@ -586,8 +558,36 @@ static int collect(struct scan_ctx *ctx)
 	}
 	if (ctx->procs.unparsable)
 		warn_unparsable(&ctx->procs, &ctx->diag);
-	if (ctx->set.host_wide)
-		find_ipc_sources(ctx);
+	/*
+	 * One walk of /proc finds both what a host-wide scan adds (the IPC
+	 * type: each type costs a stat per task) and, as root, the other
+	 * mount namespaces' /dev/shm (their mountinfo, read anyway, through
+	 * the on_mount hook). Orphaned mqueue mounts are not this scan's
+	 * finding: their check would enter every IPC namespace once more.
+	 */
+	files = ctx->set.privileged && !*ctx->set.root &&
+		(ctx->set.kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)));
+	if (ctx->set.host_wide || files) {
+		struct nsd_opts no = {
+			.types = 1u << NSD_MNT |
+				 (ctx->set.host_wide ? 1u << NSD_IPC : 0),
+			.no_mq_check = true,
+			.on_mount = files ? hostsrc_on_mount : NULL,
+			.on_mount_arg = &h,
+		};
+
+		dr = nsd_discover(&no, &res);
+		if (dr < 0 && ctx->set.host_wide)
+			diag_partial(&ctx->diag, "cannot look for other IPC "
+				     "namespaces (/proc): %s; only our own is "
+				     "scanned", strerror(-dr));
+		if (dr < 0 && files)
+			diag_partial(&ctx->diag, "the /dev/shm of other mount "
+				     "namespaces not read: cannot discover "
+				     "them: %s", strerror(-dr));
+		if (!dr && ctx->set.host_wide)
+			find_ipc_sources(ctx, &res);
+	}
 	for (size_t i = 0; i < ctx->nsrc; i++) {
 		size_t n0 = ctx->objs.n;
 
@@ -604,7 +604,10 @@ static int collect(struct scan_ctx *ctx)
 			break;
 	}
 	nsrun_free(runner);
-	host_files(ctx);
+	if (files && !dr && r >= 0)
+		host_files(ctx, &h, &res);
+	hostsrc_free(&h);
+	nsd_result_free(&res);
 	return r < 0 ? r : 0;
 }
 
