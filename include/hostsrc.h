@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* hostsrc.h - the file side of the whole host: a source per /dev/shm tmpfs. */
+/* hostsrc.h - the file side of the whole host: shm, socket dirs, netns sockets. */
 #ifndef IPCSCAN_HOSTSRC_H
 #define IPCSCAN_HOSTSRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -35,24 +36,42 @@ void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
 		      pid_t pid, pid_t tid, void *arg);
 
 /*
- * A source per /dev/shm tmpfs that our own /dev/shm is not, into @h:
- * each view's /dev/shm, in pid order, reached through the pid's root with
- * saferoot (never a path below /proc/PID/root), checked against our
- * mount table (the bind-mount trap), deduplicated by the directory's
- * (dev, ino), so a tmpfs seen by many containers is one source, named
- * by the mount namespace of the lowest pid that sees it (@res gives its
- * held fd), and a subdirectory of a tmpfs bound in is not taken for the
- * whole of it. A refused /dev/shm is a warning in @d naming the pid and
- * why; it makes the view incomplete only when something could not be
- * read (the process went away, an error), not when it is no shm
- * directory.
+ * A source into @h per view that has a /dev/shm tmpfs (@want_shm) or a
+ * socket dir (@want_sock: run, tmp, var/tmp, dev/shm below its root)
+ * that our own do not and no view before it had: the views in pid order,
+ * each reached through the pid's root with saferoot (never a path below
+ * /proc/PID/root), checked against our mount table (the bind-mount
+ * trap), deduplicated by the directory's (dev, ino), so a tmpfs seen by
+ * many containers is one scan, named by the mount namespace of the
+ * lowest pid that sees it (@res gives its held fd), and a subdirectory of
+ * a tmpfs bound in is not taken for the whole of it. A refused directory
+ * is a warning in @d naming the pid and why; it makes the view incomplete
+ * only when something could not be read (the process went away, an
+ * error), not when it is no directory of that use.
  */
-void hostsrc_add_shm(struct hostsrc *h, const struct nsd_result *res,
-		     struct diag *d);
+void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
+		     bool want_shm, bool want_sock, struct diag *d);
+
+/* The socket-dir walk (sockfiles_collect_kept) on each of them that has
+ * socket dirs, into @out, tagged as below. */
+void hostsrc_collect_sock(struct hostsrc *h, const struct scan_settings *set,
+			  const struct proctab *procs, struct objset *out,
+			  struct diag *d);
 
 /* The POSIX shm collector on each of them, into @out; each object's src is
  * its index in @h until hostsrc_merge. */
 void hostsrc_collect_shm(struct hostsrc *h, const struct scan_settings *set,
+			 struct objset *out, struct diag *d);
+
+/* A source into @h per network namespace of @res other than @own_net
+ * (its held fd duplicated; pid: the lowest process in it, 0 if none). */
+void hostsrc_add_net(struct hostsrc *h, const struct nsd_result *res,
+		     uint64_t own_net);
+
+/* Their unix sockets into @out (when set->kinds has unix), each dump on a
+ * runner thread inside the namespace (unix_collect_netns); one that
+ * cannot be entered or read makes the view incomplete. */
+void hostsrc_collect_net(struct hostsrc *h, const struct scan_settings *set,
 			 struct objset *out, struct diag *d);
 
 /* Append @h's sources to @ctx and @objs (emptied) to its objects, whose

@@ -204,7 +204,10 @@ struct sr_dir {
  * reason, e.g. "/dev/shm of pid 1234 is a symlink", "... escapes its
  * root (through a symlink at /dev/shm)", "... is not a tmpfs (ext2/3/4,
  * dev 254:1)", "... is a bind mount of the host's /tmp tmpfs (dev
- * 0:45)". On success close with sr_dir_close. Nothing is cached: a walk
+ * 0:45)". On success close with sr_dir_close. Refused as SR_FSTYPE or
+ * SR_HOSTMOUNT, d->dev and d->ino still name the directory refused (fd
+ * -1), so that a caller can tell one it reads another way (the host's
+ * own /tmp bound into a container) from a hostile one. Nothing is cached: a walk
  * from a root whose process died reaches whatever lies below the
  * detached mounts, and the checks decide on that.
  */

@@ -113,7 +113,9 @@ struct source {
 	pid_t pid;
 	kindmask_t kinds;	/* the kinds found here: ours every kind;
 				 * another IPC namespace's its SysV
-				 * objects and queues */
+				 * objects and queues; 0 for another mount
+				 * or network namespace's (hostsrc.c), whose
+				 * fields say what it has */
 	/* Another IPC namespace: no task is in it (held by an fd or a
 	 * bind mount); its objects say so in their reason. */
 	bool taskless;
@@ -124,8 +126,29 @@ struct source {
 	/* Another IPC namespace: its limits (stats.h: LIM_COUNT entries,
 	 * the IPC sysctls only), read inside it at the scan; NULL none. */
 	struct limit_stat *lim;
+	/* Its socket dirs (run, tmp, var/tmp, dev/shm below that root),
+	 * opened the same way and walked from these fds; NULL/0: none */
+	struct sr_dir *sockdirs;
+	const char **sockdir_paths;	/* each one's path as shown, "/run" */
+	size_t nsockdirs;
+	/* The directories below them where the walk found socket files,
+	 * kept open for gc (which removes through them, never walking
+	 * again); filled by the collector, hence not const. */
+	struct kept_dirs *kept;
 };
 
+/* A directory a collector kept open for gc, by its path as shown. */
+struct kept_dir {
+	char *path;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct kept_dirs {
+	struct kept_dir *v;
+	size_t n;
+};
 
 /* Close the source's namespace fds and kept directories. */
 void source_free(struct source *src);

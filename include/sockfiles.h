@@ -9,6 +9,8 @@
 #include "reap.h"
 #include "scan.h"
 
+struct pairmap;
+
 /* A collector (scan.h), which also takes the process table: live unix
  * sockets of the source's netns (sock_diag, else /proc/net/unix), then a
  * walk of the socket dirs (depth 4, no symlinks, only tmpfs mounts below)
@@ -19,6 +21,21 @@
 int sockets_collect(const struct scan_settings *set,
 		    const struct source *src, const struct proctab *procs,
 		    struct objset *out, struct diag *d);
+/*
+ * The socket-file walk of another mount namespace's socket dirs
+ * (src->sockdirs, opened with saferoot by hostsrc.c): from their kept
+ * fds, the same rules, paths as the container shows them, a socket file
+ * stale only if bound in no network namespace (sockets_bound_set) and
+ * refused by the connect probe (@bound: the (dev_key, ino) bound in every
+ * netns, sockets_bound_set, read once for all sources). The directories holding socket files are
+ * kept in src->kept for gc, which removes through them.
+ */
+int sockfiles_collect_kept(const struct scan_settings *set,
+			   const struct source *src,
+			   const struct proctab *procs,
+			   const struct pairmap *bound, struct objset *out,
+			   struct diag *d);
+
 /* It, as the rows of unix, sockfile and fifo name it (kinds.h). */
 extern const struct collector sockets_collector;
 

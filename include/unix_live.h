@@ -55,6 +55,18 @@ bool own_net_match(struct own_net *on, const char *path,
 		   const struct stat *st);
 void own_net_free(struct own_net *on);
 
+struct nsrun;
+
+/*
+ * The unix sockets of another network namespace (the nsfs file @nsfd,
+ * inode @netns), as KIND_UNIX objects into @out: sock_diag opened inside
+ * it on the runner @r's thread (nsrun.h). *bad counts malformed
+ * messages (those sockets are not listed). 0, or -errno and nothing
+ * added (a half dump is worse than none).
+ */
+int unix_collect_netns(struct nsrun *r, int nsfd, uint64_t netns,
+		       struct objset *out, unsigned *bad);
+
 /* The (dev_key, ino) pairs bound in @src's netns and every other netns
  * reachable from @procs. Sets *incomplete when some netns could not be
  * read. Returns 0 or -errno. */

@@ -7,10 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "hostsrc.h"
 #include "kinds.h"
+#include "nsrun.h"
 #include "posix.h"
 #include "saferoot.h"
+#include "sockfiles.h"
+#include "unix_live.h"
 #include "util.h"
 
 void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
@@ -57,6 +61,14 @@ struct seen {
 	size_t n;
 };
 
+static bool seen_has(const struct seen *s, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].dev == dev && s->v[i].ino == ino)
+			return true;
+	return false;
+}
+
 static bool seen_add(struct seen *s, dev_t dev, ino_t ino)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -77,91 +89,172 @@ static struct source *add_source(struct hostsrc *h)
 	s = &h->src[h->nsrc++];
 	memset(s, 0, sizeof(*s));
 	s->ipc.fd = s->mnt.fd = s->net.fd = -1;
+	s->mq_fd = -1;
 	return s;
 }
 
-/* One view's /dev/shm: a new source, a duplicate (nothing), or refused
- * (a warning, or a partial view). */
-static void view_shm(struct hostsrc *h, const struct nsd_result *res,
-		     const struct sr_mounts *mounts,
-		     const struct hostsrc_view *v, struct seen *seen,
-		     struct diag *dg)
+/* The socket dirs below each root, and their paths as shown. */
+static const char *const sock_rel[] = { "run", "tmp", "var/tmp", "dev/shm" };
+static const char *const sock_path[] = { "/run", "/tmp", "/var/tmp",
+					 "/dev/shm" };
+#define NSOCK (sizeof(sock_rel) / sizeof(sock_rel[0]))
+
+struct view_seen {
+	struct seen shm, sock;
+};
+
+/* Its /dev/shm: 1 with *d open if it is a new tmpfs, 0 if nothing to
+ * take (a duplicate, none, refused: then a warning or a partial view). */
+static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
+		    const struct hostsrc_view *v, struct seen *seen,
+		    struct sr_dir *d, struct diag *dg)
+{
+	char why[SR_WHY_MAX];
+	int r;
+
+	r = sr_dir_open(root, "dev/shm", SR_USE_SHM, m, d, why, sizeof(why));
+	if (r == SR_MISSING)
+		return 0;	/* no /dev/shm there: shm_open cannot work */
+	if (r < 0 || r == SR_GONE || !m) {
+		diag_partial(dg, "/dev/shm of mount namespace mnt:[%llu] not "
+			     "read: %s", (unsigned long long)v->mntns, why);
+		return 0;
+	}
+	if (r) {
+		/* not a shm directory: nothing in it is a POSIX object */
+		diag_warn(dg, "skipped: %s (mount namespace mnt:[%llu]): its "
+			  "files are not listed", why,
+			  (unsigned long long)v->mntns);
+		return 0;
+	}
+	if (!seen_add(seen, d->dev, d->ino)) {
+		sr_dir_close(d);
+		return 0;
+	}
+	return 1;
+}
+
+/* Its socket dirs that no other view has, into @s. */
+static void view_sockdirs(const struct sr_root *root,
+			  const struct sr_mounts *m,
+			  const struct hostsrc_view *v, struct seen *seen,
+			  struct source *s, struct diag *dg)
+{
+	char why[SR_WHY_MAX];
+
+	s->sockdirs = xcalloc(NSOCK, sizeof(*s->sockdirs));
+	s->sockdir_paths = xcalloc(NSOCK, sizeof(*s->sockdir_paths));
+	for (size_t i = 0; i < NSOCK; i++) {
+		struct sr_dir *d = &s->sockdirs[s->nsockdirs];
+		int r = sr_dir_open(root, sock_rel[i], SR_USE_SOCKDIR, m, d,
+				    why, sizeof(why));
+
+		if (r == SR_MISSING)
+			continue;
+		if (r < 0 || r == SR_GONE || (r == SR_HOSTMOUNT && !m)) {
+			diag_partial(dg, "socket dir %s of mount namespace "
+				     "mnt:[%llu] not read: %s", sock_path[i],
+				     (unsigned long long)v->mntns, why);
+			continue;
+		}
+		if ((r == SR_HOSTMOUNT || r == SR_FSTYPE) &&
+		    seen_has(seen, d->dev, d->ino))
+			continue;	/* ours (or a view's before) bound in */
+		if (r) {
+			diag_warn(dg, "skipped: %s (mount namespace "
+				  "mnt:[%llu]): socket files and FIFOs there "
+				  "are not listed", why,
+				  (unsigned long long)v->mntns);
+			continue;
+		}
+		if (!seen_add(seen, d->dev, d->ino)) {
+			sr_dir_close(d);
+			continue;
+		}
+		s->sockdir_paths[s->nsockdirs++] = sock_path[i];
+	}
+}
+
+/* One view: a new source if it has a /dev/shm tmpfs or a socket dir that
+ * no view before it had. */
+static void view_open(struct hostsrc *h, const struct nsd_result *res,
+		      const struct sr_mounts *mounts,
+		      const struct hostsrc_view *v, struct view_seen *seen,
+		      bool want_shm, bool want_sock, struct diag *dg)
 {
 	char why[SR_WHY_MAX];
 	const struct nsd_ns *ns;
 	struct sr_root root;
-	struct sr_dir d, *kept;
-	struct source *s;
+	struct source tmp = { 0 }, *s;
+	struct sr_dir d;
+	bool shm;
 	int r;
 
 	r = sr_root_open(&root, "/proc", v->pid, 0, why, sizeof(why));
 	if (r) {
 		/* its view may still be some other task's: cannot tell */
-		diag_partial(dg, "/dev/shm of mount namespace "
-			     "mnt:[%llu] not read: %s",
+		diag_partial(dg, "mount namespace mnt:[%llu] not read: %s",
 			     (unsigned long long)v->mntns, why);
 		return;
 	}
-	r = sr_dir_open(&root, "dev/shm", SR_USE_SHM, mounts, &d, why,
-			sizeof(why));
+	shm = want_shm && view_shm(&root, mounts, v, &seen->shm, &d, dg);
+	if (want_sock)
+		view_sockdirs(&root, mounts, v, &seen->sock, &tmp, dg);
 	sr_root_close(&root);
-	if (r == SR_MISSING)
-		return;		/* no /dev/shm there: shm_open cannot work */
-	if (r < 0 || r == SR_GONE || !mounts) {
-		diag_partial(dg, "/dev/shm of mount namespace "
-			     "mnt:[%llu] not read: %s",
-			     (unsigned long long)v->mntns, why);
-		return;
-	}
-	if (r) {
-		/* not a shm directory: nothing in it is a POSIX object */
-		diag_warn(dg, "skipped: %s (mount namespace "
-			  "mnt:[%llu]): its files are not listed", why,
-			  (unsigned long long)v->mntns);
-		return;
-	}
-	if (!seen_add(seen, d.dev, d.ino)) {
-		sr_dir_close(&d);
+	if (!shm && !tmp.nsockdirs) {
+		free(tmp.sockdirs);
+		free(tmp.sockdir_paths);
 		return;
 	}
 	s = add_source(h);
 	s->root = "";
 	s->syscalls = true;
-	s->shm_dir = "/dev/shm";
 	s->pid = v->pid;
 	s->mnt.ino = v->mntns;
 	ns = nsd_find(res, NSD_MNT, v->mntns);
 	if (ns && ns->fd >= 0)
 		s->mnt.fd = fcntl(ns->fd, F_DUPFD_CLOEXEC, 3);
-	kept = xmalloc(sizeof(*kept));
-	*kept = d;
-	s->shm = kept;
+	if (shm) {
+		s->shm_dir = "/dev/shm";
+		s->shm = xmalloc(sizeof(*s->shm));
+		*s->shm = d;
+	}
+	s->sockdirs = tmp.sockdirs;
+	s->sockdir_paths = tmp.sockdir_paths;
+	s->nsockdirs = tmp.nsockdirs;
+	if (s->nsockdirs)
+		s->kept = xcalloc(1, sizeof(*s->kept));
 }
 
-void hostsrc_add_shm(struct hostsrc *h, const struct nsd_result *res,
-		     struct diag *dg)
+void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
+		     bool want_shm, bool want_sock, struct diag *dg)
 {
 	struct sr_mounts *mounts = NULL;
-	struct seen seen = { 0 };
+	struct view_seen seen = { { 0 }, { 0 } };
 	struct stat st;
 	int r;
 
 	/* ours: read by path by the own source */
 	if (!stat("/dev/shm", &st))
-		seen_add(&seen, st.st_dev, st.st_ino);
+		seen_add(&seen.shm, st.st_dev, st.st_ino);
+	for (size_t i = 0; i < NSOCK; i++)
+		if (!stat(sock_path[i], &st))
+			seen_add(&seen.sock, st.st_dev, st.st_ino);
 	r = sr_mounts_load("/proc/self/mountinfo", &mounts);
 	if (r < 0) {
-		diag_partial(dg, "the /dev/shm of other mount "
+		diag_partial(dg, "the /dev/shm and socket dirs of other mount "
 			     "namespaces not read: our mount table "
 			     "(/proc/self/mountinfo): %s", strerror(-r));
-		free(seen.v);
-		return;
+		goto out;
 	}
 	qsort(h->v, h->n, sizeof(*h->v), by_pid);
 	for (size_t i = 0; i < h->n; i++)
-		view_shm(h, res, mounts, &h->v[i], &seen, dg);
+		view_open(h, res, mounts, &h->v[i], &seen, want_shm,
+			  want_sock, dg);
 	sr_mounts_free(mounts);
-	free(seen.v);
+out:
+	free(seen.shm.v);
+	free(seen.sock.v);
 }
 
 void hostsrc_collect_shm(struct hostsrc *h, const struct scan_settings *set,
@@ -179,6 +272,102 @@ void hostsrc_collect_shm(struct hostsrc *h, const struct scan_settings *set,
 		for (size_t j = n0; j < out->n; j++)
 			out->v[j].src = (uint32_t)i;
 	}
+}
+
+void hostsrc_collect_sock(struct hostsrc *h, const struct scan_settings *set,
+			  const struct proctab *procs, struct objset *out,
+			  struct diag *d)
+{
+	struct scan_settings sock = *set;
+	struct pairmap bound = { 0 };
+	bool read = false, incomplete = false;
+
+	sock.kinds &= KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO);
+	if (!sock.kinds)
+		return;
+	for (size_t i = 0; i < h->nsrc; i++) {
+		size_t n0 = out->n;
+
+		if (!h->src[i].nsockdirs)
+			continue;
+		if (!read && (sock.kinds & KMASK(KIND_SOCKFILE))) {
+			/* as the own walk: a netns that cannot be listed
+			 * leaves the connect probe to decide */
+			read = true;
+			if (sockets_bound_set(set, &h->src[i], procs, &bound,
+					      &incomplete) < 0) {
+				diag_partial(d, "the socket dirs of other mount "
+					     "namespaces not read: cannot "
+					     "read the socket bindings");
+				break;
+			}
+		}
+		sockfiles_collect_kept(&sock, &h->src[i], procs, &bound, out,
+				       d);
+		for (size_t j = n0; j < out->n; j++)
+			out->v[j].src = (uint32_t)i;
+	}
+	pairmap_free(&bound);
+}
+
+void hostsrc_add_net(struct hostsrc *h, const struct nsd_result *res,
+		     uint64_t own_net)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		const struct nsd_ns *ns = &res->ns[i];
+		struct source *s;
+
+		if (ns->type != NSD_NET || ns->ino == own_net || ns->fd < 0)
+			continue;
+		s = add_source(h);
+		s->root = "";
+		s->syscalls = true;
+		s->pid = ns->pid;
+		s->net.ino = ns->ino;
+		s->net.fd = fcntl(ns->fd, F_DUPFD_CLOEXEC, 3);
+	}
+}
+
+void hostsrc_collect_net(struct hostsrc *h, const struct scan_settings *set,
+			 struct objset *out, struct diag *d)
+{
+	struct nsrun *runner = NULL;
+
+	if (!(set->kinds & KMASK(KIND_UNIX)))
+		return;
+	for (size_t i = 0; i < h->nsrc; i++) {
+		const struct source *s = &h->src[i];
+		size_t n0 = out->n;
+		unsigned bad = 0;
+		int r;
+
+		if (!s->net.ino)
+			continue;
+		if (s->net.fd < 0) {
+			diag_partial(d, "unix sockets of network namespace "
+				     "net:[%llu] not listed: %s",
+				     (unsigned long long)s->net.ino,
+				     strerror(EMFILE));
+			continue;
+		}
+		if (!runner)
+			runner = nsrun_new();
+		r = unix_collect_netns(runner, s->net.fd, s->net.ino, out,
+				       &bad);
+		if (r < 0)
+			diag_partial(d, "unix sockets of network namespace "
+				     "net:[%llu] not listed: %s",
+				     (unsigned long long)s->net.ino,
+				     strerror(-r));
+		else if (bad)
+			diag_partial(d, "sock_diag in network namespace "
+				     "net:[%llu]: %u malformed messages "
+				     "skipped", (unsigned long long)s->net.ino,
+				     bad);
+		for (size_t j = n0; j < out->n; j++)
+			out->v[j].src = (uint32_t)i;
+	}
+	nsrun_free(runner);
 }
 
 void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,

@@ -795,6 +795,10 @@ int sr_dir_open(const struct sr_root *r, const char *rel, enum sr_use use,
 				 whylen);
 	}
 	if (ret) {
+		/* which directory was refused: the caller may have it
+		 * already (the host's /tmp bound into a container) */
+		d->dev = st.st_dev;
+		d->ino = st.st_ino;
 		close(pfd);
 		return ret;
 	}

@@ -193,6 +193,22 @@ void source_free(struct source *src)
 		free(src->shm);
 		src->shm = NULL;
 	}
+	for (size_t i = 0; i < src->nsockdirs; i++)
+		sr_dir_close(&src->sockdirs[i]);
+	free(src->sockdirs);
+	free(src->sockdir_paths);
+	src->sockdirs = NULL;
+	src->sockdir_paths = NULL;
+	src->nsockdirs = 0;
+	if (src->kept) {
+		for (size_t i = 0; i < src->kept->n; i++) {
+			close(src->kept->v[i].fd);
+			free(src->kept->v[i].path);
+		}
+		free(src->kept->v);
+		free(src->kept);
+		src->kept = NULL;
+	}
 	free(src->lim);
 	src->lim = NULL;
 	/* only another IPC namespace's source has its mqueue instance */
@@ -390,18 +406,30 @@ static int collect_source(struct scan_ctx *ctx, const struct source *src)
 }
 
 /*
- * The whole host's files (hostsrc.h): as root on the live system, every
- * /dev/shm tmpfs other than ours is a source of its own, found from the
- * mount namespaces discovery read (@res, with hostsrc_on_mount's views in
- * @h), after the collectors.
+ * The whole host's files and sockets (hostsrc.h): as root on the live
+ * system, every /dev/shm tmpfs and socket dir other than ours is read
+ * through a source of its own, found from the mount namespaces discovery
+ * read (@res, with hostsrc_on_mount's views in @h), and so is every other
+ * network namespace, whose unix sockets are listed; after the
+ * collectors. Socket dirs named with --socket-dir are ours only.
  */
 static void host_files(struct scan_ctx *ctx, struct hostsrc *h,
 		       const struct nsd_result *res)
 {
+	const struct scan_settings *set = &ctx->set;
+	bool shm = set->kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM));
+	bool net = set->kinds & KMASK(KIND_UNIX);
+	bool sock = (set->kinds & (KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO))) &&
+		    set->sockdirs == default_sockdirs;
 	struct objset objs = { 0 };
 
-	hostsrc_add_shm(h, res, &ctx->diag);
-	hostsrc_collect_shm(h, &ctx->set, &objs, &ctx->diag);
+	if (shm || sock)
+		hostsrc_add_mnt(h, res, shm, sock, &ctx->diag);
+	if (net)
+		hostsrc_add_net(h, res, scan_own(ctx)->net.ino);
+	hostsrc_collect_shm(h, set, &objs, &ctx->diag);
+	hostsrc_collect_sock(h, set, &ctx->procs, &objs, &ctx->diag);
+	hostsrc_collect_net(h, set, &objs, &ctx->diag);
 	hostsrc_merge(ctx, h, &objs);
 }
 
@@ -561,16 +589,20 @@ static int collect(struct scan_ctx *ctx)
 	/*
 	 * One walk of /proc finds both what a host-wide scan adds (the IPC
 	 * type: each type costs a stat per task) and, as root, the other
-	 * mount namespaces' /dev/shm (their mountinfo, read anyway, through
-	 * the on_mount hook). Orphaned mqueue mounts are not this scan's
+	 * mount namespaces' /dev/shm and socket dirs (their mountinfo, read
+	 * anyway, through the on_mount hook) and network namespaces. Orphaned mqueue mounts are not this scan's
 	 * finding: their check would enter every IPC namespace once more.
 	 */
 	files = ctx->set.privileged && !*ctx->set.root &&
-		(ctx->set.kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM)));
+		(ctx->set.kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM) |
+				   KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO) |
+				   KMASK(KIND_UNIX)));
 	if (ctx->set.host_wide || files) {
 		struct nsd_opts no = {
 			.types = 1u << NSD_MNT |
-				 (ctx->set.host_wide ? 1u << NSD_IPC : 0),
+				 (ctx->set.host_wide ? 1u << NSD_IPC : 0) |
+				 (files && (ctx->set.kinds & KMASK(KIND_UNIX)) ?
+				  1u << NSD_NET : 0),
 			.no_mq_check = true,
 			.on_mount = files ? hostsrc_on_mount : NULL,
 			.on_mount_arg = &h,
@@ -582,7 +614,7 @@ static int collect(struct scan_ctx *ctx)
 				     "namespaces (/proc): %s; only our own is "
 				     "scanned", strerror(-dr));
 		if (dr < 0 && files)
-			diag_partial(&ctx->diag, "the /dev/shm of other mount "
+			diag_partial(&ctx->diag, "other mount and network "
 				     "namespaces not read: cannot discover "
 				     "them: %s", strerror(-dr));
 		if (!dr && ctx->set.host_wide)

@@ -20,6 +20,7 @@
 #include "kinds.h"
 #include "nsrun.h"
 #include "reap.h"
+#include "saferoot.h"
 #include "sockfiles.h"
 #include "strbuf.h"
 #include "unix_live.h"
@@ -272,6 +273,11 @@ struct walk {
 	unsigned too_deep;	/* directories the depth limit kept out */
 	struct strbuf deep;	/* the first few of them, escaped */
 	int err;		/* -ENOMEM: stop */
+	/* another mount namespace's socket dirs: the directories where
+	 * socket files were found are kept here for gc (scan.h) */
+	struct kept_dirs *kept;
+	/* ... and the bindings of every netns, read once for all of them */
+	const struct pairmap *bound;
 };
 
 /* How many of the directories below the depth limit the warning names. */
@@ -321,8 +327,36 @@ static void add_file_obj(struct objset *out, enum kind kind,
  * the walk reached without following a symlink or entering a foreign
  * mount.
  */
+/* Keep directory @dfd, whose path is the first @len bytes of w->path,
+ * for gc: once, as a descriptor of its own ("." of it: not a walk). */
+static void keep_dir(struct walk *w, int dfd, size_t len)
+{
+	struct kept_dirs *k = w->kept;
+	struct kept_dir *kd;
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < k->n; i++)
+		if (strlen(k->v[i].path) == len &&
+		    !memcmp(k->v[i].path, w->path.buf, len))
+			return;
+	fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;		/* gc then skips its files: not reachable */
+	if (fstat(fd, &st)) {
+		close(fd);
+		return;
+	}
+	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	kd = &k->v[k->n++];
+	kd->path = xstrndup(w->path.buf, len);
+	kd->fd = fd;
+	kd->dev = st.st_dev;
+	kd->ino = st.st_ino;
+}
+
 static void found_sock(struct walk *w, int dfd, const char *name,
-		       const struct stat *st)
+		       const struct stat *st, size_t dirlen)
 {
 	bool incomplete = false;
 	enum probe pr;
@@ -347,15 +381,18 @@ static void found_sock(struct walk *w, int dfd, const char *name,
 			return;
 		}
 	}
-	if (pairmap_has(&w->others, dev_key_of(st->st_dev),
-			(uint32_t)st->st_ino))
+	if (pairmap_has(w->bound ? w->bound : &w->others,
+			dev_key_of(st->st_dev), (uint32_t)st->st_ino))
 		return;
 	pr = probe_at(&w->probe_sock, dfd, name, st, &e);
 	if (pr == PROBE_UNKNOWN)
 		w->unknown++;
-	if (pr == PROBE_STALE || pr == PROBE_UNKNOWN)
+	if (pr == PROBE_STALE || pr == PROBE_UNKNOWN) {
 		add_file_obj(w->out, KIND_SOCKFILE, w->path.buf, st,
 			     pr == PROBE_UNKNOWN);
+		if (w->kept)
+			keep_dir(w, dfd, dirlen);
+	}
 }
 
 static void enter_dir(struct walk *w, int dfd, const char *name,
@@ -446,7 +483,7 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 			add_file_obj(w->out, KIND_FIFO, w->path.buf, &st,
 				     false);
 		else if (S_ISSOCK(st.st_mode))
-			found_sock(w, dirfd(d), name, &st);
+			found_sock(w, dirfd(d), name, &st, mark);
 		w->path.len = mark;
 		w->path.buf[mark] = '\0';
 	}
@@ -563,6 +600,89 @@ int sockets_collect(const struct scan_settings *set,
 	return r;
 }
 
+int sockfiles_collect_kept(const struct scan_settings *set,
+			   const struct source *src,
+			   const struct proctab *procs,
+			   const struct pairmap *bound, struct objset *out,
+			   struct diag *d)
+{
+	/* no socket of ours is bound to a file below another root that
+	 * we would name by that path: the bindings of every netns decide */
+	struct own_net on = { .vfs_ok = true };
+	struct walk w = { 0 };
+	int r = 0;
+
+	w.set = set;
+	w.src = src;
+	w.procs = procs;
+	w.out = out;
+	w.d = d;
+	w.on = &on;
+	w.probe_sock = -1;
+	w.want_fifo = set->kinds & KMASK(KIND_FIFO);
+	w.want_sock = set->kinds & KMASK(KIND_SOCKFILE);
+	w.match_sock = w.want_sock;
+	w.kept = src->kept;
+	w.bound = bound;
+	w.others_read = true;
+	for (size_t i = 0; i < src->nsockdirs && !w.err; i++) {
+		const struct sr_dir *sd = &src->sockdirs[i];
+		struct stat st;
+		int fd;
+
+		/* a fresh open of the kept directory itself, not a walk:
+		 * the readdir offset is its own */
+		fd = openat(sd->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) || st.st_dev != sd->dev ||
+		    st.st_ino != sd->ino) {
+			diag_partial(d, "cannot read %s: %s", sd->label,
+				     strerror(fd < 0 ? errno : ESTALE));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		if (pairmap_has(&w.seen, dev_key_of(st.st_dev), st.st_ino)) {
+			close(fd);
+			continue;
+		}
+		pairmap_put(&w.seen, dev_key_of(st.st_dev), st.st_ino, 0);
+		w.path.len = 0;
+		sb_puts(&w.path, src->sockdir_paths[i]);
+		walk_dir(&w, fd, &st, 1);
+	}
+	if (w.unreadable) {
+		struct strbuf sb = { 0 };
+
+		sb_put_escaped(&sb, w.first_bad ? w.first_bad : "");
+		diag_partial(d, "socket dirs of pid %d: %u director%s or "
+			     "entr%s could not be read (%s: %s)",
+			     (int)src->pid, w.unreadable,
+			     w.unreadable == 1 ? "y" : "ies",
+			     w.unreadable == 1 ? "y" : "ies",
+			     sb.buf ? sb.buf : "", strerror(w.first_err));
+		sb_free(&sb);
+	}
+	free(w.first_bad);
+	if (w.too_deep)
+		diag_warn(d, "socket dirs of pid %d: %u director%s below "
+			  "depth %d not searched: %s%s", (int)src->pid,
+			  w.too_deep, w.too_deep == 1 ? "y" : "ies",
+			  WALK_MAXDEPTH, w.deep.buf ? w.deep.buf : "",
+			  w.too_deep > DEEP_NAMED ? " ..." : "");
+	sb_free(&w.deep);
+	if (w.unknown)
+		diag_warn(d, "socket files of pid %d: %u could not be "
+			  "probed (connect failed)", (int)src->pid,
+			  w.unknown);
+	r = w.err;
+	if (w.probe_sock >= 0)
+		close(w.probe_sock);
+	sb_free(&w.path);
+	pairmap_free(&w.seen);
+	own_net_free(&on);
+	return r;
+}
+
 /* --- removal ------------------------------------------------------------ */
 
 /* Is @st still the socket file the scan saw, on the directory's fs? */
@@ -651,6 +771,43 @@ static int still_same(int dfd, const char *base, const struct obj *o,
 	return REAP_DONE;
 }
 
+/*
+ * Another mount namespace's socket file: its directory is one the scan
+ * kept open (found by the path it showed), checked to be the same
+ * directory still; never reached by a new walk. The fd returned is a dup.
+ */
+static int kept_parent(const struct kept_dirs *k, const char *path,
+		       int *dfdp, struct stat *dst, const char **basep,
+		       char *why, size_t whylen)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash ? (size_t)(slash - path) : 0;
+
+	if (!slash || !slash[1]) {
+		set_why(why, whylen, "bad socket file path");
+		return REAP_SKIP;
+	}
+	for (size_t i = 0; i < k->n; i++) {
+		const struct kept_dir *kd = &k->v[i];
+
+		if (strlen(kd->path) != len || memcmp(kd->path, path, len))
+			continue;
+		if (fstat(kd->fd, dst) || !S_ISDIR(dst->st_mode) ||
+		    dst->st_dev != kd->dev || dst->st_ino != kd->ino) {
+			set_why(why, whylen, "its directory is not the one "
+				"that was scanned");
+			return REAP_SKIP;
+		}
+		*dfdp = fcntl(kd->fd, F_DUPFD_CLOEXEC, 3);
+		if (*dfdp < 0)
+			return -errno;
+		*basep = slash + 1;
+		return 0;
+	}
+	set_why(why, whylen, "its directory was not kept by the scan");
+	return REAP_SKIP;
+}
+
 int sockfiles_reap(const struct reap_env *env, const struct obj *o,
 		   bool dry_run, char *why, size_t whylen)
 {
@@ -672,10 +829,17 @@ int sockfiles_reap(const struct reap_env *env, const struct obj *o,
 			"on the live system");
 		return REAP_SKIP;
 	}
-	r = open_parent(env->set, env->src, o->path, &dfd, &dst, &base, why,
-			whylen);
-	if (r)
-		return r;
+	if (env->src->kept) {
+		r = kept_parent(env->src->kept, o->path, &dfd, &dst, &base,
+				why, whylen);
+		if (r)
+			return r;
+	} else {
+		r = open_parent(env->set, env->src, o->path, &dfd, &dst,
+				&base, why, whylen);
+		if (r)
+			return r;
+	}
 	/* Owner of the file or of its directory, or root: nobody else may
 	 * remove it, so nothing else is tried. */
 	if (euid != 0 && euid != o->uid && euid != dst.st_uid) {

@@ -3,6 +3,7 @@
  * socket files bound in every network namespace. */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "parse.h"
 #include "jsonw.h"
 #include "strbuf.h"
+#include "nsrun.h"
 #include "unix_live.h"
 #include "util.h"
 
@@ -564,6 +566,50 @@ void own_net_free(struct own_net *on)
 }
 
 /* --- every network namespace ------------------------------------------- */
+
+struct net_dump {
+	struct objset *set;
+	uint64_t netns;
+	unsigned bad;
+};
+
+static int other_diag_cb(const void *msg, size_t len, void *arg)
+{
+	struct net_dump *nd = arg;
+	struct obj *o = objset_add(nd->set, KIND_UNIX);
+
+	if (parse_unix_diag_msg(msg, len, o)) {
+		nd->set->n--;
+		nd->bad++;
+		return 0;
+	}
+	o->u.ux.netns = nd->netns;
+	return 0;
+}
+
+/* On the runner thread inside the namespace: the netlink socket is
+ * opened there, so it dumps that namespace's sockets. */
+static int dump_sockets(void *arg)
+{
+	return unix_diag_dump(UDIAG_SHOW_NAME | UDIAG_SHOW_VFS |
+			      UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
+			      UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID,
+			      other_diag_cb, arg);
+}
+
+int unix_collect_netns(struct nsrun *r, int nsfd, uint64_t netns,
+		       struct objset *out, unsigned *bad)
+{
+	struct net_dump nd = { .set = out, .netns = netns };
+	size_t mark = out->n;
+	int e;
+
+	e = nsrun_call(r, nsfd, CLONE_NEWNET, dump_sockets, &nd);
+	if (e < 0)
+		objset_truncate(out, mark);	/* a half dump is none */
+	*bad = nd.bad;
+	return e < 0 ? e : 0;
+}
 
 /* On the runner thread inside another netns: its bound (dev_key, ino)
  * into the caller's pairmap (the caller waits meanwhile). */

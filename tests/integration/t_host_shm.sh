@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# t_host_shm.sh - the /dev/shm of every mount namespace, from the host: a
-# container's own tmpfs is listed and cleaned through the kept directory
-# fd (even after the container died), a tmpfs two containers share is one
-# scan, hostile roots (absolute symlink, ../ escape, a host tmpfs bound
-# in) are skipped with the pid and the reason and nothing outside is
-# touched.
+# t_host_shm.sh - the /dev/shm and socket dirs of every mount namespace,
+# from the host: a container's own tmpfs is listed and cleaned through the
+# kept directory fd (even after the container died), a tmpfs two
+# containers share is one scan, stale socket files in a container's /run
+# are listed and removed through the directories the scan kept, hostile
+# roots (absolute symlink, ../ escape, a host tmpfs bound in) are skipped
+# with the pid and the reason and nothing outside is touched.
 # shellcheck source=tests/integration/lib.sh disable=SC2016
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
@@ -79,9 +80,15 @@ newroot "$W/c"
 start_ct c "$W/c" "$W/c" 'mount --bind '"$HOSTRUN"' "$R/dev/shm"'
 # (d) a container with a private tmpfs /dev/shm and two leaked files
 newroot "$W/d"
+# and, in its /run, a stale socket file (one directory down too) and a FIFO
+mkdir -p "$W/d/run/app" || t_bail "root d"
+leak dsock unix,as=ds:"$W/d/run/d_stale.sock" \
+	unix,as=ds2:"$W/d/run/app/d_stale2.sock"
+mkfifo "$W/d/run/d.fifo" || t_bail "fifo"
 start_ct d "$W/d" "$W/d" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
 	echo x >"$R/dev/shm/psm_d_leak"; echo y >"$R/dev/shm/sem.d_sem"
-	touch -d "2 days ago" "$R/dev/shm/psm_d_leak" "$R/dev/shm/sem.d_sem"'
+	touch -d "2 days ago" "$R/dev/shm/psm_d_leak" "$R/dev/shm/sem.d_sem"
+	mount --bind /tmp "$R/tmp"'
 # (e) another one, which dies between scan and removal
 newroot "$W/e"
 start_ct e "$W/e" "$W/e" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
@@ -95,8 +102,9 @@ newroot "$W/g"
 start_ct g "$W/g" "$W/g" 'mount --bind '"$ESHM"' "$R/dev/shm"'
 newroot "$W/h"
 start_ct h "$W/h" "$W/h" 'mount --bind '"$ESHM"' "$R/dev/shm"'
-# our own /dev/shm has one too
+# our own /dev/shm has one too, and our /run a stale socket file
 echo o >/dev/shm/psm_own && touch -d '2 days ago' /dev/shm/psm_own
+leak osock unix,as=os:/run/o_stale.sock
 
 list_json -t pshm,psem
 find_name pshm psm_d_leak
@@ -129,11 +137,31 @@ t_like "$err" "skipped: /dev/shm of pid ${CT[c]} is a bind mount of the host's $
 	"(c) a warning names the pid and why"
 t_jq "refused /dev/shm directories leave the view complete" '.complete == true'
 
+# socket dirs below every root, through saferoot
+list_json -t sockfile,fifo
+find_path sockfile /run/d_stale.sock
+o_is .sockfile.dev "$(stat -c '%Hd:%Ld' "$W/d/run/d_stale.sock")" \
+	"(d) the stale socket file in the container's /run is listed"
+o_state orphan "(d) /run/d_stale.sock"
+find_path sockfile /run/app/d_stale2.sock
+find_path fifo /run/d.fifo
+find_path sockfile /run/o_stale.sock
+o_is .sockfile.ino "$(stat -c %i /run/o_stale.sock)" \
+	"our own stale socket file, as before"
+err=$(cat "$T_WORK/list.err")
+t_is "$(grep -c "/tmp of pid ${CT[d]}" <<<"$err")" 0 \
+	"(d) its /tmp is our own /tmp bound in: walked once, as ours, no warning"
+t_like "$err" "skipped: /dev/shm of pid ${CT[c]} is a bind mount of the host's $HOSTRUN tmpfs \\(dev [0-9:]+\\) \\(mount namespace mnt:\\[[0-9]+\\]\\): socket files and FIFOs there are not listed" \
+	"(c) a host tmpfs bound over /dev/shm is no socket dir either"
+t_like "$err" "skipped: /dev/shm of pid ${CT[a]} is a symlink \\(mount namespace mnt:\\[[0-9]+\\]\\): socket files and FIFOs there are not listed" \
+	"(a) the symlinked /dev/shm is no socket dir either"
+t_jq "the view is complete" '.complete == true'
+
 # gc: the container's leftovers go, through the kept fd; (e) dies after
 # the scan, and its kept fd still removes from its detached tmpfs
 pe=${CT[e]}
 gc_hooked "gc as (e) dies" 'kill -KILL '"$pe"'
-	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -t pshm,psem
+	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -t pshm,psem,sockfile
 unset 'T_PIDS[ct_e]'
 t_is "$GC_RC" 0 "gc: exit 0"
 t_gjq "(d) its leaked file is removed" \
@@ -145,7 +173,14 @@ t_gjq "(e) the dead container's file is removed through the kept fd" \
 t_gjq "(g, h) the pod's file is acted on once" \
 	'[.actions[] | select(.name == "psm_pod") | .action] == ["removed"]'
 t_gjq "nothing of the hostile roots is acted on" \
-	'[.actions[] | select(.name | test("precious|escaped|important"))] == []'
+	'[.actions[] | select((.name // .path) | test("precious|escaped|important"))] == []'
+t_gjq "(d) its stale socket files are removed" \
+	'[.actions[] | select(.kind == "sockfile") | "\(.path):\(.action)"] |
+	 sort == ["/run/app/d_stale2.sock:removed", "/run/d_stale.sock:removed",
+		  "/run/o_stale.sock:removed"]'
+t_ok "(d) the socket files are gone from the container's /run" \
+	test ! -e "$W/d/run/d_stale.sock" -a ! -e "$W/d/run/app/d_stale2.sock"
+t_ok "(d) its FIFO stays" test -p "$W/d/run/d.fifo"
 t_ok "(d) the file is gone from the container's tmpfs" \
 	test ! -e "/proc/${CT[d]}/root/dev/shm/psm_d_leak"
 t_ok "(g) the pod's file is gone" test ! -e "$ESHM/psm_pod"
