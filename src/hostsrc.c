@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "hash.h"
 #include "hostsrc.h"
 #include "kinds.h"
@@ -370,10 +371,43 @@ void hostsrc_collect_net(struct hostsrc *h, const struct scan_settings *set,
 	nsrun_free(runner);
 }
 
+/*
+ * Files the scan already has: one of ours bound into a container, or a
+ * container's tmpfs that is also below one of our socket dirs, is the
+ * same file (dev, ino) reached twice; it is kept once, as ours (and
+ * once among the others, as the first view's).
+ */
+static void drop_known(const struct objset *have, struct objset *objs)
+{
+	struct pairmap files = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < have->n; i++)
+		if (kind_has(have->v[i].kind, KF_FILE))
+			pairmap_put(&files, dev_key_of(have->v[i].dev),
+				    have->v[i].ino, 0);
+	for (size_t i = 0; i < objs->n; i++) {
+		struct obj *o = &objs->v[i];
+
+		if (kind_has(o->kind, KF_FILE) &&
+		    pairmap_has(&files, dev_key_of(o->dev), o->ino)) {
+			obj_free(o);
+			continue;
+		}
+		if (kind_has(o->kind, KF_FILE))
+			pairmap_put(&files, dev_key_of(o->dev), o->ino, 0);
+		objs->v[n++] = *o;
+	}
+	objs->n = n;
+	pairmap_free(&files);
+}
+
 void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,
 		   struct objset *objs)
 {
 	size_t base = ctx->nsrc;
+
+	drop_known(&ctx->objs, objs);
 
 	for (size_t j = 0; j < objs->n; j++)
 		objs->v[j].src += (uint32_t)base;

@@ -98,8 +98,14 @@ ESHM=$W/lib/containers/storage/overlay-containers/$ID/userdata/shm
 mkdir -p "$ESHM" && mount -t tmpfs -o mode=1777,size=1m shm "$ESHM" &&
 	echo p >"$ESHM/psm_pod" && touch -d '2 days ago' "$ESHM/psm_pod" ||
 	t_bail "engine shm"
+# (g) also has a directory of our /tmp, with a stale socket file, bound
+# into its /run: the same file, reached twice, is listed once, as ours
+mkdir -p /tmp/shared || t_bail "shared"
+leak dup unix,as=dup:/tmp/shared/dup.sock
 newroot "$W/g"
-start_ct g "$W/g" "$W/g" 'mount --bind '"$ESHM"' "$R/dev/shm"'
+mkdir -p "$W/g/run/shared" || t_bail "root g"
+start_ct g "$W/g" "$W/g" 'mount --bind '"$ESHM"' "$R/dev/shm"
+	mount --bind /tmp/shared "$R/run/shared"'
 newroot "$W/h"
 start_ct h "$W/h" "$W/h" 'mount --bind '"$ESHM"' "$R/dev/shm"'
 # our own /dev/shm has one too, and our /run a stale socket file
@@ -145,6 +151,10 @@ o_is .sockfile.dev "$(stat -c '%Hd:%Ld' "$W/d/run/d_stale.sock")" \
 o_state orphan "(d) /run/d_stale.sock"
 find_path sockfile /run/app/d_stale2.sock
 find_path fifo /run/d.fifo
+obj_find "(g) a socket file of ours bound into a container is listed once" \
+	'.kind == "sockfile" and .sockfile.ino == $i' \
+	--argjson i "$(stat -c %i /tmp/shared/dup.sock)"
+o_is .path /tmp/shared/dup.sock "(g) ... by our path"
 find_path sockfile /run/o_stale.sock
 o_is .sockfile.ino "$(stat -c %i /run/o_stale.sock)" \
 	"our own stale socket file, as before"
@@ -174,10 +184,10 @@ t_gjq "(g, h) the pod's file is acted on once" \
 	'[.actions[] | select(.name == "psm_pod") | .action] == ["removed"]'
 t_gjq "nothing of the hostile roots is acted on" \
 	'[.actions[] | select((.name // .path) | test("precious|escaped|important"))] == []'
-t_gjq "(d) its stale socket files are removed" \
+t_gjq "the stale socket files are removed, each once" \
 	'[.actions[] | select(.kind == "sockfile") | "\(.path):\(.action)"] |
 	 sort == ["/run/app/d_stale2.sock:removed", "/run/d_stale.sock:removed",
-		  "/run/o_stale.sock:removed"]'
+		  "/run/o_stale.sock:removed", "/tmp/shared/dup.sock:removed"]'
 t_ok "(d) the socket files are gone from the container's /run" \
 	test ! -e "$W/d/run/d_stale.sock" -a ! -e "$W/d/run/app/d_stale2.sock"
 t_ok "(d) its FIFO stays" test -p "$W/d/run/d.fifo"
