@@ -604,6 +604,9 @@ static int collect(struct scan_ctx *ctx)
 				 (files && (ctx->set.kinds & KMASK(KIND_UNIX)) ?
 				  1u << NSD_NET : 0),
 			.no_mq_check = true,
+			/* the files are reached through tasks only: the fd
+			 * tables are for namespaces that no task is in */
+			.no_fds = !ctx->set.host_wide,
 			.on_mount = files ? hostsrc_on_mount : NULL,
 			.on_mount_arg = &h,
 		};
