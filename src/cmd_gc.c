@@ -248,26 +248,19 @@ static void check_syslog(struct scan_ctx *ctx)
 	cli_print_warnings_from(ctx, before);
 }
 
-/* The namespace of an object of another source, for the log: the IPC
- * namespace of SysV objects and queues, the network namespace of live
- * sockets, the mount namespace of files (SPEC's table). */
+/* The namespace of an object of another source, for the log: the one
+ * its kind lives in (SPEC's table), and the process a mount namespace's
+ * directories were reached through. */
 static void ns_identity(struct strbuf *sb, const struct scan_ctx *ctx,
 			const struct obj *o)
 {
-	const struct source *src = &ctx->src[o->src];
-	const char *type = "mnt";
-	uint64_t ino = src->mnt.ino;
+	const struct source *src = obj_src(ctx, o);
+	const char *type = objns_name(kind_ops[o->kind]->ns);
 
-	if (src->own)
+	if (!src || src->own || !type)
 		return;
-	if (kind_has(o->kind, KF_SYSV) || o->kind == KIND_MQUEUE) {
-		type = "ipc";
-		ino = src->ipc.ino;
-	} else if (o->kind == KIND_UNIX) {
-		type = "net";
-		ino = src->net.ino;
-	}
-	sb_printf(sb, " namespace=%s:[%llu]", type, (unsigned long long)ino);
+	sb_printf(sb, " namespace=%s:[%llu]", type,
+		  (unsigned long long)obj_nsref(ctx, o)->ino);
 	if (src->pid)
 		sb_printf(sb, " through pid %d", (int)src->pid);
 }
