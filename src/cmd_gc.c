@@ -265,6 +265,21 @@ static void ns_identity(struct strbuf *sb, const struct scan_ctx *ctx,
 		sb_printf(sb, " through pid %d", (int)src->pid);
 }
 
+/* The containers that could see it (attrib.h), for the log; nothing for
+ * a host object. The display forms are validated printable ASCII with no
+ * blank (container.h): they need no escaping. */
+static void ct_identity(struct strbuf *sb, const struct scan_ctx *ctx,
+			const struct obj *o)
+{
+	if (o->ct_unknown) {
+		sb_puts(sb, " container=?");
+		return;
+	}
+	for (unsigned i = 0; i < o->nct; i++)
+		sb_printf(sb, "%s%s", i ? "," : " container=",
+			  ctx->attrib.v[o->ct[i]].display);
+}
+
 static void audit(struct scan_ctx *ctx, const struct obj *o,
 		  const struct gc_result *res)
 {
@@ -273,6 +288,7 @@ static void audit(struct scan_ctx *ctx, const struct obj *o,
 	check_syslog(ctx);
 	identity(&id, o);
 	ns_identity(&id, ctx, o);
+	ct_identity(&id, ctx, o);
 	sb_put_escaped(&why, o->reason);
 	if (res->act == ACT_REMOVED)
 		syslog(LOG_NOTICE, "removed %s %s owner=%u size=%llu: %s",

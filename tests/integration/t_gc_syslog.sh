@@ -104,6 +104,24 @@ t_jq_log "a newline in a name is escaped, the message is one line" \
 	'any(.[]; .msg | test("removed pshm /dev/shm/odd")) and
 	 all(.[]; .msg | test("\n") | not)'
 
+# A removal names the containers that could see the object: a process
+# in a docker-named cgroup shares our IPC namespace (cgroups.sh, which
+# skips the rest of the test where cgroup2 cannot be mounted: only where
+# the kernel has it).
+grep -qw cgroup2 /proc/filesystems ||
+	t_skip_all "no cgroup2 for the container case"
+# shellcheck source=tests/integration/cgroups.sh
+. "$T_LIBDIR/cgroups.sh"
+ID=3f2a9c1b0d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeef
+in_cg "system.slice/docker-$ID.scope" sleep 1000
+: >"$LOG"
+leak c shm,as=c:0x00c0ffef
+gc_json --min-age 0 -t shm
+wait_lines 1
+t_jq_log "the removal names the container that could see it" \
+	"any(.[]; .msg | test(\"removed shm id=${F[c.id]} key=0x00c0ffef \
+container=docker:${ID:0:12} \"))"
+
 # A removal that fails is logged too, as daemon.warning.
 : >"$LOG"
 leak f pshm,as=f:stuck
