@@ -188,18 +188,19 @@ t_like "$(sed -n 2p "$T_WORK/sr.out")" ' fs=tmpfs host=host-shm$' \
 # The pod's /dev/shm files (a tmpfs of the pod's own, seen by the infra
 # and both containers) are listed from the host: the leaker's as orphans,
 # the live one's in use, and the gc below removes exactly the leaker's.
-# Its SysV objects and queues are not yet: ipcscan sees only the IPC
-# namespace it runs in. Issue 13 makes every IPC namespace a source; the
-# session that does it sets POD_LISTED=1, and the same objects must then
-# be listed: the leaker's as orphans, the live ones as in-use (and the gc
-# below must remove exactly the leaker's).
-POD_LISTED=0
+# With -N all its SysV objects and queues are too (the test's pid
+# namespace is not the initial one, so all is not the default here):
+# every IPC namespace is a source. POD_LISTED=0 runs the same checks
+# with the 0.1 scope (-N self), where none of them may be listed or
+# removed.
+POD_LISTED=${POD_LISTED:-1}
+if [ "$POD_LISTED" = 1 ]; then SCOPE=(-N all); else SCOPE=(-N self); fi
 POD_SEL='((.kind == "shm" or .kind == "sem" or .kind == "msg") and
 	(.key | IN("0x00005151", "0x00005152", "0x00005153", "0x00006161"))) or
 	(.kind == "mqueue" and (.name | IN("leakq", "liveq")))'
 POD_FILES='(.kind == "pshm" or .kind == "psem") and
 	(.name | IN("psm_leak", "leaksem", "psm_live"))'
-list_json
+list_json "${SCOPE[@]}"
 if [ "$POD_LISTED" = 0 ]; then
 	obj_none "list: none of the pod's SysV objects and queues (today)" \
 		"$POD_SEL"
@@ -214,7 +215,11 @@ t_jq "list: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans" \
 	 ([.[] | select(.name == \"psm_live\")][0].state == \"in-use\")"
 # What is the test's own is listed, held by the --ipc=host container's
 # process under its host pid.
-if find_id shm "${F[hshm.id]}"; then
+# (SysV ids are per IPC namespace: the pod's namespace has a shmid 0 too)
+if obj_find "shm id ${F[hshm.id]} of our IPC namespace is listed once" \
+	'.kind == "shm" and .id == $id and .namespace.id == $ns' \
+	--argjson id "${F[hshm.id]}" \
+	--argjson ns "$(stat -L -c %i /proc/self/ns/ipc)"; then
 	o_is .key "${F[hshm.key]}" "the --ipc=host segment's key"
 	o_state in-use "the --ipc=host segment"
 	o_holders "${F[hostipc.pid]}:attach" "it is held by the container's mkipc"
@@ -243,7 +248,7 @@ if find_name pshm libpod_lock; then
 		"list: libpod_lock is unknown, kept as podman's lock segment"
 	o_holders "" "list: libpod_lock has no holder"
 fi
-gc_json --min-age 0
+gc_json --min-age 0 "${SCOPE[@]}"
 t_gjq "gc: no action on libpod_lock" \
 	'[.actions[] | select(.name == "libpod_lock")] == []'
 t_is "$(stat -c %i /dev/shm/libpod_lock 2>&1)" "$LOCK_INO" \
