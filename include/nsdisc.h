@@ -228,12 +228,6 @@ struct nsd_opts {
 	/* Skip the mqueue check (mq_rule is then NSD_MQ_UNTOLD, as it is
 	 * when IPC is not among the types). */
 	bool no_mq_check;
-	/* Skip source 2, the fd tables (a readlink per descriptor of every
-	 * process: the bulk of the walk on a busy host): a namespace held
-	 * only by an fd is then not found, and one no task is in is found
-	 * only through a bind mount. For a caller that needs the tasks'
-	 * views alone. */
-	bool no_fds;
 	nsd_mount_fn on_mount;
 	void *on_mount_arg;
 };

@@ -587,13 +587,14 @@ static int collect(struct scan_ctx *ctx)
 	if (ctx->procs.unparsable)
 		warn_unparsable(&ctx->procs, &ctx->diag);
 	/*
-	 * One walk of /proc finds both what a host-wide scan adds (the IPC
-	 * type: each type costs a stat per task) and, as root, the other
-	 * mount namespaces' /dev/shm and socket dirs (their mountinfo, read
-	 * anyway, through the on_mount hook) and network namespaces. Orphaned mqueue mounts are not this scan's
-	 * finding: their check would enter every IPC namespace once more.
+	 * One walk of /proc finds what a host-wide scan adds: the IPC
+	 * namespaces (each type costs a stat per task), the other mount
+	 * namespaces' /dev/shm and socket dirs (their mountinfo, read
+	 * anyway, through the on_mount hook) and network namespaces.
+	 * Orphaned mqueue mounts are not this scan's finding: their check
+	 * would enter every IPC namespace once more.
 	 */
-	files = ctx->set.privileged && !*ctx->set.root &&
+	files = ctx->set.host_wide &&
 		(ctx->set.kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM) |
 				   KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO) |
 				   KMASK(KIND_UNIX)));
@@ -604,9 +605,6 @@ static int collect(struct scan_ctx *ctx)
 				 (files && (ctx->set.kinds & KMASK(KIND_UNIX)) ?
 				  1u << NSD_NET : 0),
 			.no_mq_check = true,
-			/* the files are reached through tasks only: the fd
-			 * tables are for namespaces that no task is in */
-			.no_fds = !ctx->set.host_wide,
 			.on_mount = files ? hostsrc_on_mount : NULL,
 			.on_mount_arg = &h,
 		};
@@ -707,10 +705,9 @@ bool scan_selected(const struct scan_ctx *ctx, const struct obj *o)
 	/* a context not made by scan_init: no scope to apply */
 	if (!src || (!sc->all && !sc->self && !sc->nids))
 		return true;
-	/* -N decides about IPC namespaces; the /dev/shm sources of other
-	 * mount namespaces (hostsrc.c) are read as root whatever it says,
-	 * and only an id narrows them */
-	if (sc->all || (sc->self && (src->own || !src->kinds)))
+	/* the sources of other mount and network namespaces (hostsrc.c)
+	 * are there only when -N reaches beyond ours, as the IPC ones */
+	if (sc->all || (sc->self && src->own))
 		return true;
 	return scope_has(sc, obj_nsref(ctx, o)->ino);
 }

@@ -19,7 +19,7 @@ OWN=$(stat -Lc %i /proc/self/ns/net)
 t_ok "the container's socket is in a network namespace of its own" \
 	test "$CNS" != "$OWN"
 
-list_json -t unix,sockfile
+list_json -N all -t unix,sockfile
 find_inode "${F[ct.inode]}"
 o_is .unix.listening true "the other netns's listener is listening"
 o_is .unix.path /run/hn/ct.sock "its path is as bound"

@@ -113,6 +113,9 @@ echo o >/dev/shm/psm_own && touch -d '2 days ago' /dev/shm/psm_own
 leak osock unix,as=os:/run/o_stale.sock
 
 list_json -t pshm,psem
+obj_none "in a child pid namespace the default (-N self) reads our /dev/shm only" \
+	'.name == "psm_d_leak" or .name == "psm_pod"'
+list_json -N all -t pshm,psem
 find_name pshm psm_d_leak
 o_is .state orphan "(d) the container's leaked file is an orphan"
 o_is .path /dev/shm/psm_d_leak "(d) its path is the container's"
@@ -144,7 +147,7 @@ t_like "$err" "skipped: /dev/shm of pid ${CT[c]} is a bind mount of the host's $
 t_jq "refused /dev/shm directories leave the view complete" '.complete == true'
 
 # socket dirs below every root, through saferoot
-list_json -t sockfile,fifo
+list_json -N all -t sockfile,fifo
 find_path sockfile /run/d_stale.sock
 o_is .sockfile.dev "$(stat -c '%Hd:%Ld' "$W/d/run/d_stale.sock")" \
 	"(d) the stale socket file in the container's /run is listed"
@@ -171,7 +174,7 @@ t_jq "the view is complete" '.complete == true'
 # the scan, and its kept fd still removes from its detached tmpfs
 pe=${CT[e]}
 gc_hooked "gc as (e) dies" 'kill -KILL '"$pe"'
-	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -t pshm,psem,sockfile
+	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -N all -t pshm,psem,sockfile
 unset 'T_PIDS[ct_e]'
 t_is "$GC_RC" 0 "gc: exit 0"
 t_gjq "(d) its leaked file is removed" \

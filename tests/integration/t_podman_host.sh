@@ -209,10 +209,15 @@ else
 		"[.objects[] | select($POD_SEL)] | length == 6 and
 		 ([.[] | select(.state == \"orphan\")] | length == 4)"
 fi
-t_jq "list: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans" \
+obj_none "list: in a child pid namespace the default (-N self) lists none of
+	the pod's /dev/shm files" "$POD_FILES"
+cp "$T_JSON" "$T_WORK/default.json"
+list_json -N all -t pshm,psem
+t_jq "list -N all: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans" \
 	"[.objects[] | select($POD_FILES)] | length == 3 and
 	 ([.[] | select(.state == \"orphan\")] | length == 2) and
 	 ([.[] | select(.name == \"psm_live\")][0].state == \"in-use\")"
+cp "$T_WORK/default.json" "$T_JSON"
 # What is the test's own is listed, held by the --ipc=host container's
 # process under its host pid.
 # (SysV ids are per IPC namespace: the pod's namespace has a shmid 0 too)
@@ -267,7 +272,10 @@ else
 	want2="/dev/mqueue: liveq  /dev/shm: psm_live "
 	what="only the live container's left"
 fi
-t_gjq "gc: the leaker's 2 /dev/shm files removed, nothing else of the pod's" \
+t_gjq "gc: by default no action on the pod's /dev/shm files" \
+	"[.actions[] | select($POD_FILES)] == []"
+gc_json --min-age 0 -N all -t pshm,psem
+t_gjq "gc -N all: the leaker's 2 /dev/shm files removed, nothing else of the pod's" \
 	"[.actions[] | select($POD_FILES) | \"\\(.name):\\(.action)\"] | sort ==
 	 [\"leaksem:removed\", \"psm_leak:removed\"]"
 t_is "$(sysv "$INFRA" -m)$(sysv "$INFRA" -s)$(sysv "$INFRA" -q)" \
