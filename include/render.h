@@ -27,6 +27,11 @@ void json_write_object(struct strbuf *sb, const struct obj *o,
  * version, host, time, complete, warnings. The caller adds its own and
  * closes it. */
 void json_doc_header(struct jw *w, const struct scan_ctx *ctx);
+/* The members of one "containers" entry (engine, id, name, pod, pod_id,
+ * pod_namespace; unknown ones null): list's objects and stats' per-
+ * container counts write the same. */
+struct container_ref;
+void json_container_members(struct jw *w, const struct container_ref *r);
 /* Stream the "list --json" document for @objs. Returns 0 or -errno. */
 int json_list_print(FILE *out, struct obj *const *objs, size_t n,
 		    const struct render_env *env);

@@ -57,19 +57,11 @@ static void containers_json(struct jw *w, const struct stats *st)
 
 	jw_open(w, "containers", '[');
 	for (size_t i = 0; st->ct && i < a->n; i++) {
-		const struct container_ref *r = &a->v[i].ref;
-		const char *pod_id = *r->pod_uid ? r->pod_uid : r->pod_id;
-
 		if (ks_empty(&st->ct[i]))
 			continue;
 		jw_open(w, NULL, '{');
 		jw_str(w, "container", a->v[i].display);
-		jw_lit(w, "engine", ct_engine_name(r->engine));
-		jw_str(w, "id", *r->id ? r->id : NULL);
-		jw_str(w, "name", *r->name ? r->name : NULL);
-		jw_str(w, "pod", *r->pod_name ? r->pod_name : NULL);
-		jw_str(w, "pod_id", *pod_id ? pod_id : NULL);
-		jw_str(w, "pod_namespace", *r->pod_ns ? r->pod_ns : NULL);
+		json_container_members(w, &a->v[i].ref);
 		ks_json(w, &st->ct[i]);
 		jw_close(w, '}');
 	}

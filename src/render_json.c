@@ -81,6 +81,18 @@ static void put_holders(struct jw *w, const struct obj *o,
 	jw_close(w, ']');
 }
 
+void json_container_members(struct jw *w, const struct container_ref *r)
+{
+	const char *pod_id = *r->pod_uid ? r->pod_uid : r->pod_id;
+
+	jw_lit(w, "engine", ct_engine_name(r->engine));
+	jw_str(w, "id", *r->id ? r->id : NULL);
+	jw_str(w, "name", *r->name ? r->name : NULL);
+	jw_str(w, "pod", *r->pod_name ? r->pod_name : NULL);
+	jw_str(w, "pod_id", *pod_id ? pod_id : NULL);
+	jw_str(w, "pod_namespace", *r->pod_ns ? r->pod_ns : NULL);
+}
+
 /* The containers that can see @o (attrib.h); null when that cannot be
  * told. */
 static void put_containers(struct jw *w, const struct obj *o,
@@ -92,17 +104,8 @@ static void put_containers(struct jw *w, const struct obj *o,
 	}
 	jw_open(w, "containers", '[');
 	for (unsigned i = 0; i < o->nct; i++) {
-		const struct container_ref *r =
-			&env->ctx->attrib.v[o->ct[i]].ref;
-		const char *pod_id = *r->pod_uid ? r->pod_uid : r->pod_id;
-
 		jw_open(w, NULL, '{');
-		jw_lit(w, "engine", ct_engine_name(r->engine));
-		jw_str(w, "id", *r->id ? r->id : NULL);
-		jw_str(w, "name", *r->name ? r->name : NULL);
-		jw_str(w, "pod", *r->pod_name ? r->pod_name : NULL);
-		jw_str(w, "pod_id", *pod_id ? pod_id : NULL);
-		jw_str(w, "pod_namespace", *r->pod_ns ? r->pod_ns : NULL);
+		json_container_members(w, &env->ctx->attrib.v[o->ct[i]].ref);
 		jw_close(w, '}');
 	}
 	jw_close(w, ']');
