@@ -35,4 +35,11 @@ int posix_mq_instance(void);
 int posix_reap(const struct reap_env *env, const struct obj *o,
 	       bool dry_run, char *why, size_t whylen);
 
+/* The queue directory (O_RDONLY|O_DIRECTORY) of the mqueue superblock of
+ * the calling thread's IPC namespace, through a detached mount that the
+ * open directory keeps alive and that no mount table shows; -errno
+ * (-ENOSYS without fsopen, or in a test build with IPCSCAN_TEST_NO_FSMOUNT
+ * set; -EPERM without CAP_SYS_ADMIN). */
+int mq_mount_here(void);
+
 #endif

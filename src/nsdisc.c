@@ -23,6 +23,7 @@
 #include "fsutil.h"
 #include "hash.h"
 #include "nsdisc.h"
+#include "posix.h"
 #include "parse.h"
 #include "util.h"
 
@@ -37,15 +38,6 @@
 #endif
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
-#endif
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC 0x00000001
-#endif
-#ifndef FSCONFIG_CMD_CREATE
-#define FSCONFIG_CMD_CREATE 6
-#endif
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC 0x00000001
 #endif
 
 /* nsfs hands out inodes from 0xF0000000 up (PROC_DYNAMIC_FIRST); below
@@ -1092,36 +1084,16 @@ static void read_taskless(struct disc *d, size_t i)
  * through a detached mount that is dropped at once; 0 with *err set. */
 static dev_t mq_dev_here(int *err)
 {
-#if defined(SYS_fsopen) && defined(SYS_fsconfig) && defined(SYS_fsmount)
 	struct stat st;
-	int fs, mnt;
+	int dfd = mq_mount_here();
 
-	fs = (int)syscall(SYS_fsopen, "mqueue", FSOPEN_CLOEXEC);
-	if (fs < 0) {
-		*err = errno;
+	if (dfd < 0) {
+		*err = -dfd;
 		return 0;
 	}
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		*err = errno;
-		close(fs);
-		return 0;
-	}
-	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-	*err = mnt < 0 ? errno : 0;
-	close(fs);
-	if (mnt < 0)
-		return 0;
-	if (fstat(mnt, &st) || !fd_on_fs(mnt, MQUEUE_MAGIC)) {
-		*err = ENODEV;
-		close(mnt);
-		return 0;
-	}
-	close(mnt);
-	return st.st_dev;
-#else
-	*err = ENOSYS;
-	return 0;
-#endif
+	*err = fstat(dfd, &st) ? errno : 0;
+	close(dfd);
+	return *err ? 0 : st.st_dev;
 }
 
 struct mqcheck {

@@ -480,9 +480,7 @@ static int mq_private_list(int dfd, void *arg, const char **step)
 #define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
 
-/* The queue directory of our IPC namespace's mqueue superblock through a
- * detached mount, or -errno (-ENOSYS without fsopen). */
-static int mq_own_mount(void)
+int mq_mount_here(void)
 {
 #if defined(SYS_fsopen) && defined(SYS_fsconfig) && defined(SYS_fsmount)
 	int fs, mnt, dfd, r;
@@ -526,7 +524,7 @@ static int mq_own_mount(void)
 
 int posix_mq_instance(void)
 {
-	return mq_own_mount();
+	return mq_mount_here();
 }
 
 static uint64_t probe_nonce(void)
@@ -642,7 +640,7 @@ static int mq_locate(const struct source *src, const char *dir,
 				 strerror(-dfd));
 		return dfd;
 	}
-	dfd = mq_own_mount();
+	dfd = mq_mount_here();
 	if (dfd >= 0) {
 		w->dfd = dfd;
 		return 0;
