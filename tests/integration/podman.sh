@@ -302,17 +302,32 @@ pm_cgroup() {
 # images and storage, the test's cgroup dir. Each step runs whatever the
 # one before did.
 pm_cleanup() {
-	local m
+	local m t i
 	[ "$PM_SETUP" = 1 ] || return 0
 	PM_SETUP=2
 	P pod rm -f -t 0 -a >/dev/null 2>&1
 	P rm -f -t 0 -a >/dev/null 2>&1
 	P rmi -f -a >/dev/null 2>&1
-	# Mounts podman left (a podman killed half way): deepest first.
-	findmnt -rn -o TARGET | grep "^$PM_DIR/" | sort -r |
-		while read -r m; do umount -l "$m" 2>/dev/null; done
-	rm -rf "$PM_DIR" 2>/dev/null ||
-		echo "# could not remove all of $PM_DIR"
+	# conmon starts "podman container cleanup" when a container exits,
+	# which may still be unmounting: wait (5 s at most) until no podman
+	# or conmon runs in the test's pid namespace.
+	for ((i = 0; i < 100; i++)); do
+		pgrep -x 'podman|conmon' >/dev/null 2>&1 || break
+		sleep 0.05
+	done
+	# Mounts podman left (a podman killed half way): deepest first, again
+	# while any appear.
+	for ((i = 0; i < 20; i++)); do
+		m=$(findmnt -rn -o TARGET | grep "^$PM_DIR/" | sort -r)
+		[ -n "$m" ] || break
+		while read -r t; do umount -l "$t" 2>/dev/null; done <<<"$m"
+		sleep 0.05
+	done
+	for ((i = 0; i < 20; i++)); do
+		rm -rf "$PM_DIR" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ ! -e "$PM_DIR" ] || echo "# could not remove all of $PM_DIR"
 	[ -z "$PM_CG" ] || _pm_cg_remove "$PM_CG"
 	[ -z "$PM_CGFD" ] || exec {PM_CGFD}<&-
 	rmdir "$PM_CGBASE" 2>/dev/null	# unless another run uses it

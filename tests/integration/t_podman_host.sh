@@ -185,39 +185,34 @@ t_like "$(sed -n 2p "$T_WORK/sr.out")" ' fs=tmpfs host=host-shm$' \
 
 # ----------------------------------------------------- today's ipcscan
 
-# The pod's /dev/shm files (a tmpfs of the pod's own, seen by the infra
-# and both containers) are listed from the host: the leaker's as orphans,
-# the live one's in use, and the gc below removes exactly the leaker's.
-# With -N all its SysV objects and queues are too (the test's pid
-# namespace is not the initial one, so all is not the default here):
-# every IPC namespace is a source. POD_LISTED=0 runs the same checks
-# with the 0.1 scope (-N self), where none of them may be listed or
-# removed.
-POD_LISTED=${POD_LISTED:-1}
-if [ "$POD_LISTED" = 1 ]; then SCOPE=(-N all); else SCOPE=(-N self); fi
+# The pod's objects: its SysV objects and queues in the pod's IPC
+# namespace, its /dev/shm files on a tmpfs of the pod's own (seen by the
+# infra and both containers). The test's pid namespace is not the initial
+# one, so the default scope is -N self (the 0.1 view): none of them is
+# listed or removed. -N all makes every namespace a source: the leaker's
+# are orphans, the live container's in use, and gc removes exactly the
+# leaker's.
 POD_SEL='((.kind == "shm" or .kind == "sem" or .kind == "msg") and
 	(.key | IN("0x00005151", "0x00005152", "0x00005153", "0x00006161"))) or
 	(.kind == "mqueue" and (.name | IN("leakq", "liveq")))'
 POD_FILES='(.kind == "pshm" or .kind == "psem") and
 	(.name | IN("psm_leak", "leaksem", "psm_live"))'
-list_json "${SCOPE[@]}"
-if [ "$POD_LISTED" = 0 ]; then
-	obj_none "list: none of the pod's SysV objects and queues (today)" \
-		"$POD_SEL"
-else
-	t_jq "list: the pod's 6 SysV objects and queues, the leaker's 4 orphans" \
-		"[.objects[] | select($POD_SEL)] | length == 6 and
-		 ([.[] | select(.state == \"orphan\")] | length == 4)"
-fi
-obj_none "list: in a child pid namespace the default (-N self) lists none of
-	the pod's /dev/shm files" "$POD_FILES"
-cp "$T_JSON" "$T_WORK/default.json"
-list_json -N all -t pshm,psem
+list_json -N all
+t_jq "list -N all: the pod's 6 SysV objects and queues, the leaker's 4 orphans" \
+	"[.objects[] | select($POD_SEL)] | length == 6 and
+	 ([.[] | select(.state == \"orphan\")] | length == 4)"
 t_jq "list -N all: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans" \
 	"[.objects[] | select($POD_FILES)] | length == 3 and
 	 ([.[] | select(.state == \"orphan\")] | length == 2) and
 	 ([.[] | select(.name == \"psm_live\")][0].state == \"in-use\")"
-cp "$T_WORK/default.json" "$T_JSON"
+t_jq "list -N all: the pod's objects are in namespaces that are not the host's" \
+	"[.objects[] | select(($POD_SEL) or ($POD_FILES)) |
+	  .namespace.host] | unique == [false]"
+list_json
+obj_none "list: in a child pid namespace the default (-N self) lists none of
+	the pod's SysV objects and queues" "$POD_SEL"
+obj_none "list: in a child pid namespace the default (-N self) lists none of
+	the pod's /dev/shm files" "$POD_FILES"
 # What is the test's own is listed, held by the --ipc=host container's
 # process under its host pid.
 # (SysV ids are per IPC namespace: the pod's namespace has a shmid 0 too)
@@ -253,31 +248,27 @@ if find_name pshm libpod_lock; then
 		"list: libpod_lock is unknown, kept as podman's lock segment"
 	o_holders "" "list: libpod_lock has no holder"
 fi
-gc_json --min-age 0 "${SCOPE[@]}"
-t_gjq "gc: no action on libpod_lock" \
-	'[.actions[] | select(.name == "libpod_lock")] == []'
-t_is "$(stat -c %i /dev/shm/libpod_lock 2>&1)" "$LOCK_INO" \
-	"after gc: /dev/shm/libpod_lock is there, the same inode"
-if [ "$POD_LISTED" = 0 ]; then
-	t_gjq "gc: no action on the pod's SysV objects and queues (today)" \
-		"[.actions[] | select($POD_SEL)] == []"
-	want="0x00005151 0 0x00006161 1 0x00005152 2 0x00005153 1 "
-	want2="/dev/mqueue: leakq liveq  /dev/shm: psm_live "
-	what="all still there"
-else
-	t_gjq "gc: the leaker's 4 SysV objects and queues removed, nothing else" \
-		"[.actions[] | select($POD_SEL)] | length == 4 and
-		 all(.[]; .action == \"removed\")"
-	want="0x00006161 1 "
-	want2="/dev/mqueue: liveq  /dev/shm: psm_live "
-	what="only the live container's left"
-fi
+gc_json --min-age 0
+t_gjq "gc: by default no action on the pod's SysV objects and queues" \
+	"[.actions[] | select($POD_SEL)] == []"
 t_gjq "gc: by default no action on the pod's /dev/shm files" \
 	"[.actions[] | select($POD_FILES)] == []"
-gc_json --min-age 0 -N all -t pshm,psem
+t_gjq "gc: no action on libpod_lock" \
+	'[.actions[] | select(.name == "libpod_lock")] == []'
+gc_json --min-age 0 -N all
+t_gjq "gc -N all: the leaker's 4 SysV objects and queues removed, nothing else" \
+	"[.actions[] | select($POD_SEL)] | length == 4 and
+	 all(.[]; .action == \"removed\")"
 t_gjq "gc -N all: the leaker's 2 /dev/shm files removed, nothing else of the pod's" \
 	"[.actions[] | select($POD_FILES) | \"\\(.name):\\(.action)\"] | sort ==
 	 [\"leaksem:removed\", \"psm_leak:removed\"]"
+t_gjq "gc -N all: no action on libpod_lock" \
+	'[.actions[] | select(.name == "libpod_lock")] == []'
+t_is "$(stat -c %i /dev/shm/libpod_lock 2>&1)" "$LOCK_INO" \
+	"after gc: /dev/shm/libpod_lock is there, the same inode"
+want="0x00006161 1 "
+want2="/dev/mqueue: liveq  /dev/shm: psm_live "
+what="only the live container's left"
 t_is "$(sysv "$INFRA" -m)$(sysv "$INFRA" -s)$(sysv "$INFRA" -q)" \
 	"$want" "after gc: the pod's SysV objects: $what"
 t_is "$(nsenter -t "${PM_PID[live]}" -m ls -A /dev/shm /dev/mqueue |
@@ -295,7 +286,6 @@ L=$(nsline "$POD_IPC")
 t_is "$(nsfield "$L" tasks) $(nsfield "$L" pid)" "1 $INFRA" \
 	"nsdisc: with the live container gone, the infra is the one task"
 want="0x00006161 0 "
-[ "$POD_LISTED" = 1 ] || want="0x00005151 0 $want"
 t_is "$(sysv "$INFRA" -m)" "$want" \
 	"the live container's segment stays, now unattached"
 
