@@ -18,36 +18,8 @@ W=$T_WORK/hs
 mkdir -p "$W" || t_bail "cannot make $W"
 ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 
-# newroot DIR: a container root that is a mount of its own.
-newroot() {
-	mkdir -p "$1" && mount -t tmpfs -o mode=0755,size=8m tmpfs "$1" &&
-		mkdir -p "$1/usr" "$1/dev/shm" "$1/run" "$1/tmp" &&
-		ln -s usr/bin "$1/bin" && ln -s usr/lib "$1/lib" &&
-		ln -s usr/lib64 "$1/lib64" || t_bail "cannot make root $1"
-}
-
-declare -A CT=()
-# start_ct NAME ROOT CHROOT SETUP: a mount namespace of its own where the
-# shell code SETUP runs ($R is ROOT), then a sleep chrooted into CHROOT.
-start_ct() {
-	local name=$1 root=$2 chr=$3 setup=$4 pid i
-	R=$root C=$chr S=$setup unshare --mount --propagation private \
-		sh -c 'set -e; eval "$S"
-			mount --bind /usr "$C/usr"
-			exec chroot "$C" /usr/bin/sleep 600' \
-		</dev/null >"$W/$name.log" 2>&1 &
-	pid=$!
-	for ((i = 0; i < 500; i++)); do
-		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ]; then
-			CT[$name]=$pid
-			T_PIDS[ct_$name]=$pid
-			return 0
-		fi
-		[ -d "/proc/$pid" ] || break
-		sleep 0.01
-	done
-	t_bail "container $name did not start" "$(cat "$W/$name.log")"
-}
+# shellcheck source=tests/integration/containers.sh
+. "$(dirname "$0")/containers.sh"
 
 mntns() {
 	stat -Lc %i "/proc/$1/ns/mnt"
