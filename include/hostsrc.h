@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "nsdisc.h"
+#include "procs.h"
 #include "scan.h"
 
 /*
@@ -47,10 +48,13 @@ void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
  * a tmpfs bound in is not taken for the whole of it. A refused directory
  * is a warning in @d naming the pid and why; it makes the view incomplete
  * only when something could not be read (the process went away, an
- * error), not when it is no directory of that use.
+ * error), not when it is no directory of that use. Each root is opened
+ * only if its pid still has the start time @procs recorded (a pid reused
+ * since is another process's root): otherwise that view is not read.
  */
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
-		     bool want_shm, bool want_sock, struct diag *d);
+		     const struct proctab *procs, bool want_shm,
+		     bool want_sock, struct diag *d);
 
 /* The socket-dir walk (sockfiles_collect_kept) on each of them that has
  * socket dirs, into @out, tagged as below. */

@@ -15,6 +15,10 @@ struct proc {
 	pid_t pid;
 	uid_t euid;
 	time_t start;		/* start time, seconds since the epoch (floor) */
+	/* the same in clock ticks since boot (stat field 22), exact: what
+	 * saferoot checks a pid against before opening its root; 0 when
+	 * unknown */
+	unsigned long long start_ticks;
 	char comm[16];
 	unsigned nlwp;		/* threads; 0 = unknown (walk task/ anyway) */
 	char state;		/* stat state letter (R, S, D, ...); 0 = unknown */

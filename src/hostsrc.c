@@ -2,6 +2,7 @@
 /* hostsrc.c - the file side of the whole host: a source per /dev/shm tmpfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +13,9 @@
 #include "hostsrc.h"
 #include "kinds.h"
 #include "nsrun.h"
+#include "parse.h"
 #include "posix.h"
+#include "procs.h"
 #include "saferoot.h"
 #include "sockfiles.h"
 #include "unix_live.h"
@@ -176,9 +179,43 @@ static void view_sockdirs(const struct sr_root *root,
 	}
 }
 
+/*
+ * The start time @pid had in the process table, which saferoot checks
+ * before it opens the root: discovery named this pid some time after the
+ * table was read, and a pid reused since then would lend another
+ * process's root (and files) to this mount namespace. A pid the table
+ * does not have, or has without a start, is not opened at all (SR_GONE).
+ * A test build may offset the time (IPCSCAN_TEST_START_SKEW) to play a
+ * reused pid.
+ */
+static int view_start(const struct proctab *procs, pid_t pid,
+		      uint64_t *start, char *why, size_t whylen)
+{
+	const struct proc *p = procs ? proctab_find(procs, pid) : NULL;
+
+	if (!p || !p->start_ticks) {
+		snprintf(why, whylen, "pid %d %s", (int)pid,
+			 p ? "has no known start time" :
+			     "started after the process list was read");
+		return SR_GONE;
+	}
+	*start = p->start_ticks;
+#ifdef IPCSCAN_TEST_HOOKS
+	{
+		const char *k = getenv("IPCSCAN_TEST_START_SKEW");
+		int64_t skew;
+
+		if (k && *k && !parse_i64(k, &skew))
+			*start += (uint64_t)skew;
+	}
+#endif
+	return 0;
+}
+
 /* One view: a new source if it has a /dev/shm tmpfs or a socket dir that
  * no view before it had. */
 static void view_open(struct hostsrc *h, const struct nsd_result *res,
+		      const struct proctab *procs,
 		      const struct sr_mounts *mounts,
 		      const struct hostsrc_view *v, struct view_seen *seen,
 		      bool want_shm, bool want_sock, struct diag *dg)
@@ -188,10 +225,14 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 	struct sr_root root;
 	struct source tmp = { 0 }, *s;
 	struct sr_dir d;
+	uint64_t start;
 	bool shm;
 	int r;
 
-	r = sr_root_open(&root, "/proc", v->pid, 0, why, sizeof(why));
+	r = view_start(procs, v->pid, &start, why, sizeof(why));
+	if (!r)
+		r = sr_root_open(&root, "/proc", v->pid, start, why,
+				 sizeof(why));
 	if (r) {
 		/* its view may still be some other task's: cannot tell */
 		diag_partial(dg, "mount namespace mnt:[%llu] not read: %s",
@@ -228,7 +269,8 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 }
 
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
-		     bool want_shm, bool want_sock, struct diag *dg)
+		     const struct proctab *procs, bool want_shm,
+		     bool want_sock, struct diag *dg)
 {
 	struct sr_mounts *mounts = NULL;
 	struct view_seen seen = { { 0 }, { 0 } };
@@ -250,7 +292,7 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 	}
 	qsort(h->v, h->n, sizeof(*h->v), by_pid);
 	for (size_t i = 0; i < h->n; i++)
-		view_open(h, res, mounts, &h->v[i], &seen, want_shm,
+		view_open(h, res, procs, mounts, &h->v[i], &seen, want_shm,
 			  want_sock, dg);
 	sr_mounts_free(mounts);
 out:

@@ -193,7 +193,8 @@ static int read_live(struct proctab *pt, time_t btime, long hz)
 		p.nlwp = nlwp > 0 ? (unsigned)nlwp : 0;
 		p.state = PROC_VAL(I_STATE, s_ch, s);
 		p.euid = PROC_VAL(I_EUID, u_int, s);
-		p.start = start_of(btime, PROC_VAL(I_BEGAN, ull_int, s), hz);
+		p.start_ticks = PROC_VAL(I_BEGAN, ull_int, s);
+		p.start = start_of(btime, p.start_ticks, hz);
 		if (cmd) {
 			strncpy(p.comm, cmd, sizeof(p.comm) - 1);
 			p.comm[sizeof(p.comm) - 1] = '\0';
@@ -261,6 +262,7 @@ static bool read_fixture_proc(int procfd, const char *name, time_t btime,
 		 * an unknown start, which pid_alive_at counts as alive. */
 		snprintf(p->comm, sizeof(p->comm), "?");
 		p->start = 0;
+		p->start_ticks = 0;
 		(*unparsable)++;
 	} else {
 		/* state and threads as libproc2 gives them on a live system,
@@ -268,6 +270,7 @@ static bool read_fixture_proc(int procfd, const char *name, time_t btime,
 		memcpy(p->comm, st.comm, sizeof(p->comm));
 		p->state = st.state;
 		p->nlwp = st.num_threads;
+		p->start_ticks = st.start_ticks;
 		p->start = start_of(btime, st.start_ticks, hz);
 	}
 	p->inspected = true;

@@ -424,7 +424,8 @@ static void host_files(struct scan_ctx *ctx, struct hostsrc *h,
 	struct objset objs = { 0 };
 
 	if (shm || sock)
-		hostsrc_add_mnt(h, res, shm, sock, &ctx->diag);
+		hostsrc_add_mnt(h, res, &ctx->procs, shm, sock,
+				&ctx->diag);
 	if (net)
 		hostsrc_add_net(h, res, scan_own(ctx)->net.ino);
 	hostsrc_collect_shm(h, set, &objs, &ctx->diag);
