@@ -51,6 +51,9 @@ void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
  * error), not when it is no directory of that use. Each root is opened
  * only if its pid still has the start time @procs recorded (a pid reused
  * since is another process's root): otherwise that view is not read.
+ * A mount namespace of @res that no task is in (kept by a descriptor or
+ * a bind mount) has no root to reach: it is not read, and the view is
+ * incomplete, with a warning naming it and what holds it.
  */
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 		     const struct proctab *procs, bool want_shm,

@@ -2,6 +2,7 @@
 /* hostsrc.c - the file side of the whole host: a source per /dev/shm tmpfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +269,28 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 		s->kept = xcalloc(1, sizeof(*s->kept));
 }
 
+/* A mount namespace of no task: one warning, the view incomplete. */
+static void taskless(const struct nsd_ns *ns, bool want_shm, bool want_sock,
+		     struct diag *dg)
+{
+	char held[PATH_MAX + 64];
+
+	if (ns->fd_pid)
+		snprintf(held, sizeof(held), "held only by a descriptor of "
+			 "pid %d", (int)ns->fd_pid);
+	else if (ns->bind_path)
+		snprintf(held, sizeof(held), "held only by a bind mount at %s",
+			 ns->bind_path);
+	else
+		snprintf(held, sizeof(held), "held only by ipcscan");
+	diag_partial(dg, "%s of mount namespace mnt:[%llu] not read: no "
+		     "process is in it (%s), so there is no root to reach "
+		     "them through",
+		     want_shm && want_sock ? "/dev/shm and socket dirs" :
+		     want_shm ? "/dev/shm" : "socket dirs",
+		     (unsigned long long)ns->ino, held);
+}
+
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 		     const struct proctab *procs, bool want_shm,
 		     bool want_sock, struct diag *dg)
@@ -277,6 +300,14 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 	struct stat st;
 	int r;
 
+	/*
+	 * A mount namespace that no task is in (kept by a descriptor or a
+	 * bind mount) has no process root to reach its /dev/shm and socket
+	 * dirs through: not read, so the view cannot claim to be whole.
+	 */
+	for (size_t i = 0; i < res->n; i++)
+		if (res->ns[i].type == NSD_MNT && !res->ns[i].ntasks)
+			taskless(&res->ns[i], want_shm, want_sock, dg);
 	/* ours: read by path by the own source */
 	if (!stat("/dev/shm", &st))
 		seen_add(&seen.shm, st.st_dev, st.st_ino);

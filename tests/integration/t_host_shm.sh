@@ -185,4 +185,39 @@ t_is "$(cat "$VICTIM/psm_precious" "$W/b/hostdir/psm_escaped" \
 	"the host's files are all still there"
 t_like "$(cat "$T_GC.err")" "skipped: /dev/shm of pid ${CT[c]} is a bind mount" \
 	"gc says what it skipped"
+# a mount namespace that no task is in, kept by a descriptor: a shell
+# opens its ns file while its task lives, that task exits, the shell
+# sleeps on (a bind mount of a mount namespace file fails with EINVAL
+# about half the time on these kernels: an fd is the steady way)
+unshare --mount --propagation private sleep 1000 &
+pu=$!
+T_PIDS[tl_task]=$pu
+for _ in $(seq 200); do
+	[ "$(mntns "$pu" 2>/dev/null)" != "$(mntns $$)" ] &&
+		[ -n "$(mntns "$pu" 2>/dev/null)" ] && break
+	sleep 0.01
+done
+tl=$(mntns "$pu") || t_bail "taskless: no namespace"
+[ "$tl" != "$(mntns $$)" ] || t_bail "taskless: unshare did not take"
+bash -c 'exec 3</proc/'"$pu"'/ns/mnt || exit 1; exec sleep 1000' &
+T_PIDS[tl_fd]=$!
+for _ in $(seq 200); do
+	[ "$(stat -Lc %i "/proc/${T_PIDS[tl_fd]}/fd/3" 2>/dev/null)" = "$tl" ] &&
+		break
+	sleep 0.01
+done
+t_is "$(stat -Lc %i "/proc/${T_PIDS[tl_fd]}/fd/3" 2>/dev/null)" "$tl" \
+	"taskless: a shell holds the mount namespace by an fd"
+stop tl_task
+list_json -N all -t pshm,psem,sockfile,fifo
+t_jq "taskless: a mount namespace not read makes the view incomplete" \
+	'.complete == false'
+t_jq "taskless: one warning names the namespace and why" \
+	'[.warnings[] | select(test("mnt:\\[" + $n + "\\]"))] | length == 1 and
+	 (.[0] | test("not read: no process is in it \\(held only by a descriptor of pid " + $p + "\\)"))' \
+	--arg n "$tl" --arg p "${T_PIDS[tl_fd]}"
+stop tl_fd
+list_json -N all -t pshm,psem,sockfile,fifo
+t_jq "taskless: once it is gone, the view is complete again" \
+	'.complete == true'
 t_done
