@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t_gc_syslog.sh - gc: every removal (and every failed one) is logged to
-# syslog with ident "ipcscan", facility daemon, naming kind and identity.
+# syslog with ident "ipcscan", facility daemon, naming kind and identity
+# (and the namespace and containers of an object not of ours).
 # /dev/log is intercepted by a listener of our own on a private /dev.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
@@ -103,6 +104,29 @@ t_jq_log "the socket file removal names kind and path" \
 t_jq_log "a newline in a name is escaped, the message is one line" \
 	'any(.[]; .msg | test("removed pshm /dev/shm/odd")) and
 	 all(.[]; .msg | test("\n") | not)'
+
+# An object of another IPC namespace (one that no task is in, kept by a
+# bind mount) removed by gc -N all: its line names that namespace, and an
+# object of ours removed in the same run names none.
+touch "$T_WORK/ipcO" || t_bail "cannot make the bind target"
+unshare --ipc="$T_WORK/ipcO" "$MKIPC" leak shm:0x00c0ff01 \
+	>"$T_WORK/ipcO.out" 2>&1 ||
+	t_bail "cannot make a bind-mounted IPC namespace" "$(cat "$T_WORK/ipcO.out")"
+NS_O=$(stat -c %i "$T_WORK/ipcO")
+leak own shm,as=own:0x00c0ff02
+: >"$LOG"
+gc_json --min-age 0 -N all -t shm
+t_gjq "setup: gc -N all removes the other namespace's segment and ours" \
+	'[.actions[] | select(.action == "removed") | .key] | sort ==
+	 ["0x00c0ff01", "0x00c0ff02"]'
+wait_lines 2
+t_jq_log "the removal in another IPC namespace names that namespace" \
+	'[.[] | select(.msg | test("removed shm id=[0-9]+ key=0x00c0ff01 "))] |
+	 length == 1 and (.[0].msg | test(" namespace=ipc:\\['"$NS_O"'\\]"))'
+t_jq_log "the removal in our own namespace names none" \
+	'[.[] | select(.msg | test("removed shm id='"${F[own.id]}"' key=0x00c0ff02 "))] |
+	 length == 1 and (.[0].msg | test("namespace=") | not)'
+umount "$T_WORK/ipcO" 2>/dev/null
 
 # A removal names the containers that could see the object: a process
 # in a docker-named cgroup shares our IPC namespace (cgroups.sh, which
