@@ -275,7 +275,11 @@ static void taskless(const struct nsd_ns *ns, bool want_shm, bool want_sock,
 {
 	char held[PATH_MAX + 64];
 
-	if (ns->fd_pid)
+	if (ns->fd_pid && ns->bind_path)
+		snprintf(held, sizeof(held), "held only by a descriptor of "
+			 "pid %d and a bind mount at %s", (int)ns->fd_pid,
+			 ns->bind_path);
+	else if (ns->fd_pid)
 		snprintf(held, sizeof(held), "held only by a descriptor of "
 			 "pid %d", (int)ns->fd_pid);
 	else if (ns->bind_path)
