@@ -194,6 +194,11 @@ static int view_start(const struct proctab *procs, pid_t pid,
 {
 	const struct proc *p = procs ? proctab_find(procs, pid) : NULL;
 
+	if (!procs || !procs->n) {
+		snprintf(why, whylen, "pid %d: no process list to check its "
+			 "start time against", (int)pid);
+		return SR_GONE;
+	}
 	if (!p || !p->start_ticks) {
 		snprintf(why, whylen, "pid %d %s", (int)pid,
 			 p ? "has no known start time" :
