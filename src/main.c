@@ -531,7 +531,9 @@ int main(int argc, char **argv)
 	free(cli.sockdirs);
 	free(cli.users);
 	free(cli.pids);
+	free(cli.containers);
 	free(cli.output);
+	ns_scope_free(&cli.scope);	/* the scans copied it, shallowly */
 	if (stdout != std) {
 		e = outstream_close(stdout);
 		stdout = std;
