@@ -151,15 +151,19 @@ static int stats_json(FILE *out, const struct stats *st,
 	return jw_end(&w);
 }
 
-/* One row of the per-container table. */
-static void ct_row(struct libscols_table *t, const char *name,
-		   const struct kind_stats *ks, struct strbuf *c)
+/* One row of counts, in the kind table or the per-container table: @name,
+ * then COUNT IN-USE ORPHAN UNKNOWN BYTES ORPHAN-BYTES; the byte columns are
+ * blank unless @sized (a kind without sizes, as in list). False when the
+ * line could not be made. */
+static bool counts_row(struct libscols_table *t, const char *name,
+		       const struct kind_stats *ks, bool sized,
+		       struct strbuf *c)
 {
 	struct libscols_line *ln = scols_table_new_line(t, NULL);
 	uint64_t total, bytes, v[6];
 
 	if (!ln)
-		return;
+		return false;
 	kind_totals(ks, &total, &bytes);
 	v[0] = total;
 	v[1] = ks->count[STATE_INUSE];
@@ -170,12 +174,44 @@ static void ct_row(struct libscols_table *t, const char *name,
 	scols_line_set_data(ln, 0, name);
 	for (int i = 0; i < 6; i++) {
 		c->len = 0;
+		if (i >= 4 && !sized)
+			continue;
 		if (i >= 4)
 			fmt_size(c, v[i], false);
 		else
 			sb_printf(c, "%llu", (unsigned long long)v[i]);
 		scols_line_set_data(ln, (size_t)i + 1, c->buf);
 	}
+	return true;
+}
+
+/* LIMIT USED USE% of one resource, from column @col of @ln on. */
+static void limit_cells(struct libscols_line *ln, size_t col,
+			const struct limit_stat *ls, struct strbuf *c)
+{
+	bool bytes = strstr(ls->resource, "bytes") != NULL;
+
+	c->len = 0;
+	if (!ls->have_limit)
+		sb_puts(c, "-");
+	else if (bytes)
+		fmt_size(c, ls->limit, false);
+	else
+		sb_printf(c, "%llu", (unsigned long long)ls->limit);
+	scols_line_set_data(ln, col, c->buf);
+	c->len = 0;
+	if (bytes)
+		fmt_size(c, ls->used, false);
+	else
+		sb_printf(c, "%llu", (unsigned long long)ls->used);
+	scols_line_set_data(ln, col + 1, c->buf);
+	c->len = 0;
+	if (ls->have_limit && ls->limit)
+		sb_printf(c, "%.1f%%",
+			  100.0 * (double)ls->used / (double)ls->limit);
+	else
+		sb_puts(c, "-");
+	scols_line_set_data(ln, col + 2, c->buf);
 }
 
 /* After the totals: each container that can see a selected object (an
@@ -198,10 +234,10 @@ static int containers_table(FILE *out, const struct stats *st)
 		scols_table_new_column(t, h[i], 0, i ? SCOLS_FL_RIGHT : 0);
 	for (size_t i = 0; i < a->n; i++)
 		if (!ks_empty(&st->ct[i]))
-			ct_row(t, a->v[i].display, &st->ct[i], &c);
-	ct_row(t, "-", &st->host, &c);
+			counts_row(t, a->v[i].display, &st->ct[i], true, &c);
+	counts_row(t, "-", &st->host, true, &c);
 	if (!ks_empty(&st->unattributed))
-		ct_row(t, "?", &st->unattributed, &c);
+		counts_row(t, "?", &st->unattributed, true, &c);
 	if (scols_print_table(t))
 		r = -EIO;
 	sb_free(&c);
@@ -229,7 +265,6 @@ static int ns_table(FILE *out, const struct stats *st)
 
 		for (int l = 0; l < LIM_COUNT; l++) {
 			const struct limit_stat *ls = &ns->lim[l];
-			bool bytes = strstr(ls->resource, "bytes") != NULL;
 			struct libscols_line *ln;
 
 			if (l == LIM_DEVSHM ||
@@ -246,30 +281,7 @@ static int ns_table(FILE *out, const struct stats *st)
 					  (unsigned long long)ns->id);
 			scols_line_set_data(ln, 0, c.buf);
 			scols_line_set_data(ln, 1, ls->resource);
-			c.len = 0;
-			if (!ls->have_limit)
-				sb_puts(&c, "-");
-			else if (bytes)
-				fmt_size(&c, ls->limit, false);
-			else
-				sb_printf(&c, "%llu",
-					  (unsigned long long)ls->limit);
-			scols_line_set_data(ln, 2, c.buf);
-			c.len = 0;
-			if (bytes)
-				fmt_size(&c, ls->used, false);
-			else
-				sb_printf(&c, "%llu",
-					  (unsigned long long)ls->used);
-			scols_line_set_data(ln, 3, c.buf);
-			c.len = 0;
-			if (ls->have_limit && ls->limit)
-				sb_printf(&c, "%.1f%%", 100.0 *
-					  (double)ls->used /
-					  (double)ls->limit);
-			else
-				sb_puts(&c, "-");
-			scols_line_set_data(ln, 4, c.buf);
+			limit_cells(ln, 2, ls, &c);
 		}
 	}
 	if (fputc('\n', out) == EOF || scols_print_table(t))
@@ -301,39 +313,14 @@ static int stats_table(FILE *out, const struct stats *st)
 		scols_table_new_column(tb, kh[i], 0, i ? SCOLS_FL_RIGHT : 0);
 	for (int i = 0; i < 4; i++)
 		scols_table_new_column(lt, lh[i], 0, i ? SCOLS_FL_RIGHT : 0);
-	for (int k = 0; k < KIND_COUNT; k++) {
-		struct libscols_line *ln;
-		const struct kind_stats *ks = &st->kind[k];
-		uint64_t total, bytes, v[6];
-
-		if (!(st->kinds & KMASK(k)))
-			continue;
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
+	for (int k = 0; k < KIND_COUNT; k++)
+		if ((st->kinds & KMASK(k)) &&
+		    !counts_row(tb, kind_name(k), &st->kind[k],
+				kind_has((enum kind)k, KF_SIZE), &c))
 			break;
-		kind_totals(ks, &total, &bytes);
-		v[0] = total;
-		v[1] = ks->count[STATE_INUSE];
-		v[2] = ks->count[STATE_ORPHAN];
-		v[3] = ks->count[STATE_UNKNOWN];
-		v[4] = bytes;
-		v[5] = ks->bytes[STATE_ORPHAN];
-		scols_line_set_data(ln, 0, kind_name(k));
-		for (int i = 0; i < 6; i++) {
-			c.len = 0;
-			if (i >= 4 && !kind_has((enum kind)k, KF_SIZE))
-				continue;	/* blank, as in list */
-			if (i >= 4)
-				fmt_size(&c, v[i], false);
-			else
-				sb_printf(&c, "%llu", (unsigned long long)v[i]);
-			scols_line_set_data(ln, (size_t)i + 1, c.buf);
-		}
-	}
 	for (int l = 0; l < LIM_COUNT; l++) {
 		const struct limit_stat *ls = &st->lim[l];
 		struct libscols_line *ln;
-		bool bytes = strstr(ls->resource, "bytes") != NULL;
 
 		if (!stats_show_limit(st, (enum limit_id)l))
 			continue;
@@ -342,27 +329,7 @@ static int stats_table(FILE *out, const struct stats *st)
 		if (!ln)
 			break;
 		scols_line_set_data(ln, 0, ls->resource);
-		c.len = 0;
-		if (!ls->have_limit)
-			sb_puts(&c, "-");
-		else if (bytes)
-			fmt_size(&c, ls->limit, false);
-		else
-			sb_printf(&c, "%llu", (unsigned long long)ls->limit);
-		scols_line_set_data(ln, 1, c.buf);
-		c.len = 0;
-		if (bytes)
-			fmt_size(&c, ls->used, false);
-		else
-			sb_printf(&c, "%llu", (unsigned long long)ls->used);
-		scols_line_set_data(ln, 2, c.buf);
-		c.len = 0;
-		if (ls->have_limit && ls->limit)
-			sb_printf(&c, "%.1f%%", 100.0 * (double)ls->used /
-						       (double)ls->limit);
-		else
-			sb_puts(&c, "-");
-		scols_line_set_data(ln, 3, c.buf);
+		limit_cells(ln, 1, ls, &c);
 	}
 	if (scols_print_table(tb) ||
 	    (any_limit && (fputc('\n', out) == EOF || scols_print_table(lt))))
