@@ -531,6 +531,41 @@ static void walk_sockdir(struct walk *w, const char *dir)
 	walk_dir(w, fd, &st, 1);
 }
 
+/* What a walk could not do, said once per walk to its sink: directories
+ * or entries not read (the view is incomplete), directories below the
+ * depth limit, socket files not probed (@why). @who follows "socket dirs"
+ * and "socket files" ("" for our own, " of pid N" for a container's). */
+static void walk_report(struct walk *w, const char *who, const char *why)
+{
+	if (w->unreadable) {
+		struct strbuf sb = { 0 };
+
+		sb_put_escaped(&sb, w->first_bad ? w->first_bad : "");
+		diag_partial(w->d, "socket dirs%s: %u director%s or entr%s "
+			     "could not be read (%s: %s); socket files and "
+			     "FIFOs there are not listed", who, w->unreadable,
+			     w->unreadable == 1 ? "y" : "ies",
+			     w->unreadable == 1 ? "y" : "ies",
+			     sb.buf ? sb.buf : "", strerror(w->first_err));
+		sb_free(&sb);
+	}
+	free(w->first_bad);
+	w->first_bad = NULL;
+	/* The limit is by design and proves nothing wrong about what was
+	 * found (a socket file's state never depends on the walk), so the
+	 * scan stays complete: only what is deeper is not listed. */
+	if (w->too_deep)
+		diag_warn(w->d, "socket dirs%s: %u director%s below depth %d "
+			  "not searched for socket files and FIFOs: %s%s",
+			  who, w->too_deep, w->too_deep == 1 ? "y" : "ies",
+			  WALK_MAXDEPTH, w->deep.buf ? w->deep.buf : "",
+			  w->too_deep > DEEP_NAMED ? " ..." : "");
+	sb_free(&w->deep);
+	if (w->unknown)
+		diag_warn(w->d, "socket files%s: %u could not be probed (%s)",
+			  who, w->unknown, why);
+}
+
 int sockets_collect(const struct scan_settings *set,
 		    const struct source *src, const struct proctab *procs,
 		    struct objset *out, struct diag *d)
@@ -563,33 +598,7 @@ int sockets_collect(const struct scan_settings *set,
 	for (size_t i = 0; i < ndirs; i++)
 		if (dirs[i])
 			walk_sockdir(&w, dirs[i]);
-	if (w.unreadable) {
-		struct strbuf sb = { 0 };
-
-		sb_put_escaped(&sb, w.first_bad ? w.first_bad : "");
-		diag_partial(d, "socket dirs: %u director%s or entr%s could "
-			     "not be read (%s: %s); socket files and FIFOs "
-			     "there are not listed", w.unreadable,
-			     w.unreadable == 1 ? "y" : "ies",
-			     w.unreadable == 1 ? "y" : "ies",
-			     sb.buf ? sb.buf : "", strerror(w.first_err));
-		sb_free(&sb);
-	}
-	free(w.first_bad);
-	/* The limit is by design and proves nothing wrong about what was
-	 * found (a socket file's state never depends on the walk), so the
-	 * scan stays complete: only what is deeper is not listed. */
-	if (w.too_deep)
-		diag_warn(d, "socket dirs: %u director%s below depth %d not "
-			  "searched for socket files and FIFOs: %s%s",
-			  w.too_deep, w.too_deep == 1 ? "y" : "ies",
-			  WALK_MAXDEPTH, w.deep.buf ? w.deep.buf : "",
-			  w.too_deep > DEEP_NAMED ? " ..." : "");
-	sb_free(&w.deep);
-	if (w.unknown)
-		diag_warn(d, "socket files: %u could not be probed (%s)",
-			  w.unknown, set->privileged ? "connect failed" :
-			  "not root");
+	walk_report(&w, "", set->privileged ? "connect failed" : "not root");
 	r = w.err;
 	if (w.probe_sock >= 0)
 		close(w.probe_sock);
@@ -610,6 +619,7 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 	 * we would name by that path: the bindings of every netns decide */
 	struct own_net on = { .vfs_ok = true };
 	struct walk w = { 0 };
+	char who[32];
 	int r = 0;
 
 	w.set = set;
@@ -650,30 +660,8 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 		sb_puts(&w.path, src->sockdir_paths[i]);
 		walk_dir(&w, fd, &st, 1);
 	}
-	if (w.unreadable) {
-		struct strbuf sb = { 0 };
-
-		sb_put_escaped(&sb, w.first_bad ? w.first_bad : "");
-		diag_partial(d, "socket dirs of pid %d: %u director%s or "
-			     "entr%s could not be read (%s: %s)",
-			     (int)src->pid, w.unreadable,
-			     w.unreadable == 1 ? "y" : "ies",
-			     w.unreadable == 1 ? "y" : "ies",
-			     sb.buf ? sb.buf : "", strerror(w.first_err));
-		sb_free(&sb);
-	}
-	free(w.first_bad);
-	if (w.too_deep)
-		diag_warn(d, "socket dirs of pid %d: %u director%s below "
-			  "depth %d not searched: %s%s", (int)src->pid,
-			  w.too_deep, w.too_deep == 1 ? "y" : "ies",
-			  WALK_MAXDEPTH, w.deep.buf ? w.deep.buf : "",
-			  w.too_deep > DEEP_NAMED ? " ..." : "");
-	sb_free(&w.deep);
-	if (w.unknown)
-		diag_warn(d, "socket files of pid %d: %u could not be "
-			  "probed (connect failed)", (int)src->pid,
-			  w.unknown);
+	snprintf(who, sizeof(who), " of pid %d", (int)src->pid);
+	walk_report(&w, who, "connect failed");
 	r = w.err;
 	if (w.probe_sock >= 0)
 		close(w.probe_sock);
