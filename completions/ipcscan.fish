@@ -51,7 +51,7 @@ function __ipcscan_columns
 end
 # __ipcscan_items LEAD FUNCTION : the words of FUNCTION for the last item
 # of the comma list being completed, none the list has already; a
-# leading LEAD character (+ for -o, - for --sort) is kept.
+# leading LEAD character (+ for -o) is kept.
 function __ipcscan_items
 	set -l cur (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
 	set -l pre (string match -r -- '^.*,' "$cur")
@@ -66,6 +66,20 @@ function __ipcscan_items
 		or printf '%s%s\n' "$pre" $w
 	end
 end
+# __ipcscan_sortcol : one column for --sort, as COL or -COL (descending).
+function __ipcscan_sortcol
+	set -l cur (commandline -ct | string replace -r -- '^--[a-z-]+=' '')
+	string match -q -- '*,*' "$cur"; and return
+	set -l pre (string match -r -- '^-' "$cur")
+	for w in (__ipcscan_columns)
+		printf '%s%s\n' "$pre" $w
+	end
+end
+function __ipcscan_after_sort
+	set -l t (commandline -opc)
+	contains -- "$t[-1]" --sort
+end
+complete -c ipcscan -n __ipcscan_after_sort -x -a '(__ipcscan_sortcol)'
 set -l __ipcscan_cmds list gc stats
 complete -c ipcscan -n "not __fish_seen_subcommand_from $__ipcscan_cmds" -a list -d 'list IPC objects with holders and state (default)'
 complete -c ipcscan -n "not __fish_seen_subcommand_from $__ipcscan_cmds" -a gc -d 'remove orphans older than --min-age'
@@ -85,7 +99,7 @@ complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_sub
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l noheadings -d 'no header line'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s r -l raw -d 'raw output: no column alignment'
 complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -s b -l bytes -d 'sizes in bytes'
-complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l sort -x -a '(__ipcscan_items - __ipcscan_columns)' -d 'sort by column; -COL descending (e.g. -SIZE)'
+complete -c ipcscan -n "__fish_seen_subcommand_from list; or not __fish_seen_subcommand_from $__ipcscan_cmds" -l sort -x -a '(__ipcscan_sortcol)' -d 'sort by column; -COL descending (e.g. -SIZE)'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -s n -l dry-run -d 'show what would be removed, change nothing'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -l min-age -x -d 'only objects unused for this long (default 1h; units w d h m s, as in 1h30m; 0 allowed)'
 complete -c ipcscan -n "__fish_seen_subcommand_from gc" -l exclude -x -d 'never remove a match of name, path or key (repeatable)'

@@ -176,7 +176,7 @@ static const char *zsh_action(enum arg_kind a)
 	switch (a) {
 	case ARG_KINDS: return "_sequence _ipcscan_kinds";
 	case ARG_COLUMNS: return "_sequence _ipcscan_columns";
-	case ARG_COLUMN: return "_ipcscan_columns";
+	case ARG_COLUMN: return "_ipcscan_sortcol";
 	case ARG_USER: return "_users";
 	case ARG_PID: return "_pids";
 	case ARG_DIR: return "_directories";
@@ -200,7 +200,10 @@ static void zsh(FILE *o)
 	      "_ipcscan_columns() {\n"
 	      "\tlocal -a c=(", o);
 	words_columns(o, " ");
+	/* "--sort -COL": the '-' is kept as a prefix, the column matched */
 	fputs(")\n\tcompadd -M 'm:{a-zA-Z}={A-Za-z}' \"$@\" -a c\n}\n\n"
+	      "_ipcscan_sortcol() {\n\tcompset -P -\n"
+	      "\t_ipcscan_columns \"$@\"\n}\n\n"
 	      "_ipcscan() {\n"
 	      "\tlocal cmd=list\n\tlocal -a first\n"
 	      /* a command is only recognised as the first argument */
@@ -293,7 +296,7 @@ static void fish(FILE *o)
 	 * fish itself matches in any case */
 	fputs("# __ipcscan_items LEAD FUNCTION : the words of FUNCTION for the last item\n"
 	      "# of the comma list being completed, none the list has already; a\n"
-	      "# leading LEAD character (+ for -o, - for --sort) is kept.\n"
+	      "# leading LEAD character (+ for -o) is kept.\n"
 	      "function __ipcscan_items\n"
 	      "\tset -l cur (commandline -ct | string replace -r -- '^--[a-z-]+=' '')\n"
 	      "\tset -l pre (string match -r -- '^.*,' \"$cur\")\n"
@@ -308,6 +311,30 @@ static void fish(FILE *o)
 	      "\t\tor printf '%s%s\\n' \"$pre\" $w\n"
 	      "\tend\n"
 	      "end\n"
+	      /* fish takes a word that starts with '-' for options, even
+	       * after one that needs a value: "--sort -COL" is completed
+	       * by a condition on the word before */
+	      "# __ipcscan_sortcol : one column for --sort, as COL or -COL (descending).\n"
+	      "function __ipcscan_sortcol\n"
+	      "\tset -l cur (commandline -ct | string replace -r -- '^--[a-z-]+=' '')\n"
+	      "\tstring match -q -- '*,*' \"$cur\"; and return\n"
+	      "\tset -l pre (string match -r -- '^-' \"$cur\")\n"
+	      "\tfor w in (__ipcscan_columns)\n"
+	      "\t\tprintf '%s%s\\n' \"$pre\" $w\n"
+	      "\tend\n"
+	      "end\n"
+	      "function __ipcscan_after_sort\n"
+	      "\tset -l t (commandline -opc)\n"
+	      "\tcontains -- \"$t[-1]\"", o);
+	for (const struct option_desc *d = option_table; d->lname; d++) {
+		if (d->arg != ARG_COLUMN || d->hidden)
+			continue;
+		fprintf(o, " --%s", d->lname);
+		if (d->sname)
+			fprintf(o, " -%c", d->sname);
+	}
+	fputs("\nend\n"
+	      "complete -c ipcscan -n __ipcscan_after_sort -x -a '(__ipcscan_sortcol)'\n"
 	      "set -l __ipcscan_cmds", o);
 	for (int c = 0; c < CMD_COUNT; c++)
 		fprintf(o, " %s", command_names[c]);
@@ -352,7 +379,7 @@ static void fish(FILE *o)
 			fputs(" -a '(__ipcscan_items + __ipcscan_columns)'", o);
 			break;
 		case ARG_COLUMN:
-			fputs(" -a '(__ipcscan_items - __ipcscan_columns)'", o);
+			fputs(" -a '(__ipcscan_sortcol)'", o);
 			break;
 		case ARG_USER:
 			fputs(" -a '(__fish_complete_users)'", o);

@@ -135,6 +135,8 @@ got=$(complete_words ipcscan --type=shm,ms)
 t_is "$(tr '\n' ' ' <<<"$got")" "--type=shm,msg " "--type=shm,ms: msg"
 got=$(complete_words ipcscan list --sort -SI)
 t_is "$(tr '\n' ' ' <<<"$got")" "-SIZE " "--sort -SI: descending, -SIZE"
+got=$(complete_words ipcscan list --sort=-SI)
+t_is "$(tr '\n' ' ' <<<"$got")" "--sort=-SIZE " "--sort=-SI: --sort=-SIZE"
 
 # --------------------------------------------------------------- options
 
@@ -249,6 +251,10 @@ if command -v zsh >/dev/null; then
 	t_is "$got" KIND "zsh: -o ki offers KIND (any case)"
 	got=$(zsh_words "ipcscan list -t SH")
 	t_is "$got" shm "zsh: -t SH offers shm (any case)"
+	got=$(zsh_words "ipcscan list --sort -SI")
+	t_is "$got" SIZE "zsh: --sort -SI offers SIZE after the kept '-'"
+	got=$(zsh_words "ipcscan list --sort=-si")
+	t_is "$got" SIZE "zsh: --sort=-si offers SIZE (any case)"
 	got=$(zsh_words "ipcscan stats --")
 	has_all "zsh: stats -- offers --prometheus" "$got" --prometheus
 	has_none "zsh: stats -- does not offer --dry-run" "$got" --dry-run
@@ -292,6 +298,17 @@ if command -v fish >/dev/null; then
 	got=$(cd "$d" && fish_words "ipcscan list -t shm,p")
 	t_is "$(tr '\n' ' ' <<<"$got")" "shm,posix shm,psem shm,pshm " \
 		"fish: -t shm,p completes the kind after the comma"
+	got=$(cd "$d" && fish_words "ipcscan list --sort SI")
+	t_is "$got" SIZE "fish: --sort SI offers SIZE"
+	got=$(cd "$d" && fish_words "ipcscan list --sort -SI")
+	t_is "$got" -SIZE "fish: --sort -SI offers -SIZE (descending)"
+	got=$(cd "$d" && fish_words "ipcscan list --sort=-SI")
+	t_is "$got" --sort=-SIZE "fish: --sort=-SI offers --sort=-SIZE"
+	got=$(cd "$d" && fish_words "ipcscan list --sort -")
+	has_all "fish: --sort - offers every column descending" "$got" \
+		"${COLS[@]/#/-}"
+	got=$(cd "$d" && fish_words "ipcscan list --sort -SIZE,")
+	t_is "$got" "" "fish: --sort takes one column: nothing after a comma"
 	got=$(cd "$d" && fish_words "ipcscan gc --")
 	has_all "fish: gc -- offers --dry-run and --min-age" "$got" \
 		--dry-run --min-age
