@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "private_ipc.h"
 #include "posix.h"
 #include "reap.h"
 
@@ -37,7 +38,6 @@
 	.src = scan_own(c), .procs = &(c)->procs })
 
 #define FIX "tests/fixtures/posix"
-#define MQUEUE_MAGIC 0x19800202
 #define NOBODY 65534
 
 /* ------------------------------------------------------------------ */
@@ -782,6 +782,19 @@ static bool dev_mqueue_mounted(void)
 		skip();							\
 	} while (0)
 
+/* Real queues are made and scanned only in an IPC namespace of our own
+ * (private_ipc.h), with /dev/mqueue mounted there if it was here. */
+#define enter_private_ipc()						\
+	do {								\
+		const char *st_;					\
+		int e_ = private_ipc(true, &st_);			\
+									\
+		if (e_)							\
+			skip_because("no IPC namespace of our own for "	\
+				     "real queues: %s: %s", st_,	\
+				     strerror(e_));			\
+	} while (0)
+
 /*
  * Whether this process could make what an unmounted scan needs: its own
  * mount namespace with private propagation (EINVAL where / is not a mount
@@ -904,8 +917,8 @@ static void mq_notify_release(pid_t pid, int release)
 static void test_mqueue_live(void **state)
 {
 	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
-	int had_mounts = mqueue_mounts(), release;
-	bool mounted = dev_mqueue_mounted();
+	int had_mounts, release;
+	bool mounted;
 	char name[128], why[WHY_LEN];
 	struct scan_ctx ctx;
 	const struct obj *po;
@@ -917,8 +930,9 @@ static void test_mqueue_live(void **state)
 	int err;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
+	enter_private_ipc();
+	had_mounts = mqueue_mounts();
+	mounted = dev_mqueue_mounted();
 	mq_name(name, sizeof(name), "live");
 	q = mq_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0640, &attr);
 	assert_true(q != (mqd_t)-1);
@@ -1011,8 +1025,7 @@ static void test_mqueue_not_root_warns(void **state)
 	int r;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();		/* needs root to become nobody */
+	enter_private_ipc();	/* needs root to become nobody too */
 	if (dev_mqueue_mounted()) {
 		if (unshare(CLONE_NEWNS))
 			skip_because("unshare(CLONE_NEWNS): %s",
@@ -1052,8 +1065,7 @@ static void test_mqueue_mounted_and_mountpoint(void **state)
 	struct stat st;
 	mqd_t q;
 
-	if (geteuid() != 0)
-		skip();
+	enter_private_ipc();
 	if (unshare(CLONE_NEWNS))
 		skip_because("unshare(CLONE_NEWNS): %s", strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -1162,8 +1174,7 @@ static void test_mqueue_foreign_mount(void **state)
 	mqd_t q;
 
 	(void)state;
-	if (geteuid() != 0)
-		skip();
+	enter_private_ipc();
 	/* a /dev of our own, with the outer namespace's mqueue on it */
 	if (unshare(CLONE_NEWNS))
 		skip_because("unshare(CLONE_NEWNS): %s", strerror(errno));
@@ -1289,9 +1300,11 @@ int main(void)
 		FX(test_reap_bad_object),
 		FX(test_reap_shm_dir_symlink),
 		FX(test_reap_not_owner),
+		/* the first test with real queues moves this process into
+		 * an IPC namespace of its own (enter_private_ipc) */
 		cmocka_unit_test_teardown(test_mqueue_live, mq_teardown),
-		/* these move this process into namespaces of its own: after
-		 * every test that needs the host's view */
+		/* these move it into mount namespaces of its own too: after
+		 * every test that needs /dev/mqueue as it was */
 		cmocka_unit_test(test_mqueue_not_root_warns),
 		cmocka_unit_test_setup_teardown(
 			test_mqueue_mounted_and_mountpoint, fixture_setup,

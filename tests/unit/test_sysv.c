@@ -22,6 +22,7 @@
 
 #include "fsutil.h"
 #include "parse.h"
+#include "private_ipc.h"
 #include "reap.h"
 #include "sysv.h"
 
@@ -731,6 +732,21 @@ static void test_collect_empty_file(void **state)
 /* ------------------------------------------------------------------ */
 /* Live reap on the test's own IPC_PRIVATE objects                      */
 
+/* Real objects are made, scanned and removed only in an IPC namespace of
+ * our own (private_ipc.h), never the host's: as root; else skipped. */
+#define enter_private_ipc()						\
+	do {								\
+		const char *st_;					\
+		int e_ = private_ipc(false, &st_);			\
+									\
+		if (e_) {						\
+			print_message("# skipped: no IPC namespace of "	\
+				      "our own for real objects: %s: "	\
+				      "%s\n", st_, strerror(e_));	\
+			skip();						\
+		}							\
+	} while (0)
+
 /* Everything created here, removed by the teardown even after a failure. */
 static struct {
 	enum kind kind;
@@ -891,12 +907,14 @@ static void check_common(struct obj *o)
 
 static void test_reap_shm(void **state)
 {
-	int id = track(KIND_SHM, shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
+	int id;
 	struct obj o, copy;
 	char why[WHY_LEN];
 	void *p;
 
 	(void)state;
+	enter_private_ipc();
+	id = track(KIND_SHM, shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600));
 	if (id < 0)
 		skip();
 	live_parse(KIND_SHM, id, &o);
@@ -933,7 +951,7 @@ static void test_reap_shm(void **state)
 
 static void test_reap_msg(void **state)
 {
-	int id = track(KIND_MSG, msgget(IPC_PRIVATE, IPC_CREAT | 0600));
+	int id;
 	struct {
 		long mtype;
 		char text[8];
@@ -942,6 +960,8 @@ static void test_reap_msg(void **state)
 	char why[WHY_LEN];
 
 	(void)state;
+	enter_private_ipc();
+	id = track(KIND_MSG, msgget(IPC_PRIVATE, IPC_CREAT | 0600));
 	if (id < 0)
 		skip();
 	live_parse(KIND_MSG, id, &o);
@@ -997,7 +1017,7 @@ static struct obj *sem_collect(struct scan_ctx *ctx, int id)
 
 static void test_reap_sem(void **state)
 {
-	int id = track(KIND_SEM, semget(IPC_PRIVATE, 2, IPC_CREAT | 0600));
+	int id;
 	struct sembuf down = { 0, -1, 0 }, up = { 1, 1, 0 };
 	struct scan_ctx ctx;
 	struct obj *o, parsed;
@@ -1005,6 +1025,8 @@ static void test_reap_sem(void **state)
 	pid_t child, was;
 
 	(void)state;
+	enter_private_ipc();
+	id = track(KIND_SEM, semget(IPC_PRIVATE, 2, IPC_CREAT | 0600));
 	if (id < 0)
 		skip();
 	memset(&ctx, 0, sizeof(ctx));
