@@ -172,7 +172,7 @@ check-sanitize:
 # The golden outputs (tests/integration/t_golden.sh) are rewritten from a
 # test build's output; review them with git diff before committing.
 golden-update:
-	$(MAKE) BUILD=build/hooks TEST_HOOKS=1 tests
+	tests/as-owner $(MAKE) BUILD=build/hooks TEST_HOOKS=1 tests
 	tests/golden/run --update --build build/hooks
 
 COMPLETIONS := completions/ipcscan.bash completions/_ipcscan \
@@ -228,7 +228,10 @@ $(BUILD)/bench/%: tests/bench/%.c | $(BUILD)/bench
 $(BUILD)/bench:
 	mkdir -p $@
 
-bench: $(BUILD)/ipcscan $(BENCH_BINS)
+# As root in a user's checkout the build runs as that user (tests/as-owner,
+# as in make check); the bench itself needs root.
+bench:
+	tests/as-owner $(MAKE) $(BUILD)/ipcscan $(BENCH_BINS)
 	tests/bench/run --build $(BUILD)
 
 # make fuzz [FUZZ_SECONDS=N]: build the libFuzzer targets of tests/fuzz/
