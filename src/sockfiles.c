@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,40 @@ struct walk {
 /* How many of the directories below the depth limit the warning names. */
 #define DEEP_NAMED 3
 
+/*
+ * The state trees of container engines and OCI runtimes below /run, as
+ * every view names them (a container's own /run too): their sockets and
+ * FIFOs are the engines' own bookkeeping (conmon's attach socket and ctl
+ * FIFO, a runtime's exec.fifo and notify socket), made and removed by
+ * them, never an application's leftover, and most of each tree lies below
+ * the depth limit, which on a host running containers would otherwise
+ * warn on every run. They are not entered, knowingly and silently (the
+ * man page lists them), like the depth limit itself: the scan stays
+ * complete. A socket dir given as one of them is walked.
+ */
+static const char *const engine_trees[] = {
+	"/run/containers/storage",	/* containers-storage: podman, CRI-O */
+	"/run/libpod",			/* podman's tmp dir */
+	"/run/crun",			/* OCI runtimes' container state */
+	"/run/runc",
+	"/run/containerd/io.containerd.runtime.v2.task",  /* shim bundles */
+	"/run/docker/containerd",	/* dockerd's container stdio FIFOs */
+	"/run/docker/runtime-runc",
+	"/run/user/*/containers",	/* the same, rootless */
+	"/run/user/*/libpod",
+	"/run/user/*/crun",
+	"/run/user/*/runc",
+};
+
+static bool engine_tree(const char *path)
+{
+	for (size_t i = 0; i < sizeof(engine_trees) / sizeof(*engine_trees);
+	     i++)
+		if (!fnmatch(engine_trees[i], path, FNM_PATHNAME | FNM_PERIOD))
+			return true;
+	return false;
+}
+
 static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		     int depth);
 
@@ -475,7 +510,9 @@ static void walk_dir(struct walk *w, int fd, const struct stat *dst,
 		}
 		sb_putc(&w->path, '/');
 		sb_puts(&w->path, name);
-		if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH)
+		if (S_ISDIR(st.st_mode) && engine_tree(w->path.buf))
+			;	/* an engine's state: not entered, not counted */
+		else if (S_ISDIR(st.st_mode) && depth < WALK_MAXDEPTH)
 			enter_dir(w, dirfd(d), name, &st, dst, depth + 1);
 		else if (S_ISDIR(st.st_mode))
 			too_deep(w, dirfd(d), name, &st, dst);

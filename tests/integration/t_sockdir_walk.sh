@@ -3,7 +3,8 @@
 # t_sockdir_walk.sh - a socket dir that cannot be walked makes the scan
 # incomplete, with a warning that names it: a socket dir that is a file or
 # a symlink, a directory below one that cannot be read. A default socket
-# dir the system does not have is no loss.
+# dir the system does not have is no loss. The container engines' state
+# trees below /run are not walked, knowingly: no warning, complete.
 # shellcheck source=tests/integration/lib.sh disable=SC2016,SC2119
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
@@ -72,5 +73,45 @@ t_gjq "gc: the readable dir's orphan is removed all the same" \
 	'[.actions[] | "\(.action) \(.path)"] == ["removed /run/ok.sock"]'
 t_ok "the socket file in the unreadable dir is still there" \
 	test -S /tmp/locked/hidden.sock
+
+
+# ------------------------------------------- container engines' state
+
+# podman's storage and tmp dir, the OCI runtimes' state, rootless podman's
+# storage: their sockets and FIFOs (within the depth limit too) are not
+# listed, nothing in them is removed, the directories below the limit in
+# them are not warned about, and the scan stays complete. A look-alike
+# beside them is walked as before, and its deep directories are warned
+# about; a socket dir given as one of them is walked.
+mkdir -p /run/containers/storage/overlay-containers/c1/userdata \
+	/run/containers/storage/overlay-layers/l1/diff \
+	/run/libpod/socket/c1 /run/crun/c1/notify /run/runc/c2 \
+	/run/user/1000/containers/overlay-containers/c3/userdata \
+	/run/containers/other/a/b/c /run/libpodx
+leak en unix:/run/libpod/socket/c1/attach unix:/run/crun/c1/notify/notify \
+	unix:/run/containers/storage/s.sock \
+	unix:/run/user/1000/containers/s.sock fifo:/run/runc/c2/exec.fifo \
+	unix:/run/containers/other/stale.sock unix:/run/libpodx/stale.sock
+list_json -t sockfile,fifo
+obj_none "nothing listed from the engines' state trees" \
+	'.path | test("^/run/(containers/storage|libpod|crun|runc|user/1000/containers)/")'
+find_path sockfile /run/containers/other/stale.sock
+find_path sockfile /run/libpodx/stale.sock
+t_jq "engine trees: complete stays true" '.complete == true'
+t_jq "... and one depth warning, for the look-alike's deep directory only" \
+	'.warnings == ["socket dirs: 1 directory below depth 4 not searched for socket files and FIFOs: /run/containers/other/a/b"]'
+gc_json --min-age 0 -t sockfile,fifo --socket-dir /run
+t_gjq "gc: only the look-alikes' stale sockets are removed" \
+	'[.actions[] | "\(.action) \(.path)"] | sort ==
+	 ["removed /run/containers/other/stale.sock",
+	  "removed /run/libpodx/stale.sock"]'
+for f in /run/libpod/socket/c1/attach /run/crun/c1/notify/notify \
+	/run/containers/storage/s.sock /run/user/1000/containers/s.sock; do
+	t_ok "gc left $f" test -S "$f"
+done
+t_ok "gc left /run/runc/c2/exec.fifo" test -p /run/runc/c2/exec.fifo
+list_json -t sockfile --socket-dir /run/crun
+find_path sockfile /run/crun/c1/notify/notify
+rm -rf /run/containers /run/libpod /run/crun /run/runc /run/user /run/libpodx
 
 t_done
