@@ -13,23 +13,10 @@ CGT=/sys/fs/cgroup/ipcscan-attrib.$$
 mkdir "$CGT" || t_bail "cannot make $CGT"
 PIDS=()
 
+# shellcheck source=tests/integration/cgrm.sh
+. "$T_LIBDIR/cgrm.sh"
 cg_cleanup() {
-	local p
-	if [ -e "$CGT/cgroup.kill" ]; then
-		echo 1 >"$CGT/cgroup.kill"
-	else
-		find "$CGT" -name cgroup.procs -exec cat {} + 2>/dev/null |
-			while read -r p; do kill -KILL "$p"; done
-	fi
-	for p in "${PIDS[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	for _ in $(seq 50); do
-		find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
-		[ -d "$CGT" ] || return 0
-		sleep 0.1
-	done
-	echo "# could not remove $CGT"
+	cg_remove "$CGT" "${PIDS[@]}"
 }
 trap 'cg_cleanup; _t_exit' EXIT
 

@@ -60,25 +60,8 @@ P() {
 		--cgroup-manager cgroupfs --events-backend none "$@"
 }
 
-# Remove the cgroup dir DIR (below $PM_CGBASE): kill what is in it, then
-# rmdir depth first (a killed process leaves its cgroup a little later).
-_pm_cg_remove() {
-	local dir=$1 p
-	[ -d "$dir" ] || return 0
-	if [ -e "$dir/cgroup.kill" ]; then
-		echo 1 >"$dir/cgroup.kill" 2>/dev/null
-	else
-		find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null |
-			while read -r p; do kill -KILL "$p" 2>/dev/null; done
-	fi
-	for _ in $(seq 50); do
-		find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null
-		[ -d "$dir" ] || return 0
-		sleep 0.1
-	done
-	echo "# could not remove cgroup dir $dir"
-	return 1
-}
+# shellcheck source=tests/integration/cgrm.sh
+. "$T_LIBDIR/cgrm.sh"
 
 pm_setup() {
 	local d cc=${CC:-cc}
@@ -100,7 +83,7 @@ pm_setup() {
 		[ -d "$d" ] || continue
 		if flock -n "$d" true 2>/dev/null; then
 			echo "# removing a dead run's cgroup dir $d"
-			_pm_cg_remove "$d"
+			cg_remove "$d"
 		fi
 	done
 	# (another run may rmdir an empty $PM_CGBASE meanwhile: try again)
@@ -328,7 +311,7 @@ pm_cleanup() {
 		sleep 0.05
 	done
 	[ ! -e "$PM_DIR" ] || echo "# could not remove all of $PM_DIR"
-	[ -z "$PM_CG" ] || _pm_cg_remove "$PM_CG"
+	[ -z "$PM_CG" ] || cg_remove "$PM_CG"
 	[ -z "$PM_CGFD" ] || exec {PM_CGFD}<&-
 	rmdir "$PM_CGBASE" 2>/dev/null	# unless another run uses it
 	# podman's lock file is in /dev/shm: the test's own tmpfs, gone with
