@@ -9,8 +9,10 @@
 # /sys/fs/cgroup: a pure v2 view also lets crun run (NAMESPACES.md 7).
 mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null ||
 	t_skip_all "cannot mount cgroup2"
-CGT=/sys/fs/cgroup/ipcscan-attrib.$$
-mkdir "$CGT" || t_bail "cannot make $CGT"
+# A name of its own: $$ is the same in every test's pid namespace, and
+# the hierarchy is the machine's, shared with tests running beside this.
+CGT=$(mktemp -d /sys/fs/cgroup/ipcscan-attrib.XXXXXX) ||
+	t_bail "cannot make a cgroup dir below /sys/fs/cgroup"
 PIDS=()
 
 # shellcheck source=tests/integration/cgrm.sh
