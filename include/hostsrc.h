@@ -23,6 +23,8 @@ struct hostsrc_view {
 	pid_t pid;
 };
 
+struct hostsrc_dirs;
+
 struct hostsrc {
 	struct hostsrc_view *v;
 	size_t n, cap;
@@ -30,6 +32,10 @@ struct hostsrc {
 	 * (collectors may hold pointers into its array meanwhile) */
 	struct source *src;
 	size_t nsrc;
+	/* the directories taken, by (dev, ino), and which other views
+	 * reach each one (hostsrc.c): hostsrc_merge records the files'
+	 * views in the scan (scan.h, file_views) */
+	struct hostsrc_dirs *dirs;
 };
 
 /* nsd_mount_fn: records (@mntns, @pid) once (@arg: struct hostsrc). */

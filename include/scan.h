@@ -6,6 +6,7 @@
 #include "attrib.h"
 #include "classify.h"
 #include "diag.h"
+#include "hash.h"
 #include "ipcscan.h"
 #include "procs.h"
 
@@ -164,6 +165,20 @@ typedef int (*collect_fn)(const struct scan_settings *set,
 			  struct diag *d);
 
 /* One scan: its settings, sources and results. */
+/*
+ * Files that more mount namespaces see than the one they live in
+ * (hostsrc.c): a tmpfs or socket dir that other views reach too (a pod's
+ * /dev/shm in each of its containers, the host's bound in with
+ * --ipc=host), or a file reached through two socket dirs. The extra
+ * mount namespaces of each such file, by its (dev_key_of(dev), ino);
+ * attribution (attrib.c) takes the containers of all of them.
+ */
+struct file_views {
+	struct pairmap map;	/* (dev, ino) -> index into mnt */
+	uint64_t *mnt;		/* mount namespace inodes */
+	size_t n;
+};
+
 struct scan_ctx {
 	struct scan_settings set;
 	struct source *src;	/* src[0] is always our own namespaces */
@@ -177,6 +192,7 @@ struct scan_ctx {
 	bool procs_failed;	/* the process list could not be read */
 
 	struct attrib attrib;	/* containers, after classification */
+	struct file_views views;	/* files other views see too */
 
 	struct diag diag;
 	double duration;	/* seconds the scan took */

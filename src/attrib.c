@@ -9,6 +9,7 @@
 #include "attrib.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "kinds.h"
 #include "procs.h"
 #include "scan.h"
 #include "util.h"
@@ -174,6 +175,61 @@ static size_t pairs_of(const struct scan_ctx *ctx, int t, struct nspair *out)
 	return w;
 }
 
+/* The entries of the pairs for namespace @ino, appended to @o->ct. */
+static void take_ns(struct obj *o, const struct nspair *p, size_t n,
+		    uint64_t ino)
+{
+	size_t lo = 0, hi = n, j;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (j = lo; j < n && p[j].ino == ino; j++)
+		;
+	if (j == lo)
+		return;
+	o->ct = xrealloc(o->ct, (o->nct + (j - lo)) * sizeof(*o->ct));
+	for (size_t k = lo; k < j; k++)
+		o->ct[o->nct++] = p[k].ct;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * A file that other mount namespaces see too (scan.h, file_views): the
+ * containers of those as well, once each, in display order (entries
+ * are sorted by display, so by index).
+ */
+static void take_views(struct obj *o, const struct file_views *fv,
+		       const struct nspair *p, size_t n)
+{
+	size_t pos = 0;
+	unsigned w = 0;
+	uint32_t val;
+
+	if (!fv->n || !kind_has(o->kind, KF_FILE))
+		return;
+	while (pairmap_next(&fv->map, dev_key_of(o->dev), o->ino, &pos, &val))
+		take_ns(o, p, n, fv->mnt[val]);
+	if (o->nct < 2)
+		return;
+	qsort(o->ct, o->nct, sizeof(*o->ct), cmp_int);
+	for (unsigned i = 0; i < o->nct; i++)
+		if (!w || o->ct[w - 1] != o->ct[i])
+			o->ct[w++] = o->ct[i];
+	o->nct = w;
+}
+
 void attrib_objects(struct scan_ctx *ctx)
 {
 	struct attrib *a = &ctx->attrib;
@@ -191,31 +247,16 @@ void attrib_objects(struct scan_ctx *ctx)
 		const char *type;
 		uint64_t ino = attrib_obj_ns(ctx, o, &type);
 		int t = type[0] == 'i' ? 0 : type[0] == 'm' ? 1 : 2;
-		const struct nspair *p = pairs[t];
-		size_t lo = 0, hi = npairs[t], j;
-
 		free(o->ct);
 		o->ct = NULL;
 		o->nct = 0;
 		o->ct_unknown = a->unknown || !ino;
 		if (o->ct_unknown)
 			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (p[mid].ino < ino)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (j = lo; j < npairs[t] && p[j].ino == ino; j++)
-			;
-		if (j == lo)
-			continue;
-		o->ct = xmalloc((j - lo) * sizeof(*o->ct));
 		/* pairs sort by entry within an inode: display order */
-		for (size_t k = lo; k < j; k++)
-			o->ct[o->nct++] = p[k].ct;
+		take_ns(o, pairs[t], npairs[t], ino);
+		if (t == 1)
+			take_views(o, &ctx->views, pairs[t], npairs[t]);
 	}
 	for (int t = 0; t < 3; t++)
 		free(pairs[t]);

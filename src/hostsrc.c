@@ -44,15 +44,6 @@ void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
 	h->n++;
 }
 
-void hostsrc_free(struct hostsrc *h)
-{
-	for (size_t i = 0; i < h->nsrc; i++)
-		source_free(&h->src[i]);
-	free(h->src);
-	free(h->v);
-	memset(h, 0, sizeof(*h));
-}
-
 static int by_pid(const void *a, const void *b)
 {
 	const struct hostsrc_view *x = a, *y = b;
@@ -60,30 +51,89 @@ static int by_pid(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The directories already taken, by (dev, ino): one source each. */
+/*
+ * The directories already taken, by (dev, ino): one source each (its
+ * owner: ours, or an index into hostsrc.src), with the path its files
+ * are shown below and the other mount namespaces whose views reach the
+ * same directory, whose containers see its files too.
+ */
+enum { OWNER_OURS = -1, OWNER_PENDING = -2 };
+
+struct seen_dir {
+	dev_t dev;
+	ino_t ino;
+	int owner;
+	const char *path;
+	uint64_t *also;
+	size_t nalso;
+};
+
 struct seen {
-	struct { dev_t dev; ino_t ino; } *v;
+	struct seen_dir *v;
 	size_t n;
 };
 
-static bool seen_has(const struct seen *s, dev_t dev, ino_t ino)
+struct hostsrc_dirs {
+	struct seen shm, sock;
+};
+
+static long seen_find(const struct seen *s, dev_t dev, ino_t ino)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].dev == dev && s->v[i].ino == ino)
-			return true;
-	return false;
+			return (long)i;
+	return -1;
 }
 
-static bool seen_add(struct seen *s, dev_t dev, ino_t ino)
+static void seen_push(struct seen *s, dev_t dev, ino_t ino, int owner,
+		      const char *path)
+{
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n] = (struct seen_dir){ dev, ino, owner, path, NULL, 0 };
+	s->n++;
+}
+
+/* Mount namespace @mntns's view reaches directory @i too. */
+static void seen_view(struct seen *s, long i, uint64_t mntns)
+{
+	struct seen_dir *e = &s->v[i];
+
+	for (size_t k = 0; k < e->nalso; k++)
+		if (e->also[k] == mntns)
+			return;
+	e->also = xrealloc(e->also, (e->nalso + 1) * sizeof(*e->also));
+	e->also[e->nalso++] = mntns;
+}
+
+/* The view being opened made source @idx: its directories are its. */
+static void seen_own(struct seen *s, int idx)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].dev == dev && s->v[i].ino == ino)
-			return false;
-	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n].dev = dev;
-	s->v[s->n].ino = ino;
-	s->n++;
-	return true;
+		if (s->v[i].owner == OWNER_PENDING)
+			s->v[i].owner = idx;
+}
+
+static void seen_free(struct seen *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i].also);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+void hostsrc_free(struct hostsrc *h)
+{
+	for (size_t i = 0; i < h->nsrc; i++)
+		source_free(&h->src[i]);
+	free(h->src);
+	free(h->v);
+	if (h->dirs) {
+		seen_free(&h->dirs->shm);
+		seen_free(&h->dirs->sock);
+		free(h->dirs);
+	}
+	memset(h, 0, sizeof(*h));
 }
 
 static struct source *add_source(struct hostsrc *h)
@@ -104,10 +154,6 @@ static const char *const sock_path[] = { "/run", "/tmp", "/var/tmp",
 					 "/dev/shm" };
 #define NSOCK (sizeof(sock_rel) / sizeof(sock_rel[0]))
 
-struct view_seen {
-	struct seen shm, sock;
-};
-
 /* Its /dev/shm: 1 with *d open if it is a new tmpfs, 0 if nothing to
  * take (a duplicate, none, refused: then a warning or a partial view). */
 static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
@@ -115,6 +161,7 @@ static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
 		    struct sr_dir *d, struct diag *dg)
 {
 	char why[SR_WHY_MAX];
+	long i;
 	int r;
 
 	r = sr_dir_open(root, "dev/shm", SR_USE_SHM, m, d, why, sizeof(why));
@@ -132,10 +179,14 @@ static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
 			  (unsigned long long)v->mntns);
 		return 0;
 	}
-	if (!seen_add(seen, d->dev, d->ino)) {
+	i = seen_find(seen, d->dev, d->ino);
+	if (i >= 0) {
+		/* one scan of it; this view's containers see it too */
+		seen_view(seen, i, v->mntns);
 		sr_dir_close(d);
 		return 0;
 	}
+	seen_push(seen, d->dev, d->ino, OWNER_PENDING, "/dev/shm");
 	return 1;
 }
 
@@ -153,6 +204,7 @@ static void view_sockdirs(const struct sr_root *root,
 		struct sr_dir *d = &s->sockdirs[s->nsockdirs];
 		int r = sr_dir_open(root, sock_rel[i], SR_USE_SOCKDIR, m, d,
 				    why, sizeof(why));
+		long k;
 
 		if (r == SR_MISSING)
 			continue;
@@ -163,8 +215,11 @@ static void view_sockdirs(const struct sr_root *root,
 			continue;
 		}
 		if ((r == SR_HOSTMOUNT || r == SR_FSTYPE) &&
-		    seen_has(seen, d->dev, d->ino))
-			continue;	/* ours (or a view's before) bound in */
+		    (k = seen_find(seen, d->dev, d->ino)) >= 0) {
+			/* ours (or a view's before) bound in: seen here too */
+			seen_view(seen, k, v->mntns);
+			continue;
+		}
 		if (r) {
 			diag_warn(dg, "skipped: %s (mount namespace "
 				  "mnt:[%llu]): socket files and FIFOs there "
@@ -172,10 +227,13 @@ static void view_sockdirs(const struct sr_root *root,
 				  (unsigned long long)v->mntns);
 			continue;
 		}
-		if (!seen_add(seen, d->dev, d->ino)) {
+		k = seen_find(seen, d->dev, d->ino);
+		if (k >= 0) {
+			seen_view(seen, k, v->mntns);
 			sr_dir_close(d);
 			continue;
 		}
+		seen_push(seen, d->dev, d->ino, OWNER_PENDING, sock_path[i]);
 		s->sockdir_paths[s->nsockdirs++] = sock_path[i];
 	}
 }
@@ -223,7 +281,7 @@ static int view_start(const struct proctab *procs, pid_t pid,
 static void view_open(struct hostsrc *h, const struct nsd_result *res,
 		      const struct proctab *procs,
 		      const struct sr_mounts *mounts,
-		      const struct hostsrc_view *v, struct view_seen *seen,
+		      const struct hostsrc_view *v, struct hostsrc_dirs *seen,
 		      bool want_shm, bool want_sock, struct diag *dg)
 {
 	char why[SR_WHY_MAX];
@@ -255,11 +313,17 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 		return;
 	}
 	s = add_source(h);
+	seen_own(&seen->shm, (int)(h->nsrc - 1));
+	seen_own(&seen->sock, (int)(h->nsrc - 1));
 	s->root = "";
 	s->syscalls = true;
 	s->pid = v->pid;
 	s->mnt.ino = v->mntns;
 	ns = nsd_find(res, NSD_MNT, v->mntns);
+	/* host: found through the initial mount namespace (a chroot's
+	 * tmpfs there); an engine's shm mount, mounted in the host's table
+	 * but reached only from its container's namespace, is not */
+	s->mnt.initial = ns && ns->initial;
 	if (ns && ns->fd >= 0)
 		s->mnt.fd = fcntl(ns->fd, F_DUPFD_CLOEXEC, 3);
 	if (shm) {
@@ -305,9 +369,13 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 		     bool want_sock, struct diag *dg)
 {
 	struct sr_mounts *mounts = NULL;
-	struct view_seen seen = { { 0 }, { 0 } };
+	struct hostsrc_dirs *seen;
 	struct stat st;
 	int r;
+
+	if (!h->dirs)
+		h->dirs = xcalloc(1, sizeof(*h->dirs));
+	seen = h->dirs;
 
 	/*
 	 * A mount namespace that no task is in (kept by a descriptor or a
@@ -319,25 +387,25 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 			taskless(&res->ns[i], want_shm, want_sock, dg);
 	/* ours: read by path by the own source */
 	if (!stat("/dev/shm", &st))
-		seen_add(&seen.shm, st.st_dev, st.st_ino);
+		seen_push(&seen->shm, st.st_dev, st.st_ino, OWNER_OURS,
+			  "/dev/shm");
 	for (size_t i = 0; i < NSOCK; i++)
-		if (!stat(sock_path[i], &st))
-			seen_add(&seen.sock, st.st_dev, st.st_ino);
+		if (!stat(sock_path[i], &st) &&
+		    seen_find(&seen->sock, st.st_dev, st.st_ino) < 0)
+			seen_push(&seen->sock, st.st_dev, st.st_ino,
+				  OWNER_OURS, sock_path[i]);
 	r = sr_mounts_load("/proc/self/mountinfo", &mounts);
 	if (r < 0) {
 		diag_partial(dg, "the /dev/shm and socket dirs of other mount "
 			     "namespaces not read: our mount table "
 			     "(/proc/self/mountinfo): %s", strerror(-r));
-		goto out;
+		return;
 	}
 	qsort(h->v, h->n, sizeof(*h->v), by_pid);
 	for (size_t i = 0; i < h->n; i++)
-		view_open(h, res, procs, mounts, &h->v[i], &seen, want_shm,
+		view_open(h, res, procs, mounts, &h->v[i], seen, want_shm,
 			  want_sock, dg);
 	sr_mounts_free(mounts);
-out:
-	free(seen.shm.v);
-	free(seen.sock.v);
 }
 
 void hostsrc_collect_shm(struct hostsrc *h, const struct scan_settings *set,
@@ -407,6 +475,7 @@ void hostsrc_add_net(struct hostsrc *h, const struct nsd_result *res,
 		s->syscalls = true;
 		s->pid = ns->pid;
 		s->net.ino = ns->ino;
+		s->net.initial = ns->initial;
 		s->net.fd = fcntl(ns->fd, F_DUPFD_CLOEXEC, 3);
 	}
 }
@@ -453,13 +522,80 @@ void hostsrc_collect_net(struct hostsrc *h, const struct scan_settings *set,
 	nsrun_free(runner);
 }
 
+/* File (@dev, @ino) is seen from mount namespace @mntns too. */
+static void views_put(struct file_views *fv, dev_t dev, ino_t ino,
+		      uint64_t mntns)
+{
+	uint64_t key = dev_key_of(dev);
+	size_t pos = 0, k;
+	uint32_t val;
+
+	while (pairmap_next(&fv->map, key, ino, &pos, &val))
+		if (fv->mnt[val] == mntns)
+			return;
+	for (k = 0; k < fv->n && fv->mnt[k] != mntns; k++)
+		;
+	if (k == fv->n) {
+		fv->mnt = xrealloc(fv->mnt, (fv->n + 1) * sizeof(*fv->mnt));
+		fv->mnt[fv->n++] = mntns;
+	}
+	pairmap_put(&fv->map, key, ino, (uint32_t)k);
+}
+
+/* Does @path lie below directory @dir (as shown)? */
+static bool below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return path && !strncmp(path, dir, n) && path[n] == '/';
+}
+
+/*
+ * The other views of @o's directory (its source's /dev/shm, the socket
+ * dir it was found below), of source @owner (OWNER_OURS or an index into
+ * hostsrc.src), @ns its own mount namespace.
+ */
+static void obj_views(struct file_views *fv, const struct hostsrc_dirs *dirs,
+		      const struct obj *o, int owner, uint64_t ns)
+{
+	const struct seen *s;
+
+	if (kind_ops[o->kind]->ns != OBJNS_MNT || !kind_has(o->kind, KF_FILE))
+		return;
+	s = o->kind == KIND_PSHM || o->kind == KIND_PSEM ? &dirs->shm :
+							    &dirs->sock;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct seen_dir *e = &s->v[i];
+
+		if (e->owner != owner || !e->nalso || !below(o->path, e->path))
+			continue;
+		for (size_t k = 0; k < e->nalso; k++)
+			if (e->also[k] != ns)
+				views_put(fv, o->dev, o->ino, e->also[k]);
+	}
+}
+
+static bool dirs_shared(const struct hostsrc_dirs *dirs)
+{
+	for (size_t i = 0; dirs && i < dirs->shm.n; i++)
+		if (dirs->shm.v[i].nalso)
+			return true;
+	for (size_t i = 0; dirs && i < dirs->sock.n; i++)
+		if (dirs->sock.v[i].nalso)
+			return true;
+	return false;
+}
+
 /*
  * Files the scan already has: one of ours bound into a container, or a
  * container's tmpfs that is also below one of our socket dirs, is the
  * same file (dev, ino) reached twice; it is kept once, as ours (and
- * once among the others, as the first view's).
+ * once among the others, as the first view's), and the mount namespace
+ * of the view dropped sees it too (@srcs: the sources @objs index, @fv
+ * the views recorded).
  */
-static void drop_known(const struct objset *have, struct objset *objs)
+static void drop_known(const struct objset *have, struct objset *objs,
+		       const struct source *srcs, struct file_views *fv)
 {
 	struct pairmap files = { 0 };
 	size_t n = 0;
@@ -473,6 +609,9 @@ static void drop_known(const struct objset *have, struct objset *objs)
 
 		if (kind_has(o->kind, KF_FILE) &&
 		    pairmap_has(&files, dev_key_of(o->dev), o->ino)) {
+			if (kind_ops[o->kind]->ns == OBJNS_MNT)
+				views_put(fv, o->dev, o->ino,
+					  srcs[o->src].mnt.ino);
 			obj_free(o);
 			continue;
 		}
@@ -489,7 +628,19 @@ void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,
 {
 	size_t base = ctx->nsrc;
 
-	drop_known(&ctx->objs, objs);
+	/* the files of directories that other views reach too */
+	if (dirs_shared(h->dirs)) {
+		for (size_t j = 0; j < ctx->objs.n; j++)
+			if (!ctx->objs.v[j].src)
+				obj_views(&ctx->views, h->dirs,
+					  &ctx->objs.v[j], OWNER_OURS,
+					  scan_own(ctx)->mnt.ino);
+		for (size_t j = 0; j < objs->n; j++)
+			obj_views(&ctx->views, h->dirs, &objs->v[j],
+				  (int)objs->v[j].src,
+				  h->src[objs->v[j].src].mnt.ino);
+	}
+	drop_known(&ctx->objs, objs, h->src, &ctx->views);
 
 	for (size_t j = 0; j < objs->n; j++)
 		objs->v[j].src += (uint32_t)base;

@@ -838,5 +838,8 @@ void scan_free(struct scan_ctx *ctx)
 	objset_free(&ctx->objs);
 	proctab_free(&ctx->procs);
 	attrib_free(&ctx->attrib);
+	pairmap_free(&ctx->views.map);
+	free(ctx->views.mnt);
+	memset(&ctx->views, 0, sizeof(ctx->views));
 	diag_free(&ctx->diag);
 }

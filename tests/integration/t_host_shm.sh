@@ -3,14 +3,21 @@
 # t_host_shm.sh - the /dev/shm and socket dirs of every mount namespace,
 # from the host: a container's own tmpfs is listed and cleaned through the
 # kept directory fd (even after the container died), a tmpfs two
-# containers share is one scan, stale socket files in a container's /run
-# are listed and removed through the directories the scan kept, hostile
-# roots (absolute symlink, ../ escape, a host tmpfs bound in) are skipped
-# with the pid and the reason and nothing outside is touched.
+# containers share is one scan attributed to both, our own /dev/shm bound
+# into a container (--ipc=host) is attributed to it and stays ours, an
+# engine's shm mount is the container's namespace (not the host's), stale
+# socket files in a container's /run are listed and removed through the
+# directories the scan kept (also when the container dies between scan and
+# removal, its mount namespace gone or kept only by another holder),
+# hostile roots (absolute symlink, ../ escape, a host tmpfs bound in) are
+# skipped with the pid and the reason and nothing outside is touched.
 # shellcheck source=tests/integration/lib.sh disable=SC2016
 . "$(dirname "$0")/lib.sh"
 ns_enter "$@"
 need_hooks
+# shellcheck source=tests/integration/cgroups.sh
+. "$(dirname "$0")/cgroups.sh"
+export MKIPC
 
 # The test's mount namespace plays the host (its mount table is the one
 # ipcscan checks against); containers are made below $W.
@@ -23,6 +30,28 @@ ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 
 mntns() {
 	stat -Lc %i "/proc/$1/ns/mnt"
+}
+
+# in_docker NAME: container NAME's process into a cgroup named as
+# docker's (systemd driver), of id docker-ID_NAME (64 hex digits).
+declare -A DID=()
+in_docker() {
+	local id
+	id=$(printf '%s' "$1" | sha256sum | cut -c1-64)
+	DID[$1]=$id
+	mkdir -p "$CGT/system.slice/docker-$id.scope" &&
+		echo "${CT[$1]}" >"$CGT/system.slice/docker-$id.scope/cgroup.procs" ||
+		t_bail "cannot move container $1 into a docker cgroup"
+}
+# cts: the containers of the object found last (OBJ), by name, sorted,
+# and how many there are: "d,g/2".
+cts() {
+	local ids n out=""
+	ids=$(jq -r '.containers[]?.id' <<<"$OBJ" | sort)
+	for n in $(printf '%s\n' "${!DID[@]}" | sort); do
+		grep -qx "${DID[$n]}" <<<"$ids" && out+="${out:+,}$n"
+	done
+	echo "$out/$(grep -c . <<<"$ids")"
 }
 
 # a host directory that must survive
@@ -61,10 +90,30 @@ start_ct d "$W/d" "$W/d" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
 	echo x >"$R/dev/shm/psm_d_leak"; echo y >"$R/dev/shm/sem.d_sem"
 	touch -d "2 days ago" "$R/dev/shm/psm_d_leak" "$R/dev/shm/sem.d_sem"
 	mount --bind /tmp "$R/tmp"'
-# (e) another one, which dies between scan and removal
+# (e) another one, which dies between scan and removal; a stale socket
+# file and a FIFO in its /run (its root's tmpfs, in the host table)
 newroot "$W/e"
 start_ct e "$W/e" "$W/e" 'mount -t tmpfs -o mode=1777,size=1m shm "$R/dev/shm"
-	echo x >"$R/dev/shm/psm_e_dead"; touch -d "2 days ago" "$R/dev/shm/psm_e_dead"'
+	echo x >"$R/dev/shm/psm_e_dead"; touch -d "2 days ago" "$R/dev/shm/psm_e_dead"
+	"$MKIPC" leak unix:"$R/run/e_stale.sock" >/dev/null; mkfifo "$R/run/e.fifo"'
+# (f) one whose /run is a tmpfs of its own mount namespace, with a stale
+# socket file and a FIFO; another process keeps that namespace by an fd,
+# and the container dies between scan and removal. Our /run has a file of
+# the same name, which must stay.
+echo decoy >/run/f_stale.sock || t_bail "decoy"
+newroot "$W/f"
+start_ct f "$W/f" "$W/f" 'mount -t tmpfs -o mode=0755,size=1m run "$R/run"
+	"$MKIPC" leak unix:"$R/run/f_stale.sock" >/dev/null; mkfifo "$R/run/f.fifo"'
+bash -c 'exec 3</proc/'"${CT[f]}"'/ns/mnt || exit 1; exec sleep 1000' &
+T_PIDS[f_keeper]=$!
+for _ in $(seq 200); do
+	[ "$(stat -Lc %i "/proc/${T_PIDS[f_keeper]}/fd/3" 2>/dev/null)" = \
+		"$(mntns "${CT[f]}")" ] && break
+	sleep 0.01
+done
+# (k) --ipc=host as podman and docker make it: our /dev/shm bound in
+newroot "$W/k"
+start_ct k "$W/k" "$W/k" 'mount --bind /dev/shm "$R/dev/shm"'
 # (g, h) two containers sharing a pod's shm mount (an engine's path)
 ESHM=$W/lib/containers/storage/overlay-containers/$ID/userdata/shm
 mkdir -p "$ESHM" && mount -t tmpfs -o mode=1777,size=1m shm "$ESHM" &&
@@ -83,6 +132,7 @@ start_ct h "$W/h" "$W/h" 'mount --bind '"$ESHM"' "$R/dev/shm"'
 # our own /dev/shm has one too, and our /run a stale socket file
 echo o >/dev/shm/psm_own && touch -d '2 days ago' /dev/shm/psm_own
 leak osock unix,as=os:/run/o_stale.sock
+for c in d e f g h k; do in_docker "$c"; done
 
 list_json -t pshm,psem
 obj_none "in a child pid namespace the default (-N self) reads our /dev/shm only" \
@@ -106,6 +156,18 @@ find_name pshm psm_own
 o_is .state orphan "our own /dev/shm is listed as before"
 obj_find "(g, h) the tmpfs two containers share is scanned once" \
 	'.name == "psm_pod"'
+t_is "$(cts)" "g,h/2" "(g, h) its file is attributed to both containers"
+LOW=$(( CT[g] < CT[h] ? CT[g] : CT[h] ))
+o_is '"\(.namespace.type):\(.namespace.id):\(.namespace.host)"' \
+	"mnt:$(mntns "$LOW"):false" \
+	"(g, h) an engine's shm mount lives in the mount namespace of the lowest pid that sees it, not the host's"
+find_name pshm psm_own
+t_is "$(cts)" "k/1" \
+	"(k) our /dev/shm bound into a container: its files are attributed to it"
+o_is '"\(.namespace.type):\(.namespace.id)"' "mnt:$(mntns $$)" \
+	"(k) ... and still live in our mount namespace"
+find_name pshm psm_d_leak
+t_is "$(cts)" "d/1" "(d) a container's own tmpfs: only that container"
 obj_none "(a) nothing of the symlinked host directory" '.name == "psm_precious"'
 obj_none "(b) nothing beyond the ../ escape" '.name == "psm_escaped"'
 obj_none "(c) nothing of the bound host tmpfs" '.name == "psm_important"'
@@ -124,15 +186,30 @@ find_path sockfile /run/d_stale.sock
 o_is .sockfile.dev "$(stat -c '%Hd:%Ld' "$W/d/run/d_stale.sock")" \
 	"(d) the stale socket file in the container's /run is listed"
 o_state orphan "(d) /run/d_stale.sock"
+t_is "$(cts)" "d/1" "(d) it is attributed to that container"
 find_path sockfile /run/app/d_stale2.sock
 find_path fifo /run/d.fifo
+t_is "$(cts)" "d/1" "(d) its FIFO too"
 obj_find "(g) a socket file of ours bound into a container is listed once" \
 	'.kind == "sockfile" and .sockfile.ino == $i' \
 	--argjson i "$(stat -c %i /tmp/shared/dup.sock)"
 o_is .path /tmp/shared/dup.sock "(g) ... by our path"
+o_is '"\(.namespace.type):\(.namespace.id)"' "mnt:$(mntns $$)" \
+	"(g) ... in our mount namespace"
+t_is "$(cts)" "d,g/2" \
+	"(d, g) ... attributed to the container it is bound into and to the one our /tmp is bound into"
 find_path sockfile /run/o_stale.sock
 o_is .sockfile.ino "$(stat -c %i /run/o_stale.sock)" \
 	"our own stale socket file, as before"
+t_is "$(cts)" "/0" "our /run is in no container: a host object"
+obj_find "(f) the stale socket file in a container's private /run is listed" \
+	'.kind == "sockfile" and .sockfile.ino == $i' \
+	--argjson i "$(stat -c %i "/proc/${CT[f]}/root/run/f_stale.sock")"
+o_is '"\(.path):\(.state):\(.namespace.id)"' \
+	"/run/f_stale.sock:orphan:$(mntns "${CT[f]}")" \
+	"(f) ... by its path there, an orphan, in its mount namespace"
+find_path sockfile /run/e_stale.sock
+o_state orphan "(e) /run/e_stale.sock"
 err=$(cat "$T_WORK/list.err")
 t_is "$(grep -c "/tmp of pid ${CT[d]}" <<<"$err")" 0 \
 	"(d) its /tmp is our own /tmp bound in: walked once, as ours, no warning"
@@ -153,12 +230,15 @@ t_jq "a reused pid: the view is incomplete" '.complete == false'
 t_like "$(cat "$T_WORK/list.err")" "mount namespace mnt:\\[$(mntns "${CT[d]}")\\] not read: pid ${CT[d]} is another process now \\(started at tick [0-9]+, not [0-9]+\\)" \
 	"(d) a reused pid: a warning names the namespace, the pid and why"
 
-# gc: the container's leftovers go, through the kept fd; (e) dies after
-# the scan, and its kept fd still removes from its detached tmpfs
-pe=${CT[e]}
-gc_hooked "gc as (e) dies" 'kill -KILL '"$pe"'
-	while [ -e /proc/'"$pe"' ]; do sleep 0.01; done' -N all -t pshm,psem,sockfile
-unset 'T_PIDS[ct_e]'
+# gc: the container's leftovers go, through the kept fd; (e) and (f) die
+# after the scan: (e)'s kept fd still removes from its detached tmpfs and
+# from its /run, (f)'s from the /run of a namespace another process keeps
+pe=${CT[e]} pf=${CT[f]}
+fns=$(mntns "$pf")
+gc_hooked "gc as (e) and (f) die" 'kill -KILL '"$pe $pf"'
+	while [ -e /proc/'"$pe"' ] || [ -e /proc/'"$pf"' ]; do sleep 0.01; done' \
+	-N all -t pshm,psem,sockfile,fifo
+unset 'T_PIDS[ct_e]' 'T_PIDS[ct_f]'
 t_is "$GC_RC" 0 "gc: exit 0"
 t_gjq "(d) its leaked file is removed" \
 	'[.actions[] | select(.name == "psm_d_leak") | .action] == ["removed"]'
@@ -173,7 +253,21 @@ t_gjq "nothing of the hostile roots is acted on" \
 t_gjq "the stale socket files are removed, each once" \
 	'[.actions[] | select(.kind == "sockfile") | "\(.path):\(.action)"] |
 	 sort == ["/run/app/d_stale2.sock:removed", "/run/d_stale.sock:removed",
+		  "/run/e_stale.sock:removed", "/run/f_stale.sock:removed",
 		  "/run/o_stale.sock:removed", "/tmp/shared/dup.sock:removed"]'
+t_gjq "no FIFO is acted on" '[.actions[] | select(.kind == "fifo")] == []'
+t_ok "(e) its socket file is gone from its /run, after it died" \
+	test ! -e "$W/e/run/e_stale.sock"
+t_ok "(e) its FIFO stays" test -p "$W/e/run/e.fifo"
+t_is "$(stat -Lc %i "/proc/${T_PIDS[f_keeper]}/fd/3" 2>&1)" "$fns" \
+	"(f) its mount namespace is still kept, by the other process"
+# (setns lands on the namespace's root, not the chroot: its /run is at
+# $W/f/run there)
+t_is "$(nsenter --mount="/proc/${T_PIDS[f_keeper]}/fd/3" ls -A "$W/f/run" 2>&1)" \
+	"f.fifo" "(f) its socket file is gone from its /run, its FIFO stays"
+t_is "$(cat /run/f_stale.sock)" decoy \
+	"(f) our own /run file of the same name is untouched"
+stop f_keeper
 t_ok "(d) the socket files are gone from the container's /run" \
 	test ! -e "$W/d/run/d_stale.sock" -a ! -e "$W/d/run/app/d_stale2.sock"
 t_ok "(d) its FIFO stays" test -p "$W/d/run/d.fifo"

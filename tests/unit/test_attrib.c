@@ -220,6 +220,47 @@ static void test_shared(void **state)
 	free_ctx(&ctx);
 }
 
+/* A file other mount namespaces see too (a tmpfs two containers share,
+ * the host's /dev/shm bound into a --ipc=host container): their
+ * containers as well, each once, in display order. */
+static void test_views(void **state)
+{
+	struct scan_ctx ctx;
+	struct obj *v;
+	uint64_t mnt[] = { 201, 210, 999 };
+
+	(void)state;
+	setup_ctx(&ctx, true);
+	v = ctx.objs.v;
+	v[2].dev = v[7].dev = 7;
+	v[2].ino = 42;
+	v[7].ino = 43;
+	ctx.views.mnt = mnt;
+	ctx.views.n = 3;
+	/* the host's /dev/shm file: seen from the docker container's and
+	 * the pod's mount namespaces, and from one nobody is in */
+	pairmap_put(&ctx.views.map, 7, 42, 1);
+	pairmap_put(&ctx.views.map, 7, 42, 0);
+	pairmap_put(&ctx.views.map, 7, 42, 2);
+	/* the pod's file, also seen by the docker container (and again
+	 * from its own namespace) */
+	pairmap_put(&ctx.views.map, 7, 43, 0);
+	pairmap_put(&ctx.views.map, 7, 43, 1);
+	/* a SysV segment is no file: views never apply */
+	v[0].dev = 7;
+	v[0].ino = 42;
+	attrib_objects(&ctx);
+	assert_int_equal(v[2].nct, 2);
+	assert_string_equal(column(&ctx, 2),
+			    "docker:3f2a9c1b0d4e,podman:999988887777/b0b0b0b0c1c1");
+	assert_int_equal(v[7].nct, 2);
+	assert_string_equal(column(&ctx, 7), column(&ctx, 2));
+	assert_int_equal(v[0].nct, 1);
+	assert_string_equal(column(&ctx, 0), "docker:3f2a9c1b0d4e");
+	pairmap_free(&ctx.views.map);
+	free_ctx(&ctx);
+}
+
 static void test_cgroupns_unknown(void **state)
 {
 	struct scan_ctx ctx;
@@ -320,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_shared),
+		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_cgroupns_unknown),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_not_evidence),
