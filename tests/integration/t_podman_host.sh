@@ -144,6 +144,7 @@ t_is "$(ls -A /dev/shm | tr '\n' ' ')" "libpod_lock psm_host " \
 
 pm_cgroup cve-infra
 pm_cgroup live
+pm_cgroup hostipc
 attr() {
 	"$HELPERS/ctattr" --root / --podman-storage "$PM_ROOT" "$1" |
 		grep "^$1 "
@@ -208,6 +209,28 @@ t_jq "list -N all: the pod's 3 /dev/shm files, once each, the leaker's 2 orphans
 t_jq "list -N all: the pod's objects are in namespaces that are not the host's" \
 	"[.objects[] | select(($POD_SEL) or ($POD_FILES)) |
 	  .namespace.host] | unique == [false]"
+# The pod's /dev/shm is one tmpfs that the infra and the live container
+# both see (podman's userdata/shm bound into each): every file of it is
+# attributed to both, as its SysV objects are, wherever it was found.
+PODCTS=$(printf '%s\n' "${PM_INFRA[cve]}" "${PM_ID[live]}" | sort |
+	jq -R . | jq -sc .)
+t_jq "list -N all: the pod's /dev/shm files are attributed to the infra and the live container" \
+	"[.objects[] | select($POD_FILES) | [.containers[].id] | sort] |
+	 unique == [$PODCTS]"
+t_jq "list -N all: so are its SysV objects and queues" \
+	"[.objects[] | select($POD_SEL) | [.containers[].id] | sort] |
+	 unique == [$PODCTS]"
+# --ipc=host binds the test's /dev/shm into the container: its files stay
+# the test's (our mount namespace) and are attributed to that container,
+# as the SysV objects of our IPC namespace are.
+HOSTCT='["'${PM_ID[hostipc]}'"]'
+t_jq "list -N all: psm_host, in our /dev/shm, is attributed to the --ipc=host container" \
+	"[.objects[] | select(.kind == \"pshm\" and .name == \"psm_host\") |
+	  [([.containers[].id] == $HOSTCT), .namespace.id]] ==
+	 [[true, $(stat -L -c %i /proc/self/ns/mnt)]]"
+t_jq "list -N all: so is its segment in our IPC namespace" \
+	"[.objects[] | select(.kind == \"shm\" and .key == \"0x00007171\") |
+	  [.containers[].id] == $HOSTCT] == [true]"
 list_json
 obj_none "list: in a child pid namespace the default (-N self) lists none of
 	the pod's SysV objects and queues" "$POD_SEL"
