@@ -65,9 +65,10 @@ mount -t tmpfs -o mode=0700 none /var/lib/containers 2>/dev/null ||
 	{ mkdir -p /var/lib/containers &&
 		mount -t tmpfs -o mode=0700 none /var/lib/containers; } ||
 	t_bail "cannot mount a tmpfs on /var/lib/containers"
-mkdir -p /var/lib/containers/storage &&
-	mount --bind "$PM_ROOT" /var/lib/containers/storage ||
+if ! mkdir -p /var/lib/containers/storage ||
+	! mount --bind "$PM_ROOT" /var/lib/containers/storage; then
 	t_bail "cannot bind podman's storage at /var/lib/containers/storage"
+fi
 
 INFRA=${PM_INFRA_PID[web]}
 echo "# ipcscan's own: ipc $(stat -L -c %i /proc/self/ns/ipc)," \
