@@ -603,6 +603,39 @@ static void walk_report(struct walk *w, const char *who, const char *why)
 			  who, w->unknown, why);
 }
 
+/* A walk (zeroed by the caller) for @src's objects into @out, asking
+ * which sockets are ours through @on; the kinds it looks for are the
+ * scan's (sockets_collect also matches files for the unix kind). */
+static void walk_start(struct walk *w, const struct scan_settings *set,
+		       const struct source *src, const struct proctab *procs,
+		       struct objset *out, struct diag *d, struct own_net *on)
+{
+	w->set = set;
+	w->src = src;
+	w->procs = procs;
+	w->out = out;
+	w->d = d;
+	w->on = on;
+	w->probe_sock = -1;
+	w->want_fifo = set->kinds & KMASK(KIND_FIFO);
+	w->want_sock = set->kinds & KMASK(KIND_SOCKFILE);
+}
+
+/* Its report (walk_report), and all it holds freed; its error. */
+static int walk_finish(struct walk *w, const char *who, const char *why)
+{
+	int r = w->err;
+
+	walk_report(w, who, why);
+	if (w->probe_sock >= 0)
+		close(w->probe_sock);
+	pairmap_free(&w->others);
+	sb_free(&w->path);
+	pairmap_free(&w->seen);
+	own_net_free(w->on);
+	return r;
+}
+
 int sockets_collect(const struct scan_settings *set,
 		    const struct source *src, const struct proctab *procs,
 		    struct objset *out, struct diag *d)
@@ -614,36 +647,20 @@ int sockets_collect(const struct scan_settings *set,
 	struct walk w = { 0 };
 	const char *const *dirs;
 	size_t ndirs;
-	int r;
 
 	if (!want_unix && !want_sock && !want_fifo)
 		return 0;
 	if (want_unix || want_sock)
 		own_net_collect(src, out, d, &on, want_unix);
 
-	w.set = set;
-	w.src = src;
-	w.procs = procs;
-	w.out = out;
-	w.d = d;
-	w.on = &on;
-	w.probe_sock = -1;
-	w.want_fifo = want_fifo;
-	w.want_sock = want_sock;
+	walk_start(&w, set, src, procs, out, d, &on);
 	w.match_sock = want_unix || want_sock;
 	sockdirs_of(set, &dirs, &ndirs);
 	for (size_t i = 0; i < ndirs; i++)
 		if (dirs[i])
 			walk_sockdir(&w, dirs[i]);
-	walk_report(&w, "", set->privileged ? "connect failed" : "not root");
-	r = w.err;
-	if (w.probe_sock >= 0)
-		close(w.probe_sock);
-	pairmap_free(&w.others);
-	sb_free(&w.path);
-	pairmap_free(&w.seen);
-	own_net_free(&on);
-	return r;
+	return walk_finish(&w, "", set->privileged ? "connect failed" :
+			   "not root");
 }
 
 int sockfiles_collect_kept(const struct scan_settings *set,
@@ -657,17 +674,8 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 	struct own_net on = { .vfs_ok = true };
 	struct walk w = { 0 };
 	char who[32];
-	int r = 0;
 
-	w.set = set;
-	w.src = src;
-	w.procs = procs;
-	w.out = out;
-	w.d = d;
-	w.on = &on;
-	w.probe_sock = -1;
-	w.want_fifo = set->kinds & KMASK(KIND_FIFO);
-	w.want_sock = set->kinds & KMASK(KIND_SOCKFILE);
+	walk_start(&w, set, src, procs, out, d, &on);
 	w.match_sock = w.want_sock;
 	w.kept = src->kept;
 	w.bound = bound;
@@ -698,14 +706,7 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 		walk_dir(&w, fd, &st, 1);
 	}
 	snprintf(who, sizeof(who), " of pid %d", (int)src->pid);
-	walk_report(&w, who, "connect failed");
-	r = w.err;
-	if (w.probe_sock >= 0)
-		close(w.probe_sock);
-	sb_free(&w.path);
-	pairmap_free(&w.seen);
-	own_net_free(&on);
-	return r;
+	return walk_finish(&w, who, "connect failed");
 }
 
 /* --- removal ------------------------------------------------------------ */
