@@ -123,6 +123,7 @@ t_bail() {
 }
 
 t_done() {
+	hp_summary
 	echo "# $T_FILE: $T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 	T_FINISHED=1
 	[ "$T_FAILED" -eq 0 ] && exit 0
@@ -355,6 +356,7 @@ list_json() {
 			"$(head -c 600 "$T_JSON")" "$(cat "$T_WORK/jq.err")"
 	else
 		t_pass "$desc"
+		hp_list "$T_JSON" "$@"
 		return 0
 	fi
 	echo '{"schema":1,"objects":[]}' >"$T_JSON"
@@ -525,8 +527,13 @@ all(.actions[]; (.action == "skipped" or .action == "failed") ==
 # schema-1 document, and GC_CONSISTENT. Returns 1 (and leaves an empty
 # document) on failure.
 gc_json() {
-	local desc="gc --json${*:+ $*}" why=""
+	local desc="gc --json${*:+ $*}" why="" a dry=0
 	T_GC=$T_WORK/gc.json
+	for a in "$@"; do
+		case $a in -n|--dry-run) dry=1 ;; esac
+	done
+	# a gc that removes is compared with both passes before, dry
+	[ $dry = 1 ] || hp_gc "" "$@"
 	ipcscan gc --json "$@" >"$T_GC" 2>"$T_GC.err"
 	GC_RC=$?
 	if [ "$GC_RC" -ne 0 ]; then
@@ -555,6 +562,7 @@ gc_json() {
 			{kind, action, size, error}]}' "$T_GC" 2>&1 |
 			head -c 2000)"
 	fi
+	[ $dry = 0 ] || hp_gc "$T_GC" "$@"
 	return 0
 }
 
@@ -645,6 +653,7 @@ need_nobody() {
 }
 
 as_nobody() {
+	: >"$T_WORK/hp.nobody"
 	setpriv --reuid=nobody --regid="$NGID" --clear-groups \
 		env XDG_RUNTIME_DIR="$RUNDIR" "$@"
 }
@@ -654,4 +663,216 @@ as_nobody() {
 need_hooks() {
 	"$IPCSCAN" --root / --version >/dev/null 2>&1 ||
 		t_skip_all "needs a build with TEST_HOOKS=1 (make check builds one)"
+}
+
+# ------------------------------------------------ the holder differential
+# Two implementations of one holder pass (issue 14): /proc and the BPF
+# task iterators. list_json and gc_json run every workload's scan again
+# with --holders=proc and --holders=bpf, one right after the other, and
+# compare what a user sees: per object (kind, identity, namespace) its
+# holders (pid, comm, uid, via), state, reason and containers, and the
+# document's complete and warnings; for gc, the actions (would-remove,
+# skipped, ...) of a dry run. One TAP line per comparison. A difference
+# is tried again (a workload with churn: processes and objects come and
+# go between the two runs) and fails only if every try differs.
+#
+# Where BPF is not there (not root, no kernel BTF) only the /proc pass
+# runs, and the file says so with a SKIP line; as root with BTF present
+# a BPF pass that does not load is a failure. Where it does not apply to
+# the run (a fixture root, pids of another namespace, a FIFO on overlayfs
+# or btrfs, blocked calls it does not watch: ipcscan itself falls back to
+# /proc there) the file says so in a diagnostic line.
+
+HP_TRIES=4
+T_HP_RUNS=0		# comparisons made
+T_HP_NA=0 T_HP_NA_WHY=""	# runs where BPF does not apply, why (first)
+T_HP_SKIP=""		# why BPF is not available here (first)
+T_HP_BROKEN=""		# why BPF did not load although it must
+
+# Durations in reasons and errors ("unused for 3s") tick between runs.
+HP_NORM='def norm: if type == "string" then
+	gsub("\\b[0-9]+[smhd]\\b"; "<t>") else . end;'
+# A list document as records {o: identity, ...}, one per line.
+HP_LIST_CANON="$HP_NORM"'
+{o: ["document"], complete, warnings: ([.warnings[] | norm |
+	select(test("BPF holder pass was not used") | not)] | sort)},
+(.objects[] | {o: [.kind, .id, .key, .name, .path, .inode,
+	.namespace.id], holders: (.holders | sort), state,
+	reason: (.reason | norm), containers})'
+# A gc document likewise: the actions and what was held back.
+HP_GC_CANON="$HP_NORM $GC_IDENT"'
+{o: ["document"], complete, held_by_age, held_by_exclude,
+	warnings: ([.warnings[] | norm |
+	select(test("BPF holder pass was not used") | not)] | sort)},
+(.actions[] | {o: [ident, .namespace.id], action,
+	reason: (.reason | norm), error: (.error | norm)})'
+# Two files of records: the identities whose records differ, each with
+# both records, those that are a known difference ($known) or the others.
+# Known: a process that attached a SysV segment in one IPC namespace and
+# moved to another maps "/SYSV" and an id that its new namespace may use
+# for another segment. BPF reads the attachment's namespace from the
+# mapping; /proc cannot, and where nattch contradicts the mapping it
+# calls the segment unknown (t_host_ipc's mover): the one allowed case,
+# where the /proc pass has every holder BPF has and more attachers.
+HP_KNOWN=", known difference: /proc cannot place the attachment of a"
+HP_KNOWN+=" process that moved to another IPC namespace"
+# What a comparison compared, for its TAP line.
+HP_COUNT='if has("objects") then "\(.objects | length) objects, \([.objects[] |
+	.holders[]] | length) holders" else "\(.actions | length) actions" end'
+HP_DIFF='def idx: map({key: (.o | tojson), value: del(.o)}) | from_entries;
+def known($p; $b): $p != null and $b != null and $p.state == "unknown" and
+	($p.reason | test("attached in another IPC namespace\\?$")) and
+	($b.holders - $p.holders) == [] and
+	all($p.holders - $b.holders | .[]; .via == "attach");
+($p | idx) as $P | ($b | idx) as $B |
+([$P, $B | keys[]] | unique)[] as $k | select($P[$k] != $B[$k]) |
+select(($k | fromjson | .[0] == "shm") and known($P[$k]; $B[$k]) == $known) |
+"\($k)\n  proc: \($P[$k] // "(not listed)" | tojson)\n  bpf:  \($B[$k] //
+	"(not listed)" | tojson)"'
+
+# hp_wanted ARGS... : the run does not choose a pass itself.
+hp_wanted() {
+	local a
+	for a in "$@"; do
+		case $a in --holders|--holders=*) return 1 ;; esac
+	done
+	[ -z "$T_HP_BROKEN" ] && [ -z "$T_HP_SKIP" ]
+}
+
+# hp_run PASS OUT CMD ARGS... : "ipcscan CMD --json ARGS --holders=PASS"
+# into OUT (stderr in OUT.err); fails when that is no JSON document.
+hp_run() {
+	local pass=$1 out=$2 cmd=$3
+	shift 3
+	ipcscan "$cmd" --json "$@" --holders="$pass" >"$out" 2>"$out.err"
+	jq -e '.schema == 1' "$out" >/dev/null 2>&1
+}
+
+# hp_bpf_state DOC : "bpf" when the BPF pass ran for DOC, else "na:WHY"
+# (it does not apply to this run), "skip:WHY" (not available here) or
+# "fail:WHY" (it should have loaded).
+hp_bpf_state() {
+	local why
+	why=$(jq -r 'if .holder_pass == "bpf" then ""
+		else .holder_pass_why // "no reason given" end' "$1")
+	case $why in
+	"") echo bpf ;;
+	"not a live system"*|"/proc numbers pids in another pid namespace"*|\
+	*", where stat and the kernel give different device numbers"|\
+	"the BPF program does not watch the blocked calls"*)
+		echo "na:$why" ;;
+	*)
+		if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ]; then
+			echo "fail:$why"
+		else
+			echo "skip:$why"
+		fi ;;
+	esac
+}
+
+# hp_compare WHAT CANON FIRST CMD ARGS... : the differential of one run.
+# FIRST is the /proc pass's document for the first try, or "" to run it.
+hp_compare() {
+	local what=$1 canon=$2 first=$3 cmd=$4
+	shift 4
+	local p=$T_WORK/hp.proc.json b=$T_WORK/hp.bpf.json try st diffs="" known
+	local desc="holders: the /proc and BPF passes agree ($what)"
+	for ((try = 1; try <= HP_TRIES; try++)); do
+		if [ "$try" = 1 ] && [ -n "$first" ]; then
+			cp "$first" "$p"
+		elif ! hp_run proc "$p" "$cmd" "$@"; then
+			t_fail "$desc" "$cmd --holders=proc: no JSON document" \
+				"$(head -c 1000 "$p.err")"
+			return
+		fi
+		if ! hp_run bpf "$b" "$cmd" "$@"; then
+			t_fail "$desc" "$cmd --holders=bpf: no JSON document" \
+				"$(head -c 1000 "$b.err")"
+			return
+		fi
+		st=$(hp_bpf_state "$b")
+		case $st in
+		na:*)
+			T_HP_NA=$((T_HP_NA + 1))
+			: "${T_HP_NA_WHY:=${st#na:}}"
+			return ;;
+		skip:*)
+			T_HP_SKIP=${st#skip:}
+			return ;;
+		fail:*)
+			T_HP_BROKEN=${st#fail:}
+			t_fail "$desc: the BPF pass must load here (root, kernel BTF)" \
+				"holder_pass_why: ${st#fail:}" \
+				"$(head -c 1000 "$b.err")"
+			return ;;
+		esac
+		jq -c "$canon" "$p" >"$p.canon" 2>&1
+		jq -c "$canon" "$b" >"$b.canon" 2>&1
+		diffs=$(jq -nr --slurpfile p "$p.canon" --slurpfile b \
+			"$b.canon" --argjson known false "$HP_DIFF" 2>&1)
+		if [ -z "$diffs" ]; then
+			T_HP_RUNS=$((T_HP_RUNS + 1))
+			known=$(jq -nr --slurpfile p "$p.canon" --slurpfile b \
+				"$b.canon" --argjson known true "$HP_DIFF")
+			t_pass "$desc: $(jq -r "$HP_COUNT" "$b" 2>&1)$([ "$try" = 1 ] ||
+				echo ", try $try")${known:+"$HP_KNOWN"}"
+			[ -z "$known" ] || t_diag "$known"
+			return
+		fi
+		sleep 0.$((try * 2))
+	done
+	t_fail "$desc" "they differ in all $HP_TRIES tries; the last:" \
+		"${diffs:0:4000}"
+}
+
+# hp_list DOC ARGS... : list_json's differential; DOC is its output.
+hp_list() {
+	local doc=$1 first=""
+	shift
+	hp_wanted "$@" || return 0
+	# auto chose /proc: the run just made is the /proc pass's first try
+	[ "$(jq -r .holder_pass "$doc")" = proc ] && first=$doc
+	hp_compare "list${*:+ $*}" "$HP_LIST_CANON" "$first" list "$@"
+}
+
+# hp_gc DOC ARGS... : gc_json's differential, as dry runs. DOC is the
+# output of gc ARGS, the first try's /proc document if ARGS are a dry run
+# where auto chose /proc; a gc that removes is compared (before it runs)
+# as a dry run. Not where a hook runs between scan and removal.
+hp_gc() {
+	local doc=$1 first="" a dry=0
+	shift
+	hp_wanted "$@" || return 0
+	[ -z "${IPCSCAN_TEST_BEFORE_REAP:-}" ] || return 0
+	for a in "$@"; do
+		case $a in -n|--dry-run) dry=1 ;; esac
+	done
+	if [ $dry = 1 ]; then
+		[ -n "$doc" ] && [ "$(jq -r .holder_pass "$doc")" = proc ] &&
+			first=$doc
+		hp_compare "gc${*:+ $*}" "$HP_GC_CANON" "$first" gc "$@"
+	else
+		hp_compare "gc --dry-run${*:+ $*}" "$HP_GC_CANON" "" gc \
+			--dry-run "$@"
+	fi
+}
+
+# Which passes this file's runs exercised, at its end.
+hp_summary() {
+	if [ -n "$T_HP_BROKEN" ]; then
+		echo "# holder passes: the BPF pass did not load: $T_HP_BROKEN"
+	elif [ -n "$T_HP_SKIP" ]; then
+		t_skip "holders: the /proc and BPF passes agree" \
+			"BPF not available: $T_HP_SKIP; only the /proc pass ran"
+	elif [ "$T_HP_RUNS" -gt 0 ]; then
+		echo "# holder passes compared: proc and bpf ($T_HP_RUNS runs)"
+	elif [ "$T_HP_NA" = 0 ]; then
+		echo "# holder passes: no list or gc run here was compared"
+	fi
+	[ "$T_HP_NA" = 0 ] ||
+		echo "# holder passes: BPF does not apply to $T_HP_NA runs" \
+			"($T_HP_NA_WHY): only the /proc pass ran there"
+	[ ! -e "$T_WORK/hp.nobody" ] ||
+		echo "# runs as nobody exercised the /proc pass only (BPF" \
+			"needs root)"
 }
