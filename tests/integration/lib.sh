@@ -762,12 +762,17 @@ hp_bpf_state() {
 	"the BPF program does not watch the blocked calls"*)
 		echo "na:$why" ;;
 	*)
-		if [ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ]; then
+		if hp_bpf_here; then
 			echo "fail:$why"
 		else
 			echo "skip:$why"
 		fi ;;
 	esac
+}
+
+# hp_bpf_here: the BPF pass must load here (root, kernel BTF).
+hp_bpf_here() {
+	[ "$(id -u)" = 0 ] && [ -r /sys/kernel/btf/vmlinux ]
 }
 
 # hp_compare WHAT CANON FIRST CMD ARGS... : the differential of one run.
@@ -833,6 +838,13 @@ hp_list() {
 	# auto chose /proc: the run just made is the /proc pass's first try
 	[ "$(jq -r .holder_pass "$doc")" = proc ] && first=$doc
 	hp_compare "list${*:+ $*}" "$HP_LIST_CANON" "$first" list "$@"
+}
+
+# holders_agree [ARGS...] : the differential of "list ARGS" alone, for a
+# workload that is not listed through list_json.
+holders_agree() {
+	hp_wanted "$@" || return 0
+	hp_compare "list${*:+ $*}" "$HP_LIST_CANON" "" list "$@"
 }
 
 # hp_gc DOC ARGS... : gc_json's differential, as dry runs. DOC is the

@@ -110,9 +110,12 @@ t_is "$(head -c 500 "$T_GC.err")" "" "vanished: nothing on stderr"
 # and still an orphan"; with a holder it is not, so nothing may go. (SysV
 # objects show it in nattch, times and pids; POSIX objects only in the
 # holders' /proc/PID/fd and maps, which must be looked at again.)
-leak w shm,as=s1:0x7001 sem,as=e1:0x7002 msg,as=m1:0x7003 pshm,as=p1:again \
-	psem,as=ps1:againsem mq,as=q1:againq
-gc_hooked "in use again" '
+# Both holder passes: the re-check runs the pass of the scan (BPF as
+# root with kernel BTF, /proc otherwise or with --holders=proc).
+for hp in proc bpf; do
+	leak w shm,as=s1:0x7001 sem,as=e1:0x7002 msg,as=m1:0x7003 \
+		pshm,as=p1:again psem,as=ps1:againsem mq,as=q1:againq
+	gc_hooked "in use again ($hp)" '
 "$MKIPC" hold shm,existing:0x7001 sem,existing:0x7002 msg,existing:0x7003 \
 	pshm,existing:again psem,existing:againsem mq,existing:againq \
 	>"$T_WORK/again.out" 2>&1 </dev/null &
@@ -120,36 +123,44 @@ for i in $(seq 500); do
 	grep -qx ready "$T_WORK/again.out" && break
 	sleep 0.01
 done
-grep -qx ready "$T_WORK/again.out"'
-_load_facts again
-[ -n "${F[again.pid]:-}" ] && T_PIDS[again]=${F[again.pid]}
-t_is "$GC_RC" 0 "in use again: exit 0"
-for i in "shm id=${F[s1.id]} key=0x00007001" \
-	"sem id=${F[e1.id]} key=0x00007002" \
-	"msg id=${F[m1.id]} key=0x00007003" "pshm /dev/shm/again" \
-	"psem /dev/shm/sem.againsem" "mqueue /dev/mqueue/againq"; do
-	t_like "$(gc_act_of "$i")" '^skipped: ' \
-		"in use again $i: skipped, not removed"
-done
-t_is "$(awk 'FNR > 1 { printf "%s ", $1 }' /proc/sysvipc/shm \
-	/proc/sysvipc/sem /proc/sysvipc/msg)" "28673 28674 28675 " \
-	"the SysV objects taken into use survive"
-t_ok "the pshm taken into use survives" test -f /dev/shm/again
-t_ok "the psem taken into use survives" test -f /dev/shm/sem.againsem
-t_ok "the queue taken into use survives" \
-	test -e "$MQ/againq"
-# It is not our child (its shell is gone): stop it and wait until it is.
-if [ -n "${F[again.pid]:-}" ]; then
-	kill -TERM "${F[again.pid]}" 2>/dev/null
-	for _ in $(seq 500); do
-		[ -d "/proc/${F[again.pid]}" ] || break
-		sleep 0.01
+grep -qx ready "$T_WORK/again.out"' --holders="$hp"
+	_load_facts again
+	[ -n "${F[again.pid]:-}" ] && T_PIDS[again]=${F[again.pid]}
+	t_is "$GC_RC" 0 "in use again ($hp): exit 0"
+	if [ "$hp" = proc ] || hp_bpf_here; then
+		t_gjq "in use again ($hp): scan and re-check ran the $hp pass" \
+			'.holder_pass == $p' --arg p "$hp"
+	else
+		t_skip "in use again (bpf): the BPF pass ran" \
+			"BPF not available: $(jq -r .holder_pass_why "$T_GC")"
+	fi
+	for i in "shm id=${F[s1.id]} key=0x00007001" \
+		"sem id=${F[e1.id]} key=0x00007002" \
+		"msg id=${F[m1.id]} key=0x00007003" "pshm /dev/shm/again" \
+		"psem /dev/shm/sem.againsem" "mqueue /dev/mqueue/againq"; do
+		t_like "$(gc_act_of "$i")" '^skipped: ' \
+			"in use again ($hp) $i: skipped, not removed"
 	done
-	unset "T_PIDS[again]"
-fi
-# The survivors are orphans again now; the next case counts only its own.
-rm -f /dev/shm/again /dev/shm/sem.againsem "$MQ/againq"
-ipcrm -m "${F[s1.id]}" -s "${F[e1.id]}" -q "${F[m1.id]}" 2>/dev/null
+	t_is "$(awk 'FNR > 1 { printf "%s ", $1 }' /proc/sysvipc/shm \
+		/proc/sysvipc/sem /proc/sysvipc/msg)" "28673 28674 28675 " \
+		"the SysV objects taken into use survive ($hp)"
+	t_ok "the pshm taken into use survives ($hp)" test -f /dev/shm/again
+	t_ok "the psem taken into use survives ($hp)" \
+		test -f /dev/shm/sem.againsem
+	t_ok "the queue taken into use survives ($hp)" test -e "$MQ/againq"
+	# Not our child (its shell is gone): stop it and wait until it is.
+	if [ -n "${F[again.pid]:-}" ]; then
+		kill -TERM "${F[again.pid]}" 2>/dev/null
+		for _ in $(seq 500); do
+			[ -d "/proc/${F[again.pid]}" ] || break
+			sleep 0.01
+		done
+		unset "T_PIDS[again]"
+	fi
+	# The survivors are orphans again; the next case counts only its own.
+	rm -f /dev/shm/again /dev/shm/sem.againsem "$MQ/againq"
+	ipcrm -m "${F[s1.id]}" -s "${F[e1.id]}" -q "${F[m1.id]}" 2>/dev/null
+done
 
 # ------------------------------------------------------------------ failed
 # The file system turns read-only: unlinkat fails with EROFS.

@@ -15,6 +15,7 @@ resized() {
 	local name=$1 old=$2 new=$3 key=$4 id
 	leak "$name" "sem,n=$old,as=$name:$key"
 	id=${F[$name.id]}
+	holders_agree -t sem
 	gc_hooked "$name: $old semaphores replaced by $new" '
 ipcrm -s '"$id"'
 echo '"$id"' >/proc/sys/kernel/sem_next_id

@@ -76,6 +76,7 @@ leak a mq,as=q1:outer_root
 	>"$T_WORK/n.out" 2>&1 || t_bail "mkipc leak as nobody" \
 	"$(cat "$T_WORK/n.out")"
 OUTER='["outer_nobody","outer_root"]'
+holders_agree -t mqueue
 L=$T_JSON
 run "$L" -- list --json -t mqueue
 t_is "$RC $(mq_names "$L") $(mq_warnings "$L")" "0 $OUTER []" \

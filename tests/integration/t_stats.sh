@@ -27,6 +27,7 @@ leak l shm,as=s3,size=20000:0x51003 sem,as=m2,n=2:0x52002 \
 	msg,as=q2:0x53002 msg,as=q3,op=none:0x53003 \
 	pshm,as=p2,size=7000:leak1 pshm,as=p3,size=1111:leak2 \
 	mq,as=mq2:mqleak unix,as=x1:/tmp/stale.sock fifo,as=x2:/run/idle.fifo
+holders_agree
 
 # stats_json FILE [ARGS...]: "stats --json ARGS" into FILE, one TAP line.
 stats_json() {
