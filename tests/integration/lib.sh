@@ -726,7 +726,8 @@ def known($p; $b): $p != null and $b != null and $p.state == "unknown" and
 	all($p.holders - $b.holders | .[]; .via == "attach");
 ($p | idx) as $P | ($b | idx) as $B |
 ([$P, $B | keys[]] | unique)[] as $k | select($P[$k] != $B[$k]) |
-select(($k | fromjson | .[0] == "shm") and known($P[$k]; $B[$k]) == $known) |
+select((($k | fromjson | .[0] == "shm") and known($P[$k]; $B[$k])) ==
+	$known) |
 "\($k)\n  proc: \($P[$k] // "(not listed)" | tojson)\n  bpf:  \($B[$k] //
 	"(not listed)" | tojson)"'
 

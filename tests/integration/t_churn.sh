@@ -39,8 +39,12 @@ jqs() {
 ID_OF='[.objects[] | select(sentinel) | [.kind, .key // .name // .path //
 	.inode, .id // .inode // (.[.kind].ino)]] | sort'
 # Identities at the start: SysV key -> id, files -> inode.
+# The sentinels' holders (pid:via), the same in every run of either pass.
+HELD_OF='[.objects[] | select(sentinel) | [.kind, .key // .name // .path //
+	.inode, ([.holders[] | "\(.pid):\(.via)"] | sort)]] | sort'
 list_json || t_bail "first list failed"
 SENT0=$(jqs "$ID_OF" "$T_JSON")
+HELD0=$(jqs "$HELD_OF" "$T_JSON")
 t_is "$(jq length <<<"$SENT0")" 9 "all 9 sentinels are listed at the start"
 
 # A writer: leaks of every kind, short-lived holders killed mid-life,
@@ -82,8 +86,16 @@ for ((w = 1; w <= NWRITERS; w++)); do
 	T_PIDS[writer$w]=$!
 done
 
-# The scanner: list and gc back to back until the writers are done.
-runs=0 bad=0 lists=0 gcs=0 removed=0 orphaned=0 missing=0
+# The scanner: list and gc back to back until the writers are done, the
+# /proc and the BPF holder pass in turn.
+runs=0 bad=0 lists=0 gcs=0 removed=0 orphaned=0 missing=0 hp=bpf
+declare -A held_bad=([proc]=0 [bpf]=0) hp_runs=([proc]=0 [bpf]=0)
+declare -A hp_wrong=([proc]=0 [bpf]=0)
+want_pass() {	# want_pass FILE PASS: count a run of the other pass
+	[ "$2" = proc ] || hp_bpf_here || return 0
+	[ "$(jq -r .holder_pass "$1")" = "$2" ] ||
+		hp_wrong[$2]=$((hp_wrong[$2] + 1))
+}
 R=$T_WORK/runs
 mkdir -p "$R"
 end=$((SECONDS + DUR))
@@ -98,11 +110,17 @@ check_run() {	# check_run FILE RC WHAT
 	fi
 }
 while [ $SECONDS -lt $end ]; do
+	[ $hp = bpf ] && hp=proc || hp=bpf
+	hp_runs[$hp]=$((hp_runs[$hp] + 1))
 	runs=$((runs + 1))
 	f=$R/list$runs.json
-	timeout 60 "$IPCSCAN" list --trust-pidns --json >"$f" 2>"$f.err"
+	timeout 60 "$IPCSCAN" list --trust-pidns --json --holders=$hp \
+		>"$f" 2>"$f.err"
 	if check_run "$f" $? list; then
 		lists=$((lists + 1))
+		want_pass "$f" $hp
+		[ "$(jqs "$HELD_OF" "$f")" = "$HELD0" ] ||
+			held_bad[$hp]=$((held_bad[$hp] + 1))
 		# every sentinel present and never called orphan
 		r=$(jqs '[.objects[] | select(sentinel)] | [length,
 			([.[] | select(.state == "orphan")] | length)]' "$f")
@@ -111,9 +129,11 @@ while [ $SECONDS -lt $end ]; do
 	fi
 	runs=$((runs + 1))
 	f=$R/gc$runs.json
-	timeout 60 "$IPCSCAN" gc --trust-pidns --min-age 0 --json >"$f" 2>"$f.err"
+	timeout 60 "$IPCSCAN" gc --trust-pidns --min-age 0 --json \
+		--holders=$hp >"$f" 2>"$f.err"
 	if check_run "$f" $? gc; then
 		gcs=$((gcs + 1))
+		want_pass "$f" $hp
 		removed=$((removed + $(jq '.removed' "$f")))
 	fi
 done
@@ -136,6 +156,16 @@ t_ok "at least 10 runs in ${DUR}s" test "$runs" -ge 10
 t_ok "the writers made at least 500 objects" test "$created" -ge 500
 t_is "$missing" 0 "every list run shows all 9 sentinels"
 t_is "$orphaned" 0 "no list run calls a sentinel orphan"
+for hp in proc bpf; do
+	if [ $hp = bpf ] && ! hp_bpf_here; then
+		t_skip "bpf runs: the BPF pass ran" "BPF not available here"
+	else
+		t_is "${hp_wrong[$hp]}" 0 \
+			"$hp runs: each ran the $hp pass (${hp_runs[$hp]} rounds)"
+	fi
+	t_is "${held_bad[$hp]}" 0 \
+		"$hp runs: every list run has the sentinels' holders exactly"
+done
 t_is "$(cat "$R"/gc*.json | jqs '.actions[] | select(sentinel)' - 2>&1 |
 	head -5)" "" "no gc run has an action on a sentinel"
 t_is "$(cat "$R"/gc*.json | jqs '.actions[] | select(sentinel and
