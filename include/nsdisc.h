@@ -54,7 +54,9 @@
  * finding. It is certain only if discovery is complete: the superblock
  * of a namespace that discovery missed (see above) looks the same.
  * Without CAP_SYS_ADMIN or fsopen() (Linux < 5.2) nothing is told:
- * mq_rule says so and no finding is made.
+ * mq_rule says so and no finding is made. A caller that enters every
+ * IPC namespace anyway can do the check itself (nsd_opts.mq_by_caller),
+ * which saves a round of setns.
  *
  * Churn: tasks and fds that vanish during the walk (ENOENT, ESRCH) are not
  * errors; zombies have no ns links and are skipped. A task whose links
@@ -174,6 +176,9 @@ enum nsd_mq_rule {
 				 * of those, alive */
 	NSD_MQ_UNTOLD,		/* no fsopen() or no privilege: no
 				 * finding at all */
+	NSD_MQ_CALLER,		/* nsd_opts.mq_by_caller: every mqueue
+				 * superblock mounted is in mq, the
+				 * caller tells which are alive */
 };
 
 struct nsd_result {
@@ -228,6 +233,14 @@ struct nsd_opts {
 	/* Skip the mqueue check (mq_rule is then NSD_MQ_UNTOLD, as it is
 	 * when IPC is not among the types). */
 	bool no_mq_check;
+	/* Enter no IPC namespace for the check: every mqueue superblock
+	 * mounted anywhere goes into res->mq (one entry each, its mount
+	 * point reached as for a finding), mq_rule is NSD_MQ_CALLER and
+	 * the caller, which enters each namespace anyway, drops those
+	 * whose device is a live namespace's (scan.c: the mqueue instance
+	 * it mounts in each). The view is then not nsd_complete(): that
+	 * is the caller's to judge. */
+	bool mq_by_caller;
 	nsd_mount_fn on_mount;
 	void *on_mount_arg;
 };

@@ -42,4 +42,13 @@ int posix_reap(const struct reap_env *env, const struct obj *o,
  * set; -EPERM without CAP_SYS_ADMIN). */
 int mq_mount_here(void);
 
+/*
+ * Has the mqueue superblock whose directory is @dfd lost its IPC
+ * namespace (NAMESPACES.md 1.5)? The kernel refuses to create a queue
+ * there (EACCES, which as root no permission check gives): 1. A queue
+ * created is a live namespace's: unlinked at once (*@left if that
+ * failed), 0. -errno when it cannot be told (-EPERM: not root).
+ */
+int posix_mq_gone(int dfd, bool *left);
+
 #endif

@@ -124,6 +124,16 @@ struct source {
 	 * detached mount made inside it (fsmount), kept from the scan to
 	 * the removal; -1 none. Ours is found again by posix.c. */
 	int mq_fd;
+	/* Another IPC namespace: st_dev of that instance, 0 unknown (the
+	 * orphaned-mount check, scan.c) */
+	dev_t mq_dev;
+	/* An mqueue superblock mounted somewhere whose IPC namespace is
+	 * gone (NAMESPACES.md 1.5; scan.c mq_gone): no namespace to enter
+	 * (ipc.ino 0), its queues read and unlinked through mq_fd, the
+	 * directory of that mount; mnt names the mount namespace where
+	 * gone_path (owned; mq_dir points at it) is its mount point. */
+	bool ipc_gone;
+	char *gone_path;
 	/* Another IPC namespace: its limits (stats.h: LIM_COUNT entries,
 	 * the IPC sysctls only), read inside it at the scan; NULL none. */
 	struct limit_stat *lim;

@@ -259,6 +259,10 @@ static void ns_identity(struct strbuf *sb, const struct scan_ctx *ctx,
 
 	if (!src || src->own || !type)
 		return;
+	if (src->ipc_gone && kind_ops[o->kind]->ns == OBJNS_IPC) {
+		sb_puts(sb, " namespace=ipc:gone");
+		return;
+	}
 	sb_printf(sb, " namespace=%s:[%llu]", type,
 		  (unsigned long long)obj_nsref(ctx, o)->ino);
 	if (src->pid)

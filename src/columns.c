@@ -169,8 +169,12 @@ static void g_ns(struct strbuf *sb, const struct obj *o,
 		 const struct render_env *env)
 {
 	const struct nsref *ns = obj_nsref(env->ctx, o);
+	const struct source *src = obj_src(env->ctx, o);
 
-	if (ns->initial)
+	/* src: NULL in a context made without sources (the unit tests) */
+	if (src && src->ipc_gone && kind_ops[o->kind]->ns == OBJNS_IPC)
+		sb_puts(sb, "gone");
+	else if (ns->initial)
 		sb_puts(sb, "host");
 	else if (ns->ino)
 		sb_printf(sb, "%llu", (unsigned long long)ns->ino);
@@ -549,7 +553,7 @@ const struct column columns[] = {
 	{ "NAME", "POSIX name (without the leading slash or sem. prefix)", COL_STRING, "name", 0, g_name, NULL },
 	{ "PATH", "absolute path of a file object", COL_STRING, "path", 0, g_path, NULL },
 	{ "INODE", "socket inode, or file inode", COL_NUMBER, "inode", COLF_RIGHT, g_inode, n_inode },
-	{ "NS", "namespace it lives in: id, or host", COL_NUMBER, "namespace.id", COLF_RIGHT, g_ns, NULL },
+	{ "NS", "namespace it lives in: id, host, or gone", COL_NUMBER, "namespace.id", COLF_RIGHT, g_ns, NULL },
 	{ "OWNER", "owner user name", COL_STRING, "owner.user", 0, g_owner, n_uid },
 	{ "UID", "owner user id", COL_NUMBER, "owner.uid", COLF_RIGHT, g_uid, n_uid },
 	{ "GROUP", "owner group name", COL_STRING, "owner.group", 0, g_group, NULL },

@@ -1130,7 +1130,43 @@ static void *mq_thread(void *arg)
 	return NULL;
 }
 
-static void mq_findings(struct disc *d, bool skip)
+/* Superblock @m as a result entry: its mount point reached (through the
+ * task it was seen from, unless the child that read it sent a
+ * descriptor) and checked to be that superblock's root. */
+static void mq_report(struct disc *d, struct mqsb *m)
+{
+	struct nsd_result *res = d->res;
+	struct nsd_mq_orphan *o;
+	struct stat st;
+	int fd = m->fd;
+
+	m->fd = -1;
+	if (fd < 0 && m->w.tid) {
+		struct reader r = { .pid = m->w.pid, .tid = m->w.tid };
+		int rootfd = reader_root(d, &r);
+
+		if (rootfd >= 0) {
+			fd = walk_nofollow(rootfd, m->path);
+			close(rootfd);
+		}
+	}
+	/* the mount point must still be that superblock's root: not
+	 * something mounted over it since */
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != m->dev || !fd_on_fs(fd, MQUEUE_MAGIC))) {
+		close(fd);
+		fd = -1;
+	}
+	res->mq = xrealloc(res->mq, (res->nmq + 1) * sizeof(*res->mq));
+	o = &res->mq[res->nmq++];
+	*o = (struct nsd_mq_orphan){
+		.dev = m->dev, .nmounts = m->nmounts,
+		.mntns = res->ns[m->w.mnt].ino, .tid = m->w.tid,
+		.path = xstrdup(m->path), .fd = fd,
+	};
+}
+
+static void mq_findings(struct disc *d, const struct nsd_opts *opts)
 {
 	struct nsd_result *res = d->res;
 	struct mqcheck c = { .res = res };
@@ -1139,8 +1175,16 @@ static void mq_findings(struct disc *d, bool skip)
 	size_t nipc = 0;
 
 	res->mq_rule = NSD_MQ_UNTOLD;
-	if (skip || !(d->types & 1u << NSD_IPC))
+	if (opts->no_mq_check || !(d->types & 1u << NSD_IPC))
 		return;
+	if (opts->mq_by_caller) {
+		/* the caller enters every IPC namespace anyway: it tells
+		 * which of these are alive */
+		res->mq_rule = NSD_MQ_CALLER;
+		for (size_t k = 0; k < d->nmq; k++)
+			mq_report(d, &d->mq[k]);
+		return;
+	}
 	res->mq_rule = NSD_MQ_CHECKED;
 	if (!d->nmq)
 		return;	/* nothing to tell */
@@ -1163,39 +1207,14 @@ static void mq_findings(struct disc *d, bool skip)
 			pairmap_put(&own, dev_key_of(res->ns[i].mq_dev), 0, 0);
 	for (size_t k = 0; k < d->nmq; k++) {
 		struct mqsb *m = &d->mq[k];
-		struct nsd_mq_orphan *o;
-		struct stat st;
-		int fd = m->fd;
 
-		m->fd = -1;
 		if (pairmap_has(&own, dev_key_of(m->dev), 0)) {
-			if (fd >= 0)
-				close(fd);
+			if (m->fd >= 0)
+				close(m->fd);
+			m->fd = -1;
 			continue;
 		}
-		if (fd < 0 && m->w.tid) {
-			struct reader r = { .pid = m->w.pid, .tid = m->w.tid };
-			int rootfd = reader_root(d, &r);
-
-			if (rootfd >= 0) {
-				fd = walk_nofollow(rootfd, m->path);
-				close(rootfd);
-			}
-		}
-		/* the mount point must still be that superblock's root:
-		 * not something mounted over it since */
-		if (fd >= 0 && (fstat(fd, &st) || !S_ISDIR(st.st_mode) ||
-		    st.st_dev != m->dev || !fd_on_fs(fd, MQUEUE_MAGIC))) {
-			close(fd);
-			fd = -1;
-		}
-		res->mq = xrealloc(res->mq, (res->nmq + 1) * sizeof(*res->mq));
-		o = &res->mq[res->nmq++];
-		*o = (struct nsd_mq_orphan){
-			.dev = m->dev, .nmounts = m->nmounts,
-			.mntns = res->ns[m->w.mnt].ino, .tid = m->w.tid,
-			.path = xstrdup(m->path), .fd = fd,
-		};
+		mq_report(d, m);
 	}
 	pairmap_free(&own);
 }
@@ -1338,7 +1357,7 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res)
 		else
 			res->mntns_unread++;
 	}
-	mq_findings(d, opts->no_mq_check);
+	mq_findings(d, opts);
 	mark_initial(d);
 	if (res->n)
 		qsort(res->ns, res->n, sizeof(*res->ns), ns_cmp);
@@ -1389,7 +1408,8 @@ bool nsd_complete(const struct nsd_result *res)
 		!res->fdtabs_denied && !res->mntns_unread &&
 		!res->mntns_taskless && !res->binds_unreached &&
 		!res->ipcns_unchecked && !res->lines_skipped &&
-		!res->truncated && res->mq_rule != NSD_MQ_UNTOLD;
+		!res->truncated && res->mq_rule != NSD_MQ_UNTOLD &&
+		res->mq_rule != NSD_MQ_CALLER;
 }
 
 const struct nsd_ns *nsd_find(const struct nsd_result *res,

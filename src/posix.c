@@ -577,6 +577,34 @@ static int mq_prove(int dfd, bool *left)
 	return r;
 }
 
+int posix_mq_gone(int dfd, bool *left)
+{
+	char name[64];
+	int fd = -1;
+
+	*left = false;
+	/* EACCES from the permission check would prove nothing */
+	if (geteuid() != 0)
+		return -EPERM;
+	for (int tries = 0; tries < 8; tries++) {
+		snprintf(name, sizeof(name), MQ_PROBE_PREFIX "%d-%016llx",
+			 (int)getpid(), (unsigned long long)probe_nonce());
+		/* an open() that creates is mqueue_create(): it refuses
+		 * with EACCES once free_ipc_ns() cleared the superblock's
+		 * namespace (NAMESPACES.md 1.5) */
+		fd = openat(dfd, name + 1, O_CREAT | O_EXCL | O_RDONLY |
+			    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0)
+		return errno == EACCES ? 1 : -errno;
+	if (unlinkat(dfd, name + 1, 0) && errno != ENOENT)
+		*left = true;
+	close(fd);
+	return 0;
+}
+
 /* How the queues of our IPC namespace are reached. */
 struct mq_where {
 	int dfd;		/* a proven instance, or -1 */
@@ -1011,6 +1039,40 @@ static const char *obj_entry(const struct obj *o, const char *dir)
 	return strcmp(want, o->name) ? NULL : e;
 }
 
+/*
+ * A queue of an mqueue mount whose IPC namespace is gone (scan.c
+ * mq_gone): the directory must still be that superblock's, and the
+ * superblock still without a namespace (the kernel refuses a new queue
+ * in it), right before the unlink. 0, or REAP_SKIP with @why.
+ */
+static int gone_recheck(const struct source *src, int dfd, char *why,
+			size_t whylen)
+{
+	struct stat st;
+	bool left = false;
+	int g;
+
+	if (fstat(dfd, &st) || st.st_dev != src->mq_dev ||
+	    !fd_on_fs(dfd, MQUEUE_MAGIC)) {
+		set_why(why, whylen, "the mqueue mount at %s is no longer the "
+			"one scanned", src->mq_dir);
+		return REAP_SKIP;
+	}
+	g = posix_mq_gone(dfd, &left);
+	if (g == 1)
+		return 0;
+	if (g == 0)
+		set_why(why, whylen, "the mqueue mount at %s belongs to a live "
+			"IPC namespace after all%s", src->mq_dir,
+			left ? " (and a probe queue could not be removed)" :
+			"");
+	else
+		set_why(why, whylen, "cannot tell that the IPC namespace of "
+			"the mqueue mount at %s is gone: %s", src->mq_dir,
+			strerror(-g));
+	return REAP_SKIP;
+}
+
 int posix_reap(const struct reap_env *env, const struct obj *o,
 	       bool dry_run, char *why, size_t whylen)
 {
@@ -1059,6 +1121,13 @@ int posix_reap(const struct reap_env *env, const struct obj *o,
 		if (mq_locate(src, dir, &w) < 0) {
 			set_why(why, whylen, "queue not reachable: %s", w.why);
 			return REAP_SKIP;
+		}
+		if (src->ipc_gone && w.dfd >= 0) {
+			r = gone_recheck(src, w.dfd, why, whylen);
+			if (r) {
+				close(w.dfd);
+				return r;
+			}
 		}
 		if (w.private_mount) {
 			struct mq_reap_args a = {

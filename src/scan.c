@@ -26,6 +26,10 @@
 #include "strbuf.h"
 #include "util.h"
 
+#ifndef MQUEUE_MAGIC
+#define MQUEUE_MAGIC 0x19800202
+#endif
+
 const char *const default_sockdirs[] = { "/run", "/tmp", "/var/tmp",
 					 "/dev/shm", NULL };
 
@@ -211,6 +215,8 @@ void source_free(struct source *src)
 	}
 	free(src->lim);
 	src->lim = NULL;
+	free(src->gone_path);
+	src->gone_path = NULL;
 	/* only another IPC namespace's source has its mqueue instance */
 	if (!src->own && (src->kinds & KMASK(KIND_MQUEUE)) && src->mq_fd >= 0)
 		close(src->mq_fd);
@@ -477,7 +483,7 @@ static void find_ipc_sources(struct scan_ctx *ctx,
 	    res.mntns_taskless || res.binds_unreached || res.truncated)
 		diag_partial(d, "some IPC namespaces may be missed: "
 			     "%u task%s' namespaces, %u fd table%s and %u "
-			     "mount table%s could not be read%s",
+			     "mount table%s could not be read%s%s",
 			     res.tasks_denied, res.tasks_denied == 1 ? "" : "s",
 			     res.fdtabs_denied,
 			     res.fdtabs_denied == 1 ? "" : "s",
@@ -485,7 +491,11 @@ static void find_ipc_sources(struct scan_ctx *ctx,
 			     res.binds_unreached,
 			     res.mntns_unread + res.mntns_taskless +
 			     res.binds_unreached == 1 ? "" : "s",
-			     res.truncated ? " (limits reached)" : "");
+			     res.truncated ? " (limits reached)" : "",
+			     res.mq_rule == NSD_MQ_CALLER ?
+			     "; so an mqueue mount of no IPC namespace found "
+			     "is not taken for one whose namespace is gone" :
+			     "");
 	ctx->src = xrealloc(ctx->src, (res.n + 1) * sizeof(*ctx->src));
 	own = scan_own(ctx);
 	for (size_t i = 0; i < res.n; i++) {
@@ -536,8 +546,13 @@ static int foreign_job(void *arg)
 {
 	struct foreign_job *j = arg;
 
-	if (j->set.kinds & KMASK(KIND_MQUEUE))
+	if (j->set.kinds & KMASK(KIND_MQUEUE)) {
+		struct stat st;
+
 		j->src->mq_fd = posix_mq_instance();
+		if (j->src->mq_fd >= 0 && !fstat(j->src->mq_fd, &st))
+			j->src->mq_dev = st.st_dev;
+	}
 	/* the sysctls are per IPC namespace, bound when opened */
 	j->src->lim = xcalloc(LIM_COUNT, sizeof(*j->src->lim));
 	stats_read_ipc_limits("", j->src->lim);
@@ -569,6 +584,203 @@ static void collect_foreign(struct scan_ctx *ctx, struct nsrun *runner,
 		ctx->objs.v[i].src = si;
 }
 
+/*
+ * Orphaned mqueue mounts (NAMESPACES.md 1.5): a mount does not pin its
+ * IPC namespace, and once the namespace is freed its queues can still be
+ * unlinked but never opened again. An mqueue superblock mounted somewhere
+ * (@res, discovery with mq_by_caller) whose device is no live IPC
+ * namespace's is such a mount. The devices come from the collection's
+ * own entry into each namespace (foreign_job's instance) and our own
+ * instance, so no namespace is entered twice.
+ *
+ * That is proof only when every IPC namespace was found: as root in the
+ * initial pid namespace, -N all, with every task, fd table and mount
+ * table read and every namespace's instance mounted. Otherwise the
+ * superblock may be a namespace's that was missed (a task outside our pid
+ * namespace: the test suite's own /dev/mqueue seen from a test), and
+ * nothing is claimed (the discovery warning says so when it is the
+ * cause). Even then the kernel is asked once more: creating a queue in a
+ * superblock without a namespace fails with EACCES (posix_mq_gone); one
+ * that succeeds is a live namespace's that discovery did not find (kept
+ * only by a SysV attachment made in it, which /proc names nowhere), and
+ * the view is incomplete.
+ *
+ * Each one that is gone becomes a source (ipc_gone) whose queues are read
+ * through the mount's directory, as the queues of a live namespace's
+ * instance are; an empty one is a warning of its own.
+ */
+static bool pidns_whole(const struct scan_settings *set)
+{
+#ifdef IPCSCAN_TEST_HOOKS
+	/* the tests run in a child pid namespace of their own; this plays
+	 * the initial one for the mqueue check only */
+	if (getenv("IPCSCAN_TEST_PIDNS_WHOLE"))
+		return !set->procs_foreign;
+#endif
+	return !set->pidns_child && !set->procs_foreign;
+}
+
+static bool mq_view_whole(const struct scan_ctx *ctx,
+			  const struct nsd_result *res)
+{
+	return ctx->set.scope.all && pidns_whole(&ctx->set) &&
+	       !ctx->procs_failed && !ctx->procs.hidden &&
+	       !res->tasks_denied && !res->tasks_unverified &&
+	       !res->fdtabs_denied && !res->mntns_unread &&
+	       !res->mntns_taskless && !res->binds_unreached &&
+	       !res->lines_skipped && !res->truncated;
+}
+
+/* Our own IPC namespace's mqueue device (this thread never leaves it),
+ * 0 if it cannot be mounted. */
+static dev_t own_mq_dev(void)
+{
+	struct stat st;
+	int fd = mq_mount_here();
+	dev_t dev = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st))
+		dev = st.st_dev;
+	close(fd);
+	return dev;
+}
+
+/* A source for the gone superblock @m whose directory is @dfd (taken);
+ * its queues into ctx->objs. */
+static void mq_gone_source(struct scan_ctx *ctx, const struct nsd_mq_orphan *m,
+			   int dfd)
+{
+	struct scan_settings set = ctx->set;
+	const struct source *own;
+	struct diag d = { 0 };
+	struct source *src;
+	size_t n0 = ctx->objs.n;
+	uint32_t si;
+
+	ctx->src = xrealloc(ctx->src, (ctx->nsrc + 1) * sizeof(*ctx->src));
+	own = scan_own(ctx);	/* after the move */
+	si = (uint32_t)ctx->nsrc++;
+	src = &ctx->src[si];
+	memset(src, 0, sizeof(*src));
+	src->root = "";
+	src->syscalls = true;
+	src->ipc = (struct nsref){ -1, 0, false };
+	src->mnt = (struct nsref){ -1, m->mntns, m->mntns == own->mnt.ino ?
+				   own->mnt.initial : false };
+	src->net = (struct nsref){ -1, own->net.ino, own->net.initial };
+	src->ipc_gone = true;
+	src->gone_path = xstrdup(m->path);
+	src->mq_dir = src->gone_path;
+	src->mq_fd = dfd;
+	src->mq_dev = m->dev;
+	src->kinds = KMASK(KIND_MQUEUE);
+	set.kinds &= src->kinds;
+	run_collectors(&set, src, &ctx->objs, &d);
+	for (size_t i = 0; i < d.nwarnings; i++)
+		diag_warn(&ctx->diag, "the mqueue mount at %s (IPC namespace "
+			  "gone): %s", m->path, d.warnings[i]);
+	if (d.incomplete)
+		ctx->diag.incomplete = true;
+	diag_free(&d);
+	for (size_t i = n0; i < ctx->objs.n; i++)
+		ctx->objs.v[i].src = si;
+	if (ctx->objs.n == n0)
+		diag_warn(&ctx->diag, "the mqueue mount at %s (mount namespace "
+			  "%llu%s) belongs to an IPC namespace that is gone: "
+			  "it holds no queue and none can be made in it; "
+			  "unmount it", m->path, (unsigned long long)m->mntns,
+			  m->nmounts > 1 ? ", and other mounts of it" : "");
+}
+
+static void mq_gone(struct scan_ctx *ctx, const struct nsd_result *res)
+{
+	struct diag *d = &ctx->diag;
+	dev_t *live;
+	size_t nlive = 0;
+	unsigned unchecked = 0;
+
+	if (res->mq_rule != NSD_MQ_CALLER || !res->nmq)
+		return;
+	live = xcalloc(res->n + 1, sizeof(*live));
+	for (size_t i = 0; i < res->n; i++) {
+		const struct nsd_ns *ns = &res->ns[i];
+		int si;
+		dev_t dev;
+
+		if (ns->type != NSD_IPC)
+			continue;
+		si = scan_ipc_source(ctx, ns->ino);
+		dev = si == 0 ? own_mq_dev() : si > 0 ? ctx->src[si].mq_dev : 0;
+		if (dev)
+			live[nlive++] = dev;
+		else
+			unchecked++;
+	}
+	/* an instance that could not be mounted has said so already */
+	if (unchecked || !mq_view_whole(ctx, res)) {
+		free(live);
+		return;
+	}
+	for (size_t k = 0; k < res->nmq; k++) {
+		const struct nsd_mq_orphan *m = &res->mq[k];
+		bool alive = false, left = false;
+		struct stat st;
+		int dfd, g;
+
+		for (size_t i = 0; i < nlive && !alive; i++)
+			alive = live[i] == m->dev;
+		if (alive)
+			continue;
+		if (m->fd < 0) {
+			diag_partial(d, "an mqueue mount of no IPC namespace "
+				     "found, at %s in mount namespace %llu, "
+				     "could not be reached: not read",
+				     m->path, (unsigned long long)m->mntns);
+			continue;
+		}
+		dfd = openat(m->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0 || fstat(dfd, &st) || st.st_dev != m->dev ||
+		    !fd_on_fs(dfd, MQUEUE_MAGIC)) {
+			diag_partial(d, "an mqueue mount of no IPC namespace "
+				     "found, at %s in mount namespace %llu: "
+				     "cannot open it: %s; not read", m->path,
+				     (unsigned long long)m->mntns,
+				     dfd < 0 ? strerror(errno) :
+				     "not that mqueue superblock");
+			if (dfd >= 0)
+				close(dfd);
+			continue;
+		}
+		g = posix_mq_gone(dfd, &left);
+		if (left)
+			diag_warn(d, "a probe queue of ipcscan in the mqueue "
+				  "mount at %s could not be removed", m->path);
+		if (g == 1) {
+			mq_gone_source(ctx, m, dfd);
+			continue;
+		}
+		close(dfd);
+		if (g == 0)
+			diag_partial(d, "the mqueue mount at %s (mount "
+				     "namespace %llu) belongs to a live IPC "
+				     "namespace that was not found (one kept "
+				     "only by a SysV attachment made in it?): "
+				     "its queues are not listed", m->path,
+				     (unsigned long long)m->mntns);
+		else
+			diag_partial(d, "the mqueue mount at %s (mount "
+				     "namespace %llu) is of no IPC namespace "
+				     "found, and whether its namespace is gone "
+				     "cannot be told: %s; its queues are not "
+				     "listed", m->path,
+				     (unsigned long long)m->mntns,
+				     strerror(-g));
+	}
+	free(live);
+}
+
 static int collect(struct scan_ctx *ctx)
 {
 	struct nsrun *runner = NULL;
@@ -592,8 +804,9 @@ static int collect(struct scan_ctx *ctx)
 	 * namespaces (each type costs a stat per task), the other mount
 	 * namespaces' /dev/shm and socket dirs (their mountinfo, read
 	 * anyway, through the on_mount hook) and network namespaces.
-	 * Orphaned mqueue mounts are not this scan's finding: their check
-	 * would enter every IPC namespace once more.
+	 * Orphaned mqueue mounts with -N all (mq_gone): discovery gathers
+	 * every mqueue superblock mounted, the collection tells which are
+	 * alive.
 	 */
 	files = ctx->set.host_wide &&
 		(ctx->set.kinds & (KMASK(KIND_PSHM) | KMASK(KIND_PSEM) |
@@ -605,7 +818,9 @@ static int collect(struct scan_ctx *ctx)
 				 (ctx->set.host_wide ? 1u << NSD_IPC : 0) |
 				 (files && (ctx->set.kinds & KMASK(KIND_UNIX)) ?
 				  1u << NSD_NET : 0),
-			.no_mq_check = true,
+			.no_mq_check = !ctx->set.scope.all ||
+				       !(ctx->set.kinds & KMASK(KIND_MQUEUE)),
+			.mq_by_caller = true,
 			.on_mount = files ? hostsrc_on_mount : NULL,
 			.on_mount_arg = &h,
 		};
@@ -638,6 +853,8 @@ static int collect(struct scan_ctx *ctx)
 			break;
 	}
 	nsrun_free(runner);
+	if (!dr && r >= 0)
+		mq_gone(ctx, &res);
 	if (files && !dr && r >= 0)
 		host_files(ctx, &h, &res);
 	hostsrc_free(&h);
@@ -774,14 +991,18 @@ static void classify_all(struct scan_ctx *ctx)
 {
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		struct obj *o = &ctx->objs.v[i];
+		const struct source *src;
 		size_t len;
 
 		classify(o, &ctx->procs, &ctx->policy, ctx->set.now);
-		if (!obj_src(ctx, o)->taskless)
+		src = obj_src(ctx, o);
+		if (!src->taskless && !src->ipc_gone)
 			continue;
 		len = strlen(o->reason);
-		set_why(o->reason + len, sizeof(o->reason) - len,
-			"%snamespace has no process", len ? "; " : "");
+		set_why(o->reason + len, sizeof(o->reason) - len, "%s%s",
+			len ? "; " : "", src->ipc_gone ?
+			"its IPC namespace is gone: it can never be opened "
+			"again, only unlinked" : "namespace has no process");
 	}
 }
 

@@ -13,7 +13,7 @@
  *   summary ns=N tasks=N procs=N readers=N tasks_denied=N
  *      tasks_unverified=N fdtabs_denied=N mntns_unread=N
  *      mntns_taskless=N binds_unreached=N ipcns_unchecked=N
- *      lines_skipped=N truncated=0|1 mq_rule=checked|partial|untold
+ *      lines_skipped=N truncated=0|1 mq_rule=checked|partial|untold|caller
  *      init=ipc:RULE,mnt:RULE,net:RULE,cgroup:RULE complete=0|1
  *
  * fdok says the namespace's descriptor is still that namespace (fstat),
@@ -87,7 +87,7 @@ static void dump(const struct nsd_result *res)
 {
 	static const char *const rules[] = {
 		[NSD_MQ_CHECKED] = "checked", [NSD_MQ_PARTIAL] = "partial",
-		[NSD_MQ_UNTOLD] = "untold",
+		[NSD_MQ_UNTOLD] = "untold", [NSD_MQ_CALLER] = "caller",
 	};
 	struct strbuf sb = { 0 };
 
