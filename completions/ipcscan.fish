@@ -26,7 +26,7 @@ function __ipcscan_columns
 		'NAME' 'POSIX name (without the leading slash or sem. prefix)' \
 		'PATH' 'absolute path of a file object' \
 		'INODE' 'socket inode, or file inode' \
-		'NS' 'namespace it lives in: id, or host' \
+		'NS' 'namespace it lives in: id, host, or gone' \
 		'OWNER' 'owner user name' \
 		'UID' 'owner user id' \
 		'GROUP' 'owner group name' \
