@@ -58,8 +58,12 @@ void hostsrc_on_mount(const struct nsd_mountinfo *mi, ino_t mntns,
  * only if its pid still has the start time @procs recorded (a pid reused
  * since is another process's root): otherwise that view is not read.
  * A mount namespace of @res that no task is in (kept by a descriptor or
- * a bind mount) has no root to reach: it is not read, and the view is
- * incomplete, with a warning naming it and what holds it.
+ * a bind mount) has no process root: a short-lived thread that unshared
+ * its fs_struct enters it (setns lands on the namespace's root) and
+ * opens "/", and that root is read the same way, after the tasks' views,
+ * as a source with no pid. One that cannot be entered is not read, and
+ * the view is incomplete, with a warning naming it, what holds it and
+ * why.
  */
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 		     const struct proctab *procs, bool want_shm,

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +278,11 @@ static int view_start(const struct proctab *procs, pid_t pid,
 	return 0;
 }
 
+static void view_read(struct hostsrc *h, const struct nsd_result *res,
+		      const struct sr_mounts *mounts, struct sr_root *root,
+		      const struct hostsrc_view *v, struct hostsrc_dirs *seen,
+		      bool want_shm, bool want_sock, struct diag *dg);
+
 /* One view: a new source if it has a /dev/shm tmpfs or a socket dir that
  * no view before it had. */
 static void view_open(struct hostsrc *h, const struct nsd_result *res,
@@ -285,12 +292,8 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 		      bool want_shm, bool want_sock, struct diag *dg)
 {
 	char why[SR_WHY_MAX];
-	const struct nsd_ns *ns;
 	struct sr_root root;
-	struct source tmp = { 0 }, *s;
-	struct sr_dir d;
 	uint64_t start;
-	bool shm;
 	int r;
 
 	r = view_start(procs, v->pid, &start, why, sizeof(why));
@@ -303,10 +306,25 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 			     (unsigned long long)v->mntns, why);
 		return;
 	}
-	shm = want_shm && view_shm(&root, mounts, v, &seen->shm, &d, dg);
+	view_read(h, res, mounts, &root, v, seen, want_shm, want_sock, dg);
+}
+
+/* A view whose root is open (@root, closed here): its /dev/shm and
+ * socket dirs, a new source if one of them is new. */
+static void view_read(struct hostsrc *h, const struct nsd_result *res,
+		      const struct sr_mounts *mounts, struct sr_root *root,
+		      const struct hostsrc_view *v, struct hostsrc_dirs *seen,
+		      bool want_shm, bool want_sock, struct diag *dg)
+{
+	const struct nsd_ns *ns;
+	struct source tmp = { 0 }, *s;
+	struct sr_dir d;
+	bool shm;
+
+	shm = want_shm && view_shm(root, mounts, v, &seen->shm, &d, dg);
 	if (want_sock)
-		view_sockdirs(&root, mounts, v, &seen->sock, &tmp, dg);
-	sr_root_close(&root);
+		view_sockdirs(root, mounts, v, &seen->sock, &tmp, dg);
+	sr_root_close(root);
 	if (!shm && !tmp.nsockdirs) {
 		free(tmp.sockdirs);
 		free(tmp.sockdir_paths);
@@ -338,30 +356,119 @@ static void view_open(struct hostsrc *h, const struct nsd_result *res,
 		s->kept = xcalloc(1, sizeof(*s->kept));
 }
 
-/* A mount namespace of no task: one warning, the view incomplete. */
-static void taskless(const struct nsd_ns *ns, bool want_shm, bool want_sock,
-		     struct diag *dg)
-{
-	char held[PATH_MAX + 64];
+/*
+ * The root of a mount namespace that no task is in: a thread of ours
+ * unshares its fs_struct (setns(CLONE_NEWNS) refuses one shared with
+ * other threads) and enters the namespace, which sets its root and cwd
+ * to the namespace's root directory (NAMESPACES.md 4.2: the namespace's
+ * own root, no task's chroot); "/" opened there stays that directory
+ * after the thread exits. Nothing else runs in the namespace: what is
+ * below that root is then reached with the saferoot checks from the fd,
+ * exactly as a process's root is.
+ */
+struct mnt_root_job {
+	int nsfd;
+	int fd;
+	int err;
+	const char *step;
+};
 
+static void *mnt_root_thread(void *arg)
+{
+	struct mnt_root_job *j = arg;
+
+	j->fd = -1;
+#ifdef IPCSCAN_TEST_HOOKS
+	/* plays a kernel or seccomp filter that refuses it */
+	if (getenv("IPCSCAN_TEST_NO_MNT_SETNS")) {
+		j->err = EPERM;
+		j->step = "setns";
+		return NULL;
+	}
+#endif
+	if (unshare(CLONE_FS)) {
+		j->err = errno;
+		j->step = "unshare(CLONE_FS)";
+	} else if (setns(j->nsfd, CLONE_NEWNS)) {
+		j->err = errno;
+		j->step = "setns";
+	} else {
+		j->fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (j->fd < 0) {
+			j->err = errno;
+			j->step = "open /";
+		}
+	}
+	return NULL;
+}
+
+static int taskless_root(int nsfd, struct sr_root *root, char *why,
+			 size_t whylen)
+{
+	struct mnt_root_job j = { .nsfd = nsfd };
+	pthread_t th;
+	int r;
+
+	r = pthread_create(&th, NULL, mnt_root_thread, &j);
+	if (r) {
+		snprintf(why, whylen, "cannot start a thread: %s",
+			 strerror(r));
+		return -r;
+	}
+	pthread_join(th, NULL);
+	if (j.fd < 0) {
+		snprintf(why, whylen, "its root cannot be reached: %s: %s",
+			 j.step, strerror(j.err));
+		return -j.err;
+	}
+	r = sr_root_from_fd(root, j.fd, 0);
+	close(j.fd);
+	if (r)
+		snprintf(why, whylen, "its root: %s", strerror(-r));
+	return r;
+}
+
+/* What keeps a mount namespace of no task alive, for messages. */
+static void taskless_held(const struct nsd_ns *ns, char *held, size_t len)
+{
 	if (ns->fd_pid && ns->bind_path)
-		snprintf(held, sizeof(held), "held only by a descriptor of "
-			 "pid %d and a bind mount at %s", (int)ns->fd_pid,
+		snprintf(held, len, "held only by a descriptor of pid %d and "
+			 "a bind mount at %s", (int)ns->fd_pid,
 			 ns->bind_path);
 	else if (ns->fd_pid)
-		snprintf(held, sizeof(held), "held only by a descriptor of "
-			 "pid %d", (int)ns->fd_pid);
+		snprintf(held, len, "held only by a descriptor of pid %d",
+			 (int)ns->fd_pid);
 	else if (ns->bind_path)
-		snprintf(held, sizeof(held), "held only by a bind mount at %s",
+		snprintf(held, len, "held only by a bind mount at %s",
 			 ns->bind_path);
 	else
-		snprintf(held, sizeof(held), "held only by ipcscan");
+		snprintf(held, len, "held only by ipcscan");
+}
+
+/* A mount namespace of no task: read through its own root (a source with
+ * no pid), or one warning and the view incomplete. */
+static void taskless(struct hostsrc *h, const struct nsd_result *res,
+		     const struct sr_mounts *mounts, const struct nsd_ns *ns,
+		     struct hostsrc_dirs *seen, bool want_shm, bool want_sock,
+		     struct diag *dg)
+{
+	const struct hostsrc_view v = { .mntns = ns->ino, .pid = 0 };
+	char held[PATH_MAX + 64], why[SR_WHY_MAX];
+	struct sr_root root;
+
+	if (ns->fd >= 0 && !taskless_root(ns->fd, &root, why, sizeof(why))) {
+		view_read(h, res, mounts, &root, &v, seen, want_shm,
+			  want_sock, dg);
+		return;
+	}
+	if (ns->fd < 0)
+		snprintf(why, sizeof(why), "it is not held open");
+	taskless_held(ns, held, sizeof(held));
 	diag_partial(dg, "%s of mount namespace mnt:[%llu] not read: no "
-		     "process is in it (%s), so there is no root to reach "
-		     "them through",
+		     "process is in it (%s), and %s",
 		     want_shm && want_sock ? "/dev/shm and socket dirs" :
 		     want_shm ? "/dev/shm" : "socket dirs",
-		     (unsigned long long)ns->ino, held);
+		     (unsigned long long)ns->ino, held, why);
 }
 
 void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
@@ -377,14 +484,6 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 		h->dirs = xcalloc(1, sizeof(*h->dirs));
 	seen = h->dirs;
 
-	/*
-	 * A mount namespace that no task is in (kept by a descriptor or a
-	 * bind mount) has no process root to reach its /dev/shm and socket
-	 * dirs through: not read, so the view cannot claim to be whole.
-	 */
-	for (size_t i = 0; i < res->n; i++)
-		if (res->ns[i].type == NSD_MNT && !res->ns[i].ntasks)
-			taskless(&res->ns[i], want_shm, want_sock, dg);
 	/* ours: read by path by the own source */
 	if (!stat("/dev/shm", &st))
 		seen_push(&seen->shm, st.st_dev, st.st_ino, OWNER_OURS,
@@ -405,6 +504,16 @@ void hostsrc_add_mnt(struct hostsrc *h, const struct nsd_result *res,
 	for (size_t i = 0; i < h->n; i++)
 		view_open(h, res, procs, mounts, &h->v[i], seen, want_shm,
 			  want_sock, dg);
+	/*
+	 * A mount namespace that no task is in (kept by a descriptor or a
+	 * bind mount) has no process root: it is read through its own
+	 * root, after the tasks' views (a tmpfs that a task also sees is
+	 * named by that task's namespace).
+	 */
+	for (size_t i = 0; i < res->n; i++)
+		if (res->ns[i].type == NSD_MNT && !res->ns[i].ntasks)
+			taskless(h, res, mounts, &res->ns[i], seen,
+				 want_shm, want_sock, dg);
 	sr_mounts_free(mounts);
 }
 

@@ -733,7 +733,11 @@ int sr_dir_open(const struct sr_root *r, const char *rel, enum sr_use use,
 		say(why, whylen, "bad directory name for pid %d", (int)r->pid);
 		return -EINVAL;
 	}
-	snprintf(label, sizeof(label), "/%.64s of pid %d", rel, (int)r->pid);
+	if (r->pid)
+		snprintf(label, sizeof(label), "/%.64s of pid %d", rel,
+			 (int)r->pid);
+	else	/* a root not of a process: a mount namespace's own */
+		snprintf(label, sizeof(label), "/%.64s of its root", rel);
 
 	pfd = open_beneath(r->fd, rel);
 	if (pfd == -ENOSYS) {

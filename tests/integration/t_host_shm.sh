@@ -282,15 +282,24 @@ t_like "$(cat "$T_GC.err")" "skipped: /dev/shm of pid ${CT[c]} is a bind mount" 
 # a mount namespace that no task is in, kept by a descriptor: a shell
 # opens its ns file while its task lives, that task exits, the shell
 # sleeps on (a bind mount of a mount namespace file fails with EINVAL
-# about half the time on these kernels: an fd is the steady way)
-unshare --mount --propagation private sleep 1000 &
+# about half the time on these kernels: an fd is the steady way). It has
+# a /dev/shm and a /tmp of its own, with a leaked file and a stale socket
+# file: read through the namespace's own root (a thread enters it).
+unshare --mount --propagation private sh -c 'set -e
+	mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	echo x >/dev/shm/psm_tl_leak
+	touch -d "2 days ago" /dev/shm/psm_tl_leak
+	"$1" leak unix,as=tl:/tmp/tl_stale.sock >/dev/null
+	exec sleep 1000' sh "$MKIPC" &
 pu=$!
 T_PIDS[tl_task]=$pu
-for _ in $(seq 200); do
-	[ "$(mntns "$pu" 2>/dev/null)" != "$(mntns $$)" ] &&
-		[ -n "$(mntns "$pu" 2>/dev/null)" ] && break
+for _ in $(seq 500); do
+	[ "$(cat "/proc/$pu/comm" 2>/dev/null)" = sleep ] && break
 	sleep 0.01
 done
+t_is "$(cat "/proc/$pu/comm" 2>/dev/null)" sleep \
+	"setup: the taskless namespace's files are made"
 tl=$(mntns "$pu") || t_bail "taskless: no namespace"
 [ "$tl" != "$(mntns $$)" ] || t_bail "taskless: unshare did not take"
 bash -c 'exec 3</proc/'"$pu"'/ns/mnt || exit 1; exec sleep 1000' &
@@ -303,12 +312,39 @@ done
 t_is "$(stat -Lc %i "/proc/${T_PIDS[tl_fd]}/fd/3" 2>/dev/null)" "$tl" \
 	"taskless: a shell holds the mount namespace by an fd"
 stop tl_task
+TLNS=/proc/${T_PIDS[tl_fd]}/fd/3
 list_json -N all -t pshm,psem,sockfile,fifo
-t_jq "taskless: a mount namespace not read makes the view incomplete" \
-	'.complete == false'
-t_jq "taskless: one warning names the namespace and why" \
+t_jq "taskless: the mount namespace is read, the view complete" \
+	'.complete == true and
+	 ([.warnings[] | select(test("mnt:\\[" + $n + "\\]"))] | length == 0)' \
+	--arg n "$tl"
+obj_find "taskless: its leaked /dev/shm file is listed, in it" \
+	'.kind == "pshm" and .name == "psm_tl_leak" and
+	 .namespace.id == ($n | tonumber)' --arg n "$tl"
+o_is .path /dev/shm/psm_tl_leak "taskless: the file's path is the namespace's"
+o_state orphan "taskless: the leaked file"
+o_is .pshm.dev "$(nsenter --mount="$TLNS" stat -c '%Hd:%Ld' \
+	/dev/shm/psm_tl_leak)" "taskless: the file is its tmpfs's"
+obj_find "taskless: its stale socket file is listed, in it" \
+	'.kind == "sockfile" and .path == "/tmp/tl_stale.sock" and
+	 .namespace.id == ($n | tonumber)' --arg n "$tl"
+o_state orphan "taskless: the stale socket file"
+gc_json -N all --min-age 0 -t pshm,sockfile
+t_gjq "taskless: gc removes both, through the directories it scanned" \
+	'[.actions[] | select(.action == "removed" and
+	  (.path | IN("/dev/shm/psm_tl_leak", "/tmp/tl_stale.sock")))] |
+	 length == 2'
+t_is "$(nsenter --mount="$TLNS" sh -c \
+	'ls -A /dev/shm; ls -A /tmp')" "" \
+	"taskless: its /dev/shm and /tmp are empty now"
+# the same namespace when it cannot be entered (a test build refuses the
+# setns): not read, the view is incomplete, one warning names it, what
+# holds it and why
+IPCSCAN_TEST_NO_MNT_SETNS=1 list_json -N all -t pshm,psem,sockfile,fifo
+t_jq "taskless, not entered: the view is incomplete" '.complete == false'
+t_jq "taskless, not entered: one warning names the namespace and why" \
 	'[.warnings[] | select(test("mnt:\\[" + $n + "\\]"))] | length == 1 and
-	 (.[0] | test("not read: no process is in it \\(held only by a descriptor of pid " + $p + "\\)"))' \
+	 (.[0] | test("not read: no process is in it \\(held only by a descriptor of pid " + $p + "\\), and its root cannot be reached: setns: "))' \
 	--arg n "$tl" --arg p "${T_PIDS[tl_fd]}"
 stop tl_fd
 list_json -N all -t pshm,psem,sockfile,fifo
