@@ -179,15 +179,23 @@ typedef int (*collect_fn)(const struct scan_settings *set,
  * Files that more mount namespaces see than the one they live in
  * (hostsrc.c): a tmpfs or socket dir that other views reach too (a pod's
  * /dev/shm in each of its containers, the host's bound in with
- * --ipc=host), or a file reached through two socket dirs. The extra
- * mount namespaces of each such file, by its (dev_key_of(dev), ino);
- * attribution (attrib.c) takes the containers of all of them.
+ * --ipc=host), or a file reached through two socket dirs. Each such file,
+ * by its (dev_key_of(dev), ino), names the sets of extra mount namespaces
+ * that see it (one per directory, shared by its files); attribution
+ * (attrib.c) takes the containers of all of them.
  */
-struct file_views {
-	struct pairmap map;	/* (dev, ino) -> index into mnt */
+struct view_set {
 	uint64_t *mnt;		/* mount namespace inodes */
 	size_t n;
 };
+
+struct file_views {
+	struct pairmap map;	/* (dev, ino) -> index into sets */
+	struct view_set *sets;
+	size_t nsets;
+};
+
+void file_views_free(struct file_views *fv);
 
 struct scan_ctx {
 	struct scan_settings set;

@@ -175,8 +175,14 @@ static size_t pairs_of(const struct scan_ctx *ctx, int t, struct nspair *out)
 	return w;
 }
 
-/* The entries of the pairs for namespace @ino, appended to @o->ct. */
-static void take_ns(struct obj *o, const struct nspair *p, size_t n,
+/* A list of entries (indexes into attrib.v). */
+struct ctlist {
+	int *v;
+	unsigned n;
+};
+
+/* The entries of the pairs for namespace @ino, appended to @l. */
+static void take_ns(struct ctlist *l, const struct nspair *p, size_t n,
 		    uint64_t ino)
 {
 	size_t lo = 0, hi = n, j;
@@ -193,9 +199,9 @@ static void take_ns(struct obj *o, const struct nspair *p, size_t n,
 		;
 	if (j == lo)
 		return;
-	o->ct = xrealloc(o->ct, (o->nct + (j - lo)) * sizeof(*o->ct));
+	l->v = xrealloc(l->v, (l->n + (j - lo)) * sizeof(*l->v));
 	for (size_t k = lo; k < j; k++)
-		o->ct[o->nct++] = p[k].ct;
+		l->v[l->n++] = p[k].ct;
 }
 
 static int cmp_int(const void *x, const void *y)
@@ -205,35 +211,64 @@ static int cmp_int(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
+/* Each entry once, in display order (entries are sorted by display, so
+ * by index). */
+static void ctlist_unique(struct ctlist *l)
+{
+	unsigned w = 0;
+
+	if (l->n < 2)
+		return;
+	qsort(l->v, l->n, sizeof(*l->v), cmp_int);
+	for (unsigned i = 0; i < l->n; i++)
+		if (!w || l->v[w - 1] != l->v[i])
+			l->v[w++] = l->v[i];
+	l->n = w;
+}
+
+/* The containers of each view set (scan.h, file_views), once each. */
+static struct ctlist *sets_ct(const struct file_views *fv,
+			      const struct nspair *p, size_t n)
+{
+	struct ctlist *sc = xcalloc(fv->nsets + 1, sizeof(*sc));
+
+	for (size_t i = 0; i < fv->nsets; i++) {
+		for (size_t k = 0; k < fv->sets[i].n; k++)
+			take_ns(&sc[i], p, n, fv->sets[i].mnt[k]);
+		ctlist_unique(&sc[i]);
+	}
+	return sc;
+}
+
 /*
- * A file that other mount namespaces see too (scan.h, file_views): the
- * containers of those as well, once each, in display order (entries
- * are sorted by display, so by index).
+ * A file that other mount namespaces see too: the containers of those
+ * as well (@sc: each set's, from sets_ct), once each, in display order.
  */
-static void take_views(struct obj *o, const struct file_views *fv,
-		       const struct nspair *p, size_t n)
+static void take_views(struct ctlist *l, const struct obj *o,
+		       const struct file_views *fv, const struct ctlist *sc)
 {
 	size_t pos = 0;
-	unsigned w = 0;
+	unsigned n0 = l->n;
 	uint32_t val;
 
-	if (!fv->n || !kind_has(o->kind, KF_FILE))
+	if (!kind_has(o->kind, KF_FILE))
 		return;
-	while (pairmap_next(&fv->map, dev_key_of(o->dev), o->ino, &pos, &val))
-		take_ns(o, p, n, fv->mnt[val]);
-	if (o->nct < 2)
-		return;
-	qsort(o->ct, o->nct, sizeof(*o->ct), cmp_int);
-	for (unsigned i = 0; i < o->nct; i++)
-		if (!w || o->ct[w - 1] != o->ct[i])
-			o->ct[w++] = o->ct[i];
-	o->nct = w;
+	while (pairmap_next(&fv->map, dev_key_of(o->dev), o->ino, &pos, &val)) {
+		if (val >= fv->nsets || !sc[val].n)
+			continue;
+		l->v = xrealloc(l->v, (l->n + sc[val].n) * sizeof(*l->v));
+		memcpy(l->v + l->n, sc[val].v, sc[val].n * sizeof(*l->v));
+		l->n += sc[val].n;
+	}
+	if (l->n != n0)
+		ctlist_unique(l);
 }
 
 void attrib_objects(struct scan_ctx *ctx)
 {
 	struct attrib *a = &ctx->attrib;
 	struct nspair *pairs[3];
+	struct ctlist *sc = NULL;
 	size_t npairs[3];
 
 	a->ran = true;
@@ -242,11 +277,15 @@ void attrib_objects(struct scan_ctx *ctx)
 		pairs[t] = xmalloc((ctx->procs.n + 1) * sizeof(*pairs[t]));
 		npairs[t] = a->unknown ? 0 : pairs_of(ctx, t, pairs[t]);
 	}
+	if (ctx->views.nsets)
+		sc = sets_ct(&ctx->views, pairs[1], npairs[1]);
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		struct obj *o = &ctx->objs.v[i];
 		const char *type;
 		uint64_t ino = attrib_obj_ns(ctx, o, &type);
 		int t = type[0] == 'i' ? 0 : type[0] == 'm' ? 1 : 2;
+		struct ctlist l = { NULL, 0 };
+
 		free(o->ct);
 		o->ct = NULL;
 		o->nct = 0;
@@ -254,10 +293,15 @@ void attrib_objects(struct scan_ctx *ctx)
 		if (o->ct_unknown)
 			continue;
 		/* pairs sort by entry within an inode: display order */
-		take_ns(o, pairs[t], npairs[t], ino);
-		if (t == 1)
-			take_views(o, &ctx->views, pairs[t], npairs[t]);
+		take_ns(&l, pairs[t], npairs[t], ino);
+		if (t == 1 && sc)
+			take_views(&l, o, &ctx->views, sc);
+		o->ct = l.v;
+		o->nct = l.n;
 	}
+	for (size_t i = 0; sc && i < ctx->views.nsets; i++)
+		free(sc[i].v);
+	free(sc);
 	for (int t = 0; t < 3; t++)
 		free(pairs[t]);
 }

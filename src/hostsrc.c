@@ -68,6 +68,7 @@ struct seen_dir {
 	const char *path;
 	uint64_t *also;
 	size_t nalso;
+	long set;	/* its view set in the scan (file_views), -1 none */
 };
 
 struct seen {
@@ -91,7 +92,7 @@ static void seen_push(struct seen *s, dev_t dev, ino_t ino, int owner,
 		      const char *path)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n] = (struct seen_dir){ dev, ino, owner, path, NULL, 0 };
+	s->v[s->n] = (struct seen_dir){ dev, ino, owner, path, NULL, 0, -1 };
 	s->n++;
 }
 
@@ -631,24 +632,32 @@ void hostsrc_collect_net(struct hostsrc *h, const struct scan_settings *set,
 	nsrun_free(runner);
 }
 
-/* File (@dev, @ino) is seen from mount namespace @mntns too. */
+/* A new view set of the @n mount namespaces @mnt (copied). */
+static uint32_t views_set(struct file_views *fv, const uint64_t *mnt,
+			  size_t n)
+{
+	struct view_set *vs;
+
+	fv->sets = xrealloc(fv->sets, (fv->nsets + 1) * sizeof(*fv->sets));
+	vs = &fv->sets[fv->nsets];
+	vs->mnt = xmalloc(n * sizeof(*vs->mnt));
+	memcpy(vs->mnt, mnt, n * sizeof(*vs->mnt));
+	vs->n = n;
+	return (uint32_t)fv->nsets++;
+}
+
+/* File (@dev, @ino) is seen from the mount namespaces of set @set too. */
 static void views_put(struct file_views *fv, dev_t dev, ino_t ino,
-		      uint64_t mntns)
+		      uint32_t set)
 {
 	uint64_t key = dev_key_of(dev);
-	size_t pos = 0, k;
+	size_t pos = 0;
 	uint32_t val;
 
 	while (pairmap_next(&fv->map, key, ino, &pos, &val))
-		if (fv->mnt[val] == mntns)
+		if (val == set)
 			return;
-	for (k = 0; k < fv->n && fv->mnt[k] != mntns; k++)
-		;
-	if (k == fv->n) {
-		fv->mnt = xrealloc(fv->mnt, (fv->n + 1) * sizeof(*fv->mnt));
-		fv->mnt[fv->n++] = mntns;
-	}
-	pairmap_put(&fv->map, key, ino, (uint32_t)k);
+	pairmap_put(&fv->map, key, ino, set);
 }
 
 /* Does @path lie below directory @dir (as shown)? */
@@ -662,25 +671,25 @@ static bool below(const char *path, const char *dir)
 /*
  * The other views of @o's directory (its source's /dev/shm, the socket
  * dir it was found below), of source @owner (OWNER_OURS or an index into
- * hostsrc.src), @ns its own mount namespace.
+ * hostsrc.src): one view set per directory, shared by its files.
  */
-static void obj_views(struct file_views *fv, const struct hostsrc_dirs *dirs,
-		      const struct obj *o, int owner, uint64_t ns)
+static void obj_views(struct file_views *fv, struct hostsrc_dirs *dirs,
+		      const struct obj *o, int owner)
 {
-	const struct seen *s;
+	struct seen *s;
 
 	if (kind_ops[o->kind]->ns != OBJNS_MNT || !kind_has(o->kind, KF_FILE))
 		return;
 	s = o->kind == KIND_PSHM || o->kind == KIND_PSEM ? &dirs->shm :
 							    &dirs->sock;
 	for (size_t i = 0; i < s->n; i++) {
-		const struct seen_dir *e = &s->v[i];
+		struct seen_dir *e = &s->v[i];
 
 		if (e->owner != owner || !e->nalso || !below(o->path, e->path))
 			continue;
-		for (size_t k = 0; k < e->nalso; k++)
-			if (e->also[k] != ns)
-				views_put(fv, o->dev, o->ino, e->also[k]);
+		if (e->set < 0)
+			e->set = views_set(fv, e->also, e->nalso);
+		views_put(fv, o->dev, o->ino, (uint32_t)e->set);
 	}
 }
 
@@ -704,9 +713,11 @@ static bool dirs_shared(const struct hostsrc_dirs *dirs)
  * the views recorded).
  */
 static void drop_known(const struct objset *have, struct objset *objs,
-		       const struct source *srcs, struct file_views *fv)
+		       const struct source *srcs, size_t nsrcs,
+		       struct file_views *fv)
 {
 	struct pairmap files = { 0 };
+	long *single = NULL;	/* per source: the set of its namespace */
 	size_t n = 0;
 
 	for (size_t i = 0; i < have->n; i++)
@@ -718,9 +729,20 @@ static void drop_known(const struct objset *have, struct objset *objs,
 
 		if (kind_has(o->kind, KF_FILE) &&
 		    pairmap_has(&files, dev_key_of(o->dev), o->ino)) {
-			if (kind_ops[o->kind]->ns == OBJNS_MNT)
+			if (kind_ops[o->kind]->ns == OBJNS_MNT &&
+			    o->src < nsrcs) {
+				if (!single) {
+					single = xmalloc(nsrcs *
+							 sizeof(*single));
+					for (size_t k = 0; k < nsrcs; k++)
+						single[k] = -1;
+				}
+				if (single[o->src] < 0)
+					single[o->src] = views_set(fv,
+						&srcs[o->src].mnt.ino, 1);
 				views_put(fv, o->dev, o->ino,
-					  srcs[o->src].mnt.ino);
+					  (uint32_t)single[o->src]);
+			}
 			obj_free(o);
 			continue;
 		}
@@ -730,6 +752,7 @@ static void drop_known(const struct objset *have, struct objset *objs,
 	}
 	objs->n = n;
 	pairmap_free(&files);
+	free(single);
 }
 
 void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,
@@ -742,14 +765,12 @@ void hostsrc_merge(struct scan_ctx *ctx, struct hostsrc *h,
 		for (size_t j = 0; j < ctx->objs.n; j++)
 			if (!ctx->objs.v[j].src)
 				obj_views(&ctx->views, h->dirs,
-					  &ctx->objs.v[j], OWNER_OURS,
-					  scan_own(ctx)->mnt.ino);
+					  &ctx->objs.v[j], OWNER_OURS);
 		for (size_t j = 0; j < objs->n; j++)
 			obj_views(&ctx->views, h->dirs, &objs->v[j],
-				  (int)objs->v[j].src,
-				  h->src[objs->v[j].src].mnt.ino);
+				  (int)objs->v[j].src);
 	}
-	drop_known(&ctx->objs, objs, h->src, &ctx->views);
+	drop_known(&ctx->objs, objs, h->src, h->nsrc, &ctx->views);
 
 	for (size_t j = 0; j < objs->n; j++)
 		objs->v[j].src += (uint32_t)base;

@@ -1059,8 +1059,15 @@ void scan_free(struct scan_ctx *ctx)
 	objset_free(&ctx->objs);
 	proctab_free(&ctx->procs);
 	attrib_free(&ctx->attrib);
-	pairmap_free(&ctx->views.map);
-	free(ctx->views.mnt);
-	memset(&ctx->views, 0, sizeof(ctx->views));
+	file_views_free(&ctx->views);
 	diag_free(&ctx->diag);
+}
+
+void file_views_free(struct file_views *fv)
+{
+	pairmap_free(&fv->map);
+	for (size_t i = 0; i < fv->nsets; i++)
+		free(fv->sets[i].mnt);
+	free(fv->sets);
+	memset(fv, 0, sizeof(*fv));
 }

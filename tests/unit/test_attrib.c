@@ -227,7 +227,8 @@ static void test_views(void **state)
 {
 	struct scan_ctx ctx;
 	struct obj *v;
-	uint64_t mnt[] = { 201, 210, 999 };
+	uint64_t both[] = { 201, 210, 999 }, docker[] = { 201 },
+		 pod[] = { 210 };
 
 	(void)state;
 	setup_ctx(&ctx, true);
@@ -235,17 +236,20 @@ static void test_views(void **state)
 	v[2].dev = v[7].dev = 7;
 	v[2].ino = 42;
 	v[7].ino = 43;
-	ctx.views.mnt = mnt;
-	ctx.views.n = 3;
+	ctx.views.sets = xcalloc(3, sizeof(*ctx.views.sets));
+	ctx.views.nsets = 3;
+	ctx.views.sets[0] = (struct view_set){ both, 3 };
+	ctx.views.sets[1] = (struct view_set){ docker, 1 };
+	ctx.views.sets[2] = (struct view_set){ pod, 1 };
 	/* the host's /dev/shm file: seen from the docker container's and
-	 * the pod's mount namespaces, and from one nobody is in */
-	pairmap_put(&ctx.views.map, 7, 42, 1);
+	 * the pod's mount namespaces and from one nobody is in; and again
+	 * from the docker container's (a file reached twice) */
 	pairmap_put(&ctx.views.map, 7, 42, 0);
-	pairmap_put(&ctx.views.map, 7, 42, 2);
+	pairmap_put(&ctx.views.map, 7, 42, 1);
 	/* the pod's file, also seen by the docker container (and again
 	 * from its own namespace) */
-	pairmap_put(&ctx.views.map, 7, 43, 0);
 	pairmap_put(&ctx.views.map, 7, 43, 1);
+	pairmap_put(&ctx.views.map, 7, 43, 2);
 	/* a SysV segment is no file: views never apply */
 	v[0].dev = 7;
 	v[0].ino = 42;
@@ -258,6 +262,7 @@ static void test_views(void **state)
 	assert_int_equal(v[0].nct, 1);
 	assert_string_equal(column(&ctx, 0), "docker:3f2a9c1b0d4e");
 	pairmap_free(&ctx.views.map);
+	free(ctx.views.sets);
 	free_ctx(&ctx);
 }
 
