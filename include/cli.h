@@ -71,6 +71,8 @@ struct cli {
 	bool trust_pidns;
 	int holders;		/* --holders: enum holders_mode */
 	struct ns_scope scope;	/* -N, repeatable: the union */
+	bool ipc_limits;	/* not an option: stats reads every IPC
+				 * namespace's limits (scan_opts) */
 
 	/* list */
 	bool orphans, list_columns, noheadings, raw, bytes;

@@ -31,6 +31,28 @@ struct nsrun *nsrun_new(void);
 int nsrun_call(struct nsrun *r, int nsfd, int nstype, int (*fn)(void *arg),
 	       void *arg);
 
+/* One job of a batch: its namespace, its function, what it returned. */
+struct nsrun_job {
+	int nsfd;
+	int (*fn)(void *arg);
+	void *arg;
+	int ret;	/* set by nsrun_call_many */
+};
+
+/*
+ * nsrun_call for each of @n jobs in order, all namespaces of @nstype,
+ * handed to the runner's thread at once: one wake-up for the batch
+ * instead of one per namespace (each is a pair of context switches, and
+ * on a busy machine a wait for the other thread to be scheduled). Each
+ * job is run as nsrun_call runs it, entering its namespace and coming
+ * back; a thread that cannot come back exits after its job and a fresh
+ * one runs the rest. Each job's ret is what nsrun_call would have
+ * returned for it. Returns 0, or -errno if no thread could be started
+ * (then that is the ret of every job not run).
+ */
+int nsrun_call_many(struct nsrun *r, int nstype, struct nsrun_job *jobs,
+		    size_t n);
+
 /* Stop the thread and free the runner (NULL is fine). */
 void nsrun_free(struct nsrun *r);
 

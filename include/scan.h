@@ -48,6 +48,9 @@ struct scan_opts {
 	bool trust_pidns;
 	enum holders_mode holders;
 	const struct ns_scope *scope;	/* -N; NULL: the default */
+	/* read each other IPC namespace's limits into its source (lim),
+	 * which only stats shows */
+	bool ipc_limits;
 };
 
 /*
@@ -70,6 +73,7 @@ struct scan_settings {
 	uint64_t own_pidns;	/* inode of our pid namespace, 0 unknown */
 	bool procs_foreign;	/* /proc numbers pids in another pid ns */
 	enum holders_mode holders;	/* scan_opts.holders */
+	bool ipc_limits;		/* scan_opts.ipc_limits */
 
 	/* -N as given (ids: owned by the caller's scope) and whether the
 	 * scan looks beyond our own namespaces */
@@ -135,7 +139,8 @@ struct source {
 	bool ipc_gone;
 	char *gone_path;
 	/* Another IPC namespace: its limits (stats.h: LIM_COUNT entries,
-	 * the IPC sysctls only), read inside it at the scan; NULL none. */
+	 * the IPC sysctls only), read inside it at the scan when
+	 * scan_opts.ipc_limits asks (stats); NULL none. */
 	struct limit_stat *lim;
 	/* Its socket dirs (run, tmp, var/tmp, dev/shm below that root),
 	 * opened the same way and walked from these fds; NULL/0: none */

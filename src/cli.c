@@ -137,6 +137,7 @@ int cli_scan(const struct cli *cli, struct scan_ctx *ctx)
 		.trust_pidns = cli->trust_pidns,
 		.holders = (enum holders_mode)cli->holders,
 		.scope = &cli->scope,
+		.ipc_limits = cli->ipc_limits,
 	};
 	int r = scan_run(&so, ctx);
 

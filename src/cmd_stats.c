@@ -389,6 +389,8 @@ int cmd_stats(const struct cli *cli)
 
 	/* Kernel-limit use counts every object, whatever -t selects. */
 	all.kinds = KMASK_ALL;
+	/* and each IPC namespace has limits of its own */
+	all.ipc_limits = true;
 	if (cli_scan(&all, &ctx)) {
 		scan_free(&ctx);
 		return EXIT_RUNTIME;

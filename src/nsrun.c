@@ -18,10 +18,9 @@ struct nsrun {
 	bool started;		/* a thread was created and not joined */
 	bool alive;		/* it takes jobs (false: exited, or exiting) */
 	bool queued, done, quit;
-	int nsfd, nstype;
-	int (*fn)(void *arg);
-	void *arg;
-	int ret;
+	int nstype;
+	struct nsrun_job *jobs;	/* the batch handed over */
+	size_t njobs, next;	/* next: the first not yet run */
 };
 
 /* Our own namespace of @nstype, as the thread has it when it starts. */
@@ -35,20 +34,21 @@ static int open_own(int nstype)
 }
 
 /* One job: enter, run, come back. *@lost when coming back failed. */
-static int run_job(struct nsrun *r, const int own[2], bool *lost)
+static int run_job(int nstype, const struct nsrun_job *j, const int own[2],
+		   bool *lost)
 {
-	int back = own[r->nstype == CLONE_NEWIPC ? 0 : 1], ret;
+	int back = own[nstype == CLONE_NEWIPC ? 0 : 1], ret;
 
 	*lost = false;
-	if (r->nstype != CLONE_NEWIPC && r->nstype != CLONE_NEWNET)
+	if (nstype != CLONE_NEWIPC && nstype != CLONE_NEWNET)
 		return -EINVAL;
 	/* no way back, no way in */
 	if (back < 0)
 		return back;
-	if (setns(r->nsfd, r->nstype))
+	if (setns(j->nsfd, nstype))
 		return -errno;
-	ret = r->fn(r->arg);
-	if (setns(back, r->nstype))
+	ret = j->fn(j->arg);
+	if (setns(back, nstype))
 		*lost = true;
 	return ret;
 }
@@ -61,20 +61,24 @@ static void *runner_main(void *p)
 
 	pthread_mutex_lock(&r->lock);
 	while (!lost) {
-		int ret;
-
 		while (!r->queued && !r->quit)
 			pthread_cond_wait(&r->cond, &r->lock);
 		if (r->quit)
 			break;
 		r->queued = false;
 		pthread_mutex_unlock(&r->lock);
-		ret = run_job(r, own, &lost);
+		/* the whole batch in one hand-over: the caller waits for
+		 * all of it, so the jobs are read and written unlocked */
+		while (r->next < r->njobs && !lost) {
+			struct nsrun_job *j = &r->jobs[r->next++];
+
+			j->ret = run_job(r->nstype, j, own, &lost);
+		}
 		pthread_mutex_lock(&r->lock);
-		r->ret = ret;
 		r->done = true;
 		/* stuck in a foreign namespace: this thread takes no more
-		 * work, it exits */
+		 * work, it exits (the caller starts a fresh one for the
+		 * rest of the batch) */
 		if (lost)
 			r->alive = false;
 		pthread_cond_broadcast(&r->cond);
@@ -117,29 +121,43 @@ static int ensure_thread(struct nsrun *r)
 	return 0;
 }
 
+int nsrun_call_many(struct nsrun *r, int nstype, struct nsrun_job *jobs,
+		    size_t n)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	r->nstype = nstype;
+	r->jobs = jobs;
+	r->njobs = n;
+	r->next = 0;
+	/* a thread that got lost ran its job and exited: a fresh one
+	 * takes the rest */
+	while (r->next < n) {
+		ret = ensure_thread(r);
+		if (ret)
+			break;
+		r->done = false;
+		r->queued = true;
+		pthread_cond_broadcast(&r->cond);
+		while (!r->done)
+			pthread_cond_wait(&r->cond, &r->lock);
+	}
+	for (size_t i = r->next; i < n; i++)
+		jobs[i].ret = ret;
+	r->jobs = NULL;
+	r->njobs = r->next = 0;
+	pthread_mutex_unlock(&r->lock);
+	return ret;
+}
+
 int nsrun_call(struct nsrun *r, int nsfd, int nstype, int (*fn)(void *arg),
 	       void *arg)
 {
-	int ret;
+	struct nsrun_job j = { .nsfd = nsfd, .fn = fn, .arg = arg };
+	int ret = nsrun_call_many(r, nstype, &j, 1);
 
-	pthread_mutex_lock(&r->lock);
-	ret = ensure_thread(r);
-	if (ret) {
-		pthread_mutex_unlock(&r->lock);
-		return ret;
-	}
-	r->nsfd = nsfd;
-	r->nstype = nstype;
-	r->fn = fn;
-	r->arg = arg;
-	r->done = false;
-	r->queued = true;
-	pthread_cond_broadcast(&r->cond);
-	while (!r->done)
-		pthread_cond_wait(&r->cond, &r->lock);
-	ret = r->ret;
-	pthread_mutex_unlock(&r->lock);
-	return ret;
+	return ret ? ret : j.ret;
 }
 
 void nsrun_free(struct nsrun *r)

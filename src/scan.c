@@ -539,13 +539,16 @@ struct foreign_job {
 	struct scan_settings set;	/* kinds: those it has */
 	struct source *src;
 	struct objset *out;
+	size_t n0, n1;			/* its objects in out */
 	struct diag d;
 };
 
 static int foreign_job(void *arg)
 {
 	struct foreign_job *j = arg;
+	int r;
 
+	j->n0 = j->out->n;
 	if (j->set.kinds & KMASK(KIND_MQUEUE)) {
 		struct stat st;
 
@@ -553,35 +556,58 @@ static int foreign_job(void *arg)
 		if (j->src->mq_fd >= 0 && !fstat(j->src->mq_fd, &st))
 			j->src->mq_dev = st.st_dev;
 	}
-	/* the sysctls are per IPC namespace, bound when opened */
-	j->src->lim = xcalloc(LIM_COUNT, sizeof(*j->src->lim));
-	stats_read_ipc_limits("", j->src->lim);
-	return run_collectors(&j->set, j->src, j->out, &j->d);
+	/* the sysctls are per IPC namespace, bound when opened; only
+	 * stats shows them */
+	if (j->set.ipc_limits) {
+		j->src->lim = xcalloc(LIM_COUNT, sizeof(*j->src->lim));
+		stats_read_ipc_limits("", j->src->lim);
+	}
+	r = run_collectors(&j->set, j->src, j->out, &j->d);
+	j->n1 = j->out->n;
+	return r;
 }
 
-/* Collect the objects of another IPC namespace inside it; its warnings
- * name it. */
+/*
+ * Collect the objects of the @n other IPC namespaces from source @first
+ * on, each inside it, in one batch for the runner (a wake-up per
+ * namespace cost more than the work in it); their warnings name them.
+ */
 static void collect_foreign(struct scan_ctx *ctx, struct nsrun *runner,
-			    struct source *src)
+			    size_t first, size_t n)
 {
-	struct foreign_job j = { .set = ctx->set, .src = src,
-				 .out = &ctx->objs };
-	uint32_t si = (uint32_t)(src - ctx->src);
-	size_t n0 = ctx->objs.n;
-	int r;
+	struct foreign_job *fj = xcalloc(n, sizeof(*fj));
+	struct nsrun_job *jobs = xcalloc(n, sizeof(*jobs));
 
-	j.set.kinds &= src->kinds;
-	r = nsrun_call(runner, src->ipc.fd, CLONE_NEWIPC, foreign_job, &j);
-	if (r < 0 && ctx->objs.n == n0)
-		diag_partial(&j.d, "not scanned: %s", strerror(-r));
-	for (size_t i = 0; i < j.d.nwarnings; i++)
-		diag_warn(&ctx->diag, "IPC namespace %llu: %s",
-			  (unsigned long long)src->ipc.ino, j.d.warnings[i]);
-	if (j.d.incomplete)
-		ctx->diag.incomplete = true;
-	diag_free(&j.d);
-	for (size_t i = n0; i < ctx->objs.n; i++)
-		ctx->objs.v[i].src = si;
+	for (size_t k = 0; k < n; k++) {
+		struct source *src = &ctx->src[first + k];
+
+		fj[k] = (struct foreign_job){ .set = ctx->set, .src = src,
+					      .out = &ctx->objs };
+		fj[k].set.kinds &= src->kinds;
+		jobs[k] = (struct nsrun_job){ .nsfd = src->ipc.fd,
+					      .fn = foreign_job,
+					      .arg = &fj[k] };
+	}
+	nsrun_call_many(runner, CLONE_NEWIPC, jobs, n);
+	for (size_t k = 0; k < n; k++) {
+		struct foreign_job *j = &fj[k];
+		const struct source *src = j->src;
+
+		if (jobs[k].ret < 0 && j->n1 == j->n0)
+			diag_partial(&j->d, "not scanned: %s",
+				     strerror(-jobs[k].ret));
+		for (size_t i = 0; i < j->d.nwarnings; i++)
+			diag_warn(&ctx->diag, "IPC namespace %llu: %s",
+				  (unsigned long long)src->ipc.ino,
+				  j->d.warnings[i]);
+		if (j->d.incomplete)
+			ctx->diag.incomplete = true;
+		diag_free(&j->d);
+		for (size_t i = j->n0; i < j->n1; i++)
+			ctx->objs.v[i].src = (uint32_t)(first + k);
+	}
+	free(jobs);
+	free(fj);
 }
 
 /*
@@ -838,16 +864,20 @@ static int collect(struct scan_ctx *ctx)
 			find_ipc_sources(ctx, &res);
 	}
 	for (size_t i = 0; i < ctx->nsrc; i++) {
-		size_t n0 = ctx->objs.n;
+		size_t n0 = ctx->objs.n, k = i;
 
 		if (!ctx->src[i].own) {
+			/* the run of other namespaces' sources, at once */
+			while (k < ctx->nsrc && !ctx->src[k].own)
+				k++;
 			if (!runner)
 				runner = nsrun_new();
-			collect_foreign(ctx, runner, &ctx->src[i]);
+			collect_foreign(ctx, runner, i, k - i);
+			i = k - 1;
 			continue;
 		}
 		r = collect_source(ctx, &ctx->src[i]);
-		for (size_t k = n0; k < ctx->objs.n; k++)
+		for (k = n0; k < ctx->objs.n; k++)
 			ctx->objs.v[k].src = (uint32_t)i;
 		if (r < 0)
 			break;
@@ -950,6 +980,7 @@ void scan_init(struct scan_ctx *ctx, const struct scan_opts *opts)
 	set->now = wall_clock();
 	set->trust_pidns = opts->trust_pidns;
 	set->holders = opts->holders;
+	set->ipc_limits = opts->ipc_limits;
 	r = pidns_initial(set->root, &set->own_pidns);
 	set->pidns_child = r <= 0;
 	set->pidns_err = r < 0 ? r : 0;

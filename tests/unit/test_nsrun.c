@@ -35,6 +35,7 @@ struct seen {
 	uint64_t mnt;
 	int calls;
 	const char *dir;	/* where the private mount goes */
+	pid_t tid;		/* the thread it ran on */
 };
 
 static int look(void *arg)
@@ -46,6 +47,7 @@ static int look(void *arg)
 	s->net = ino_of("/proc/thread-self/ns/net");
 	s->mnt = ino_of("/proc/thread-self/ns/mnt");
 	s->calls++;
+	s->tid = gettid();
 	free(heap);
 	return 7;
 }
@@ -146,6 +148,80 @@ static void test_netns_in_and_back(void **state)
 	unpark(pids, fds, n);
 }
 
+/* A batch: every job in its own namespace, in order, all on the one
+ * runner thread (one hand-over); a job whose file is no namespace fails
+ * alone and runs nothing; the caller and the runner end at home. */
+static void test_netns_batch(void **state)
+{
+	uint64_t own = ino_of("/proc/thread-self/ns/net"), inos[NNS];
+	struct nsrun_job jobs[NNS + 2];
+	struct seen s[NNS + 2];
+	int fds[NNS], self, n, nj = 0, bad = -1;
+	pid_t pids[NNS];
+	struct nsrun *r;
+
+	(void)state;
+	n = park(pids, fds, inos);
+	if (!n) {
+		print_message("# skipped: cannot make network namespaces\n");
+		skip();
+	}
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	assert_true(self >= 0);
+	memset(s, 0, sizeof(s));
+	for (int i = 0; i < n; i++) {
+		if (i == 1) {
+			bad = nj;
+			jobs[nj] = (struct nsrun_job){ STDIN_FILENO, look,
+						       &s[nj], 0 };
+			nj++;
+		}
+		jobs[nj] = (struct nsrun_job){ fds[i], look, &s[nj], 0 };
+		nj++;
+	}
+	if (n == 1) {
+		bad = nj;
+		jobs[nj] = (struct nsrun_job){ STDIN_FILENO, look, &s[nj], 0 };
+		nj++;
+	}
+	jobs[nj] = (struct nsrun_job){ self, look, &s[nj], 0 };
+	nj++;
+	r = nsrun_new();
+	for (int round = 0; round < 2; round++) {
+		int k = 0;
+
+		for (int j = 0; j < nj; j++)
+			s[j].calls = 0;
+		assert_int_equal(nsrun_call_many(r, CLONE_NEWNET, jobs,
+						 (size_t)nj), 0);
+		for (int j = 0; j < nj; j++) {
+			if (j == bad) {
+				assert_true(jobs[j].ret < 0);
+				assert_int_equal(s[j].calls, 0);
+				continue;
+			}
+			assert_int_equal(jobs[j].ret, 7);
+			assert_int_equal(s[j].calls, 1);
+			assert_true(s[j].tid != gettid());
+			assert_true(s[j].tid == s[0].tid);
+			if (j == nj - 1)
+				assert_true(s[j].net == own);
+			else
+				assert_true(s[j].net == inos[k++]);
+		}
+		assert_int_equal(k, n);
+		assert_true(ino_of("/proc/thread-self/ns/net") == own);
+	}
+	/* an empty batch runs nothing and says so by no error */
+	assert_int_equal(nsrun_call_many(r, CLONE_NEWNET, jobs, 0), 0);
+	/* and single calls still work on the same runner */
+	assert_int_equal(nsrun_call(r, fds[0], CLONE_NEWNET, look, &s[0]), 7);
+	assert_true(s[0].net == inos[0]);
+	nsrun_free(r);
+	close(self);
+	unpark(pids, fds, n);
+}
+
 /* A thread may unshare its mount namespace; its mounts are nobody
  * else's and end with it. */
 static int private_mount(void *arg)
@@ -191,6 +267,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_netns_in_and_back),
+		cmocka_unit_test(test_netns_batch),
 		cmocka_unit_test(test_private_mounts),
 	};
 
