@@ -241,6 +241,13 @@ struct nsd_opts {
 	 * it mounts in each). The view is then not nsd_complete(): that
 	 * is the caller's to judge. */
 	bool mq_by_caller;
+	/* Skip the fd tables (a readlink per descriptor of every process:
+	 * the bulk of the walk): a namespace held only by an fd is then not
+	 * found, and fd_pid and NSD_VIA_FD are never set. For a caller that
+	 * reads every fd link itself anyway (the /proc holder pass) and
+	 * discovers again with them when one names a namespace that this
+	 * walk found no task in (scan.c). */
+	bool no_fds;
 	nsd_mount_fn on_mount;
 	void *on_mount_arg;
 };

@@ -84,6 +84,7 @@ struct scan_settings {
 /* A namespace, held open for the whole run (an inode number alone can be
  * reused as soon as the namespace dies). */
 struct limit_stat;
+struct pairmap;
 
 struct nsref {
 	int fd;			/* nsfs file; -1: fixture, unreadable */
@@ -226,6 +227,18 @@ struct scan_ctx {
 	bool hb_tried;
 	bool holders_bpf;
 	char hb_why[192];
+
+	/* A host-wide scan whose holder pass reads /proc left the fd tables
+	 * out of discovery (nsd_opts.no_fds): that pass reads every fd link
+	 * anyway, and checks each nsfs one of the types in ns_types against
+	 * ns_tasked, the namespaces discovery found a task in, by (type,
+	 * inode). One naming any other, or a process whose fds could not be
+	 * read, sets ns_missed: then the scan is made again with the fd
+	 * tables in discovery (scan.c), as if there had been no shortcut. */
+	bool ns_fold;		/* may leave the fd tables to that pass */
+	struct pairmap *ns_tasked;
+	unsigned ns_types;
+	bool ns_missed;
 };
 
 /* The source of our own namespaces. */

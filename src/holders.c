@@ -19,6 +19,7 @@
 #include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
+#include "nsdisc.h"
 #include "parse.h"
 #include "strbuf.h"
 #include "util.h"
@@ -83,6 +84,7 @@ struct chunk {
 	size_t n, cap;
 	unsigned bad;		/* processes that could not be inspected */
 	unsigned nowait;	/* processes whose blocked calls were unread */
+	bool ns_missed;		/* an nsfs link not in ns_tasked (scan.h) */
 };
 
 /* What the workers share; during the walk only `next` and the chunks
@@ -98,6 +100,12 @@ struct pass {
 	struct chunk *chunks;
 	size_t nchunks;
 	atomic_size_t next;	/* the next chunk to take */
+	/* discovery's fd tables, read here (scan_ctx.ns_tasked); NULL:
+	 * not asked. Our own descriptors of namespaces are not looked at,
+	 * as discovery did not look at them. */
+	const struct pairmap *ns_tasked;
+	unsigned ns_types;
+	pid_t self;
 };
 
 /* One worker and its buffers, reused for every process it walks. */
@@ -293,7 +301,21 @@ static void match_fd(struct worker *w, struct pstate *ps, int fdd,
 		     bool truncated)
 {
 	const struct lookup *lk = w->lk;
+	const struct pass *pass = w->pass;
 
+	if (pass->ns_tasked && link[0] != '/' && ps->pid != pass->self) {
+		enum nsd_type type;
+		uint64_t ino;
+
+		/* a namespace held by a descriptor: fine if a task of it
+		 * was found, else discovery must see this table */
+		if (!nsd_parse_link(link, n, &type, &ino)) {
+			if ((pass->ns_types & 1u << type) &&
+			    !pairmap_has(pass->ns_tasked, type, ino))
+				w->out->ns_missed = true;
+			return;
+		}
+	}
 	if (link[0] == '/') {
 		const char *base = memrchr(link, '/', n) + 1;
 		struct stat st;
@@ -633,7 +655,7 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 		      bool *waits_unseen)
 {
 	const struct lookup *lk = w->lk;
-	bool need_fd = lk->files.n || lk->sockets;
+	bool need_fd = lk->files.n || lk->sockets || w->pass->ns_tasked;
 	bool need_maps = lk->files.n || lk->sysv_maps;
 	bool need_wait = lk->waits != 0;
 	struct pstate ps = { .pid = p->pid, .p = p };
@@ -780,6 +802,9 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 		.lk = lk,
 		.procs = ctx->procs.v,
 		.nprocs = ctx->procs.n,
+		.ns_tasked = ctx->ns_tasked,
+		.ns_types = ctx->ns_types,
+		.self = getpid(),
 	};
 	struct worker *w;
 	unsigned nw, started = 1;
@@ -817,6 +842,8 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 				       ch->v[i].pid, ch->v[i].via);
 		*bad += ch->bad;
 		*nowait += ch->nowait;
+		if (ch->ns_missed || (ctx->ns_tasked && ch->bad))
+			ctx->ns_missed = true;
 		free(ch->v);
 	}
 	for (unsigned i = 0; i < nw; i++) {
@@ -897,6 +924,13 @@ fallback:
 	return false;
 }
 
+bool holders_proc_pass(const struct scan_ctx *ctx)
+{
+	return ctx->set.holders == HOLDERS_PROC ||
+	       (ctx->set.holders == HOLDERS_AUTO &&
+		ctx->procs.n < HOLDERS_BPF_MIN_PROCS);
+}
+
 void holders_scan(struct scan_ctx *ctx)
 {
 	struct lookup lk = { 0 };
@@ -905,6 +939,8 @@ void holders_scan(struct scan_ctx *ctx)
 	lookup_build(&lk, ctx);
 	if (ctx->procs.n && !walk_bpf(ctx))
 		walk_procs(ctx, &lk, &bad, &nowait);
+	else if (ctx->ns_tasked)
+		ctx->ns_missed = true;	/* nobody read the fd tables */
 	lookup_free(&lk);
 	add_notify_holders(ctx);
 

@@ -544,6 +544,8 @@ static void walk_process(struct disc *d, const char *pname, pid_t pid)
 		walk_task(d, fd, e, pid, (pid_t)tid, &ps);
 	}
 	close(fd);
+	if (d->opts->no_fds)
+		return;
 
 	snprintf(rel, sizeof(rel), "%s/fd", pname);
 	fd = openat(d->procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

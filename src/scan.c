@@ -12,6 +12,7 @@
 
 #include "classify.h"
 #include "fsutil.h"
+#include "hash.h"
 #include "holders.h"
 #include "holders_bpf.h"
 #include "hostsrc.h"
@@ -759,6 +760,14 @@ static void mq_gone(struct scan_ctx *ctx, const struct nsd_result *res)
 			alive = live[i] == m->dev;
 		if (alive)
 			continue;
+		if (ctx->ns_tasked) {
+			/* discovery left the fd tables to the holder pass:
+			 * an IPC namespace kept only by a descriptor may be
+			 * this superblock's, so nothing is probed or
+			 * claimed; the scan is made again with them read */
+			ctx->ns_missed = true;
+			break;
+		}
 		if (m->fd < 0) {
 			diag_partial(d, "an mqueue mount of no IPC namespace "
 				     "found, at %s in mount namespace %llu, "
@@ -807,6 +816,28 @@ static void mq_gone(struct scan_ctx *ctx, const struct nsd_result *res)
 	free(live);
 }
 
+/* The namespaces discovery found a task in, for the holder pass to
+ * check the nsfs links it reads against (scan_ctx.ns_tasked). */
+static void tasked_of(struct scan_ctx *ctx, const struct nsd_result *res,
+		      unsigned types)
+{
+	ctx->ns_tasked = xcalloc(1, sizeof(*ctx->ns_tasked));
+	ctx->ns_types = types;
+	for (size_t i = 0; i < res->n; i++)
+		if (res->ns[i].ntasks)
+			pairmap_put(ctx->ns_tasked, res->ns[i].type,
+				    res->ns[i].ino, 0);
+}
+
+static void tasked_free(struct scan_ctx *ctx)
+{
+	if (ctx->ns_tasked) {
+		pairmap_free(ctx->ns_tasked);
+		free(ctx->ns_tasked);
+	}
+	ctx->ns_tasked = NULL;
+}
+
 static int collect(struct scan_ctx *ctx)
 {
 	struct nsrun *runner = NULL;
@@ -851,7 +882,15 @@ static int collect(struct scan_ctx *ctx)
 			.on_mount_arg = &h,
 		};
 
+		/* the /proc holder pass reads every fd link anyway: it
+		 * checks the nsfs ones (ns_tasked), so discovery need not
+		 * read them too */
+		no.no_fds = ctx->ns_fold && ctx->set.host_wide &&
+			    !ctx->procs_failed && ctx->procs.n &&
+			    holders_proc_pass(ctx);
 		dr = nsd_discover(&no, &res);
+		if (!dr && no.no_fds)
+			tasked_of(ctx, &res, no.types);
 		if (dr < 0 && ctx->set.host_wide)
 			diag_partial(&ctx->diag, "cannot look for other IPC "
 				     "namespaces (/proc): %s; only our own is "
@@ -1040,13 +1079,30 @@ static void classify_all(struct scan_ctx *ctx)
 int scan_run(const struct scan_opts *opts, struct scan_ctx *ctx)
 {
 	double t0 = now_mono();
+	bool fold = true;
 	int r;
 
+again:
 	scan_init(ctx, opts);
+	ctx->ns_fold = fold;
 	warn_view(&ctx->set, &ctx->diag);
 	r = collect(ctx);
-	if (r >= 0)
+	if (r >= 0 && !ctx->ns_missed)
 		holders_scan(ctx);
+	tasked_free(ctx);
+	if (r >= 0 && ctx->ns_missed) {
+		/*
+		 * A descriptor names a namespace no task was found in (or
+		 * some fd table could not be read): discovery must read the
+		 * fd tables itself, to name and keep such a namespace and
+		 * collect it. Rare (a namespace kept only by an fd); the
+		 * whole scan is made again that way, so that nothing
+		 * differs from a scan that never took the shortcut.
+		 */
+		scan_free(ctx);
+		fold = false;
+		goto again;
+	}
 	if (r < 0)
 		return r;
 	if (ctx->procs_failed)
@@ -1079,6 +1135,7 @@ int scan_recheck(struct scan_ctx *ctx)
 
 void scan_free(struct scan_ctx *ctx)
 {
+	tasked_free(ctx);
 	holders_bpf_close(ctx->hb);
 	ctx->hb = NULL;
 	ctx->hb_tried = false;

@@ -287,4 +287,43 @@ obj_none "A's queue is gone" '.kind == "mqueue"'
 t_jq "A keeps its held segment only" \
 	'[.objects[] | .key] == ["0x00001111"]'
 
+# ------------------------------------------- a namespace kept by an fd only
+
+# D: no task, no bind mount, only a descriptor of a sleeping shell. With
+# few processes the holder pass reads /proc, and discovery leaves the fd
+# tables to it: the nsfs link it finds there must still bring D in.
+unshare --ipc sh -c '"$1" leak shm:0xd001 >/dev/null 2>&1 || exit 1
+	exec sleep 1000' sh "$MKIPC" &
+T_PIDS[d_task]=$!
+for _ in $(seq 200); do
+	[ "$(ns_of "/proc/${T_PIDS[d_task]}/ns/ipc" 2>/dev/null)" != "$NS_SELF" ] &&
+		[ "$(keys_in "/proc/${T_PIDS[d_task]}/ns/ipc" m 2>/dev/null)" = \
+		  0x0000d001 ] && break
+	sleep 0.01
+done
+NS_D=$(ns_of "/proc/${T_PIDS[d_task]}/ns/ipc") || t_bail "D: no namespace"
+[ "$NS_D" != "$NS_SELF" ] || t_bail "D: unshare did not take"
+bash -c 'exec 3</proc/'"${T_PIDS[d_task]}"'/ns/ipc || exit 1
+	exec sleep 1000' &
+T_PIDS[d_fd]=$!
+for _ in $(seq 200); do
+	[ "$(stat -Lc %i "/proc/${T_PIDS[d_fd]}/fd/3" 2>/dev/null)" = "$NS_D" ] &&
+		break
+	sleep 0.01
+done
+t_is "$(stat -Lc %i "/proc/${T_PIDS[d_fd]}/fd/3" 2>/dev/null)" "$NS_D" \
+	"setup: a shell holds D by an fd"
+stop d_task
+list_json -N all
+t_jq "D: the holder pass read /proc (so discovery skipped the fd tables)" \
+	'.holder_pass == "proc"'
+obj_find "D's leftover is listed, in D (found through the fd only)" \
+	"$sel" --arg k shm --arg key 0x0000d001 --arg ns "$NS_D"
+o_ok '.reason | test("namespace has no process")' \
+	"D's leftover says its namespace has no process"
+t_jq "D: the objects of the other namespaces are all still listed" \
+	'[.objects[] | select(.kind == "shm") | .key] | index("0x00001111")
+	 and index("0x0000c001")'
+stop d_fd
+
 t_done
