@@ -101,11 +101,10 @@ struct pass {
 	size_t nchunks;
 	atomic_size_t next;	/* the next chunk to take */
 	/* discovery's fd tables, read here (scan_ctx.ns_tasked); NULL:
-	 * not asked. Our own descriptors of namespaces are not looked at,
-	 * as discovery did not look at them. */
+	 * not asked. */
 	const struct pairmap *ns_tasked;
 	unsigned ns_types;
-	pid_t self;
+	pid_t self;		/* ours, not walked (0: a fixture tree) */
 };
 
 /* One worker and its buffers, reused for every process it walks. */
@@ -303,7 +302,7 @@ static void match_fd(struct worker *w, struct pstate *ps, int fdd,
 	const struct lookup *lk = w->lk;
 	const struct pass *pass = w->pass;
 
-	if (pass->ns_tasked && link[0] != '/' && ps->pid != pass->self) {
+	if (pass->ns_tasked && link[0] != '/') {
 		enum nsd_type type;
 		uint64_t ino;
 
@@ -664,6 +663,12 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 
 	if (!need_fd && !need_maps && !need_wait)
 		return;
+	/* ipcscan itself holds no object, only what it scans with (a kept
+	 * directory per /dev/shm and socket dir, a descriptor per
+	 * namespace, an mqueue instance per IPC namespace: hundreds on a
+	 * host with many containers), so its own tables are not read */
+	if (p->pid == w->pass->self)
+		return;
 	if (w->pass->procfd < 0) {
 		*uninspected = !is_gone(w->pass->procfd);
 		return;
@@ -804,7 +809,8 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 		.nprocs = ctx->procs.n,
 		.ns_tasked = ctx->ns_tasked,
 		.ns_types = ctx->ns_types,
-		.self = getpid(),
+		/* a fixture tree's pids are not ours */
+		.self = *ctx->set.root ? 0 : getpid(),
 	};
 	struct worker *w;
 	unsigned nw, started = 1;
