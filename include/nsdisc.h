@@ -157,13 +157,16 @@ struct nsd_mq_orphan {
 	dev_t dev;		/* the superblock's device */
 	unsigned nmounts;	/* mounts of it seen in all mountinfo files */
 	ino_t mntns;		/* a mount namespace where it is mounted */
-	pid_t tid;		/* the task whose root @path is relative to */
+	pid_t pid, tid;		/* the task whose root @path is relative to
+				 * (0: seen by a child in a mount namespace
+				 * of no task, which sent @fd) */
 	char *path;		/* mount point, decoded */
 	int fd;			/* O_PATH|O_CLOEXEC on the mount's root
 				 * directory, checked MQUEUE_MAGIC and
 				 * @dev: the queues can be unlinked with
 				 * unlinkat() on it; -1 if the mount point
-				 * could not be reached */
+				 * could not be reached, or with
+				 * mq_by_caller was not yet (nsd_mq_reach) */
 };
 
 enum nsd_mq_rule {
@@ -238,8 +241,10 @@ struct nsd_opts {
 	 * point reached as for a finding), mq_rule is NSD_MQ_CALLER and
 	 * the caller, which enters each namespace anyway, drops those
 	 * whose device is a live namespace's (scan.c: the mqueue instance
-	 * it mounts in each). The view is then not nsd_complete(): that
-	 * is the caller's to judge. */
+	 * it mounts in each), and reaches the others' mount points with
+	 * nsd_mq_reach() (fd is -1 unless a child sent one): most are
+	 * live, and reaching each costs a walk. The view is then not
+	 * nsd_complete(): that is the caller's to judge. */
 	bool mq_by_caller;
 	/* Skip the fd tables (a readlink per descriptor of every process:
 	 * the bulk of the walk): a namespace held only by an fd is then not
@@ -261,6 +266,16 @@ int nsd_discover(const struct nsd_opts *opts, struct nsd_result *res);
 
 /* Close every descriptor and free everything; accepts an empty result. */
 void nsd_result_free(struct nsd_result *res);
+
+/*
+ * The mount point of @m (an entry of an NSD_MQ_CALLER result), reached
+ * as discovery reaches one: a duplicate of @m->fd if it has one, else
+ * from /proc/PID/task/TID/root one component at a time, no symlink
+ * followed. It must be the root of that very superblock (a directory on
+ * mqueue with @m->dev: a task gone or a pid reused since leads
+ * elsewhere, -ESTALE). Returns an O_PATH fd or -errno.
+ */
+int nsd_mq_reach(const struct nsd_mq_orphan *m);
 
 /* True if nothing was counted as unseen. */
 bool nsd_complete(const struct nsd_result *res);

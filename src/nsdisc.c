@@ -1135,7 +1135,7 @@ static void *mq_thread(void *arg)
 /* Superblock @m as a result entry: its mount point reached (through the
  * task it was seen from, unless the child that read it sent a
  * descriptor) and checked to be that superblock's root. */
-static void mq_report(struct disc *d, struct mqsb *m)
+static void mq_report(struct disc *d, struct mqsb *m, bool reach)
 {
 	struct nsd_result *res = d->res;
 	struct nsd_mq_orphan *o;
@@ -1143,7 +1143,7 @@ static void mq_report(struct disc *d, struct mqsb *m)
 	int fd = m->fd;
 
 	m->fd = -1;
-	if (fd < 0 && m->w.tid) {
+	if (fd < 0 && m->w.tid && reach) {
 		struct reader r = { .pid = m->w.pid, .tid = m->w.tid };
 		int rootfd = reader_root(d, &r);
 
@@ -1163,8 +1163,8 @@ static void mq_report(struct disc *d, struct mqsb *m)
 	o = &res->mq[res->nmq++];
 	*o = (struct nsd_mq_orphan){
 		.dev = m->dev, .nmounts = m->nmounts,
-		.mntns = res->ns[m->w.mnt].ino, .tid = m->w.tid,
-		.path = xstrdup(m->path), .fd = fd,
+		.mntns = res->ns[m->w.mnt].ino, .pid = m->w.pid,
+		.tid = m->w.tid, .path = xstrdup(m->path), .fd = fd,
 	};
 }
 
@@ -1181,10 +1181,11 @@ static void mq_findings(struct disc *d, const struct nsd_opts *opts)
 		return;
 	if (opts->mq_by_caller) {
 		/* the caller enters every IPC namespace anyway: it tells
-		 * which of these are alive */
+		 * which of these are alive, and reaches only the others
+		 * (nsd_mq_reach) */
 		res->mq_rule = NSD_MQ_CALLER;
 		for (size_t k = 0; k < d->nmq; k++)
-			mq_report(d, &d->mq[k]);
+			mq_report(d, &d->mq[k], false);
 		return;
 	}
 	res->mq_rule = NSD_MQ_CHECKED;
@@ -1216,9 +1217,40 @@ static void mq_findings(struct disc *d, const struct nsd_opts *opts)
 			m->fd = -1;
 			continue;
 		}
-		mq_report(d, m);
+		mq_report(d, m, true);
 	}
 	pairmap_free(&own);
+}
+
+int nsd_mq_reach(const struct nsd_mq_orphan *m)
+{
+	char rel[64];
+	struct stat st;
+	int rootfd, fd;
+
+	if (m->fd >= 0) {
+		fd = fcntl(m->fd, F_DUPFD_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
+	if (!m->tid)
+		return -ENOENT;
+	snprintf(rel, sizeof(rel), "/proc/%d/task/%d/root", (int)m->pid,
+		 (int)m->tid);
+	rootfd = open(rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	fd = walk_nofollow(rootfd, m->path);
+	close(rootfd);
+	if (fd < 0)
+		return fd;
+	/* a task that exited, or a pid reused since, leads elsewhere:
+	 * only that superblock's root is taken */
+	if (fstat(fd, &st) || !S_ISDIR(st.st_mode) || st.st_dev != m->dev ||
+	    !fd_on_fs(fd, MQUEUE_MAGIC)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
 }
 
 /* --------------------------------------------------------- the rest */

@@ -754,7 +754,7 @@ static void mq_gone(struct scan_ctx *ctx, const struct nsd_result *res)
 		const struct nsd_mq_orphan *m = &res->mq[k];
 		bool alive = false, left = false;
 		struct stat st;
-		int dfd, g;
+		int pfd, dfd, g, e;
 
 		for (size_t i = 0; i < nlive && !alive; i++)
 			alive = live[i] == m->dev;
@@ -768,21 +768,25 @@ static void mq_gone(struct scan_ctx *ctx, const struct nsd_result *res)
 			ctx->ns_missed = true;
 			break;
 		}
-		if (m->fd < 0) {
+		pfd = nsd_mq_reach(m);
+		if (pfd < 0) {
 			diag_partial(d, "an mqueue mount of no IPC namespace "
 				     "found, at %s in mount namespace %llu, "
-				     "could not be reached: not read",
-				     m->path, (unsigned long long)m->mntns);
+				     "could not be reached: %s; not read",
+				     m->path, (unsigned long long)m->mntns,
+				     strerror(-pfd));
 			continue;
 		}
-		dfd = openat(m->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		e = errno;
+		close(pfd);
 		if (dfd < 0 || fstat(dfd, &st) || st.st_dev != m->dev ||
 		    !fd_on_fs(dfd, MQUEUE_MAGIC)) {
 			diag_partial(d, "an mqueue mount of no IPC namespace "
 				     "found, at %s in mount namespace %llu: "
 				     "cannot open it: %s; not read", m->path,
 				     (unsigned long long)m->mntns,
-				     dfd < 0 ? strerror(errno) :
+				     dfd < 0 ? strerror(e) :
 				     "not that mqueue superblock");
 			if (dfd >= 0)
 				close(dfd);

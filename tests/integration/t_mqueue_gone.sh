@@ -75,6 +75,24 @@ HOLDER=$!
 unshare --ipc mount -t mqueue none /run/mqe ||
 	t_bail "cannot leave an empty mqueue mount behind"
 
+# M: a gone namespace's mount in a mount namespace that no task is in
+# (kept by a descriptor of a sleeping shell): reached by discovery's child
+# inside it, which passes the mount point's descriptor up
+unshare --mount --propagation private sh -c 'set -e
+	mkdir -p /run/mqm
+	unshare --ipc sh -c "mount -t mqueue none /run/mqm &&
+		\"\$1\" leak mq:mq_m >/dev/null" sh "$1"
+	echo made; exec sleep 1000' sh "$MKIPC" >"$T_WORK/m.out" 2>&1 &
+MP=$!
+T_PIDS[m_task]=$MP
+wait_line "$T_WORK/m.out" made
+bash -c 'exec 3</proc/'"$MP"'/ns/mnt || exit 1; echo held; exec sleep 1000' \
+	>"$T_WORK/mfd.out" 2>&1 &
+T_PIDS[m_fd]=$!
+wait_line "$T_WORK/mfd.out" held
+stop m_task
+MNS=/proc/${T_PIDS[m_fd]}/fd/3
+
 # L: a live namespace that no task is in and nothing /proc shows keeps
 # alive: a process attached a segment in it, then moved to ours.
 LIVE=""
@@ -112,8 +130,8 @@ t_jq "child pid namespace: no queue of the gone mounts is listed" \
 t_jq "child pid namespace: no warning about them either" \
 	'[.warnings[] | select(test("/run/mq[gel]"))] | length == 0'
 gc_json -N all --min-age 0 -t mqueue
-t_is "$(ls /run/mqg | tr '\n' ' ')" "gq1 gq2 gqheld " \
-	"child pid namespace: gc removes none of them"
+t_is "$(ls /run/mqg | tr '\n' ' ')$(nsenter --mount="$MNS" ls /run/mqm)" \
+	"gq1 gq2 gqheld mq_m" "child pid namespace: gc removes none of them"
 
 export IPCSCAN_TEST_PIDNS_WHOLE=1
 NS_SELF=$(stat -Lc %i /proc/self/ns/ipc)
@@ -141,6 +159,10 @@ for q in gq1 gq2; do
 		"$q: no namespace (JSON id null)"
 	o_ok '.holders == []' "$q: no holder"
 done
+obj_find "mq_m (a mount in a mount namespace of no task) is listed once" \
+	'.kind == "mqueue" and .path == "/run/mqm/mq_m"'
+o_state orphan "mq_m"
+o_ok '.namespace.id == null' "mq_m: no namespace"
 obj_find "gqheld is listed once" '.kind == "mqueue" and .path == $p' \
 	--arg p /run/mqg/gqheld
 o_state in-use "gqheld (a process has it open)"
@@ -187,13 +209,16 @@ t_is "$(jq '.kinds.mqueue.orphan' \
 
 gc_json -N all --min-age 0 -t mqueue --dry-run
 t_is "$(gc_idents would-remove)" \
-	'["mqueue /run/mqg/gq1","mqueue /run/mqg/gq2"]' \
-	"gc --dry-run: would remove exactly the two orphans"
+	'["mqueue /run/mqg/gq1","mqueue /run/mqg/gq2","mqueue /run/mqm/mq_m"]' \
+	"gc --dry-run: would remove exactly the three orphans"
 t_is "$(ls /run/mqg | tr '\n' ' ')" "gq1 gq2 gqheld " \
 	"gc --dry-run: removes nothing"
 gc_json -N all --min-age 0 -t mqueue
-t_is "$(gc_idents removed)" '["mqueue /run/mqg/gq1","mqueue /run/mqg/gq2"]' \
-	"gc: removes exactly the two orphans"
+t_is "$(gc_idents removed)" \
+	'["mqueue /run/mqg/gq1","mqueue /run/mqg/gq2","mqueue /run/mqm/mq_m"]' \
+	"gc: removes exactly the three orphans"
+t_is "$(nsenter --mount="$MNS" ls -A /run/mqm)" "" \
+	"gc: the queue in the taskless mount namespace is gone too"
 t_is "$(ls /run/mqg | tr '\n' ' ')" "gqheld " \
 	"gc: unlinked through the mount; the held queue stays"
 t_gjq "gc: the held queue is not even a candidate" \
