@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -42,8 +43,9 @@ struct keyset {
 
 struct holders_bpf {
 	struct holders_bpf_skel *skel;	/* see holders.skel.h */
-	struct bpf_link *lfiles, *lmaps, *lwaits;
+	struct bpf_link *ltasks, *lmaps;
 	size_t cap;			/* max_entries of every map */
+	uint32_t sock_dev;		/* sockfs's, kernel encoding; 0 unknown */
 	struct keyset files, socks, sysv;
 	struct hbpf_counts counts;
 };
@@ -74,6 +76,12 @@ uint32_t hbpf_kdev(dev_t d)
 	return (uint32_t)(major(d) << 20 | (minor(d) & 0xfffff));
 }
 
+/* The program's dev_bit(): where a device sits in the Bloom filter. */
+static unsigned hbpf_dev_bit(uint32_t dev)
+{
+	return (unsigned)(((uint64_t)dev * HB_BLOOM_MUL) >> 58);
+}
+
 /* CAP_BPF with CAP_PERFMON (Linux 5.8), or CAP_SYS_ADMIN, effective. */
 static bool may_load(void)
 {
@@ -94,11 +102,10 @@ static bool may_load(void)
 
 static void unload(struct holders_bpf *hb)
 {
-	bpf_link__destroy(hb->lfiles);
+	bpf_link__destroy(hb->ltasks);
 	bpf_link__destroy(hb->lmaps);
-	bpf_link__destroy(hb->lwaits);
 	holders_bpf_skel__destroy(hb->skel);
-	hb->lfiles = hb->lmaps = hb->lwaits = NULL;
+	hb->ltasks = hb->lmaps = NULL;
 	hb->skel = NULL;
 	/* new maps start empty */
 	hb->files.nold = hb->socks.nold = hb->sysv.nold = 0;
@@ -140,12 +147,10 @@ static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
 		load_why(why, len, "the kernel refused the BPF programs", err);
 		goto fail;
 	}
-	hb->lfiles = bpf_program__attach_iter(s->progs.hb_files, NULL);
-	hb->lmaps = hb->lfiles ?
+	hb->ltasks = bpf_program__attach_iter(s->progs.hb_tasks, NULL);
+	hb->lmaps = hb->ltasks ?
 		bpf_program__attach_iter(s->progs.hb_maps, NULL) : NULL;
-	hb->lwaits = hb->lmaps ?
-		bpf_program__attach_iter(s->progs.hb_waits, NULL) : NULL;
-	if (!hb->lwaits) {
+	if (!hb->lmaps) {
 		err = errno ? errno : EINVAL;
 		load_why(why, len, "no BPF task iterators here", err);
 		goto fail;
@@ -157,6 +162,24 @@ fail:
 	unload(hb);
 	libbpf_set_print(old);
 	return -err;
+}
+
+/* The device of sockfs, the one superblock of every socket (stat of a
+ * socket gives it, as for any file system without a getattr of its
+ * own); 0 when no socket can be made, and the program then asks each
+ * superblock's magic. */
+static uint32_t sockfs_dev(void)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct stat st;
+	uint32_t d = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!fstat(fd, &st) && S_ISSOCK(st.st_mode))
+		d = hbpf_kdev(st.st_dev);
+	close(fd);
+	return d;
 }
 
 struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen)
@@ -180,6 +203,7 @@ struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen)
 	hb->sysv.size = sizeof(struct hb_sysv_key);
 	while (cap < nkeys)
 		cap *= 2;
+	hb->sock_dev = sockfs_dev();
 	if (load(hb, cap, why, whylen)) {
 		free(hb);
 		return NULL;
@@ -320,6 +344,40 @@ static int read_iter(struct bpf_link *link, struct rdbuf *b)
 	return err;
 }
 
+/* A task whose fd table a visit could not walk to its end: the next
+ * read takes it alone, from fd @fd on. */
+struct more {
+	uint32_t tid, fd;
+};
+
+struct morev {
+	struct more *v;
+	size_t n, cap;
+};
+
+/* One task's fd table from fd @m.fd on: the task program, in resume
+ * mode, on an iterator of that task alone (Linux 6.1). */
+static int resume(struct holders_bpf *hb, struct more m, struct rdbuf *b)
+{
+	DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info li = { 0 };
+	struct bpf_link *link;
+	int r;
+
+	li.task.tid = m.tid;
+	opts.link_info = &li;
+	opts.link_info_len = sizeof(li);
+	link = bpf_program__attach_iter(hb->skel->progs.hb_tasks, &opts);
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	hb->skel->bss->resuming = 1;
+	hb->skel->bss->resume_fd = m.fd;
+	r = read_iter(link, b);
+	hb->skel->bss->resuming = 0;
+	bpf_link__destroy(link);
+	return r;
+}
+
 static const enum via how_via[] = {
 	[HB_FD] = VIA_FD,
 	[HB_MAP] = VIA_MAP,
@@ -327,9 +385,9 @@ static const enum via how_via[] = {
 	[HB_WAIT] = VIA_WAIT,
 };
 
-/* Records of @b from @from on into matches. */
+/* Records of @b from @from on into matches; HB_MORE records into @more. */
 static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
-		 size_t *n, size_t *cap)
+		 size_t *n, size_t *cap, struct morev *more)
 {
 	for (size_t off = from; off + sizeof(struct hb_rec) <= b->n;
 	     off += sizeof(struct hb_rec)) {
@@ -337,6 +395,16 @@ static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
 		struct hbpf_match *m;
 
 		memcpy(&r, b->p + off, sizeof(r));
+		if (r.how == HB_MORE) {
+			if (more->n == more->cap) {
+				more->cap = more->cap ? more->cap * 2 : 16;
+				more->v = xrealloc(more->v, more->cap *
+						   sizeof(*more->v));
+			}
+			more->v[more->n++] = (struct more){ r.tid,
+							    (uint32_t)r.b };
+			continue;
+		}
 		if (r.how < HB_FD || r.how > HB_WAIT || r.set < HB_SET_FILE ||
 		    r.set > HB_SET_MSG)
 			continue;
@@ -364,7 +432,8 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 		    size_t *nout, char *why, size_t whylen)
 {
 	struct keyset *ks[] = { &hb->files, &hb->socks, &hb->sysv };
-	struct bpf_link *links[3];
+	struct bpf_link *links[2];
+	struct morev more = { 0 };
 	size_t need = 0, n = 0, cap = 0;
 	struct holders_bpf_skel__bss *bss;
 	bool any_wait = false;
@@ -432,14 +501,18 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 			bss->sysv_any_ns = 1;
 	bss->last_tgid = 0;
 	bss->last_dev = bss->last_ino = 0;
+	bss->sock_dev = hb->sock_dev;
+	bss->dev_bloom = 0;
+	for (size_t i = 0; i < hb->files.n; i++)
+		bss->dev_bloom |= 1ull << hbpf_dev_bit(
+			((struct hb_file_key *)hb->files.old)[i].dev);
+	bss->resuming = 0;
 	memset(&bss->counts, 0, sizeof(bss->counts));
 
-	links[0] = (hb->files.n || hb->socks.n) ? hb->lfiles : NULL;
+	links[0] = (hb->files.n || hb->socks.n || bss->have_waits) ?
+		   hb->ltasks : NULL;
 	links[1] = (hb->files.n || hb->sysv.n) ? hb->lmaps : NULL;
-	links[2] = bss->have_waits ? hb->lwaits : NULL;
-	for (int i = 0; i < 3 && !r; i++) {
-		size_t from = b.n;
-
+	for (int i = 0; i < 2 && !r; i++) {
 		if (!links[i])
 			continue;
 		r = read_iter(links[i], &b);
@@ -448,9 +521,23 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 				 "failed: %s", strerror(-r));
 			break;
 		}
-		take(&b, from, out, &n, &cap);
-		b.n = from;	/* taken: the buffer is reused */
+		take(&b, 0, out, &n, &cap, &more);
+		b.n = 0;	/* taken: the buffer is reused */
 	}
+	/* fd tables too big for one visit, each read again alone from
+	 * where the last visit stopped (which may stop again, further on) */
+	for (size_t i = 0; i < more.n && !r; i++) {
+		r = resume(hb, more.v[i], &b);
+		if (r) {
+			snprintf(why, whylen, "reading the rest of the fd "
+				 "table of task %u failed: %s", more.v[i].tid,
+				 strerror(-r));
+			break;
+		}
+		take(&b, 0, out, &n, &cap, &more);
+		b.n = 0;
+	}
+	free(more.v);
 	free(b.p);
 	hb->counts = (struct hbpf_counts){
 		.fds = bss->counts.fds,

@@ -10,15 +10,17 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Three iterators, each read once per pass by ipcscan (holders_bpf.c):
- * task_file (every fd table), task_vma (every address space) and task
- * (every thread, for blocked SysV calls). Each compares what it visits
- * with the match sets user space filled and writes a struct hb_rec for a
- * match only. The kernel runs one program at a time for one reader, so
- * the .bss state below needs no locking as long as user space reads one
- * iterator at a time (it does).
+ * Two iterators, each read once per pass by ipcscan (holders_bpf.c): task
+ * (every thread: its blocked SysV call, and for the threads whose fd table
+ * the /proc pass reads, that table, walked here without taking a
+ * reference per file) and task_vma (every address space). Each compares
+ * what it visits with the match sets user space filled and writes a struct
+ * hb_rec for a match only. The kernel runs one program at a time for one
+ * reader, so the .bss state below needs no locking as long as user space
+ * reads one iterator at a time (it does).
  */
 
+#define PF_EXITING	0x00000004
 #define PF_KTHREAD	0x00200000
 #define SOCKFS_MAGIC	0x534F434B
 #define TMPFS_MAGIC	0x01021994
@@ -59,12 +61,34 @@ const volatile long nr_msgrcv = -1;
  * the /proc pass). */
 __u32 have_files, have_socks, have_shm, have_waits, sysv_any_ns;
 
+/* Set per pass by user space: sockfs's s_dev (0: not known, then the
+ * superblock's magic says what a socket is), and a one-word Bloom filter
+ * of the devices of the file keys (bit hb_dev_bit(dev)): a file on any
+ * other device is no match, and most fds cost no lookup. */
+__u32 sock_dev;
+__u64 dev_bloom;
+
+/* A read that goes on with one task's fd table from fd resume_fd (the
+ * last read stopped there with an HB_MORE record): no waits, no checks
+ * of whose table it is, those were made. */
+__u32 resuming, resume_fd;
+
 struct hb_counts counts;
 
 /* The last mapping matched (consecutive mappings of one file are one
  * holder); reset by user space before each pass. */
 __u32 last_tgid;
 __u64 last_dev, last_ino;
+
+/* One task's records, written to the seq file at once (the whole of
+ * what one visit writes must fit in it: HB_BUDGET records and a marker,
+ * within the 32 KiB bpf_seq_read gives one object). */
+struct hb_rec pend[HB_BUDGET + 1];
+
+static __always_inline __u32 dev_bit(__u32 dev)
+{
+	return (__u32)(((__u64)dev * HB_BLOOM_MUL) >> 58);
+}
 
 /* The reader's pid namespace: level and pointer, from the current task
  * (the iterator numbers tasks in the namespace of whoever reads it). */
@@ -105,6 +129,24 @@ static __always_inline __u32 pid_in(struct pid *p, unsigned int level,
 	return up.ns == ns && up.nr > 0 ? (__u32)up.nr : 0;
 }
 
+/* Our numbers of @t and its thread group: 0 when either has none. */
+static __always_inline int task_ids(struct task_struct *t, __u32 *tgid,
+				    __u32 *tid)
+{
+	unsigned int level;
+	void *ns;
+
+	if (reader_pidns(&level, &ns))
+		return -1;
+	*tgid = pid_in(t->group_leader->thread_pid, level, ns);
+	*tid = pid_in(t->thread_pid, level, ns);
+	if (!*tgid || !*tid) {
+		counts.nopid++;
+		return -1;
+	}
+	return 0;
+}
+
 static __always_inline __u64 task_ipcns(struct task_struct *t)
 {
 	struct nsproxy *nsp = t->nsproxy;
@@ -121,17 +163,8 @@ static __always_inline __u64 task_ipcns(struct task_struct *t)
 static __always_inline int emit(struct seq_file *seq, struct task_struct *t,
 				struct hb_rec *r)
 {
-	unsigned int level;
-	void *ns;
-
-	if (reader_pidns(&level, &ns))
+	if (task_ids(t, &r->tgid, &r->tid))
 		return 0;
-	r->tgid = pid_in(t->group_leader->thread_pid, level, ns);
-	r->tid = pid_in(t->thread_pid, level, ns);
-	if (!r->tgid || !r->tid) {
-		counts.nopid++;
-		return 0;
-	}
 	if (r->tgid == r->tid)
 		r->flags |= HB_F_LEADER;
 	if (bpf_seq_write(seq, r, sizeof(*r))) {
@@ -142,46 +175,260 @@ static __always_inline int emit(struct seq_file *seq, struct task_struct *t,
 	return 0;
 }
 
-SEC("iter/task_file")
-int hb_files(struct bpf_iter__task_file *ctx)
-{
-	struct task_struct *task = ctx->task;
-	struct file *file = ctx->file;
-	struct hb_rec r = {};
-	struct inode *inode;
-	struct super_block *sb;
+/* The walk of one fd table, one bpf_loop step per eight descriptor
+ * numbers (a byte of the open_fds bitmap; a table has room for a
+ * multiple of 64). */
+struct fdwalk {
+	__u64 fds;		/* struct file ** of the table */
+	__u64 open;		/* its open_fds bitmap */
+	__u32 tgid, tid;	/* of the task, in the reader's pid namespace */
+	__u32 from;		/* the first fd number walked */
+	__u32 n;		/* records in pend[] */
+	__u32 stop;		/* fd to go on from (more set) */
+	__u32 more;
+};
 
-	if (!task || !file)
-		return 0;
+/* Record @n of pend[], for the task of @w; @n < HB_BUDGET + 1. */
+static __always_inline void put(struct fdwalk *w, __u32 n, __u32 how,
+				__u32 set, __u64 a, __u64 b)
+{
+	struct hb_rec *r = &pend[n];
+
+	r->tgid = w->tgid;
+	r->tid = w->tid;
+	r->how = how;
+	r->set = set;
+	r->a = a;
+	r->b = b;
+	r->sysv_key = 0;
+	r->flags = w->tgid == w->tid ? HB_F_LEADER : 0;
+	r->seg_ns = 0;
+}
+
+/* What fd_match() found. */
+struct {
+	__u32 set, dev;
+	__u64 ino;
+} fm;
+
+/*
+ * One open fd, the struct file at @fp: 1 when it is a match (then in
+ * fm). A global function, so the verifier checks it once, not at each
+ * of the eight places fd_step() calls it.
+ */
+__noinline int fd_match(__u64 fp)
+{
+	struct file *f = (struct file *)fp;
+	struct super_block *sb;
+	struct inode *inode;
+	__u64 ino;
+	__u32 d;
+
 	counts.fds++;
-	inode = file->f_inode;
+	inode = BPF_CORE_READ(f, f_inode);
 	if (!inode)
 		return 0;
-	sb = inode->i_sb;
+	sb = BPF_CORE_READ(inode, i_sb);
 	if (!sb)
 		return 0;
-	r.how = HB_FD;
-	if (sb->s_magic == SOCKFS_MAGIC) {
-		__u64 ino = inode->i_ino;
-
+	d = BPF_CORE_READ(sb, s_dev);
+	if (sock_dev ? d == sock_dev :
+		       BPF_CORE_READ(sb, s_magic) == SOCKFS_MAGIC) {
 		/* the /proc pass reads these as socket:[INODE] */
-		if (!have_socks || !bpf_map_lookup_elem(&socks, &ino))
+		if (!have_socks)
 			return 0;
-		r.set = HB_SET_SOCK;
-		r.b = ino;
+		ino = BPF_CORE_READ(inode, i_ino);
+		if (!bpf_map_lookup_elem(&socks, &ino))
+			return 0;
+		fm.set = HB_SET_SOCK;
+		fm.dev = 0;
+		fm.ino = ino;
+		return 1;
 	} else {
-		struct hb_file_key k = {
-			.dev = sb->s_dev,
-			.ino = inode->i_ino,
-		};
+		struct hb_file_key k = { .dev = d };
 
-		if (!have_files || !bpf_map_lookup_elem(&files, &k))
+		if (!have_files || !((dev_bloom >> dev_bit(d)) & 1))
 			return 0;
-		r.set = HB_SET_FILE;
-		r.a = k.dev;
-		r.b = k.ino;
+		k.ino = BPF_CORE_READ(inode, i_ino);
+		if (!bpf_map_lookup_elem(&files, &k))
+			return 0;
+		fm.set = HB_SET_FILE;
+		fm.dev = d;
+		fm.ino = k.ino;
+		return 1;
 	}
-	emit(ctx->meta->seq, task, &r);
+}
+
+static long fd_step(__u32 i, struct fdwalk *w)
+{
+	__u32 g = w->from / 8 + i;
+	__u64 ptr[8];
+	__u8 bits;
+
+	if (bpf_probe_read_kernel(&bits, 1, (void *)(w->open + g)))
+		return 1;
+	if (!bits)
+		return 0;
+	if (bpf_probe_read_kernel(ptr, sizeof(ptr), (void *)(w->fds + g * 64)))
+		return 1;
+	for (int j = 0; j < 8; j++) {
+		__u32 fd = g * 8 + j, n;
+
+		if (!((bits >> j) & 1) || fd < w->from || !ptr[j])
+			continue;
+		if (!fd_match(ptr[j]))
+			continue;
+		n = w->n;
+		if (n >= HB_BUDGET) {
+			/* no room in this visit: the next read goes on here */
+			w->stop = fd;
+			w->more = 1;
+			return 1;
+		}
+		put(w, n, HB_FD, fm.set, fm.dev, fm.ino);
+		w->n = n + 1;
+	}
+	return 0;
+}
+
+/*
+ * A thread blocked in a SysV call, from the registers it saved on entry,
+ * which /proc/PID/syscall reads too. Only a task that is not running and
+ * not exiting is looked at; its saved registers stay put until it runs,
+ * and a read of them cannot fault the kernel (they are read through
+ * bpf_task_pt_regs, as BTF memory the verifier guards). A task that wakes
+ * meanwhile was blocked in that call an instant ago, just as a line of
+ * /proc/PID/syscall read an instant before. The call works in the
+ * thread's own IPC namespace (which may not be its leader's): that is
+ * the one recorded. Returns 1 (and fills @r) for a match.
+ */
+static __always_inline int task_wait(struct task_struct *task,
+				     struct fdwalk *w)
+{
+	struct hb_sysv_key k = {};
+	struct pt_regs *regs;
+	__u64 id, ns;
+	long nr;
+
+	if ((task->flags & PF_KTHREAD) || task->exit_state || !task->mm ||
+	    task->__state == 0)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	nr = (long)BPF_CORE_READ(regs, orig_ax);
+	id = BPF_CORE_READ(regs, di);
+#elif defined(__TARGET_ARCH_arm64)
+	nr = (long)BPF_CORE_READ(regs, syscallno);
+	id = BPF_CORE_READ(regs, orig_x0);
+#else
+#error "task_wait: no saved-register layout for this architecture"
+#endif
+	if (nr < 0)
+		return 0;
+	if (nr == nr_semop || nr == nr_semtimedop)
+		k.set = HB_SET_SEM;
+	else if (nr == nr_msgsnd || nr == nr_msgrcv)
+		k.set = HB_SET_MSG;
+	else
+		return 0;
+	if (id > 0x7fffffff)
+		return 0;
+	ns = task_ipcns(task);
+	k.ipcns = sysv_any_ns ? 0 : ns;
+	k.id = (__u32)id;
+	if (!bpf_map_lookup_elem(&sysv, &k))
+		return 0;
+	put(w, 0, HB_WAIT, k.set, ns, id);
+	return 1;
+}
+
+/*
+ * Whose fd table the /proc pass reads: the main thread's (/proc/PID/fd),
+ * or, once it has exited and let go of it, every other thread's
+ * (/proc/PID/task/TID/fd). A task on its way out is skipped: its table
+ * may be freed under us (the /proc pass would find it gone as well).
+ */
+static __always_inline struct files_struct *fd_table(struct task_struct *t)
+{
+	struct task_struct *leader = t->group_leader;
+
+	if (t->flags & PF_EXITING)
+		return NULL;
+	if (t != leader && leader->files)
+		return NULL;
+	return t->files;
+}
+
+SEC("iter/task")
+int hb_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct fdwalk w = {};
+	struct files_struct *files;
+	struct fdtable *fdt;
+	__u32 max, n;
+	__u64 len;
+	int noid;
+
+	if (!task)
+		return 0;
+	/* a task the reader's pid namespace cannot name has no record */
+	noid = task_ids(task, &w.tgid, &w.tid);
+	if (!resuming) {
+		counts.tasks++;
+		if (noid)
+			return 0;
+		if (have_waits && task_wait(task, &w))
+			w.n = 1;
+		if (!have_files && !have_socks)
+			goto out;
+		files = fd_table(task);
+	} else {
+		if (noid)
+			return 0;
+		files = task->flags & PF_EXITING ? NULL : task->files;
+		w.from = resume_fd;
+	}
+	if (!files)
+		goto out;
+	fdt = files->fdt;
+	if (!fdt)
+		goto out;
+	max = fdt->max_fds;
+	w.fds = (__u64)fdt->fd;
+	w.open = (__u64)fdt->open_fds;
+	if (!w.fds || !w.open || w.from >= max)
+		goto out;
+	/* steps of eight fds, from the one w.from is in */
+	max = (max + 7) / 8 - w.from / 8;
+	if (max > HB_LOOP_MAX) {
+		/* more than one bpf_loop may take: the rest comes in the
+		 * next read */
+		bpf_loop(HB_LOOP_MAX, fd_step, &w, 0);
+		if (!w.more) {
+			w.more = 1;
+			w.stop = (w.from / 8 + HB_LOOP_MAX) * 8;
+		}
+	} else {
+		bpf_loop(max, fd_step, &w, 0);
+	}
+out:
+	n = w.n;
+	if (w.more && n <= HB_BUDGET)
+		put(&w, n++, HB_MORE, 0, 0, w.stop);
+	if (!n)
+		return 0;
+	len = (__u64)n * sizeof(pend[0]);
+	barrier_var(len);
+	if (len > sizeof(pend))
+		return 0;
+	if (bpf_seq_write(ctx->meta->seq, pend, len)) {
+		counts.overflow++;
+		return 0;
+	}
+	counts.emitted += n;
 	return 0;
 }
 
@@ -227,10 +474,11 @@ static __always_inline int sysv_attach(struct vm_area_struct *vma,
 	unsigned long magic;
 	__u32 key;
 
-	if (!d || !inode || d->d_parent != d)
+	if (!d || !inode)
 		return 0;
 	magic = inode->i_sb->s_magic;
-	if (magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC)
+	if ((magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC) ||
+	    d->d_parent != d)
 		return 0;
 	if (sysv_name(d, &key))
 		return 0;
@@ -263,6 +511,10 @@ int hb_maps(struct bpf_iter__task_vma *ctx)
 	if (!task || !vma)
 		return 0;
 	counts.vmas++;
+	/* the maps the /proc pass reads: the main thread's, or once it has
+	 * let go of its address space, every other thread's */
+	if (task != task->group_leader && task->group_leader->mm)
+		return 0;
 	file = vma->vm_file;
 	if (!file)
 		return 0;
@@ -289,7 +541,7 @@ int hb_maps(struct bpf_iter__task_vma *ctx)
 		__u32 tgid = task->tgid;
 
 		/* maps shows an inode of 0 as no file */
-		if (!k.ino)
+		if (!k.ino || !((dev_bloom >> dev_bit(k.dev)) & 1))
 			return 0;
 		/* a mapped file usually spans several adjacent mappings */
 		if (tgid == last_tgid && k.dev == last_dev && k.ino == last_ino)
@@ -306,62 +558,5 @@ int hb_maps(struct bpf_iter__task_vma *ctx)
 		last_dev = k.dev;
 		last_ino = k.ino;
 	}
-	return 0;
-}
-
-/*
- * A thread blocked in a SysV call, from the registers it saved on entry,
- * which /proc/PID/syscall reads too. Only a task that is not running and
- * not exiting is looked at; its saved registers stay put until it runs,
- * and a read of them cannot fault the kernel (they are read through
- * bpf_task_pt_regs, as BTF memory the verifier guards). A task that wakes
- * meanwhile was blocked in that call an instant ago, just as a line of
- * /proc/PID/syscall read an instant before.
- */
-SEC("iter/task")
-int hb_waits(struct bpf_iter__task *ctx)
-{
-	struct task_struct *task = ctx->task;
-	struct hb_rec r = {};
-	struct hb_sysv_key k = {};
-	struct pt_regs *regs;
-	long nr;
-
-	if (!task)
-		return 0;
-	counts.tasks++;
-	if (!have_waits || (task->flags & PF_KTHREAD) || task->exit_state ||
-	    !task->mm || task->__state == 0)
-		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	if (!regs)
-		return 0;
-#if defined(__TARGET_ARCH_x86)
-	nr = (long)BPF_CORE_READ(regs, orig_ax);
-	r.b = BPF_CORE_READ(regs, di);
-#elif defined(__TARGET_ARCH_arm64)
-	nr = (long)BPF_CORE_READ(regs, syscallno);
-	r.b = BPF_CORE_READ(regs, orig_x0);
-#else
-#error "hb_waits: no saved-register layout for this architecture"
-#endif
-	if (nr < 0)
-		return 0;
-	if (nr == nr_semop || nr == nr_semtimedop)
-		r.set = HB_SET_SEM;
-	else if (nr == nr_msgsnd || nr == nr_msgrcv)
-		r.set = HB_SET_MSG;
-	else
-		return 0;
-	if (r.b > 0x7fffffff)
-		return 0;
-	r.how = HB_WAIT;
-	r.a = task_ipcns(task);
-	k.ipcns = sysv_any_ns ? 0 : r.a;
-	k.id = (__u32)r.b;
-	k.set = r.set;
-	if (!bpf_map_lookup_elem(&sysv, &k))
-		return 0;
-	emit(ctx->meta->seq, task, &r);
 	return 0;
 }

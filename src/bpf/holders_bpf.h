@@ -15,6 +15,8 @@ enum hb_how {
 	HB_MAP,		/* a mapping of a file */
 	HB_ATTACH,	/* a mapping of a SysV segment */
 	HB_WAIT,	/* blocked in semop/semtimedop/msgrcv/msgsnd */
+	HB_MORE,	/* not a match: this task's fd table goes on from fd
+			 * b, in a read of the task alone (resume_fd) */
 };
 
 /* Which match set the key is from. */
@@ -54,6 +56,17 @@ struct hb_rec {
 	__u32 flags;	/* HB_F_* */
 	__u64 seg_ns;	/* attach: the segment's own IPC namespace, or 0 */
 };
+
+/* Records one visit of the task iterator writes at most: the seq file
+ * holds 32 KiB for one object (the marker record comes on top). */
+#define HB_BUDGET	512
+
+/* Steps of eight fd numbers one visit walks at most (bpf_loop's limit is
+ * 1 << 23). */
+#define HB_LOOP_MAX	(1u << 22)
+
+/* The Bloom filter of file devices: bit (dev * HB_BLOOM_MUL) >> 58. */
+#define HB_BLOOM_MUL	0x9E3779B97F4A7C15ull
 
 #define HB_F_KEY	1u	/* sysv_key was read from the name */
 #define HB_F_LEADER	2u	/* tid == tgid */

@@ -65,6 +65,17 @@ t_is "${F[o_shm.id]}" 0 "setup: the other namespace's segment has shmid 0 too"
 for ((i = 1; i <= 1100; i++)); do : >"/dev/shm/bh_bulk_$i"; done
 sleep infinity 3</dev/shm/bh_bulk_1100 &
 T_PIDS[bulk]=$!
+# More matching fds in one table than one visit of the task iterator
+# writes (512): its walk goes on in further reads of that task alone.
+# shellcheck disable=SC2093
+(
+	ulimit -n 2048 || exit 1
+	for ((i = 1; i <= 1100; i++)); do
+		exec {fd}</dev/shm/bh_bulk_$i || exit 1
+	done
+	exec sleep infinity
+) &
+T_PIDS[many]=$!
 
 # Churn: short-lived processes holding a file of their own by fd and by
 # mapping, starting and exiting during every pass.
@@ -152,6 +163,8 @@ has "${F[w_msg.waiter]} wait msg ${F[w_msg.id]}" "blocked in msgrcv"
 has "$O fd pshm /dev/shm/bh_other" "file held from another IPC namespace"
 has "${T_PIDS[bulk]} fd pshm /dev/shm/bh_bulk_1100" \
 	"one of 1100 more files (the maps grew)"
+many=$(grep -c "^${T_PIDS[many]} fd pshm /dev/shm/bh_bulk_" "$B.1")
+t_is "$many" 1100 "bpf: all 1100 files of one fd table (three visits)"
 if grep -q "^$O attach" "$B.1" "$P.1"; then
 	t_fail "another namespace's shmid 0 is not ours" "$(grep "^$O " "$B.1")"
 else
