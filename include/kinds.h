@@ -93,7 +93,9 @@ enum holder_key {
 	/* its SysV id as arg0 of a call blocked in one of wait_calls */
 	HK_SYSV_WAIT = 1u << 2,
 	/* its (dev, ino) behind an fd link or a maps line; an fd link is
-	 * first matched by basename (fd_name) */
+	 * first matched by basename (fd_name). Such an object is a regular
+	 * file or a FIFO: the BPF pass looks at no other types of files
+	 * (holders_bpf.c, file_types) */
 	HK_FILE = 1u << 3,
 	/* its inode in an fd link "socket:[INODE]" */
 	HK_SOCKET = 1u << 4,

@@ -506,6 +506,11 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 	for (size_t i = 0; i < hb->files.n; i++)
 		bss->dev_bloom |= 1ull << hbpf_dev_bit(
 			((struct hb_file_key *)hb->files.old)[i].dev);
+	/* the types of the HK_FILE kinds' objects (kinds.h) and of
+	 * sockets: fds of other files (ttys, /dev/null, directories,
+	 * anonymous inodes) cannot match and are not looked up */
+	bss->file_types = 1u << (S_IFREG >> 12) | 1u << (S_IFIFO >> 12) |
+			  1u << (S_IFSOCK >> 12);
 	bss->resuming = 0;
 	memset(&bss->counts, 0, sizeof(bss->counts));
 

@@ -68,6 +68,10 @@ __u32 have_files, have_socks, have_shm, have_waits, sysv_any_ns;
 __u32 sock_dev;
 __u64 dev_bloom;
 
+/* Set per pass by user space: the file types (bit mode >> 12) a match
+ * can have, those of the file objects and of sockets. */
+__u32 file_types;
+
 /* A read that goes on with one task's fd table from fd resume_fd (the
  * last read stopped there with an HB_MORE record): no waits, no checks
  * of whose table it is, those were made. */
@@ -219,42 +223,60 @@ struct {
 __noinline int fd_match(__u64 fp)
 {
 	struct file *f = (struct file *)fp;
+	__u32 om = bpf_core_field_offset(struct inode, i_mode);
+	__u32 os = bpf_core_field_offset(struct inode, i_sb);
+	__u32 oi = bpf_core_field_offset(struct inode, i_ino);
 	struct super_block *sb;
 	struct inode *inode;
-	__u64 ino;
+	__u64 head[9], ino;
+	__u16 mode;
 	__u32 d;
 
 	counts.fds++;
 	inode = BPF_CORE_READ(f, f_inode);
 	if (!inode)
 		return 0;
-	sb = BPF_CORE_READ(inode, i_sb);
-	if (!sb)
+	/* mode, superblock and inode number in one read where they lie
+	 * in the inode's first 72 bytes (they do, since Linux 2.6) */
+	if (om + 2 <= 8 && os / 8 < 9 && oi / 8 < 9 && !(os & 7) &&
+	    !(oi & 7)) {
+		if (bpf_probe_read_kernel(head, sizeof(head), inode))
+			return 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		mode = (__u16)(head[0] >> (om * 8));
+#else
+		mode = (__u16)(head[0] >> (48 - om * 8));
+#endif
+		sb = (struct super_block *)head[os / 8];
+		ino = head[oi / 8];
+	} else {
+		mode = BPF_CORE_READ(inode, i_mode);
+		sb = BPF_CORE_READ(inode, i_sb);
+		ino = BPF_CORE_READ(inode, i_ino);
+	}
+	/* a character device, a directory, an anonymous inode...: no
+	 * object is one (user space says which types can be) */
+	if (!((file_types >> ((mode >> 12) & 15)) & 1) || !sb)
 		return 0;
 	d = BPF_CORE_READ(sb, s_dev);
 	if (sock_dev ? d == sock_dev :
 		       BPF_CORE_READ(sb, s_magic) == SOCKFS_MAGIC) {
 		/* the /proc pass reads these as socket:[INODE] */
-		if (!have_socks)
-			return 0;
-		ino = BPF_CORE_READ(inode, i_ino);
-		if (!bpf_map_lookup_elem(&socks, &ino))
+		if (!have_socks || !bpf_map_lookup_elem(&socks, &ino))
 			return 0;
 		fm.set = HB_SET_SOCK;
 		fm.dev = 0;
 		fm.ino = ino;
 		return 1;
 	} else {
-		struct hb_file_key k = { .dev = d };
+		struct hb_file_key k = { .dev = d, .ino = ino };
 
-		if (!have_files || !((dev_bloom >> dev_bit(d)) & 1))
-			return 0;
-		k.ino = BPF_CORE_READ(inode, i_ino);
-		if (!bpf_map_lookup_elem(&files, &k))
+		if (!have_files || !((dev_bloom >> dev_bit(d)) & 1) ||
+		    !bpf_map_lookup_elem(&files, &k))
 			return 0;
 		fm.set = HB_SET_FILE;
 		fm.dev = d;
-		fm.ino = k.ino;
+		fm.ino = ino;
 		return 1;
 	}
 }
