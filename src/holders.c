@@ -52,6 +52,9 @@ struct pstate {
 	pid_t pid;
 	int piddir;
 	const struct proc *p;
+	/* the IPC namespace of the thread whose call is being matched,
+	 * when it is not the process's (0: the process table's) */
+	uint64_t ipcns;
 };
 
 /* A worker's read buffer for every maps/syscall file it reads. */
@@ -282,12 +285,14 @@ static void sysv_match(struct worker *w, struct pstate *ps, enum kind kind,
 
 	if (id > INT_MAX)
 		return;
-	if (!ps->p->ipcns || !scan_own(ctx)->ipc.ino) {
+	uint64_t ipcns = ps->ipcns ? ps->ipcns : ps->p->ipcns;
+
+	if (!ipcns || !scan_own(ctx)->ipc.ino) {
 		for (size_t i = 0; i < ctx->nsrc; i++)
 			emit_sysv(w, kind, i, id, ps->pid, via, has_key, key);
 		return;
 	}
-	si = scan_ipc_source(ctx, ps->p->ipcns);
+	si = scan_ipc_source(ctx, ipcns);
 	if (si >= 0)
 		emit_sysv(w, kind, (size_t)si, id, ps->pid, via, has_key,
 			  key);
@@ -502,8 +507,21 @@ static void match_syscall(struct worker *w, struct pstate *ps, long nr,
 				   VIA_WAIT, false, 0);
 }
 
+/* Is @nr a blocked call some kind names its id in? */
+static bool wait_call(const struct lookup *lk, long nr)
+{
+	for (unsigned i = 0; i < lk->ncalls; i++)
+		if (lk->calls[i].nr == nr)
+			return true;
+	return false;
+}
+
+/* The syscall file @name under @dirfd; @tid: another thread than the
+ * main one, whose call works in that thread's own IPC namespace (a
+ * thread can unshare or setns alone), read from TID/ns/ipc only when
+ * its call is one we match. */
 static void read_syscall(struct worker *w, struct pstate *ps, int dirfd,
-			 const char *name, int *err)
+			 const char *name, const char *tid, int *err)
 {
 	uint64_t arg0;
 	ssize_t len;
@@ -514,8 +532,20 @@ static void read_syscall(struct worker *w, struct pstate *ps, int dirfd,
 		*err = (int)len;
 		return;
 	}
-	if (!parse_syscall_line(w->rb.buf, &nr, &arg0))
-		match_syscall(w, ps, nr, arg0);
+	if (parse_syscall_line(w->rb.buf, &nr, &arg0))
+		return;
+	ps->ipcns = 0;
+	if (tid && wait_call(w->lk, nr)) {
+		char rel[40];
+		struct stat st;
+
+		snprintf(rel, sizeof(rel), "%s/ns/ipc", tid);
+		/* gone meanwhile: the process's, as for the main thread */
+		if (!fstatat(dirfd, rel, &st, 0))
+			ps->ipcns = (uint64_t)st.st_ino;
+	}
+	match_syscall(w, ps, nr, arg0);
+	ps->ipcns = 0;
 }
 
 /* A main thread that is running or dead is blocked in no call. */
@@ -537,7 +567,7 @@ static void scan_waits(struct worker *w, const struct proc *p,
 	int tfd, derr = 0;
 
 	if (may_wait(p->state)) {
-		read_syscall(w, ps, ps->piddir, "syscall", err);
+		read_syscall(w, ps, ps->piddir, "syscall", NULL, err);
 		if (*err)
 			return;
 	}
@@ -557,7 +587,7 @@ static void scan_waits(struct worker *w, const struct proc *p,
 			continue;
 		snprintf(rel, sizeof(rel), "%llu/syscall",
 			 (unsigned long long)tid);
-		read_syscall(w, ps, tfd, rel, &terr);
+		read_syscall(w, ps, tfd, rel, ent, &terr);
 		if (terr && !is_gone(terr) && !*err)
 			*err = terr;
 	}

@@ -3,7 +3,8 @@
 # t_bpf_holders.sh - the BPF-iterator holder pass finds exactly the holders
 # the /proc pass finds: attachments (shmid 0 too), files by fd and by
 # mapping, queues, sockets, FIFOs, fds past a gap, a process whose main
-# thread exited, blocked calls, a process of another IPC namespace, while
+# thread exited, blocked calls (one of a thread in an IPC namespace of its
+# own), a process of another IPC namespace, while
 # other processes come and go. The BPF programs must load here: a refusal
 # fails the test, it is not a reason to compare the /proc pass with itself.
 # shellcheck source=tests/integration/lib.sh disable=SC2016
@@ -47,6 +48,15 @@ bg_hold z "$MKIPC" -z hold pshm,as=z_fd:bh_zfd pshm,via=map,as=z_map:bh_zmap \
 Z=${F[z.pid]}
 # Blocked in semop and msgrcv (children of the holder).
 hold w sem,wait,as=w_sem:0x5b000005 msg,wait,as=w_msg:0x5b000006
+# A thread alone in a new IPC namespace, blocked in msgrcv on a queue of
+# that namespace whose id one of ours has too: its call works in its own
+# namespace, so it waits on none of our queues (the main thread's
+# namespace is ours).
+bg_hold t "$HELPERS/nsthread" --msgwait
+T=${F[t.pid]}
+TQ=$(sed -n 's/^msqid=//p' "$T_WORK/t.out")
+t_is "$TQ" "${F[a_msg.id]}" \
+	"setup: the thread's queue has the id of one of ours"
 # A process in another network namespace (its socket is not among the
 # objects: ipcscan lists the sockets of its own netns; the passes must
 # still agree on everything else it holds, which is nothing).
@@ -169,6 +179,13 @@ if grep -q "^$O attach" "$B.1" "$P.1"; then
 	t_fail "another namespace's shmid 0 is not ours" "$(grep "^$O " "$B.1")"
 else
 	t_pass "another namespace's shmid 0 is not ours (either pass)"
+fi
+if grep -q "^$T wait" "$B.1" "$P.1"; then
+	t_fail "a thread's call in its own IPC namespace waits on none of ours" \
+		"$(grep "^$T wait" "$B.1" "$P.1")"
+else
+	t_pass "a thread's call in its own IPC namespace waits on none of ours" \
+		"(either pass)"
 fi
 mqs=$(grep -c "^$A fd mqueue " "$B.1")
 t_is "$mqs" 2 "bpf: both queues by fd (one at fd 901)"
