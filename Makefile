@@ -231,7 +231,8 @@ $(BUILD)/bench:
 # As root in a user's checkout the build runs as that user (tests/as-owner,
 # as in make check); the bench itself needs root.
 bench:
-	tests/as-owner $(MAKE) $(BUILD)/ipcscan $(BENCH_BINS)
+	tests/as-owner $(MAKE) $(BUILD)/ipcscan $(BENCH_BINS) \
+		$(BUILD)/helpers/holders_dump
 	tests/bench/run --build $(BUILD)
 
 # make fuzz [FUZZ_SECONDS=N]: build the libFuzzer targets of tests/fuzz/

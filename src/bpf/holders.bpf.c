@@ -181,32 +181,40 @@ static __always_inline int emit(struct seq_file *seq, struct task_struct *t,
 
 /* The walk of one fd table, one bpf_loop step per eight descriptor
  * numbers (a byte of the open_fds bitmap; a table has room for a
- * multiple of 64). */
-struct fdwalk {
+ * multiple of 64). Its state is in .bss rather than on the stack: the
+ * verifier then knows none of its values and checks fd_step() once, not
+ * once per count of records a visit could have reached. */
+struct {
 	__u64 fds;		/* struct file ** of the table */
 	__u64 open;		/* its open_fds bitmap */
-	__u32 tgid, tid;	/* of the task, in the reader's pid namespace */
 	__u32 from;		/* the first fd number walked */
 	__u32 n;		/* records in pend[] */
 	__u32 stop;		/* fd to go on from (more set) */
 	__u32 more;
-};
+} wk;
 
-/* Record @n of pend[], for the task of @w; @n < HB_BUDGET + 1. */
-static __always_inline void put(struct fdwalk *w, __u32 n, __u32 how,
-				__u32 set, __u64 a, __u64 b)
+/* The task being visited, in the reader's pid namespace. */
+__u32 cur_tgid, cur_tid;
+
+/* Record @n of pend[], for the task being visited. A global function,
+ * checked once by the verifier. */
+__noinline int put(__u32 n, __u32 how, __u32 set, __u64 a, __u64 b)
 {
-	struct hb_rec *r = &pend[n];
+	struct hb_rec *r;
 
-	r->tgid = w->tgid;
-	r->tid = w->tid;
+	if (n >= HB_BUDGET + 1)
+		return -1;
+	r = &pend[n];
+	r->tgid = cur_tgid;
+	r->tid = cur_tid;
 	r->how = how;
 	r->set = set;
 	r->a = a;
 	r->b = b;
 	r->sysv_key = 0;
-	r->flags = w->tgid == w->tid ? HB_F_LEADER : 0;
+	r->flags = cur_tgid == cur_tid ? HB_F_LEADER : 0;
 	r->seg_ns = 0;
+	return 0;
 }
 
 /* What fd_match() found. */
@@ -281,34 +289,34 @@ __noinline int fd_match(__u64 fp)
 	}
 }
 
-static long fd_step(__u32 i, struct fdwalk *w)
+static long fd_step(__u32 i, void *unused)
 {
-	__u32 g = w->from / 8 + i;
+	__u32 g = wk.from / 8 + i;
 	__u64 ptr[8];
 	__u8 bits;
 
-	if (bpf_probe_read_kernel(&bits, 1, (void *)(w->open + g)))
+	if (bpf_probe_read_kernel(&bits, 1, (void *)(wk.open + g)))
 		return 1;
 	if (!bits)
 		return 0;
-	if (bpf_probe_read_kernel(ptr, sizeof(ptr), (void *)(w->fds + g * 64)))
+	if (bpf_probe_read_kernel(ptr, sizeof(ptr), (void *)(wk.fds + g * 64)))
 		return 1;
 	for (int j = 0; j < 8; j++) {
 		__u32 fd = g * 8 + j, n;
 
-		if (!((bits >> j) & 1) || fd < w->from || !ptr[j])
+		if (!((bits >> j) & 1) || fd < wk.from || !ptr[j])
 			continue;
 		if (!fd_match(ptr[j]))
 			continue;
-		n = w->n;
+		n = wk.n;
 		if (n >= HB_BUDGET) {
 			/* no room in this visit: the next read goes on here */
-			w->stop = fd;
-			w->more = 1;
+			wk.stop = fd;
+			wk.more = 1;
 			return 1;
 		}
-		put(w, n, HB_FD, fm.set, fm.dev, fm.ino);
-		w->n = n + 1;
+		put(n, HB_FD, fm.set, fm.dev, fm.ino);
+		wk.n = n + 1;
 	}
 	return 0;
 }
@@ -324,8 +332,7 @@ static long fd_step(__u32 i, struct fdwalk *w)
  * thread's own IPC namespace (which may not be its leader's): that is
  * the one recorded. Returns 1 (and fills @r) for a match.
  */
-static __always_inline int task_wait(struct task_struct *task,
-				     struct fdwalk *w)
+static __always_inline int task_wait(struct task_struct *task)
 {
 	struct hb_sysv_key k = {};
 	struct pt_regs *regs;
@@ -362,7 +369,7 @@ static __always_inline int task_wait(struct task_struct *task,
 	k.id = (__u32)id;
 	if (!bpf_map_lookup_elem(&sysv, &k))
 		return 0;
-	put(w, 0, HB_WAIT, k.set, ns, id);
+	put(0, HB_WAIT, k.set, ns, id);
 	return 1;
 }
 
@@ -387,7 +394,6 @@ SEC("iter/task")
 int hb_tasks(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
-	struct fdwalk w = {};
 	struct files_struct *files;
 	struct fdtable *fdt;
 	__u32 max, n;
@@ -396,14 +402,15 @@ int hb_tasks(struct bpf_iter__task *ctx)
 
 	if (!task)
 		return 0;
+	wk.n = wk.more = wk.stop = wk.from = 0;
 	/* a task the reader's pid namespace cannot name has no record */
-	noid = task_ids(task, &w.tgid, &w.tid);
+	noid = task_ids(task, &cur_tgid, &cur_tid);
 	if (!resuming) {
 		counts.tasks++;
 		if (noid)
 			return 0;
-		if (have_waits && task_wait(task, &w))
-			w.n = 1;
+		if (have_waits && task_wait(task))
+			wk.n = 1;
 		if (!have_files && !have_socks)
 			goto out;
 		files = fd_table(task);
@@ -411,7 +418,7 @@ int hb_tasks(struct bpf_iter__task *ctx)
 		if (noid)
 			return 0;
 		files = task->flags & PF_EXITING ? NULL : task->files;
-		w.from = resume_fd;
+		wk.from = resume_fd;
 	}
 	if (!files)
 		goto out;
@@ -419,27 +426,27 @@ int hb_tasks(struct bpf_iter__task *ctx)
 	if (!fdt)
 		goto out;
 	max = fdt->max_fds;
-	w.fds = (__u64)fdt->fd;
-	w.open = (__u64)fdt->open_fds;
-	if (!w.fds || !w.open || w.from >= max)
+	wk.fds = (__u64)fdt->fd;
+	wk.open = (__u64)fdt->open_fds;
+	if (!wk.fds || !wk.open || wk.from >= max)
 		goto out;
-	/* steps of eight fds, from the one w.from is in */
-	max = (max + 7) / 8 - w.from / 8;
+	/* steps of eight fds, from the one wk.from is in */
+	max = (max + 7) / 8 - wk.from / 8;
 	if (max > HB_LOOP_MAX) {
 		/* more than one bpf_loop may take: the rest comes in the
 		 * next read */
-		bpf_loop(HB_LOOP_MAX, fd_step, &w, 0);
-		if (!w.more) {
-			w.more = 1;
-			w.stop = (w.from / 8 + HB_LOOP_MAX) * 8;
+		bpf_loop(HB_LOOP_MAX, fd_step, NULL, 0);
+		if (!wk.more) {
+			wk.more = 1;
+			wk.stop = (wk.from / 8 + HB_LOOP_MAX) * 8;
 		}
 	} else {
-		bpf_loop(max, fd_step, &w, 0);
+		bpf_loop(max, fd_step, NULL, 0);
 	}
 out:
-	n = w.n;
-	if (w.more && n <= HB_BUDGET)
-		put(&w, n++, HB_MORE, 0, 0, w.stop);
+	n = wk.n;
+	if (wk.more && n <= HB_BUDGET)
+		put(n++, HB_MORE, 0, 0, wk.stop);
 	if (!n)
 		return 0;
 	len = (__u64)n * sizeof(pend[0]);
