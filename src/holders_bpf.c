@@ -829,6 +829,7 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 	struct hbpf_match *m = NULL;
 	struct wrec *v = NULL;
 	size_t nm = 0, nv = 0, cap = 0;
+	pid_t self = getpid();
 	int r;
 
 	r = holders_bpf_applies(ctx, why, whylen);
@@ -856,7 +857,8 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		};
 		kindmask_t kinds;
 
-		if (!p || !proc_pass_sees(&w, p, &m[i]))
+		/* ipcscan holds no object (holders.c does not walk it) */
+		if (!p || p->pid == self || !proc_pass_sees(&w, p, &m[i]))
 			continue;
 		if (m[i].set == HBPF_FILE) {
 			uint64_t dk = dev_key((unsigned)(m[i].a >> 20),
