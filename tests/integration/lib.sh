@@ -691,23 +691,33 @@ T_HP_BROKEN=""		# why BPF did not load although it must
 
 # Durations in reasons and errors ("unused for 3s") tick between runs.
 HP_NORM='def norm: if type == "string" then
-	gsub("\\b[0-9]+[smhd]\\b"; "<t>") else . end;'
-# A list document as records {o: identity, ...}, one per line.
+	gsub("\\b[0-9]+[smhd]\\b"; "<t>") else . end;
+def warns: [.warnings[] | norm |
+	select(test("BPF holder pass was not used") | not)] | sort;'
+# A list document as records {o: identity, ...}. An object for which the
+# file's HP_CHURN (a jq boolean over an object) is true has holders that
+# come and go all the time (t_bpf_holders' churn): only its state counts.
+HP_CHURN=false
 HP_LIST_CANON="$HP_NORM"'
-{o: ["document"], complete, warnings: ([.warnings[] | norm |
-	select(test("BPF holder pass was not used") | not)] | sort)},
-(.objects[] | {o: [.kind, .id, .key, .name, .path, .inode,
-	.namespace.id], holders: (.holders | sort), state,
-	reason: (.reason | norm), containers})'
+def canon: [{o: ["document"], complete, warnings: warns},
+	(.objects[] | {o: [.kind, .id, .key, .name, .path, .inode,
+	.namespace.id]} + if churn then {state} else
+	{holders: (.holders | sort), state, reason: (.reason | norm),
+	containers} end)];
+def count: "\(.objects | length) objects, \([.objects[] | .holders[]] |
+	length) holders";'
 # A gc document likewise: the actions and what was held back.
 HP_GC_CANON="$HP_NORM $GC_IDENT"'
-{o: ["document"], complete, held_by_age, held_by_exclude,
-	warnings: ([.warnings[] | norm |
-	select(test("BPF holder pass was not used") | not)] | sort)},
-(.actions[] | {o: [ident, .namespace.id], action,
-	reason: (.reason | norm), error: (.error | norm)})'
-# Two files of records: the identities whose records differ, each with
-# both records, those that are a known difference ($known) or the others.
+def canon: [{o: ["document"], complete, held_by_age, held_by_exclude,
+	warnings: warns}, (.actions[] | {o: [ident, .namespace.id], action,
+	reason: (.reason | norm), error: (.error | norm)})];
+def count: "\(.actions | length) actions";'
+# The comparison of the /proc ($p) and the BPF ($b) pass's documents
+# (slurped), with CANON's definitions before it. The first line is
+# "bad\tPASS" (that run made no JSON document), "why\tWHY" (the BPF pass
+# did not run: holder_pass_why) or "cmp\tCOUNT\tDIFFERENT\tKNOWN", then
+# for each identity whose records differ: it and both records, first the
+# differences that are not known, then the known ones.
 # Known: a process that attached a SysV segment in one IPC namespace and
 # moved to another maps "/SYSV" and an id that its new namespace may use
 # for another segment. BPF reads the attachment's namespace from the
@@ -716,20 +726,27 @@ HP_GC_CANON="$HP_NORM $GC_IDENT"'
 # where the /proc pass has every holder BPF has and more attachers.
 HP_KNOWN=", known difference: /proc cannot place the attachment of a"
 HP_KNOWN+=" process that moved to another IPC namespace"
-# What a comparison compared, for its TAP line.
-HP_COUNT='if has("objects") then "\(.objects | length) objects, \([.objects[] |
-	.holders[]] | length) holders" else "\(.actions | length) actions" end'
-HP_DIFF='def idx: map({key: (.o | tojson), value: del(.o)}) | from_entries;
-def known($p; $b): $p != null and $b != null and $p.state == "unknown" and
+HP_CMP='def idx: map({key: (.o | tojson), value: del(.o)}) | from_entries;
+def known($k; $p; $b): ($k | fromjson | .[0] == "shm") and $p != null and
+	$b != null and $p.state == "unknown" and
 	($p.reason | test("attached in another IPC namespace\\?$")) and
 	($b.holders - $p.holders) == [] and
 	all($p.holders - $b.holders | .[]; .via == "attach");
-($p | idx) as $P | ($b | idx) as $B |
-([$P, $B | keys[]] | unique)[] as $k | select($P[$k] != $B[$k]) |
-select((($k | fromjson | .[0] == "shm") and known($P[$k]; $B[$k])) ==
-	$known) |
-"\($k)\n  proc: \($P[$k] // "(not listed)" | tojson)\n  bpf:  \($B[$k] //
-	"(not listed)" | tojson)"'
+def show($k; $P; $B): "\($k)\n  proc: \($P[$k] // "(not listed)" |
+	tojson)\n  bpf:  \($B[$k] // "(not listed)" | tojson)";
+$p[0] as $pd | $b[0] as $bd |
+if ($pd.schema // 0) != 1 then "bad\tproc"
+elif ($bd.schema // 0) != 1 then "bad\tbpf"
+elif $bd.holder_pass != "bpf" then
+	"why\t\($bd.holder_pass_why // "no reason given")"
+else ($pd | canon | idx) as $P | ($bd | canon | idx) as $B |
+	[([$P, $B | keys[]] | unique)[] as $k | select($P[$k] != $B[$k]) |
+	 {k: $k, known: known($k; $P[$k]; $B[$k])}] as $d |
+	([$d[] | select(.known | not)]) as $u |
+	([$d[] | select(.known)]) as $n |
+	"cmp\t\($bd | count)\t\($u | length)\t\($n | length)",
+	($u[], $n[] | show(.k; $P; $B))
+end'
 
 # hp_wanted ARGS... : the run does not choose a pass itself.
 hp_wanted() {
@@ -741,33 +758,24 @@ hp_wanted() {
 }
 
 # hp_run PASS OUT CMD ARGS... : "ipcscan CMD --json ARGS --holders=PASS"
-# into OUT (stderr in OUT.err); fails when that is no JSON document.
+# into OUT (stderr in OUT.err).
 hp_run() {
 	local pass=$1 out=$2 cmd=$3
 	shift 3
 	ipcscan "$cmd" --json "$@" --holders="$pass" >"$out" 2>"$out.err"
-	jq -e '.schema == 1' "$out" >/dev/null 2>&1
 }
 
-# hp_bpf_state DOC : "bpf" when the BPF pass ran for DOC, else "na:WHY"
-# (it does not apply to this run), "skip:WHY" (not available here) or
-# "fail:WHY" (it should have loaded).
-hp_bpf_state() {
-	local why
-	why=$(jq -r 'if .holder_pass == "bpf" then ""
-		else .holder_pass_why // "no reason given" end' "$1")
-	case $why in
-	"") echo bpf ;;
+# hp_why_class WHY : why the BPF pass did not run, as "na" (it does not
+# apply to this run: ipcscan itself falls back to /proc there), "skip"
+# (not available here) or "fail" (it should have loaded).
+hp_why_class() {
+	case $1 in
 	"not a live system"*|"/proc numbers pids in another pid namespace"*|\
 	*", where stat and the kernel give different device numbers"|\
 	"the BPF program does not watch the blocked calls"*)
-		echo "na:$why" ;;
+		echo na ;;
 	*)
-		if hp_bpf_here; then
-			echo "fail:$why"
-		else
-			echo "skip:$why"
-		fi ;;
+		if hp_bpf_here; then echo fail; else echo skip; fi ;;
 	esac
 }
 
@@ -781,54 +789,54 @@ hp_bpf_here() {
 hp_compare() {
 	local what=$1 canon=$2 first=$3 cmd=$4
 	shift 4
-	local p=$T_WORK/hp.proc.json b=$T_WORK/hp.bpf.json try st diffs="" known
+	local p=$T_WORK/hp.proc.json b=$T_WORK/hp.bpf.json try out res
 	local desc="holders: the /proc and BPF passes agree ($what)"
 	for ((try = 1; try <= HP_TRIES; try++)); do
 		if [ "$try" = 1 ] && [ -n "$first" ]; then
 			cp "$first" "$p"
-		elif ! hp_run proc "$p" "$cmd" "$@"; then
-			t_fail "$desc" "$cmd --holders=proc: no JSON document" \
-				"$(head -c 1000 "$p.err")"
-			return
+		else
+			hp_run proc "$p" "$cmd" "$@"
 		fi
-		if ! hp_run bpf "$b" "$cmd" "$@"; then
-			t_fail "$desc" "$cmd --holders=bpf: no JSON document" \
-				"$(head -c 1000 "$b.err")"
-			return
-		fi
-		st=$(hp_bpf_state "$b")
-		case $st in
-		na:*)
-			T_HP_NA=$((T_HP_NA + 1))
-			: "${T_HP_NA_WHY:=${st#na:}}"
+		hp_run bpf "$b" "$cmd" "$@"
+		out=$(jq -nr --slurpfile p "$p" --slurpfile b "$b" \
+			"def churn: $HP_CHURN; $canon $HP_CMP" 2>&1)
+		IFS=$'\t' read -r -a res <<<"${out%%$'\n'*}"
+		case ${res[0]} in
+		bad)
+			t_fail "$desc" "$cmd --holders=${res[1]}: no JSON document" \
+				"$(head -c 1000 "$T_WORK/hp.${res[1]}.json.err")"
 			return ;;
-		skip:*)
-			T_HP_SKIP=${st#skip:}
+		why)
+			case $(hp_why_class "${res[1]}") in
+			na)
+				T_HP_NA=$((T_HP_NA + 1))
+				: "${T_HP_NA_WHY:=${res[1]}}" ;;
+			skip)
+				T_HP_SKIP=${res[1]} ;;
+			*)
+				T_HP_BROKEN=${res[1]}
+				t_fail "$desc: the BPF pass must load here (root, kernel BTF)" \
+					"holder_pass_why: ${res[1]}" \
+					"$(head -c 1000 "$b.err")" ;;
+			esac
 			return ;;
-		fail:*)
-			T_HP_BROKEN=${st#fail:}
-			t_fail "$desc: the BPF pass must load here (root, kernel BTF)" \
-				"holder_pass_why: ${st#fail:}" \
-				"$(head -c 1000 "$b.err")"
+		cmp) ;;
+		*)
+			t_fail "$desc" "jq: ${out:0:2000}"
 			return ;;
 		esac
-		jq -c "$canon" "$p" >"$p.canon" 2>&1
-		jq -c "$canon" "$b" >"$b.canon" 2>&1
-		diffs=$(jq -nr --slurpfile p "$p.canon" --slurpfile b \
-			"$b.canon" --argjson known false "$HP_DIFF" 2>&1)
-		if [ -z "$diffs" ]; then
+		if [ "${res[2]}" = 0 ]; then
 			T_HP_RUNS=$((T_HP_RUNS + 1))
-			known=$(jq -nr --slurpfile p "$p.canon" --slurpfile b \
-				"$b.canon" --argjson known true "$HP_DIFF")
-			t_pass "$desc: $(jq -r "$HP_COUNT" "$b" 2>&1)$([ "$try" = 1 ] ||
-				echo ", try $try")${known:+"$HP_KNOWN"}"
-			[ -z "$known" ] || t_diag "$known"
+			t_pass "$desc: ${res[1]}$([ "$try" = 1 ] ||
+				echo ", try $try")$([ "${res[3]}" = 0 ] ||
+				echo "$HP_KNOWN")"
+			[ "${res[3]}" = 0 ] || t_diag "${out#*$'\n'}"
 			return
 		fi
 		sleep 0.$((try * 2))
 	done
 	t_fail "$desc" "they differ in all $HP_TRIES tries; the last:" \
-		"${diffs:0:4000}"
+		"${out#*$'\n'}"
 }
 
 # hp_list DOC ARGS... : list_json's differential; DOC is its output.
@@ -837,7 +845,7 @@ hp_list() {
 	shift
 	hp_wanted "$@" || return 0
 	# auto chose /proc: the run just made is the /proc pass's first try
-	[ "$(jq -r .holder_pass "$doc")" = proc ] && first=$doc
+	grep -qF '"holder_pass":"proc"' "$doc" && first=$doc
 	hp_compare "list${*:+ $*}" "$HP_LIST_CANON" "$first" list "$@"
 }
 
@@ -861,7 +869,7 @@ hp_gc() {
 		case $a in -n|--dry-run) dry=1 ;; esac
 	done
 	if [ $dry = 1 ]; then
-		[ -n "$doc" ] && [ "$(jq -r .holder_pass "$doc")" = proc ] &&
+		[ -n "$doc" ] && grep -qF '"holder_pass":"proc"' "$doc" &&
 			first=$doc
 		hp_compare "gc${*:+ $*}" "$HP_GC_CANON" "$first" gc "$@"
 	else

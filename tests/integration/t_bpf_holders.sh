@@ -101,6 +101,8 @@ churn() {
 }
 churn &
 T_PIDS[churn]=$!
+# list_json's differential: the churn file's holders come and go
+HP_CHURN='.path == "/dev/shm/bh_churn"'
 
 # A pass's lines without the churn's (their processes may or may not be
 # there at the time of either pass); the churn file's first holder stays.
