@@ -14,6 +14,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -579,13 +580,20 @@ static int mq_prove(int dfd, bool *left)
 
 int posix_mq_gone(int dfd, bool *left)
 {
+	struct rlimit old, inf = { RLIM_INFINITY, RLIM_INFINITY };
 	char name[64];
-	int fd = -1;
+	bool raised;
+	int fd = -1, e;
 
 	*left = false;
 	/* EACCES from the permission check would prove nothing */
 	if (geteuid() != 0)
 		return -EPERM;
+	/* a queue of the default size is charged to root's
+	 * RLIMIT_MSGQUEUE, which root's queues anywhere on the host may
+	 * have used up (EMFILE): lifted for the probe, as root may */
+	raised = !getrlimit(RLIMIT_MSGQUEUE, &old) &&
+		 !setrlimit(RLIMIT_MSGQUEUE, &inf);
 	for (int tries = 0; tries < 8; tries++) {
 		snprintf(name, sizeof(name), MQ_PROBE_PREFIX "%d-%016llx",
 			 (int)getpid(), (unsigned long long)probe_nonce());
@@ -597,11 +605,16 @@ int posix_mq_gone(int dfd, bool *left)
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
+	e = fd < 0 ? errno : 0;
+	if (fd >= 0) {
+		if (unlinkat(dfd, name + 1, 0) && errno != ENOENT)
+			*left = true;
+		close(fd);
+	}
+	if (raised)
+		setrlimit(RLIMIT_MSGQUEUE, &old);
 	if (fd < 0)
-		return errno == EACCES ? 1 : -errno;
-	if (unlinkat(dfd, name + 1, 0) && errno != ENOENT)
-		*left = true;
-	close(fd);
+		return e == EACCES ? 1 : -e;
 	return 0;
 }
 
