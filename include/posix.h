@@ -47,7 +47,9 @@ int mq_mount_here(void);
  * namespace (NAMESPACES.md 1.5)? The kernel refuses to create a queue
  * there (EACCES, which as root no permission check gives): 1. A queue
  * created is a live namespace's: unlinked at once (*@left if that
- * failed), 0. -errno when it cannot be told (-EPERM: not root).
+ * failed), 0; so is one refused for the limits checked only after the
+ * namespace (its queues_max, the creator's RLIMIT_MSGQUEUE). -errno
+ * when it cannot be told (-EPERM: not root).
  */
 int posix_mq_gone(int dfd, bool *left);
 

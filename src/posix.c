@@ -14,7 +14,6 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -580,41 +579,42 @@ static int mq_prove(int dfd, bool *left)
 
 int posix_mq_gone(int dfd, bool *left)
 {
-	struct rlimit old, inf = { RLIM_INFINITY, RLIM_INFINITY };
 	char name[64];
-	bool raised;
-	int fd = -1, e;
+	int fd = -1, spare, e = 0;
 
 	*left = false;
 	/* EACCES from the permission check would prove nothing */
 	if (geteuid() != 0)
 		return -EPERM;
-	/* a queue of the default size is charged to root's
-	 * RLIMIT_MSGQUEUE, which root's queues anywhere on the host may
-	 * have used up (EMFILE): lifted for the probe, as root may */
-	raised = !getrlimit(RLIMIT_MSGQUEUE, &old) &&
-		 !setrlimit(RLIMIT_MSGQUEUE, &inf);
 	for (int tries = 0; tries < 8; tries++) {
 		snprintf(name, sizeof(name), MQ_PROBE_PREFIX "%d-%016llx",
 			 (int)getpid(), (unsigned long long)probe_nonce());
+		/* a free descriptor slot right before the open: its
+		 * EMFILE is then the queue's, not our fd table's */
+		spare = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+		if (spare < 0)
+			return -errno;
+		close(spare);
 		/* an open() that creates is mqueue_create(): it refuses
 		 * with EACCES once free_ipc_ns() cleared the superblock's
-		 * namespace (NAMESPACES.md 1.5) */
+		 * namespace (NAMESPACES.md 1.5); only after that check
+		 * come the namespace's queues_max (ENOSPC) and the
+		 * creator's RLIMIT_MSGQUEUE (EMFILE), so those say it has
+		 * one */
 		fd = openat(dfd, name + 1, O_CREAT | O_EXCL | O_RDONLY |
 			    O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
+		e = fd < 0 ? errno : 0;
+		if (fd >= 0 || e != EEXIST)
 			break;
 	}
-	e = fd < 0 ? errno : 0;
-	if (fd >= 0) {
-		if (unlinkat(dfd, name + 1, 0) && errno != ENOENT)
-			*left = true;
-		close(fd);
+	if (fd < 0) {
+		if (e == EACCES)
+			return 1;
+		return e == ENOSPC || e == EMFILE ? 0 : -e;
 	}
-	if (raised)
-		setrlimit(RLIMIT_MSGQUEUE, &old);
-	if (fd < 0)
-		return e == EACCES ? 1 : -e;
+	if (unlinkat(dfd, name + 1, 0) && errno != ENOENT)
+		*left = true;
+	close(fd);
 	return 0;
 }
 
