@@ -295,6 +295,13 @@ const char *nsd_type_name(enum nsd_type type);
  * missing brackets, trailing bytes, no digits, zero), -ERANGE for an
  * inode beyond 64 bits.
  */
+#ifdef IPCSCAN_TEST_HOOKS
+/* Test builds: the fd table of pid IPCSCAN_TEST_FD_DENIED_PID is taken
+ * as unreadable, by discovery and by the /proc holder pass alike (as the
+ * links of a process can be hidden from root by its security module). */
+bool nsd_test_fd_denied(pid_t pid);
+#endif
+
 int nsd_parse_link(const char *s, size_t len, enum nsd_type *type,
 		   uint64_t *ino);
 

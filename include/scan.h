@@ -85,6 +85,7 @@ struct scan_settings {
  * reused as soon as the namespace dies). */
 struct limit_stat;
 struct pairmap;
+struct nsd_result;
 
 struct nsref {
 	int fd;			/* nsfs file; -1: fixture, unreadable */
@@ -232,13 +233,19 @@ struct scan_ctx {
 	 * out of discovery (nsd_opts.no_fds): that pass reads every fd link
 	 * anyway, and checks each nsfs one of the types in ns_types against
 	 * ns_tasked, the namespaces discovery found a task in, by (type,
-	 * inode). One naming any other, or a process whose fds could not be
-	 * read, sets ns_missed: then the scan is made again with the fd
-	 * tables in discovery (scan.c), as if there had been no shortcut. */
+	 * inode). One naming any other (or an mqueue mount of no namespace
+	 * found) sets ns_missed: then the scan is made again with the fd
+	 * tables in discovery (scan.c), as if there had been no shortcut.
+	 * The fd tables it could not read are counted as discovery counts
+	 * them, for the warning that some namespaces may be missed (kept
+	 * until then in ns_warn, to go at ns_warn_at among the warnings). */
 	bool ns_fold;		/* may leave the fd tables to that pass */
 	struct pairmap *ns_tasked;
 	unsigned ns_types;
 	bool ns_missed;
+	unsigned ns_fdtabs_denied;
+	struct nsd_result *ns_warn;
+	size_t ns_warn_at;
 };
 
 /* The source of our own namespaces. */

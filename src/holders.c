@@ -55,6 +55,7 @@ struct pstate {
 	/* the IPC namespace of the thread whose call is being matched,
 	 * when it is not the process's (0: the process table's) */
 	uint64_t ipcns;
+	bool fd_denied;		/* an fd table of it could not be read */
 };
 
 /* A worker's read buffer for every maps/syscall file it reads. */
@@ -88,6 +89,7 @@ struct chunk {
 	unsigned bad;		/* processes that could not be inspected */
 	unsigned nowait;	/* processes whose blocked calls were unread */
 	bool ns_missed;		/* an nsfs link not in ns_tasked (scan.h) */
+	unsigned fd_denied;	/* processes whose fd table was unread */
 };
 
 /* What the workers share; during the walk only `next` and the chunks
@@ -419,6 +421,12 @@ static void scan_fds(struct worker *w, struct pstate *ps, int *err)
 	unsigned from;
 	int fdd;
 
+#ifdef IPCSCAN_TEST_HOOKS
+	if (nsd_test_fd_denied(ps->pid)) {
+		*err = -EACCES;
+		return;
+	}
+#endif
 	fdd = openat(ps->piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdd < 0) {
 		*err = -errno;
@@ -605,8 +613,10 @@ static bool scan_files(struct worker *w, struct pstate *ps, bool need_fd,
 		scan_fds(w, ps, &err);
 	if (is_gone(err))
 		return false;
-	if (err)
+	if (err) {
 		*uninspected = true;
+		ps->fd_denied = true;
+	}
 	if (need_maps) {
 		err = 0;
 		scan_maps(w, ps, &err);
@@ -681,7 +691,7 @@ static void scan_zombie_leader(struct worker *w, struct pstate *ps,
 /* Walk one process. Sets *uninspected / *waits_unseen on read failures
  * other than the process having exited. */
 static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
-		      bool *waits_unseen)
+		      bool *waits_unseen, bool *fd_denied)
 {
 	const struct lookup *lk = w->lk;
 	bool need_fd = lk->files.n || lk->sockets || w->pass->ns_tasked;
@@ -726,6 +736,7 @@ static void scan_proc(struct worker *w, struct proc *p, bool *uninspected,
 			*waits_unseen = true;
 	}
 out:
+	*fd_denied = ps.fd_denied;
 	close(ps.piddir);
 }
 
@@ -746,8 +757,11 @@ static void run_chunks(struct worker *w)
 		for (size_t i = c * CHUNK; i < end; i++) {
 			struct proc *p = &pass->procs[i];
 			bool uninspected = false, waits_unseen = false;
+			bool fd_denied = false;
 
-			scan_proc(w, p, &uninspected, &waits_unseen);
+			scan_proc(w, p, &uninspected, &waits_unseen,
+				  &fd_denied);
+			w->out->fd_denied += fd_denied;
 			if (uninspected) {
 				p->inspected = false;
 				w->out->bad++;
@@ -878,8 +892,9 @@ static void walk_procs(struct scan_ctx *ctx, const struct lookup *lk,
 				       ch->v[i].pid, ch->v[i].via);
 		*bad += ch->bad;
 		*nowait += ch->nowait;
-		if (ch->ns_missed || (ctx->ns_tasked && ch->bad))
+		if (ch->ns_missed)
 			ctx->ns_missed = true;
+		ctx->ns_fdtabs_denied += ch->fd_denied;
 		free(ch->v);
 	}
 	for (unsigned i = 0; i < nw; i++) {

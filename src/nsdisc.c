@@ -517,6 +517,16 @@ static int walk_fd(struct disc *d, int fddir, const char *name, pid_t pid)
 	return 0;
 }
 
+#ifdef IPCSCAN_TEST_HOOKS
+bool nsd_test_fd_denied(pid_t pid)
+{
+	const char *s = getenv("IPCSCAN_TEST_FD_DENIED_PID");
+	uint64_t v;
+
+	return s && *s && !parse_u64(s, &v) && v == (uint64_t)pid;
+}
+#endif
+
 static void walk_process(struct disc *d, const char *pname, pid_t pid)
 {
 	struct nsd_result *res = d->res;
@@ -546,6 +556,12 @@ static void walk_process(struct disc *d, const char *pname, pid_t pid)
 	close(fd);
 	if (d->opts->no_fds)
 		return;
+#ifdef IPCSCAN_TEST_HOOKS
+	if (nsd_test_fd_denied(pid)) {
+		res->fdtabs_denied++;
+		return;
+	}
+#endif
 
 	snprintf(rel, sizeof(rel), "%s/fd", pname);
 	fd = openat(d->procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

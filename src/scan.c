@@ -473,6 +473,49 @@ static bool scope_has(const struct ns_scope *sc, uint64_t ino)
  * alive, and that descriptor (a copy) is kept for the whole run: the
  * inode of a namespace that dies is reused at once.
  */
+static void warn_missed(struct diag *d, const struct nsd_result *res,
+			unsigned fdtabs)
+{
+	unsigned mnt = res->mntns_unread + res->mntns_taskless +
+		       res->binds_unreached;
+
+	if (res->tasks_denied || fdtabs || mnt || res->truncated)
+		diag_partial(d, "some IPC namespaces may be missed: "
+			     "%u task%s' namespaces, %u fd table%s and %u "
+			     "mount table%s could not be read%s%s",
+			     res->tasks_denied,
+			     res->tasks_denied == 1 ? "" : "s",
+			     fdtabs, fdtabs == 1 ? "" : "s",
+			     mnt, mnt == 1 ? "" : "s",
+			     res->truncated ? " (limits reached)" : "",
+			     res->mq_rule == NSD_MQ_CALLER ?
+			     "; so an mqueue mount of no IPC namespace found "
+			     "is not taken for one whose namespace is gone" :
+			     "");
+}
+
+/* The warning above for a scan whose holder pass read the fd tables
+ * (scan_ctx.ns_tasked): it has counted the unread ones now; the warning
+ * takes the place it would have had. */
+static void warn_missed_late(struct scan_ctx *ctx)
+{
+	struct diag *d = &ctx->diag;
+	size_t at = ctx->ns_warn_at, n = d->nwarnings;
+
+	if (!ctx->ns_warn)
+		return;
+	warn_missed(d, ctx->ns_warn, ctx->ns_fdtabs_denied);
+	free(ctx->ns_warn);
+	ctx->ns_warn = NULL;
+	if (d->nwarnings == n + 1 && at < n) {
+		char *w = d->warnings[n];
+
+		memmove(&d->warnings[at + 1], &d->warnings[at],
+			(n - at) * sizeof(*d->warnings));
+		d->warnings[at] = w;
+	}
+}
+
 static void find_ipc_sources(struct scan_ctx *ctx,
 			     const struct nsd_result *rp)
 {
@@ -480,23 +523,14 @@ static void find_ipc_sources(struct scan_ctx *ctx,
 	struct diag *d = &ctx->diag;
 	const struct nsd_result res = *rp;
 
-	if (res.tasks_denied || res.fdtabs_denied || res.mntns_unread ||
-	    res.mntns_taskless || res.binds_unreached || res.truncated)
-		diag_partial(d, "some IPC namespaces may be missed: "
-			     "%u task%s' namespaces, %u fd table%s and %u "
-			     "mount table%s could not be read%s%s",
-			     res.tasks_denied, res.tasks_denied == 1 ? "" : "s",
-			     res.fdtabs_denied,
-			     res.fdtabs_denied == 1 ? "" : "s",
-			     res.mntns_unread + res.mntns_taskless +
-			     res.binds_unreached,
-			     res.mntns_unread + res.mntns_taskless +
-			     res.binds_unreached == 1 ? "" : "s",
-			     res.truncated ? " (limits reached)" : "",
-			     res.mq_rule == NSD_MQ_CALLER ?
-			     "; so an mqueue mount of no IPC namespace found "
-			     "is not taken for one whose namespace is gone" :
-			     "");
+	if (ctx->ns_tasked) {
+		/* the fd tables are the holder pass's to count */
+		ctx->ns_warn = xmalloc(sizeof(*ctx->ns_warn));
+		*ctx->ns_warn = res;
+		ctx->ns_warn_at = d->nwarnings;
+	} else {
+		warn_missed(d, &res, res.fdtabs_denied);
+	}
 	ctx->src = xrealloc(ctx->src, (res.n + 1) * sizeof(*ctx->src));
 	own = scan_own(ctx);
 	for (size_t i = 0; i < res.n; i++) {
@@ -835,6 +869,8 @@ static void tasked_of(struct scan_ctx *ctx, const struct nsd_result *res,
 
 static void tasked_free(struct scan_ctx *ctx)
 {
+	free(ctx->ns_warn);
+	ctx->ns_warn = NULL;
 	if (ctx->ns_tasked) {
 		pairmap_free(ctx->ns_tasked);
 		free(ctx->ns_tasked);
@@ -1093,13 +1129,15 @@ again:
 	r = collect(ctx);
 	if (r >= 0 && !ctx->ns_missed)
 		holders_scan(ctx);
+	if (!ctx->ns_missed)
+		warn_missed_late(ctx);
 	tasked_free(ctx);
 	if (r >= 0 && ctx->ns_missed) {
 		/*
 		 * A descriptor names a namespace no task was found in (or
-		 * some fd table could not be read): discovery must read the
-		 * fd tables itself, to name and keep such a namespace and
-		 * collect it. Rare (a namespace kept only by an fd); the
+		 * an mqueue mount is of no namespace found): discovery must
+		 * read the fd tables itself, to name and keep such a
+		 * namespace and collect it. Rare (a namespace kept only by an fd); the
 		 * whole scan is made again that way, so that nothing
 		 * differs from a scan that never took the shortcut.
 		 */

@@ -326,4 +326,20 @@ t_jq "D: the objects of the other namespaces are all still listed" \
 	 and index("0x0000c001")'
 stop d_fd
 
+# An fd table that cannot be read (hidden from root by a security module;
+# a test hook plays it for A's holder): a namespace it keeps might be
+# missed, and the warning says so the same whether discovery read the fd
+# tables (--holders=bpf) or left them to the /proc holder pass.
+export IPCSCAN_TEST_FD_DENIED_PID=$A
+for pass in proc bpf; do
+	list_json -N all --holders=$pass
+	t_jq "fd table unread ($pass): the first warning counts it" \
+		'.warnings[0] | test("^some IPC namespaces may be missed: 0 tasks. namespaces, 1 fd table and 0 mount tables could not be read")'
+	t_jq "fd table unread ($pass): the view is incomplete" \
+		'.complete == false'
+	obj_find "fd table unread ($pass): A's held segment is still listed" \
+		"$sel" --arg k shm --arg key 0x00001111 --arg ns "$NS_A"
+done
+unset IPCSCAN_TEST_FD_DENIED_PID
+
 t_done
