@@ -23,6 +23,7 @@
 #include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
+#include "saferoot.h"
 #include "scan.h"
 #include "util.h"
 
@@ -716,6 +717,38 @@ static void add_recs(const struct pairmap *pm, uint64_t a, uint64_t b,
 #define OVERLAYFS_MAGIC		0x794c7630
 
 /*
+ * A file object of another namespace's source: its path is valid only in
+ * that mount namespace, so it is never opened here. Its /dev/shm is a
+ * tmpfs and its queues are on mqueue (both checked when the source was
+ * made), and the socket-dir walk enters no mount but a tmpfs, so only a
+ * FIFO in a socket dir on the container's own root file system (an
+ * overlay, often) can be on a file system the iterators would not match:
+ * then the pass is not comparable, as for one of ours (a FIFO on a tmpfs
+ * mounted below that dir is taken to be there too: the cautious side).
+ */
+static int foreign_comparable(const struct source *src, const struct obj *o,
+			      char *why, size_t whylen)
+{
+	if (o->kind != KIND_FIFO)
+		return 0;
+	for (size_t i = 0; i < src->nsockdirs && o->path; i++) {
+		unsigned long t = src->sockdirs[i].fstype;
+		size_t l = strlen(src->sockdir_paths[i]);
+
+		if ((t != BTRFS_MAGIC && t != OVERLAYFS_MAGIC) ||
+		    strncmp(o->path, src->sockdir_paths[i], l) ||
+		    o->path[l] != '/')
+			continue;
+		snprintf(why, whylen, "FIFOs in pid %d's %s are on %s, where "
+			 "stat and the kernel give different device numbers",
+			 (int)src->pid, src->sockdir_paths[i],
+			 t == BTRFS_MAGIC ? "btrfs" : "overlayfs");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
  * The iterators match a file by its superblock's s_dev, the /proc pass
  * and the collectors by stat's st_dev. Those agree on tmpfs, mqueue and
  * every file system whose getattr keeps the generic device, not on btrfs
@@ -730,6 +763,7 @@ static int comparable_files(const struct scan_ctx *ctx, char *why,
 {
 	dev_t seen[16];
 	size_t nseen = 0;
+	int r;
 
 	for (size_t i = 0; i < ctx->objs.n; i++) {
 		const struct obj *o = &ctx->objs.v[i];
@@ -740,6 +774,13 @@ static int comparable_files(const struct scan_ctx *ctx, char *why,
 
 		if (!(kind_ops[o->kind]->holder_keys & HK_FILE))
 			continue;
+		if (o->src < ctx->nsrc && !ctx->src[o->src].own) {
+			r = foreign_comparable(&ctx->src[o->src], o, why,
+					       whylen);
+			if (r)
+				return r;
+			continue;
+		}
 		for (size_t k = 0; k < nseen && !known; k++)
 			known = seen[k] == o->dev;
 		if (known)

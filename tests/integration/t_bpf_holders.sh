@@ -266,6 +266,34 @@ else
 	t_fail "overlayfs mounts in the test's namespace" "$(cat "$T_WORK/ovl.err")"
 fi
 
+# The same in another mount namespace (a container whose root is an
+# overlay of ours, as podman --rootfs /:O makes it): its FIFO's path is
+# valid only there, so the BPF pass asks about the socket dir it scanned,
+# never that path in ours, and stands aside for /proc too.
+mkdir -p /run/bh/u2/ipcscan-t /run/bh/w2 /run/bh/r2
+cp "$MKIPC" /run/bh/u2/ipcscan-t/mkipc
+bg_hold ovc unshare --mount --propagation private sh -c \
+	'mount -t overlay overlay -o lowerdir=/,upperdir=/run/bh/u2,workdir=/run/bh/w2 /run/bh/r2 &&
+	 exec chroot /run/bh/r2 /ipcscan-t/mkipc hold fifo,as=ovc_fifo:/var/tmp/c.fifo'
+mkfifo /var/tmp/c.fifo	# ours, of the same name, on our own tmpfs
+if list_json -N all --holders=bpf -t fifo; then
+	t_jq "container FIFO on overlayfs: the /proc pass ran, and says why" \
+		'.holder_pass == "proc" and (.holder_pass_why |
+		 test("FIFOs in pid [0-9]+.s /var/tmp are on overlayfs"))'
+	t_jq "container FIFO on overlayfs: listed with its holder" \
+		'[.objects[] | select(.path == "/var/tmp/c.fifo" and
+		  .namespace.host == false) | .holders[].pid] == [$p]' \
+		--argjson p "${F[ovc.pid]}"
+	t_jq "container FIFO on overlayfs: ours of the same name is apart" \
+		'[.objects[] | select(.path == "/var/tmp/c.fifo")] | length == 2'
+fi
+if list_json -N all --holders=bpf -t pshm; then
+	t_jq "no FIFO asked for: the BPF pass runs beside that container" \
+		'.holder_pass == "bpf"'
+fi
+stop ovc
+rm -f /var/tmp/c.fifo
+
 # Where it cannot load (not root), auto falls back quietly and bpf says
 # why: the /proc pass ran, with the reason in JSON.
 need_nobody
