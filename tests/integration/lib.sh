@@ -638,6 +638,60 @@ t_usage() {
 	t_is "$(head -c 300 "$T_WORK/out")" "" "$desc: nothing on stdout"
 }
 
+# wait_line FILE LINE : until FILE has LINE (5 s), else bail out.
+wait_line() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	t_bail "no '$2' in $1" "$(cat "$1" 2>&1)"
+}
+
+# hold_ns_fd NAME NSFILE : a shell (T_PIDS[NAME]) that keeps the namespace
+# NSFILE open as its fd 3 and nothing else, ready when this returns:
+# /proc/${T_PIDS[NAME]}/fd/3 is then that namespace.
+hold_ns_fd() {
+	local name=$1 ino i
+	ino=$(stat -Lc %i "$2") || t_bail "$name: no namespace at $2"
+	bash -c 'exec 3<"$1" || exit 1; exec sleep 1000' sh "$2" &
+	T_PIDS[$name]=$!
+	for ((i = 0; i < 200; i++)); do
+		[ "$(stat -Lc %i "/proc/$!/fd/3" 2>/dev/null)" = "$ino" ] &&
+			return 0
+		sleep 0.01
+	done
+	t_bail "$name: the shell does not hold $2"
+}
+
+# start_mover NAME NSFILE [MQDIR] : a process (T_PIDS[NAME]) of a new IPC
+# namespace that mounts that namespace's mqueue on MQDIR (if given),
+# makes and attaches a segment there (key 0), then moves to the IPC
+# namespace NSFILE: the attachment pins the old namespace, which /proc
+# then names nowhere. Ready when this returns. Needs python3.
+start_mover() {
+	local name=$1
+	cat >"$T_WORK/mover.py" <<'PY'
+import ctypes, os, signal, subprocess, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+if len(sys.argv) > 2:
+    subprocess.run(["mount", "-t", "mqueue", "none", sys.argv[2]], check=True)
+sid = libc.shmget(0, 4096, 0o1600)
+if sid < 0 or libc.shmat(sid, None, 0) in (None, ctypes.c_void_p(-1).value):
+    sys.exit("shm: %s" % os.strerror(ctypes.get_errno()))
+fd = os.open(sys.argv[1], os.O_RDONLY)
+if libc.setns(fd, 0x08000000):
+    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
+print("ready", flush=True)
+signal.pause()
+PY
+	unshare --ipc python3 "$T_WORK/mover.py" "${@:2}" \
+		>"$T_WORK/$name.out" 2>&1 &
+	T_PIDS[$name]=$!
+	wait_line "$T_WORK/$name.out" ready
+}
+
 # need_nobody: the user nobody with a runtime directory of its own
 # (RUNDIR) and as_nobody CMD... to run CMD as nobody; skips the file
 # where setpriv or the user is missing.

@@ -59,29 +59,8 @@ unshare --ipc="$T_WORK/ipcE" "$MKIPC" leak shm:private >/dev/null 2>&1 ||
 NS_E=$(stat -c %i "$T_WORK/ipcE")
 MOVER=""
 if command -v python3 >/dev/null; then
-	cat >"$T_WORK/mover.py" <<'EOF'
-import ctypes, os, signal, sys
-libc = ctypes.CDLL(None, use_errno=True)
-libc.shmat.restype = ctypes.c_void_p
-sid = libc.shmget(0, 4096, 0o1600)
-if sid < 0 or libc.shmat(sid, None, 0) in (None, ctypes.c_void_p(-1).value):
-    sys.exit("shm: %s" % os.strerror(ctypes.get_errno()))
-fd = os.open(sys.argv[1], os.O_RDONLY)
-if libc.setns(fd, 0x08000000):
-    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
-print("ready", flush=True)
-signal.pause()
-EOF
-	unshare --ipc python3 "$T_WORK/mover.py" "$T_WORK/ipcE" \
-		>"$T_WORK/mover.out" 2>&1 &
-	MOVER=$!
-	T_PIDS[mover]=$MOVER
-	for _ in $(seq 200); do
-		grep -qx ready "$T_WORK/mover.out" 2>/dev/null && break
-		sleep 0.02
-	done
-	grep -qx ready "$T_WORK/mover.out" ||
-		t_bail "the mover did not start" "$(cat "$T_WORK/mover.out")"
+	start_mover mover "$T_WORK/ipcE"
+	MOVER=${T_PIDS[mover]}
 	t_is "$(ns_of "/proc/$MOVER/ns/ipc")" "$NS_E" \
 		"setup: the mover is in E now"
 fi
@@ -303,14 +282,7 @@ for _ in $(seq 200); do
 done
 NS_D=$(ns_of "/proc/${T_PIDS[d_task]}/ns/ipc") || t_bail "D: no namespace"
 [ "$NS_D" != "$NS_SELF" ] || t_bail "D: unshare did not take"
-bash -c 'exec 3</proc/'"${T_PIDS[d_task]}"'/ns/ipc || exit 1
-	exec sleep 1000' &
-T_PIDS[d_fd]=$!
-for _ in $(seq 200); do
-	[ "$(stat -Lc %i "/proc/${T_PIDS[d_fd]}/fd/3" 2>/dev/null)" = "$NS_D" ] &&
-		break
-	sleep 0.01
-done
+hold_ns_fd d_fd "/proc/${T_PIDS[d_task]}/ns/ipc"
 t_is "$(stat -Lc %i "/proc/${T_PIDS[d_fd]}/fd/3" 2>/dev/null)" "$NS_D" \
 	"setup: a shell holds D by an fd"
 stop d_task

@@ -104,13 +104,7 @@ echo decoy >/run/f_stale.sock || t_bail "decoy"
 newroot "$W/f"
 start_ct f "$W/f" "$W/f" 'mount -t tmpfs -o mode=0755,size=1m run "$R/run"
 	"$MKIPC" leak unix:"$R/run/f_stale.sock" >/dev/null; mkfifo "$R/run/f.fifo"'
-bash -c 'exec 3</proc/'"${CT[f]}"'/ns/mnt || exit 1; exec sleep 1000' &
-T_PIDS[f_keeper]=$!
-for _ in $(seq 200); do
-	[ "$(stat -Lc %i "/proc/${T_PIDS[f_keeper]}/fd/3" 2>/dev/null)" = \
-		"$(mntns "${CT[f]}")" ] && break
-	sleep 0.01
-done
+hold_ns_fd f_keeper "/proc/${CT[f]}/ns/mnt"
 # (k) --ipc=host as podman and docker make it: our /dev/shm bound in
 newroot "$W/k"
 start_ct k "$W/k" "$W/k" 'mount --bind /dev/shm "$R/dev/shm"'
@@ -302,13 +296,7 @@ t_is "$(cat "/proc/$pu/comm" 2>/dev/null)" sleep \
 	"setup: the taskless namespace's files are made"
 tl=$(mntns "$pu") || t_bail "taskless: no namespace"
 [ "$tl" != "$(mntns $$)" ] || t_bail "taskless: unshare did not take"
-bash -c 'exec 3</proc/'"$pu"'/ns/mnt || exit 1; exec sleep 1000' &
-T_PIDS[tl_fd]=$!
-for _ in $(seq 200); do
-	[ "$(stat -Lc %i "/proc/${T_PIDS[tl_fd]}/fd/3" 2>/dev/null)" = "$tl" ] &&
-		break
-	sleep 0.01
-done
+hold_ns_fd tl_fd "/proc/$pu/ns/mnt"
 t_is "$(stat -Lc %i "/proc/${T_PIDS[tl_fd]}/fd/3" 2>/dev/null)" "$tl" \
 	"taskless: a shell holds the mount namespace by an fd"
 stop tl_task

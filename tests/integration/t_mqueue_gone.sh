@@ -19,15 +19,6 @@ ns_enter "$@"
 
 command -v mountpoint >/dev/null || t_skip_all "needs mountpoint(1)"
 
-wait_line() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		grep -qx "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	t_bail "no '$2' in $1" "$(cat "$1" 2>&1)"
-}
-
 # Our mount namespace is a private copy: its mqueue mounts of namespaces
 # outside this test (the host's /dev/mqueue below lib.sh's cover, or the
 # suite's second pass's) are unmounted here, so that the only ones left
@@ -86,10 +77,7 @@ unshare --mount --propagation private sh -c 'set -e
 MP=$!
 T_PIDS[m_task]=$MP
 wait_line "$T_WORK/m.out" made
-bash -c 'exec 3</proc/'"$MP"'/ns/mnt || exit 1; echo held; exec sleep 1000' \
-	>"$T_WORK/mfd.out" 2>&1 &
-T_PIDS[m_fd]=$!
-wait_line "$T_WORK/mfd.out" held
+hold_ns_fd m_fd "/proc/$MP/ns/mnt"
 stop m_task
 MNS=/proc/${T_PIDS[m_fd]}/fd/3
 
@@ -98,24 +86,7 @@ MNS=/proc/${T_PIDS[m_fd]}/fd/3
 LIVE=""
 if command -v python3 >/dev/null; then
 	mkdir -p /run/mql
-	cat >"$T_WORK/mover.py" <<'EOF'
-import ctypes, os, signal, subprocess, sys
-libc = ctypes.CDLL(None, use_errno=True)
-libc.shmat.restype = ctypes.c_void_p
-subprocess.run(["mount", "-t", "mqueue", "none", "/run/mql"], check=True)
-sid = libc.shmget(0, 4096, 0o1600)
-if sid < 0 or libc.shmat(sid, None, 0) in (None, ctypes.c_void_p(-1).value):
-    sys.exit("shm: %s" % os.strerror(ctypes.get_errno()))
-fd = os.open(sys.argv[1], os.O_RDONLY)
-if libc.setns(fd, 0x08000000):
-    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
-print("ready", flush=True)
-signal.pause()
-EOF
-	unshare --ipc python3 "$T_WORK/mover.py" /proc/$$/ns/ipc \
-		>"$T_WORK/mover.out" 2>&1 &
-	T_PIDS[mover]=$!
-	wait_line "$T_WORK/mover.out" ready
+	start_mover mover /proc/$$/ns/ipc /run/mql
 	LIVE=1
 fi
 

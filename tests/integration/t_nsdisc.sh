@@ -39,15 +39,6 @@ wait_ns() {
 	t_bail "process $1 did not enter a new IPC namespace"
 }
 
-# wait_line FILE LINE : until FILE has LINE.
-wait_line() {
-	local i
-	for ((i = 0; i < 500; i++)); do
-		grep -qx "$2" "$1" 2>/dev/null && return 0
-		sleep 0.01
-	done
-	t_bail "no '$2' in $1" "$(cat "$1" 2>&1)"
-}
 
 # ------------------------------------------------------------ setup
 
