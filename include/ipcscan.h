@@ -148,6 +148,9 @@ struct obj {
 	 * JSON, never shown as root or 0000. */
 	bool uid_unknown, gid_unknown, mode_unknown;
 	bool size_unknown;	/* the size could not be read */
+	/* file kinds: more than one name (st_nlink > 1), so a holder may
+	 * have it open by a name that is not its path (a hard link) */
+	bool other_names;
 
 	/* evidence flags set by the scan, read by the classifier */
 	bool holders_incomplete;	/* some process relevant to it could not be inspected */

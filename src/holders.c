@@ -32,6 +32,10 @@ struct lookup {
 	struct pairmap files;	/* (dev_key, ino) of the HK_FILE kinds */
 	struct pairmap ids;	/* (kind, SysV id or socket inode) */
 	struct strset names;	/* basenames of the file objects */
+	/* a file object has another name, which an fd link may show:
+	 * every path link is looked at, not only those with a known
+	 * basename */
+	bool any_name;
 	kindmask_t sysv_maps;	/* kinds present with HK_SYSV_MAP */
 	kindmask_t sockets;	/* kinds present with HK_SOCKET */
 	/* kinds of which some object may have a waiter (or cannot tell) */
@@ -184,6 +188,7 @@ static void lookup_build(struct lookup *lk, const struct scan_ctx *ctx)
 
 			pairmap_put(&lk->files, dev_key_of(o->dev), o->ino,
 				    idx);
+			lk->any_name |= o->other_names;
 			/* An mqd_t reads back as "/NAME", a shm fd as the
 			 * /dev/shm path: the row says what the link ends in. */
 			if (ko->fd_name && ko->fd_name(o, &sb))
@@ -332,9 +337,11 @@ static void match_fd(struct worker *w, struct pstate *ps, int fdd,
 		 * " (deleted)" needs no special case: an unlinked file's
 		 * basename carries the suffix, so it only gets this far
 		 * if an object really has that name, and then (dev, ino)
-		 * decides.
+		 * decides. A file with more names than one (a hard link,
+		 * in a subdirectory say) may be open by any of them: then
+		 * every path link is stat()ed.
 		 */
-		if (!truncated &&
+		if (!truncated && !lk->any_name &&
 		    !strset_has(&lk->names, base, n - (size_t)(base - link)))
 			return;
 		if (fstatat(fdd, ent, &st, 0))

@@ -797,6 +797,7 @@ static int shm_entry(int dfd, const char *name, void *arg)
 	o->path = join_path(w->dir, name);
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
+	o->other_names = st.st_nlink > 1;
 	o->uid = st.st_uid;
 	o->gid = st.st_gid;
 	o->mode = st.st_mode & 07777;

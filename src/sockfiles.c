@@ -347,6 +347,7 @@ static void add_file_obj(struct objset *out, enum kind kind,
 	o->path = xstrdup(path);
 	o->dev = st->st_dev;
 	o->ino = st->st_ino;
+	o->other_names = st->st_nlink > 1;
 	o->uid = st->st_uid;
 	o->gid = st->st_gid;
 	o->mode = st->st_mode & 07777;

@@ -106,4 +106,24 @@ o_holders "$HG:fd" "an fd far past a gap (700): holder via fd"
 find_path fifo /tmp/gap.fifo
 o_holders "$HG:fd" "the fd right after it (701): holder via fd"
 
+# A file with a second name (a hard link in a subdirectory of /dev/shm),
+# held open only by that name: the fd link shows the other name, the
+# (dev, ino) is the object's. In use, and gc leaves it alone.
+"$MKIPC" leak pshm:hl_obj >/dev/null || t_bail "cannot make hl_obj"
+mkdir -p /dev/shm/hl_sub && ln /dev/shm/hl_obj /dev/shm/hl_sub/alias ||
+	t_bail "cannot link hl_obj"
+bash -c 'exec 3</dev/shm/hl_sub/alias && echo ready && exec sleep 1000' \
+	>"$T_WORK/hl.out" &
+T_PIDS[hl]=$!
+wait_line "$T_WORK/hl.out" ready
+list_json -t pshm || t_done
+find_name pshm hl_obj
+o_holders "${T_PIDS[hl]}:fd" "pshm open only by another name: holder via fd"
+o_state in-use "pshm open only by another name"
+gc_out=$(ipcscan gc --dry-run --min-age 0 -t pshm 2>&1)
+t_is "$(grep -c hl_obj <<<"$gc_out")" 0 \
+	"gc --dry-run: a pshm open by another name is not removed"
+stop hl
+rm -rf /dev/shm/hl_obj /dev/shm/hl_sub
+
 t_done
