@@ -3,10 +3,12 @@
 
 /*
  * Usage: holders_dump [--pass proc|bpf] [--repeat N] [--hint N] [--quiet]
+ *                     [--all]
  *
  * Scans the live system as "ipcscan list --trust-pidns" does (every
- * kind), then runs the chosen holder pass again on those objects and that
- * process table, and prints one line per holder, sorted:
+ * kind; with --all as "-N all" does, every namespace found), then runs
+ * the chosen holder pass again on those objects and that process table,
+ * and prints one line per holder, sorted:
  *
  *	PID VIA KIND OBJECT
  *
@@ -123,6 +125,7 @@ int main(int argc, char **argv)
 	struct scan_opts opts = { .root = "", .kinds = KMASK_ALL,
 				  .trust_pidns = true,
 				  .holders = HOLDERS_PROC };
+	struct ns_scope all = { .all = true };
 	struct scan_ctx ctx = { 0 };
 	struct holders_bpf *hb = NULL;
 	const char *pass = "proc";
@@ -140,9 +143,11 @@ int main(int argc, char **argv)
 			hint = strtol(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--quiet")) {
 			quiet = true;
+		} else if (!strcmp(argv[i], "--all")) {
+			opts.scope = &all;
 		} else {
 			fprintf(stderr, "usage: holders_dump [--pass proc|bpf] "
-				"[--repeat N] [--hint N] [--quiet]\n");
+				"[--repeat N] [--hint N] [--quiet] [--all]\n");
 			return 2;
 		}
 	}
