@@ -99,6 +99,13 @@ uint64_t attrib_obj_ns(const struct scan_ctx *ctx, const struct obj *o,
 		*type = "net";
 		return src->net.ino;
 	default:
+		if (src->ipc_gone) {
+			/* no task can be in a gone IPC namespace: the queues
+			 * are seen through their mount, from its mount
+			 * namespace */
+			*type = "mnt";
+			return src->mnt.ino;
+		}
 		*type = "ipc";
 		return src->ipc.ino;
 	}

@@ -674,7 +674,7 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 	 * we would name by that path: the bindings of every netns decide */
 	struct own_net on = { .vfs_ok = true };
 	struct walk w = { 0 };
-	char who[32];
+	char who[64];
 
 	walk_start(&w, set, src, procs, out, d, &on);
 	w.match_sock = w.want_sock;
@@ -706,7 +706,13 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 		sb_puts(&w.path, src->sockdir_paths[i]);
 		walk_dir(&w, fd, &st, 1);
 	}
-	snprintf(who, sizeof(who), " of pid %d", (int)src->pid);
+	/* a mount namespace that no task is in was reached by entering it
+	 * (hostsrc.c): name the namespace, there is no pid */
+	if (src->pid > 0)
+		snprintf(who, sizeof(who), " of pid %d", (int)src->pid);
+	else
+		snprintf(who, sizeof(who), " of mount namespace mnt:[%llu]",
+			 (unsigned long long)src->mnt.ino);
 	return walk_finish(&w, who, "connect failed");
 }
 

@@ -129,6 +129,8 @@ for q in gq1 gq2; do
 	o_ok '.namespace == {"type": "ipc", "id": null, "host": false}' \
 		"$q: no namespace (JSON id null)"
 	o_ok '.holders == []' "$q: no holder"
+	o_ok '.containers == []' \
+		"$q: no container (its mount is in ours, the test's host)"
 done
 obj_find "mq_m (a mount in a mount namespace of no task) is listed once" \
 	'.kind == "mqueue" and .path == "/run/mqm/mq_m"'
