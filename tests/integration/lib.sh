@@ -844,17 +844,29 @@ hp_compare() {
 	local what=$1 canon=$2 first=$3 cmd=$4
 	shift 4
 	local p=$T_WORK/hp.proc.json b=$T_WORK/hp.bpf.json try out res
+	local rcp rcb
 	local desc="holders: the /proc and BPF passes agree ($what)"
 	for ((try = 1; try <= HP_TRIES; try++)); do
+		# the caller's own run is the first /proc document; its exit
+		# status is the caller's to check
+		rcp=""
 		if [ "$try" = 1 ] && [ -n "$first" ]; then
 			cp "$first" "$p"
 		else
 			hp_run proc "$p" "$cmd" "$@"
+			rcp=$?
 		fi
 		hp_run bpf "$b" "$cmd" "$@"
+		rcb=$?
 		out=$(jq -nr --slurpfile p "$p" --slurpfile b "$b" \
 			"def churn: $HP_CHURN; $canon $HP_CMP" 2>&1)
 		IFS=$'\t' read -r -a res <<<"${out%%$'\n'*}"
+		# the same evidence must give the same exit status
+		if [ "${res[0]}" = cmp ] && [ "${res[2]}" = 0 ] &&
+		   [ -n "$rcp" ] && [ "$rcp" != "$rcb" ]; then
+			res[2]=1
+			out="cmp"$'\n'"exit status: /proc pass $rcp, BPF pass $rcb"
+		fi
 		case ${res[0]} in
 		bad)
 			t_fail "$desc" "$cmd --holders=${res[1]}: no JSON document" \
