@@ -53,10 +53,13 @@ PM_PREV_EXIT=_t_exit
 declare -A PM_ID=() PM_PID=() PM_CONMON=() PM_CTPOD=()
 declare -A PM_POD=() PM_INFRA=() PM_INFRA_PID=()
 
-# P ARGS... : podman with the test's configuration and storage.
+# P ARGS... : podman with the test's configuration and storage. Its run
+# and tmp dirs are where a rootful podman keeps them, in the test's own
+# /run (a private tmpfs, lib.sh): so ipcscan's socket-dir walk meets
+# podman's state as on a real host, and skips it as engine state.
 P() {
 	CONTAINERS_CONF=$PM_CONF timeout 60 podman --root "$PM_ROOT" \
-		--runroot "$PM_DIR/run" --tmpdir "$PM_DIR/tmp" \
+		--runroot /run/containers/storage --tmpdir /run/libpod \
 		--cgroup-manager cgroupfs --events-backend none "$@"
 }
 
@@ -98,7 +101,7 @@ pm_setup() {
 	PM_DIR=$T_WORK/podman
 	PM_ROOT=$PM_DIR/root
 	PM_CONF=$PM_DIR/containers.conf
-	mkdir -p "$PM_DIR/img" "$PM_DIR/tmp" "$PM_DIR/x/out" ||
+	mkdir -p "$PM_DIR/img" "$PM_DIR/x/out" ||
 		t_bail "cannot make $PM_DIR"
 	chmod 0777 "$PM_DIR/x/out"
 	cat >"$PM_CONF" <<-'EOF'

@@ -21,7 +21,10 @@
 #	ipcscan list --trust-pidns -N all -o +CONTAINER
 #	ipcscan gc --dry-run --trust-pidns -N all --min-age 0
 #	ipcscan stats --trust-pidns -N all
-# each command with IPCSCAN-ARGS appended. Everything goes with the
+# each command with IPCSCAN-ARGS appended; with READMEHOST_GC=1 then
+#	ipcscan gc --trust-pidns -N all --min-age 0
+#	ipcscan list --trust-pidns -N all -o +CONTAINER
+# (a real removal, and what is left). Everything goes with the
 # namespaces at exit. IPCSCAN and HELPERS as for the tests (default
 # build/ipcscan and build/helpers).
 # shellcheck source=tests/integration/lib.sh disable=SC2016
@@ -88,4 +91,8 @@ show() {
 show list --trust-pidns -N all -o +CONTAINER "${@}"
 show gc --dry-run --trust-pidns -N all --min-age 0 "${@}"
 show stats --trust-pidns -N all "${@}"
+if [ "${READMEHOST_GC:-}" = 1 ]; then
+	show gc --trust-pidns -N all --min-age 0 "${@}"
+	show list --trust-pidns -N all -o +CONTAINER "${@}"
+fi
 T_FINISHED=1
