@@ -216,6 +216,20 @@ int sr_dir_open(const struct sr_root *r, const char *rel, enum sr_use use,
 		char *why, size_t whylen);
 
 /*
+ * The directory @src (open, accepted by sr_dir_open) as another sr_dir
+ * @d with a descriptor of its own: "." opened through @src->fd (no walk,
+ * no lookup of any name; its own read offset, so either may be read or
+ * closed without the other), then checked to be the same directory
+ * (device and inode); the verdict and label are @src's. For a caller
+ * that needs one directory for two uses (a tmpfs /dev/shm accepted for
+ * SR_USE_SHM is also accepted as a socket dir: sr_dir_open would walk,
+ * stat and judge it again to the same answer). 0, SR_CHANGED or -errno,
+ * with @why; d->fd is -1 on failure.
+ */
+int sr_dir_reopen(const struct sr_dir *src, struct sr_dir *d, char *why,
+		  size_t whylen);
+
+/*
  * Is the kept fd still the directory that was opened: same device,
  * inode, type (a directory) and file system type? Never walks: after
  * the container died the kept fd is the only way left to its tmpfs

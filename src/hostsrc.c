@@ -157,8 +157,12 @@ static const char *const sock_path[] = { "/run", "/tmp", "/var/tmp",
 					 "/dev/shm" };
 #define NSOCK (sizeof(sock_rel) / sizeof(sock_rel[0]))
 
-/* Its /dev/shm: 1 with *d open if it is a new tmpfs, 0 if nothing to
- * take (a duplicate, none, refused: then a warning or a partial view). */
+/* Its /dev/shm: SHM_NEW with *d open if it is a new tmpfs, SHM_SEEN with
+ * *d open if another view has it (the caller closes it after it served
+ * as the socket dir), 0 if nothing to take (none, refused: then a
+ * warning or a partial view; d->fd -1). */
+enum { SHM_NEW = 1, SHM_SEEN };
+
 static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
 		    const struct hostsrc_view *v, struct seen *seen,
 		    struct sr_dir *d, struct diag *dg)
@@ -186,18 +190,19 @@ static int view_shm(const struct sr_root *root, const struct sr_mounts *m,
 	if (i >= 0) {
 		/* one scan of it; this view's containers see it too */
 		seen_view(seen, i, v->mntns);
-		sr_dir_close(d);
-		return 0;
+		return SHM_SEEN;
 	}
 	seen_push(seen, d->dev, d->ino, OWNER_PENDING, "/dev/shm");
-	return 1;
+	return SHM_NEW;
 }
 
-/* Its socket dirs that no other view has, into @s. */
+/* Its socket dirs that no other view has, into @s; @shm: its /dev/shm,
+ * open and accepted as a shm dir (which a socket dir is too), or NULL. */
 static void view_sockdirs(const struct sr_root *root,
 			  const struct sr_mounts *m,
 			  const struct hostsrc_view *v, struct seen *seen,
-			  struct source *s, struct diag *dg)
+			  const struct sr_dir *shm, struct source *s,
+			  struct diag *dg)
 {
 	char why[SR_WHY_MAX];
 
@@ -205,9 +210,15 @@ static void view_sockdirs(const struct sr_root *root,
 	s->sockdir_paths = xcalloc(NSOCK, sizeof(*s->sockdir_paths));
 	for (size_t i = 0; i < NSOCK; i++) {
 		struct sr_dir *d = &s->sockdirs[s->nsockdirs];
-		int r = sr_dir_open(root, sock_rel[i], SR_USE_SOCKDIR, m, d,
-				    why, sizeof(why));
 		long k;
+		int r;
+
+		/* the same directory: the same answer, without the walk */
+		if (shm && !strcmp(sock_rel[i], "dev/shm"))
+			r = sr_dir_reopen(shm, d, why, sizeof(why));
+		else
+			r = sr_dir_open(root, sock_rel[i], SR_USE_SOCKDIR, m,
+					d, why, sizeof(why));
 
 		if (r == SR_MISSING)
 			continue;
@@ -319,13 +330,18 @@ static void view_read(struct hostsrc *h, const struct nsd_result *res,
 {
 	const struct nsd_ns *ns;
 	struct source tmp = { 0 }, *s;
-	struct sr_dir d;
+	struct sr_dir d = { .fd = -1 };
 	bool shm;
+	int r;
 
-	shm = want_shm && view_shm(root, mounts, v, &seen->shm, &d, dg);
+	r = want_shm ? view_shm(root, mounts, v, &seen->shm, &d, dg) : 0;
 	if (want_sock)
-		view_sockdirs(root, mounts, v, &seen->sock, &tmp, dg);
+		view_sockdirs(root, mounts, v, &seen->sock, r ? &d : NULL,
+			      &tmp, dg);
 	sr_root_close(root);
+	if (r == SHM_SEEN)
+		sr_dir_close(&d);
+	shm = r == SHM_NEW;
 	if (!shm && !tmp.nsockdirs) {
 		free(tmp.sockdirs);
 		free(tmp.sockdir_paths);

@@ -833,6 +833,35 @@ int sr_dir_open(const struct sr_root *r, const char *rel, enum sr_use use,
 	return 0;
 }
 
+int sr_dir_reopen(const struct sr_dir *src, struct sr_dir *d, char *why,
+		  size_t whylen)
+{
+	struct stat st;
+	int fd, ret;
+
+	d->fd = -1;
+	if (src->fd < 0) {
+		say(why, whylen, "%s is not open", src->label);
+		return -EBADF;
+	}
+	fd = openat(src->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		say(why, whylen, "cannot open %s: %s", src->label,
+		    strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st) || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != src->dev || st.st_ino != src->ino) {
+		close_keep_errno(fd);
+		say(why, whylen, "%s changed while being opened", src->label);
+		return SR_CHANGED;
+	}
+	*d = *src;
+	d->fd = fd;
+	return 0;
+}
+
 int sr_dir_recheck(const struct sr_dir *d, char *why, size_t whylen)
 {
 	struct stat st;

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -506,6 +507,56 @@ static void test_root_open(void **state)
 	unsetenv("IPCSCAN_TEST_NO_PIDFD");
 }
 
+/* A second descriptor of an accepted directory: the same verdict, its
+ * own read offset, checked to be the same directory. */
+static void test_dir_reopen(void **state)
+{
+	struct fx *f = *state;
+	char why[SR_WHY_MAX];
+	struct sr_dir d, c, dx;
+	struct sr_entry e;
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	assert_int_equal(sr_dir_open(&f->r, "dev/shm", SR_USE_SOCKDIR, NULL,
+				     &d, why, sizeof(why)), 0);
+	assert_int_equal(sr_dir_reopen(&d, &c, why, sizeof(why)), 0);
+	assert_true(c.fd >= 0 && c.fd != d.fd);
+	assert_true(c.dev == d.dev && c.ino == d.ino);
+	assert_true(c.fstype == d.fstype && c.host == d.host);
+	assert_true(c.by_walk == d.by_walk && c.pid == d.pid);
+	assert_string_equal(c.label, d.label);
+	assert_int_equal(fcntl(c.fd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	assert_true(fcntl(c.fd, F_GETFD) & FD_CLOEXEC);
+	/* reading the first to its end leaves the copy at its start */
+	dir = fdopendir(dup(d.fd));
+	assert_non_null(dir);
+	while ((de = readdir(dir)))
+		n++;
+	closedir(dir);
+	assert_true(n >= 3);
+	assert_true(lseek(d.fd, 0, SEEK_CUR) != 0);
+	assert_int_equal(lseek(c.fd, 0, SEEK_CUR), 0);
+	/* either may go first */
+	sr_dir_close(&d);
+	assert_int_equal(sr_dir_recheck(&c, why, sizeof(why)), 0);
+	assert_int_equal(sr_entry_stat(&c, "psm_a", &e), 0);
+
+	/* not the directory it claims to be: refused, nothing open */
+	dx = c;
+	dx.ino++;
+	assert_int_equal(sr_dir_reopen(&dx, &d, why, sizeof(why)),
+			 SR_CHANGED);
+	assert_string_equal(why, "/dev/shm of pid 4242 changed while being "
+			    "opened");
+	assert_int_equal(d.fd, -1);
+	sr_dir_close(&c);
+	assert_int_equal(sr_dir_reopen(&c, &d, why, sizeof(why)), -EBADF);
+	assert_string_equal(why, "/dev/shm of pid 4242 is not open");
+	assert_int_equal(d.fd, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -520,6 +571,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_walk_shm_not_tmpfs, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sockdir_keep_unlink, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_dir_reopen, setup,
 						teardown),
 		cmocka_unit_test(test_root_open),
 	};
