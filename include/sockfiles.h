@@ -22,18 +22,34 @@ int sockets_collect(const struct scan_settings *set,
 		    const struct source *src, const struct proctab *procs,
 		    struct objset *out, struct diag *d);
 /*
+ * The bindings of every network namespace (sockets_bound_set: the
+ * (dev_key, ino) bound there), shared by the kept walks of all sources
+ * and read by the first of them that meets a socket file, not before
+ * (socket dirs with none need no netns walk). Zero it to start; free
+ * with sock_bindings_free.
+ */
+struct sock_bindings {
+	struct pairmap *set;	/* NULL until read */
+	bool read;		/* tried: set is filled, or err says why not */
+	int err;		/* 0, or the -errno of sockets_bound_set */
+};
+
+void sock_bindings_free(struct sock_bindings *b);
+
+/*
  * The socket-file walk of another mount namespace's socket dirs
  * (src->sockdirs, opened with saferoot by hostsrc.c): from their kept
  * fds, the same rules, paths as the container shows them, a socket file
- * stale only if bound in no network namespace (sockets_bound_set) and
- * refused by the connect probe (@bound: the (dev_key, ino) bound in every
- * netns, sockets_bound_set, read once for all sources). The directories holding socket files are
- * kept in src->kept for gc, which removes through them.
+ * stale only if bound in no network namespace and refused by the connect
+ * probe (@bound: the bindings, read into it on the first socket file
+ * when not read yet). The directories holding socket files are kept in
+ * src->kept for gc, which removes through them. 0, or -errno when the
+ * walk stopped: @bound->err if the bindings could not be read.
  */
 int sockfiles_collect_kept(const struct scan_settings *set,
 			   const struct source *src,
 			   const struct proctab *procs,
-			   const struct pairmap *bound, struct objset *out,
+			   struct sock_bindings *bound, struct objset *out,
 			   struct diag *d);
 
 /* It, as the rows of unix, sockfile and fifo name it (kinds.h). */

@@ -556,8 +556,8 @@ void hostsrc_collect_sock(struct hostsrc *h, const struct scan_settings *set,
 			  struct diag *d)
 {
 	struct scan_settings sock = *set;
-	struct pairmap bound = { 0 };
-	bool read = false, incomplete = false;
+	struct sock_bindings bound = { 0 };
+	size_t first = out->n;
 
 	sock.kinds &= KMASK(KIND_SOCKFILE) | KMASK(KIND_FIFO);
 	if (!sock.kinds)
@@ -567,24 +567,25 @@ void hostsrc_collect_sock(struct hostsrc *h, const struct scan_settings *set,
 
 		if (!h->src[i].nsockdirs)
 			continue;
-		if (!read && (sock.kinds & KMASK(KIND_SOCKFILE))) {
-			/* as the own walk: a netns that cannot be listed
-			 * leaves the connect probe to decide */
-			read = true;
-			if (sockets_bound_set(set, &h->src[i], procs, &bound,
-					      &incomplete) < 0) {
-				diag_partial(d, "the socket dirs of other mount "
-					     "namespaces not read: cannot "
-					     "read the socket bindings");
-				break;
-			}
+		/* the bindings of every netns: read by the first walk that
+		 * meets a socket file, for all (the netns walk costs about
+		 * as much as a /proc pass: none where there is no socket
+		 * file); a netns that cannot be listed leaves the connect
+		 * probe to decide, as in the own walk */
+		if (sockfiles_collect_kept(&sock, &h->src[i], procs, &bound,
+					   out, d) < 0 && bound.err) {
+			/* none of these dirs, as if never opened */
+			while (out->n > first)
+				obj_free(&out->v[--out->n]);
+			diag_partial(d, "the socket dirs of other mount "
+				     "namespaces not read: cannot read the "
+				     "socket bindings");
+			break;
 		}
-		sockfiles_collect_kept(&sock, &h->src[i], procs, &bound, out,
-				       d);
 		for (size_t j = n0; j < out->n; j++)
 			out->v[j].src = (uint32_t)i;
 	}
-	pairmap_free(&bound);
+	sock_bindings_free(&bound);
 }
 
 void hostsrc_add_net(struct hostsrc *h, const struct nsd_result *res,

@@ -277,8 +277,10 @@ struct walk {
 	/* another mount namespace's socket dirs: the directories where
 	 * socket files were found are kept here for gc (scan.h) */
 	struct kept_dirs *kept;
-	/* ... and the bindings of every netns, read once for all of them */
+	/* ... and the bindings of every netns, read once for all of them
+	 * (into lazy, on the first socket file that needs them) */
 	const struct pairmap *bound;
+	struct sock_bindings *lazy;
 };
 
 /* How many of the directories below the depth limit the warning names. */
@@ -391,6 +393,26 @@ static void keep_dir(struct walk *w, int dfd, size_t len)
 	kd->ino = st.st_ino;
 }
 
+/* The bindings of every netns for a kept walk: read once for all
+ * sources (a netns that cannot be listed leaves the probe to decide, as
+ * in the own walk). 0 or -errno. */
+static int kept_bindings(struct walk *w)
+{
+	struct sock_bindings *b = w->lazy;
+	bool incomplete = false;
+
+	if (!b->read) {
+		b->read = true;
+		b->set = xcalloc(1, sizeof(*b->set));
+		b->err = sockets_bound_set(w->set, w->src, w->procs, b->set,
+					   &incomplete);
+	}
+	if (b->err)
+		return b->err;
+	w->bound = b->set;
+	return 0;
+}
+
 static void found_sock(struct walk *w, int dfd, const char *name,
 		       const struct stat *st, size_t dirlen)
 {
@@ -405,6 +427,13 @@ static void found_sock(struct walk *w, int dfd, const char *name,
 		/* a fixture has no live sockets to ask */
 		add_file_obj(w->out, KIND_SOCKFILE, w->path.buf, st, true);
 		return;
+	}
+	if (w->lazy && !w->bound) {
+		r = kept_bindings(w);
+		if (r < 0) {
+			w->err = r;
+			return;
+		}
 	}
 	if (!w->others_read) {
 		/* A netns that cannot be listed is not fatal: the probe
@@ -667,7 +696,7 @@ int sockets_collect(const struct scan_settings *set,
 int sockfiles_collect_kept(const struct scan_settings *set,
 			   const struct source *src,
 			   const struct proctab *procs,
-			   const struct pairmap *bound, struct objset *out,
+			   struct sock_bindings *bound, struct objset *out,
 			   struct diag *d)
 {
 	/* no socket of ours is bound to a file below another root that
@@ -679,7 +708,8 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 	walk_start(&w, set, src, procs, out, d, &on);
 	w.match_sock = w.want_sock;
 	w.kept = src->kept;
-	w.bound = bound;
+	w.lazy = bound;
+	w.bound = bound->read && !bound->err ? bound->set : NULL;
 	w.others_read = true;
 	for (size_t i = 0; i < src->nsockdirs && !w.err; i++) {
 		const struct sr_dir *sd = &src->sockdirs[i];
@@ -714,6 +744,15 @@ int sockfiles_collect_kept(const struct scan_settings *set,
 		snprintf(who, sizeof(who), " of mount namespace mnt:[%llu]",
 			 (unsigned long long)src->mnt.ino);
 	return walk_finish(&w, who, "connect failed");
+}
+
+void sock_bindings_free(struct sock_bindings *b)
+{
+	if (b->set) {
+		pairmap_free(b->set);
+		free(b->set);
+	}
+	memset(b, 0, sizeof(*b));
 }
 
 /* --- removal ------------------------------------------------------------ */
