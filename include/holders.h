@@ -14,11 +14,6 @@
  * included, is that of one walk in pid order. */
 void holders_scan(struct scan_ctx *ctx);
 
-/* Will holders_scan read /proc whatever objects are found (--holders=
- * proc, or auto below HOLDERS_BPF_MIN_PROCS processes)? Then it may read
- * discovery's fd tables too (scan_ctx.ns_tasked). */
-bool holders_proc_pass(const struct scan_ctx *ctx);
-
 /* The first key under which both holder passes index a SysV object:
  * its kind and its source (ids are per IPC namespace). */
 static inline uint64_t holders_sysv_a(enum kind kind, size_t src)

@@ -46,6 +46,30 @@ struct hbpf_counts {
 	uint64_t fds, vmas, tasks, matches;
 };
 
+/* A namespace by its type (CLONE_NEWIPC, CLONE_NEWNS, CLONE_NEWNET,
+ * CLONE_NEWCGROUP) and inode number. */
+struct hbpf_ns {
+	uint32_t type;
+	uint64_t ino;
+};
+
+/*
+ * What the fd walk tells discovery (scan_ctx.ns_tasked): @known, the
+ * namespaces discovery found a task in; @types, the CLONE_NEW* types it
+ * looks for. On return @missed says whether some process's descriptor
+ * names a namespace of those types not in @known, and @missed_pid is
+ * the first such process (ours excepted: its descriptors are not read).
+ */
+struct hbpf_nsq {
+	const struct hbpf_ns *known;
+	size_t nknown;
+	uint32_t types;
+	pid_t unread;		/* whose descriptors count for nothing here
+				 * (a test build's hidden table); 0: none */
+	bool missed;
+	pid_t missed_pid;
+};
+
 struct holders_bpf;
 
 /* --holders=auto uses the BPF pass from this many processes on. */
@@ -67,13 +91,15 @@ struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen);
 /*
  * One pass: load @keys into the match sets (replacing the last run's),
  * read every iterator once, return the matches in *out (caller frees).
- * @waits: also look for blocked SysV calls. Returns 0, or -errno with
- * why in @why (an iterator that fails midway fails the pass: nothing is
- * returned that could be only part of the truth).
+ * @waits: also look for blocked SysV calls. @nsq (NULL: not asked): also
+ * check every nsfs descriptor against it (see there). Returns 0, or
+ * -errno with why in @why (an iterator that fails midway fails the pass:
+ * nothing is returned that could be only part of the truth).
  */
 int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
-		    size_t nkeys, bool waits, struct hbpf_match **out,
-		    size_t *nout, char *why, size_t whylen);
+		    size_t nkeys, bool waits, struct hbpf_nsq *nsq,
+		    struct hbpf_match **out, size_t *nout, char *why,
+		    size_t whylen);
 
 void holders_bpf_counts(const struct holders_bpf *hb,
 			struct hbpf_counts *c);
@@ -88,8 +114,11 @@ int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
  * The walk of the holder pass (what holders_scan does over /proc) from
  * the iterators: the same objects, the same matching rules, holders added
  * to ctx->objs in the order one walk in pid order gives. Only processes
- * in ctx->procs count. Returns 0, or -errno with why in @why when this
- * pass cannot run here (nothing has been added then: use /proc).
+ * in ctx->procs count. With ctx->ns_tasked it also does what the /proc
+ * pass does for discovery: an nsfs descriptor of a namespace of the types
+ * in ctx->ns_types that is not in ns_tasked sets ctx->ns_missed. Returns
+ * 0, or -errno with why in @why when this pass cannot run here (nothing
+ * has been added then: use /proc).
  */
 int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		     char *why, size_t whylen);

@@ -249,7 +249,7 @@ struct nsd_opts {
 	/* Skip the fd tables (a readlink per descriptor of every process:
 	 * the bulk of the walk): a namespace held only by an fd is then not
 	 * found, and fd_pid and NSD_VIA_FD are never set. For a caller that
-	 * reads every fd link itself anyway (the /proc holder pass) and
+	 * reads every fd table itself anyway (either holder pass) and
 	 * discovers again with them when one names a namespace that this
 	 * walk found no task in (scan.c). */
 	bool no_fds;
@@ -298,7 +298,9 @@ const char *nsd_type_name(enum nsd_type type);
 #ifdef IPCSCAN_TEST_HOOKS
 /* Test builds: the fd table of pid IPCSCAN_TEST_FD_DENIED_PID is taken
  * as unreadable, by discovery and by the /proc holder pass alike (as the
- * links of a process can be hidden from root by its security module). */
+ * links of a process can be hidden from root by its security module);
+ * the BPF pass, which reads it in the kernel, still counts it unread for
+ * discovery (its nsfs descriptors are not looked at). */
 bool nsd_test_fd_denied(pid_t pid);
 #endif
 

@@ -229,9 +229,10 @@ struct scan_ctx {
 	bool holders_bpf;
 	char hb_why[192];
 
-	/* A host-wide scan whose holder pass reads /proc left the fd tables
-	 * out of discovery (nsd_opts.no_fds): that pass reads every fd link
-	 * anyway, and checks each nsfs one of the types in ns_types against
+	/* A host-wide scan leaves the fd tables out of discovery
+	 * (nsd_opts.no_fds): the holder pass reads every fd table anyway
+	 * (the /proc one each link, the BPF one each file, in the kernel),
+	 * and checks each nsfs one of the types in ns_types against
 	 * ns_tasked, the namespaces discovery found a task in, by (type,
 	 * inode). One naming any other (or an mqueue mount of no namespace
 	 * found) sets ns_missed: then the scan is made again with the fd

@@ -982,13 +982,6 @@ fallback:
 	return false;
 }
 
-bool holders_proc_pass(const struct scan_ctx *ctx)
-{
-	return ctx->set.holders == HOLDERS_PROC ||
-	       (ctx->set.holders == HOLDERS_AUTO &&
-		ctx->procs.n < HOLDERS_BPF_MIN_PROCS);
-}
-
 void holders_scan(struct scan_ctx *ctx)
 {
 	struct lookup lk = { 0 };
@@ -997,7 +990,7 @@ void holders_scan(struct scan_ctx *ctx)
 	lookup_build(&lk, ctx);
 	if (ctx->procs.n && !walk_bpf(ctx))
 		walk_procs(ctx, &lk, &bad, &nowait);
-	else if (ctx->ns_tasked)
+	else if (ctx->ns_tasked && !ctx->holders_bpf)
 		ctx->ns_missed = true;	/* nobody read the fd tables */
 	lookup_free(&lk);
 	add_notify_holders(ctx);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "holders.h"
 #include "holders_bpf.h"
 #include "kinds.h"
+#include "nsdisc.h"
 #include "saferoot.h"
 #include "scan.h"
 #include "util.h"
@@ -47,7 +49,8 @@ struct holders_bpf {
 	struct bpf_link *ltasks, *lmaps;
 	size_t cap;			/* max_entries of every map */
 	uint32_t sock_dev;		/* sockfs's, kernel encoding; 0 unknown */
-	struct keyset files, socks, sysv;
+	uint32_t ns_dev;		/* nsfs's, the same; 0 unknown */
+	struct keyset files, socks, sysv, nsk;
 	struct hbpf_counts counts;
 };
 
@@ -109,7 +112,7 @@ static void unload(struct holders_bpf *hb)
 	hb->ltasks = hb->lmaps = NULL;
 	hb->skel = NULL;
 	/* new maps start empty */
-	hb->files.nold = hb->socks.nold = hb->sysv.nold = 0;
+	hb->files.nold = hb->socks.nold = hb->sysv.nold = hb->nsk.nold = 0;
 }
 
 static void load_why(char *why, size_t len, const char *what, int err)
@@ -142,6 +145,7 @@ static int load(struct holders_bpf *hb, size_t cap, char *why, size_t len)
 	bpf_map__set_max_entries(s->maps.files, (uint32_t)cap);
 	bpf_map__set_max_entries(s->maps.socks, (uint32_t)cap);
 	bpf_map__set_max_entries(s->maps.sysv, (uint32_t)cap);
+	bpf_map__set_max_entries(s->maps.nsknown, (uint32_t)cap);
 	err = holders_bpf_skel__load(s);
 	if (err) {
 		err = -err;
@@ -183,6 +187,14 @@ static uint32_t sockfs_dev(void)
 	return d;
 }
 
+/* The device of nsfs, the one superblock of every namespace file. */
+static uint32_t nsfs_dev(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/ipc", &st) ? 0 : hbpf_kdev(st.st_dev);
+}
+
 struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen)
 {
 	struct holders_bpf *hb;
@@ -202,9 +214,11 @@ struct holders_bpf *holders_bpf_open(size_t nkeys, char *why, size_t whylen)
 	hb->files.size = sizeof(struct hb_file_key);
 	hb->socks.size = sizeof(__u64);
 	hb->sysv.size = sizeof(struct hb_sysv_key);
+	hb->nsk.size = sizeof(struct hb_ns_key);
 	while (cap < nkeys)
 		cap *= 2;
 	hb->sock_dev = sockfs_dev();
+	hb->ns_dev = nsfs_dev();
 	if (load(hb, cap, why, whylen)) {
 		free(hb);
 		return NULL;
@@ -220,9 +234,11 @@ void holders_bpf_close(struct holders_bpf *hb)
 	free(hb->files.keys);
 	free(hb->socks.keys);
 	free(hb->sysv.keys);
+	free(hb->nsk.keys);
 	free(hb->files.old);
 	free(hb->socks.old);
 	free(hb->sysv.old);
+	free(hb->nsk.old);
 	free(hb);
 }
 
@@ -386,9 +402,11 @@ static const enum via how_via[] = {
 	[HB_WAIT] = VIA_WAIT,
 };
 
-/* Records of @b from @from on into matches; HB_MORE records into @more. */
+/* Records of @b from @from on into matches; HB_MORE records into @more,
+ * HB_SET_NS ones into @nsq (the first process in pid order). */
 static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
-		 size_t *n, size_t *cap, struct morev *more)
+		 size_t *n, size_t *cap, struct morev *more,
+		 struct hbpf_nsq *nsq)
 {
 	for (size_t off = from; off + sizeof(struct hb_rec) <= b->n;
 	     off += sizeof(struct hb_rec)) {
@@ -404,6 +422,15 @@ static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
 			}
 			more->v[more->n++] = (struct more){ r.tid,
 							    (uint32_t)r.b };
+			continue;
+		}
+		if (r.set == HB_SET_NS) {
+			if (nsq && (pid_t)r.tgid != nsq->unread &&
+			    (!nsq->missed ||
+				    (pid_t)r.tgid < nsq->missed_pid)) {
+				nsq->missed = true;
+				nsq->missed_pid = (pid_t)r.tgid;
+			}
 			continue;
 		}
 		if (r.how < HB_FD || r.how > HB_WAIT || r.set < HB_SET_FILE ||
@@ -429,10 +456,11 @@ static void take(const struct rdbuf *b, size_t from, struct hbpf_match **out,
 }
 
 int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
-		    size_t nkeys, bool waits, struct hbpf_match **out,
-		    size_t *nout, char *why, size_t whylen)
+		    size_t nkeys, bool waits, struct hbpf_nsq *nsq,
+		    struct hbpf_match **out, size_t *nout, char *why,
+		    size_t whylen)
 {
-	struct keyset *ks[] = { &hb->files, &hb->socks, &hb->sysv };
+	struct keyset *ks[] = { &hb->files, &hb->socks, &hb->sysv, &hb->nsk };
 	struct bpf_link *links[2];
 	struct morev more = { 0 };
 	size_t need = 0, n = 0, cap = 0;
@@ -443,8 +471,16 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 
 	*out = NULL;
 	*nout = 0;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		ks[i]->n = 0;
+	if (nsq) {
+		nsq->missed = false;
+		nsq->missed_pid = 0;
+		for (size_t i = 0; i < nsq->nknown; i++)
+			*(struct hb_ns_key *)ks_slot(&hb->nsk) =
+				(struct hb_ns_key){ .ino = nsq->known[i].ino,
+						    .type = nsq->known[i].type };
+	}
 	for (size_t i = 0; i < nkeys; i++) {
 		const struct hbpf_key *k = &keys[i];
 
@@ -472,7 +508,7 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 		}
 		}
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		need = ks[i]->n > need ? ks[i]->n : need;
 	if (need > hb->cap) {
 		size_t c = hb->cap;
@@ -486,7 +522,8 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 	}
 	if ((r = fill(hb->skel->maps.files, &hb->files)) ||
 	    (r = fill(hb->skel->maps.socks, &hb->socks)) ||
-	    (r = fill(hb->skel->maps.sysv, &hb->sysv))) {
+	    (r = fill(hb->skel->maps.sysv, &hb->sysv)) ||
+	    (r = fill(hb->skel->maps.nsknown, &hb->nsk))) {
 		snprintf(why, whylen, "cannot fill the BPF match sets: %s",
 			 strerror(-r));
 		return r;
@@ -512,10 +549,13 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 	 * anonymous inodes) cannot match and are not looked up */
 	bss->file_types = 1u << (S_IFREG >> 12) | 1u << (S_IFIFO >> 12) |
 			  1u << (S_IFSOCK >> 12);
+	bss->have_ns = nsq != NULL;
+	bss->ns_dev = hb->ns_dev;
+	bss->ns_types = nsq ? nsq->types : 0;
 	bss->resuming = 0;
 	memset(&bss->counts, 0, sizeof(bss->counts));
 
-	links[0] = (hb->files.n || hb->socks.n || bss->have_waits) ?
+	links[0] = (hb->files.n || hb->socks.n || bss->have_waits || nsq) ?
 		   hb->ltasks : NULL;
 	links[1] = (hb->files.n || hb->sysv.n) ? hb->lmaps : NULL;
 	for (int i = 0; i < 2 && !r; i++) {
@@ -527,7 +567,7 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 				 "failed: %s", strerror(-r));
 			break;
 		}
-		take(&b, 0, out, &n, &cap, &more);
+		take(&b, 0, out, &n, &cap, &more, nsq);
 		b.n = 0;	/* taken: the buffer is reused */
 	}
 	/* fd tables too big for one visit, each read again alone from
@@ -540,7 +580,7 @@ int holders_bpf_run(struct holders_bpf *hb, const struct hbpf_key *keys,
 				 strerror(-r));
 			break;
 		}
-		take(&b, 0, out, &n, &cap, &more);
+		take(&b, 0, out, &n, &cap, &more, nsq);
 		b.n = 0;
 	}
 	free(more.v);
@@ -863,9 +903,62 @@ int holders_bpf_applies(const struct scan_ctx *ctx, char *why,
 	return comparable_files(ctx, why, whylen);
 }
 
+/* CLONE_NEW* of a discovery type (what the program reads a namespace's
+ * type as). */
+static uint32_t clone_type(enum nsd_type t)
+{
+	switch (t) {
+	case NSD_IPC:
+		return CLONE_NEWIPC;
+	case NSD_MNT:
+		return CLONE_NEWNS;
+	case NSD_NET:
+		return CLONE_NEWNET;
+	case NSD_CGROUP:
+		return CLONE_NEWCGROUP;
+	case NSD_NTYPES:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Discovery's question to the fd walk (scan_ctx.ns_tasked), in the
+ * program's terms. In test builds the fd table of the process
+ * IPCSCAN_TEST_FD_DENIED_PID names is taken as unread, as the /proc pass
+ * takes it: counted, and its descriptors not looked at for discovery.
+ */
+static struct hbpf_ns *nsq_build(struct scan_ctx *ctx, struct hbpf_nsq *q)
+{
+	const struct pairmap *pm = ctx->ns_tasked;
+	struct hbpf_ns *v = xcalloc(pm->n + 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < pm->cap; i++)
+		if (pm->slots[i].used && pm->slots[i].a < NSD_NTYPES)
+			v[n++] = (struct hbpf_ns){
+				clone_type((enum nsd_type)pm->slots[i].a),
+				pm->slots[i].b };
+	*q = (struct hbpf_nsq){ .known = v, .nknown = n };
+	for (unsigned t = 0; t < NSD_NTYPES; t++)
+		if (ctx->ns_types & 1u << t)
+			q->types |= clone_type((enum nsd_type)t);
+#ifdef IPCSCAN_TEST_HOOKS
+	for (size_t i = 0; i < ctx->procs.n; i++)
+		if (ctx->procs.v[i].pid != getpid() &&
+		    nsd_test_fd_denied(ctx->procs.v[i].pid)) {
+			q->unread = ctx->procs.v[i].pid;
+			break;
+		}
+#endif
+	return v;
+}
+
 int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		     char *why, size_t whylen)
 {
+	struct hbpf_nsq nsq = { 0 };
+	struct hbpf_ns *known = NULL;
 	struct wlook w = { 0 };
 	struct hbpf_match *m = NULL;
 	struct wrec *v = NULL;
@@ -883,10 +976,17 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 		r = -EOPNOTSUPP;
 		goto out;
 	}
+	if (ctx->ns_tasked)
+		known = nsq_build(ctx, &nsq);
 	r = holders_bpf_run(hb, w.keys, w.nkeys, w.waits != 0,
-			    &m, &nm, why, whylen);
+			    ctx->ns_tasked ? &nsq : NULL, &m, &nm, why,
+			    whylen);
 	if (r)
 		goto out;
+	if (nsq.missed)
+		ctx->ns_missed = true;
+	if (nsq.unread)
+		ctx->ns_fdtabs_denied++;
 	for (size_t i = 0; i < nm; i++) {
 		const struct proc *p = proctab_find(&ctx->procs, m[i].pid);
 		struct wrec rec = {
@@ -928,6 +1028,7 @@ int holders_bpf_walk(struct scan_ctx *ctx, struct holders_bpf *hb,
 	for (size_t i = 0; i < nv; i++)
 		obj_add_holder(&ctx->objs.v[v[i].idx], v[i].pid, v[i].via);
 out:
+	free(known);
 	free(v);
 	free(m);
 	free(w.keys);

@@ -922,12 +922,11 @@ static int collect(struct scan_ctx *ctx)
 			.on_mount_arg = &h,
 		};
 
-		/* the /proc holder pass reads every fd link anyway: it
-		 * checks the nsfs ones (ns_tasked), so discovery need not
-		 * read them too */
+		/* either holder pass reads every fd table anyway (/proc
+		 * every link, BPF every file in the kernel): it checks the
+		 * nsfs ones (ns_tasked), so discovery need not read them */
 		no.no_fds = ctx->ns_fold && ctx->set.host_wide &&
-			    !ctx->procs_failed && ctx->procs.n &&
-			    holders_proc_pass(ctx);
+			    !ctx->procs_failed && ctx->procs.n;
 		dr = nsd_discover(&no, &res);
 		if (!dr && no.no_fds)
 			tasked_of(ctx, &res, no.types);

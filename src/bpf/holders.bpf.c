@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SOCKFS_MAGIC	0x534F434B
 #define TMPFS_MAGIC	0x01021994
 #define HUGETLBFS_MAGIC	0x958458f6
+#define NSFS_MAGIC	0x6e736673
 
 /* Sized by user space before load (bpf_map__set_max_entries). */
 struct {
@@ -48,6 +49,15 @@ struct {
 	__type(value, __u8);
 } sysv SEC(".maps");
 
+/* The namespaces an nsfs descriptor may name without news for
+ * discovery (the ones it found a task in). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct hb_ns_key);
+	__type(value, __u8);
+} nsknown SEC(".maps");
+
 /* Syscall numbers of the running architecture, from user space's
  * <sys/syscall.h>; -1 where it has none. */
 const volatile long nr_semop = -1;
@@ -67,6 +77,12 @@ __u32 have_files, have_socks, have_shm, have_waits, sysv_any_ns;
  * other device is no match, and most fds cost no lookup. */
 __u32 sock_dev;
 __u64 dev_bloom;
+
+/* Set per pass by user space: have_ns when the fd walk also reports the
+ * nsfs descriptors of namespaces of the types in ns_types (CLONE_NEW*
+ * bits) that are not in nsknown; nsfs's s_dev (0: not known, then the
+ * superblock's magic says). */
+__u32 have_ns, ns_dev, ns_types;
 
 /* Set per pass by user space: the file types (bit mode >> 12) a match
  * can have, those of the file objects and of sockets. */
@@ -88,6 +104,21 @@ __u64 last_dev, last_ino;
  * what one visit writes must fit in it: HB_BUDGET records and a marker,
  * within the 32 KiB bpf_seq_read gives one object). */
 struct hb_rec pend[HB_BUDGET + 1];
+
+/* Where a namespace's type is: ns_common.ns_type since Linux 6.18, the
+ * type of its proc_ns_operations before (both CLONE_NEW* flags). Local
+ * shapes, so that this compiles against either kernel's vmlinux.h. */
+struct ns_common___new {
+	__u32 ns_type;
+} __attribute__((preserve_access_index));
+
+struct proc_ns_operations___old {
+	int type;
+} __attribute__((preserve_access_index));
+
+struct ns_common___old {
+	const struct proc_ns_operations___old *ops;
+} __attribute__((preserve_access_index));
 
 static __always_inline __u32 dev_bit(__u32 dev)
 {
@@ -223,6 +254,39 @@ struct {
 	__u64 ino;
 } fm;
 
+/* The nsfs inode @inode (number @ino): 1 when it names a namespace of a
+ * type asked that is not in nsknown (then in fm). nsfs keeps the
+ * namespace in i_private. */
+static __always_inline int ns_match(struct inode *inode, __u64 ino)
+{
+	struct hb_ns_key k = { .ino = ino };
+	void *ns = BPF_CORE_READ(inode, i_private);
+
+	if (!ns)
+		return 0;
+	if (bpf_core_field_exists(struct ns_common___new, ns_type)) {
+		k.type = BPF_CORE_READ((struct ns_common___new *)ns, ns_type);
+	} else if (bpf_core_field_exists(struct proc_ns_operations___old,
+					 type)) {
+		const struct proc_ns_operations___old *ops =
+			BPF_CORE_READ((struct ns_common___old *)ns, ops);
+
+		if (!ops)
+			return 0;
+		k.type = (__u32)BPF_CORE_READ(ops, type);
+	} else {
+		/* no type to tell: every such fd is news */
+		k.type = 0;
+	}
+	if ((k.type && !(k.type & ns_types)) ||
+	    (k.type && bpf_map_lookup_elem(&nsknown, &k)))
+		return 0;
+	fm.set = HB_SET_NS;
+	fm.dev = k.type;
+	fm.ino = ino;
+	return 1;
+}
+
 /*
  * One open fd, the struct file at @fp: 1 when it is a match (then in
  * fm). A global function, so the verifier checks it once, not at each
@@ -267,6 +331,9 @@ __noinline int fd_match(__u64 fp)
 	if (!((file_types >> ((mode >> 12) & 15)) & 1) || !sb)
 		return 0;
 	d = BPF_CORE_READ(sb, s_dev);
+	if (have_ns && (ns_dev ? d == ns_dev :
+		       BPF_CORE_READ(sb, s_magic) == NSFS_MAGIC))
+		return ns_match(inode, ino);
 	if (sock_dev ? d == sock_dev :
 		       BPF_CORE_READ(sb, s_magic) == SOCKFS_MAGIC) {
 		/* the /proc pass reads these as socket:[INODE] */
@@ -385,6 +452,10 @@ static __always_inline struct files_struct *fd_table(struct task_struct *t)
 
 	if (t->flags & PF_EXITING)
 		return NULL;
+	/* ipcscan's own (the reader's): it holds no object, and the
+	 * namespaces it keeps open are no news to discovery */
+	if (t->tgid == (pid_t)(bpf_get_current_pid_tgid() >> 32))
+		return NULL;
 	if (t != leader && leader->files)
 		return NULL;
 	return t->files;
@@ -411,7 +482,7 @@ int hb_tasks(struct bpf_iter__task *ctx)
 			return 0;
 		if (have_waits && task_wait(task))
 			wk.n = 1;
-		if (!have_files && !have_socks)
+		if (!have_files && !have_socks && !have_ns)
 			goto out;
 		files = fd_table(task);
 	} else {

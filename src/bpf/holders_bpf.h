@@ -26,6 +26,10 @@ enum hb_set {
 	HB_SET_SHM,		/* (ipcns, shmid) */
 	HB_SET_SEM,		/* (ipcns, semid) */
 	HB_SET_MSG,		/* (ipcns, msqid) */
+	HB_SET_NS,		/* not a match: an nsfs fd of a namespace
+				 * not in nsknown (a: its CLONE_NEW* type,
+				 * b: its inode), for discovery (scan.h
+				 * ns_tasked) */
 };
 
 /* Key of the files map: the superblock's s_dev in the kernel's own
@@ -42,6 +46,14 @@ struct hb_sysv_key {
 	__u64 ipcns;
 	__u32 id;
 	__u32 set;
+};
+
+/* Key of the nsknown map: a namespace by its inode number and its type
+ * (CLONE_NEWIPC, CLONE_NEWNS...). */
+struct hb_ns_key {
+	__u64 ino;
+	__u32 type;
+	__u32 pad;
 };
 
 /* One match, written to the iterator's seq file. */

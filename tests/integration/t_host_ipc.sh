@@ -296,6 +296,18 @@ o_ok '.reason | test("namespace has no process")' \
 t_jq "D: the objects of the other namespaces are all still listed" \
 	'[.objects[] | select(.kind == "shm") | .key] | index("0x00001111")
 	 and index("0x0000c001")'
+# The BPF holder pass walks the fd tables in the kernel and leaves them
+# out of discovery too: the nsfs file it meets there must bring D in.
+list_json -N all --holders=bpf
+t_jq "D (bpf): the BPF holder pass ran (so discovery skipped the fd tables)" \
+	'.holder_pass == "bpf" and .holder_pass_why == null'
+obj_find "D (bpf): D's leftover is listed, in D (found through the fd only)" \
+	"$sel" --arg k shm --arg key 0x0000d001 --arg ns "$NS_D"
+o_ok '.reason | test("namespace has no process")' \
+	"D (bpf): D's leftover says its namespace has no process"
+t_jq "D (bpf): the objects of the other namespaces are all still listed" \
+	'[.objects[] | select(.kind == "shm") | .key] | index("0x00001111")
+	 and index("0x0000c001")'
 stop d_fd
 
 # An fd table that cannot be read (hidden from root by a security module;

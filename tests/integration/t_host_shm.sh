@@ -319,6 +319,19 @@ obj_find "taskless: its stale socket file is listed, in it" \
 	'.kind == "sockfile" and .path == "/tmp/tl_stale.sock" and
 	 .namespace.id == ($n | tonumber)' --arg n "$tl"
 o_state orphan "taskless: the stale socket file"
+# the same with the BPF holder pass: its fd walk meets the shell's nsfs
+# file, which discovery (leaving the fd tables to it) had not seen
+list_json -N all --holders=bpf -t pshm,psem,sockfile,fifo
+t_is "$(jq -c '[.holder_pass, .holder_pass_why]' "$T_JSON")" \
+	'["bpf",null]' "taskless (bpf): the BPF holder pass ran"
+t_jq "taskless (bpf): the mount namespace is read, the view complete" \
+	'.complete == true'
+t_jq "taskless (bpf): its one warning is the directory too deep" \
+	'[.warnings[] | select(test("mnt:\\[" + $n + "\\]"))] == ["socket dirs of mount namespace mnt:[" + $n + "]: 1 directory below depth 4 not searched for socket files and FIFOs: /tmp/d1/d2/d3/d4"]' \
+	--arg n "$tl"
+obj_find "taskless (bpf): its leaked /dev/shm file is listed, in it" \
+	'.kind == "pshm" and .name == "psm_tl_leak" and
+	 .namespace.id == ($n | tonumber)' --arg n "$tl"
 gc_json -N all --min-age 0 -t pshm,sockfile
 t_gjq "taskless: gc removes both, through the directories it scanned" \
 	'[.actions[] | select(.action == "removed" and
