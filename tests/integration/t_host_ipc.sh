@@ -308,7 +308,29 @@ o_ok '.reason | test("namespace has no process")' \
 t_jq "D (bpf): the objects of the other namespaces are all still listed" \
 	'[.objects[] | select(.kind == "shm") | .key] | index("0x00001111")
 	 and index("0x0000c001")'
-stop d_fd
+# Who opened /proc/PID/fd directories (discovery does, by "PID/fd" from
+# its /proc descriptor; neither holder pass does so with --holders=bpf):
+# with D held the scan runs again with them read, without D not at all.
+fd_walks() {
+	# (LeakSanitizer cannot run under ptrace: an ASan build leaves it out)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	strace -f -qq -e trace=openat -o "$T_WORK/fdw.strace" \
+		"$IPCSCAN" list --trust-pidns --json -N all --holders=bpf \
+		-t shm,sem,msg >/dev/null 2>&1 || { echo "ipcscan failed"; return; }
+	grep -cE 'openat\([0-9]+, "[0-9]+/fd",' "$T_WORK/fdw.strace"
+}
+if command -v strace >/dev/null; then
+	n=$(fd_walks)
+	t_ok "D (bpf): held by an fd only, discovery reads the fd tables ($n)" \
+		test "$n" -gt 0
+	stop d_fd
+	t_is "$(fd_walks)" 0 \
+		"without D, discovery leaves every fd table to the BPF pass"
+else
+	t_skip "without D, discovery leaves every fd table to the BPF pass" \
+		"needs strace(1)"
+	stop d_fd
+fi
 
 # An fd table that cannot be read (hidden from root by a security module;
 # a test hook plays it for A's holder): a namespace it keeps might be
