@@ -107,10 +107,7 @@ int kinds_parse(const char *list, kindmask_t *mask, const char **bad)
 		kindmask_t one = name_mask(p, len);
 
 		if (!one) {
-			if (len >= sizeof(badbuf))
-				len = sizeof(badbuf) - 1;
-			memcpy(badbuf, p, len);
-			badbuf[len] = '\0';
+			snprintf(badbuf, sizeof(badbuf), "%.*s", (int)len, p);
 			if (bad)
 				*bad = badbuf;
 			return -EINVAL;

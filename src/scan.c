@@ -159,10 +159,8 @@ int ns_scope_parse(const char *list, struct ns_scope *sc, const char **bad)
 			/* nsfs inodes are 32-bit and never 0 */
 			if (parse_u64n(num, nlen, &v) || !v ||
 			    v > UINT32_MAX) {
-				if (len >= sizeof(badbuf))
-					len = sizeof(badbuf) - 1;
-				memcpy(badbuf, p, len);
-				badbuf[len] = '\0';
+				snprintf(badbuf, sizeof(badbuf), "%.*s",
+					 (int)len, p);
 				if (bad)
 					*bad = badbuf;
 				return -EINVAL;
